@@ -1,0 +1,2 @@
+//! The course authors' CLI (placeholder; see issue 2).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Pure layout from traces to display lists (placeholder).

@@ -1,0 +1,1 @@
+//! The engine (placeholder; see issue 2).
