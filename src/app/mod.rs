@@ -6,7 +6,6 @@ fn App() -> Html {
     html! { <main><h1>{ "Await & See" }</h1></main> }
 }
 
-/// Mount the app on `<body>`.
 pub mod viz;
 
 /// Mount the app on `<body>`.
