@@ -6,6 +6,7 @@ fn App() -> Html {
     html! { <main><h1>{ "Await & See" }</h1></main> }
 }
 
+pub mod content;
 pub mod viz;
 
 /// Mount the app on `<body>`.
