@@ -1,15 +1,20 @@
-//! The yew site (placeholder; see issue 3).
-use yew::prelude::*;
-
-#[component]
-fn App() -> Html {
-    html! { <main><h1>{ "Await & See" }</h1></main> }
-}
+//! The yew site. `start()` installs the panic banner, applies the stored theme and mounts
+//! [`shell::App`]; routing is by URL hash ([`router`]), every visualisation shares
+//! [`playback`] (clock, controls, figure frame), links carry state ([`permalink`]).
 
 pub mod content;
+pub mod embed;
+pub mod export;
+pub mod hooks;
+pub mod permalink;
+pub mod playback;
+pub mod router;
+pub mod shell;
 pub mod viz;
 
-/// Mount the app on `<body>`.
+/// Entry point: panic banner, theme, mount.
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    shell::banner::install_panic_hook();
+    shell::theme::apply_theme(shell::theme::stored_theme());
+    yew::Renderer::<shell::App>::new().render();
 }

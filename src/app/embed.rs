@@ -1,0 +1,97 @@
+//! The embed route `#/embed/<viz-id>?<params>`: one visualisation with its controls and nothing
+//! else, for an `<iframe>`. It posts its height to the parent on load and whenever it changes:
+//! `window.parent.postMessage({type: "await-and-see:height", height}, "*")`; see
+//! `static/embed-example.html` for a host page that listens and sizes the iframe.
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::hooks::{EventListener, NoticesProvider};
+use crate::app::permalink::{self, encode};
+use crate::app::viz::{self, Viz};
+
+/// The message type posted to the parent.
+pub const HEIGHT_MESSAGE: &str = "await-and-see:height";
+
+/// The `<iframe>` snippet for visualisation `id`, built from the current page address `href`
+/// (so it works under any sub-path), carrying only this visualisation's parameters.
+pub fn snippet(id: &str, title: &str, href: &str) -> String {
+    let base = href.split('#').next().unwrap_or(href);
+    let (_, query) = permalink::split_hash(href.split_once('#').map(|(_, h)| h).unwrap_or(""));
+    let q = query.only_viz(id);
+    let src = permalink::format_hash(&format!("/embed/{}", encode(id)), &q);
+    format!(
+        "<iframe src=\"{base}{src}\" title=\"{} (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>",
+        html_escape(title)
+    )
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Post the document height to the parent window (no-op when not framed).
+pub fn post_height() {
+    let Some(window) = web_sys::window() else { return };
+    let height = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+        .unwrap_or(0);
+    let Ok(Some(parent)) = window.parent() else { return };
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("type"), &JsValue::from_str(HEIGHT_MESSAGE));
+    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("height"), &JsValue::from_f64(height as f64));
+    let _ = parent.post_message(&msg, "*");
+}
+
+/// Properties of [`EmbedPage`].
+#[derive(Properties, PartialEq)]
+pub struct EmbedPageProps {
+    /// The visualisation id from the route.
+    pub id: AttrValue,
+}
+
+/// One visualisation, nothing else; reports its height to the parent page.
+#[component]
+pub fn EmbedPage(props: &EmbedPageProps) -> Html {
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect_with((), move |_| {
+            post_height();
+            // Resize of the content (controls wrapping, notices, share panels) or of the window.
+            let observer_cb = Closure::wrap(Box::new(move |_: JsValue| post_height()) as Box<dyn FnMut(JsValue)>);
+            let observer = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, root.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            let resize = web_sys::window().map(|w| EventListener::new(w.as_ref(), "resize", |_| post_height()));
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(observer_cb);
+                drop(resize);
+            }
+        });
+    }
+    let known = viz::ALL.iter().any(|v| v.id == props.id.as_str());
+    html! {
+        <main class="embed" id="main" ref={root}>
+            <NoticesProvider>
+                if known {
+                    <Viz id={props.id.clone()} />
+                } else {
+                    <div class="notice" role="status">
+                        { format!("There is no visualisation \"{}\" to embed. ", props.id) }
+                        { if viz::ALL.is_empty() { "None are published yet.".to_string() } else {
+                            format!("Known: {}.", viz::ALL.iter().map(|v| v.id).collect::<Vec<_>>().join(", "))
+                        } }
+                    </div>
+                }
+                <p class="embed-credit"><a href="#/" target="_blank" rel="noopener">{ "Await & See" }</a></p>
+            </NoticesProvider>
+        </main>
+    }
+}

@@ -1,0 +1,186 @@
+//! "Download SVG": the current frame of a figure as a self-contained SVG file.
+//!
+//! The visualisations style their SVG through CSS classes and variables (`var(--run)`), which a
+//! file opened alone (or pasted into slide software) does not have. So we clone the SVG, copy
+//! every element's *computed* style (real colours, no variables) into its `style` attribute,
+//! drop scripts/styles/external references, set `xmlns`, `width`/`height`/`viewBox`, put an
+//! opaque background rectangle first, serialize with `XMLSerializer`, and download it through a
+//! Blob URL.
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
+
+/// Computed properties copied onto every element of the exported SVG.
+pub const INLINED_PROPERTIES: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "opacity",
+    "visibility",
+    "display",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "letter-spacing",
+    "text-decoration",
+    "paint-order",
+    "marker-start",
+    "marker-end",
+];
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+fn js_err(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok()?.as_string())
+        .unwrap_or_else(|| "browser error".to_string())
+}
+
+/// File name for an export: `<viz-id>-t<ms>.svg`.
+pub fn file_name(viz_id: &str, t_us: u64) -> String {
+    format!("{viz_id}-t{}.svg", t_us / 1000)
+}
+
+/// Export the first `<svg>` inside `region` and download it; returns the file name.
+pub fn download_svg(region: &Element, viz_id: &str, t_us: u64) -> Result<String, String> {
+    let svg = match region.tag_name().eq_ignore_ascii_case("svg") {
+        true => region.clone(),
+        false => region
+            .query_selector("svg")
+            .map_err(js_err)?
+            .ok_or_else(|| "there is no picture (svg) in this figure".to_string())?,
+    };
+    let text = standalone_svg(&svg)?;
+    let name = file_name(viz_id, t_us);
+    download(&name, &text, "image/svg+xml;charset=utf-8")?;
+    Ok(name)
+}
+
+/// The self-contained SVG text of `svg` as it looks now (pure DOM work, no download).
+pub fn standalone_svg(svg: &Element) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let clone: Element = svg.clone_node_with_deep(true).map_err(js_err)?.dyn_into().map_err(|_| "clone failed")?;
+
+    inline_styles(&window, svg, &clone)?;
+    let originals = svg.query_selector_all("*").map_err(js_err)?;
+    let copies = clone.query_selector_all("*").map_err(js_err)?;
+    for i in 0..originals.length().min(copies.length()) {
+        let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) else { continue };
+        let (Ok(o), Ok(c)) = (o.dyn_into::<Element>(), c.dyn_into::<Element>()) else { continue };
+        inline_styles(&window, &o, &c)?;
+    }
+
+    // Nothing that needs the page: scripts, stylesheets, external references.
+    if let Ok(list) = clone.query_selector_all("script, style, foreignObject") {
+        for i in 0..list.length() {
+            if let Some(n) = list.item(i) {
+                if let Some(p) = n.parent_node() {
+                    let _ = p.remove_child(&n);
+                }
+            }
+        }
+    }
+    if let Ok(list) = clone.query_selector_all("*") {
+        for i in 0..list.length() {
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            for attr in ["href", "xlink:href"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    if !v.starts_with('#') {
+                        let _ = el.remove_attribute(attr);
+                    }
+                }
+            }
+            let _ = el.remove_attribute("class");
+            let _ = el.remove_attribute("tabindex");
+        }
+    }
+
+    // Size: keep the viewBox, give explicit width/height in px.
+    let rect = svg.get_bounding_client_rect();
+    let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
+    let view_box = svg.get_attribute("viewBox").unwrap_or_else(|| format!("0 0 {w} {h}"));
+    clone.set_attribute("xmlns", SVG_NS).map_err(js_err)?;
+    clone.set_attribute("width", &w.to_string()).map_err(js_err)?;
+    clone.set_attribute("height", &h.to_string()).map_err(js_err)?;
+    clone.set_attribute("viewBox", &view_box).map_err(js_err)?;
+    let _ = clone.remove_attribute("class");
+
+    // Opaque background (the page's), as the first child, covering the viewBox.
+    let bg = background_colour(&window, svg);
+    let rect_el = document.create_element_ns(Some(SVG_NS), "rect").map_err(js_err)?;
+    let vb: Vec<&str> = view_box.split(|c: char| c == ' ' || c == ',').filter(|s| !s.is_empty()).collect();
+    let (x, y, vw, vh) = match vb.as_slice() {
+        [x, y, w, h] => (x.to_string(), y.to_string(), w.to_string(), h.to_string()),
+        _ => ("0".into(), "0".into(), w.to_string(), h.to_string()),
+    };
+    for (k, v) in [("x", x), ("y", y), ("width", vw), ("height", vh), ("fill", bg)] {
+        rect_el.set_attribute(k, &v).map_err(js_err)?;
+    }
+    clone.insert_before(&rect_el, clone.first_child().as_ref()).map_err(js_err)?;
+
+    let text = web_sys::XmlSerializer::new().map_err(js_err)?.serialize_to_string(&clone).map_err(js_err)?;
+    Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}"))
+}
+
+fn inline_styles(window: &web_sys::Window, from: &Element, to: &Element) -> Result<(), String> {
+    let Some(cs) = window.get_computed_style(from).map_err(js_err)? else { return Ok(()) };
+    let mut style = String::new();
+    for prop in INLINED_PROPERTIES {
+        let v = cs.get_property_value(prop).unwrap_or_default();
+        if v.is_empty() || v.contains("var(") || v.contains("url(") && !v.contains("url(\"#") {
+            continue;
+        }
+        style.push_str(prop);
+        style.push(':');
+        style.push_str(&v);
+        style.push(';');
+    }
+    to.set_attribute("style", &style).map_err(js_err)
+}
+
+/// The first non-transparent background colour from `el` up to the root, else white.
+fn background_colour(window: &web_sys::Window, el: &Element) -> String {
+    let mut cur = Some(el.clone());
+    while let Some(e) = cur {
+        if let Ok(Some(cs)) = window.get_computed_style(&e) {
+            let v = cs.get_property_value("background-color").unwrap_or_default();
+            if !v.is_empty() && v != "transparent" && v != "rgba(0, 0, 0, 0)" {
+                return v;
+            }
+        }
+        cur = e.parent_element();
+    }
+    "#ffffff".to_string()
+}
+
+/// Offer `text` as a file download named `name`.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_err)?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(js_err)?.dyn_into().map_err(|_| "no anchor")?;
+    a.set_href(&url);
+    a.set_download(name);
+    let _ = a.set_attribute("hidden", "");
+    let body = document.body().ok_or("no body")?;
+    let _ = body.append_child(&a);
+    a.click();
+    let _ = body.remove_child(&a);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

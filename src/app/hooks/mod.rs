@@ -1,0 +1,404 @@
+//! Small hooks shared by the shell, playback and visualisations. Every browser listener lives in
+//! an [`EventListener`] owned by an effect, so unmounting removes it. Nothing here panics: when
+//! the browser refuses something (no window, storage blocked) the hook degrades and says so.
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::permalink::{self, viz_key, Query};
+
+/// An event listener that is removed when dropped.
+pub struct EventListener {
+    target: web_sys::EventTarget,
+    name: &'static str,
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl EventListener {
+    /// Listen for `name` on `target` until the returned value is dropped.
+    pub fn new(
+        target: &web_sys::EventTarget,
+        name: &'static str,
+        f: impl FnMut(web_sys::Event) + 'static,
+    ) -> Self {
+        let closure = Closure::wrap(Box::new(f) as Box<dyn FnMut(web_sys::Event)>);
+        let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+        EventListener { target: target.clone(), name, closure }
+    }
+}
+
+impl Drop for EventListener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.name, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+/// Listen for `name` on `window` while the component is mounted.
+#[hook]
+pub fn use_window_event(name: &'static str, callback: Callback<web_sys::Event>) {
+    use_effect_with(callback, move |cb| {
+        let cb = cb.clone();
+        let listener = web_sys::window()
+            .map(|w| EventListener::new(w.as_ref(), name, move |e| cb.emit(e)));
+        move || drop(listener)
+    });
+}
+
+/// The current `location.hash` (e.g. `#/ports?ports.t=10`), updated on `hashchange`.
+#[hook]
+pub fn use_location_hash() -> String {
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_window_event("hashchange", Callback::from(move |_| hash.set(current_hash())));
+    }
+    (*hash).clone()
+}
+
+/// `location.hash`, or `""` when there is no window.
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Replace the hash without adding a history entry and without firing `hashchange`.
+pub fn replace_hash(hash: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(hash));
+    }
+}
+
+/// `true` while the page is visible (`document.visibilityState`), updated on `visibilitychange`.
+#[hook]
+pub fn use_page_visible() -> bool {
+    let visible = use_state(page_visible);
+    {
+        let visible = visible.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
+                EventListener::new(d.as_ref(), "visibilitychange", move |_| visible.set(page_visible()))
+            });
+            move || drop(listener)
+        });
+    }
+    *visible
+}
+
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
+        .unwrap_or(true)
+}
+
+thread_local! {
+    static REDUCED_MOTION_OVERRIDE: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Force the reduced-motion preference (tests, or a future site setting); `None` follows the system.
+pub fn set_reduced_motion_override(value: Option<bool>) {
+    REDUCED_MOTION_OVERRIDE.with(|c| c.set(value));
+}
+
+/// Whether the user asked for reduced motion (`prefers-reduced-motion: reduce`).
+pub fn prefers_reduced_motion() -> bool {
+    if let Some(v) = REDUCED_MOTION_OVERRIDE.with(|c| c.get()) {
+        return v;
+    }
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// `matchMedia(query).matches`, `false` when unavailable.
+pub fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
+/// The reduced-motion preference, read at mount.
+#[hook]
+pub fn use_reduced_motion() -> bool {
+    *use_state(prefers_reduced_motion)
+}
+
+/// `localStorage.getItem(key)`, `None` when storage is blocked or missing.
+pub fn storage_get(key: &str) -> Option<String> {
+    web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+/// `localStorage.setItem(key, value)`; returns `false` when storage is blocked.
+pub fn storage_set(key: &str, value: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .map(|s| s.set_item(key, value).is_ok())
+        .unwrap_or(false)
+}
+
+/// Log a warning to the browser console.
+pub fn console_warn(msg: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(msg));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notices: visible messages about ignored link parameters and the like.
+
+/// One visible notice; notices with the same `key` are shown once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// Deduplication key (e.g. the parameter name).
+    pub key: String,
+    /// The sentence shown to the reader.
+    pub text: String,
+}
+
+/// The notices shown at the top of the page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NoticeList {
+    /// In arrival order.
+    pub items: Vec<Notice>,
+}
+
+/// Actions on [`NoticeList`].
+pub enum NoticeAction {
+    /// Add (ignored when a notice with the same key exists).
+    Add(Notice),
+    /// Remove the notice with this key.
+    Dismiss(String),
+    /// Remove all (on navigation).
+    Clear,
+}
+
+impl Reducible for NoticeList {
+    type Action = NoticeAction;
+    fn reduce(self: Rc<Self>, action: NoticeAction) -> Rc<Self> {
+        match action {
+            NoticeAction::Add(n) if self.items.iter().any(|m| m.key == n.key) => self,
+            NoticeAction::Add(n) => {
+                let mut items = self.items.clone();
+                items.push(n);
+                Rc::new(NoticeList { items })
+            }
+            NoticeAction::Dismiss(key) => {
+                let items = self.items.iter().filter(|m| m.key != key).cloned().collect();
+                Rc::new(NoticeList { items })
+            }
+            NoticeAction::Clear if self.items.is_empty() => self,
+            NoticeAction::Clear => Rc::new(NoticeList::default()),
+        }
+    }
+}
+
+/// Context handle for the page's notices (provided by the shell and the embed page).
+pub type Notices = UseReducerHandle<NoticeList>;
+
+/// Properties of [`NoticesProvider`].
+#[derive(Properties, PartialEq)]
+pub struct NoticesProviderProps {
+    /// The page.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Provides [`Notices`] to its children and renders them above the children.
+#[component]
+pub fn NoticesProvider(props: &NoticesProviderProps) -> Html {
+    let notices = use_reducer(NoticeList::default);
+    html! {
+        <ContextProvider<Notices> context={notices.clone()}>
+            <NoticeArea />
+            { props.children.clone() }
+        </ContextProvider<Notices>>
+    }
+}
+
+/// The visible list of notices, each dismissible.
+#[component]
+pub fn NoticeArea() -> Html {
+    let Some(notices) = use_context::<Notices>() else { return html! {} };
+    if notices.items.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="notices" role="status" aria-live="polite">
+            { for notices.items.iter().map(|n| {
+                let key = n.key.clone();
+                let dismiss = {
+                    let notices = notices.clone();
+                    Callback::from(move |_| notices.dispatch(NoticeAction::Dismiss(key.clone())))
+                };
+                html! {
+                    <div class="notice" key={n.key.clone()}>
+                        <span class="notice-text">{ &n.text }</span>
+                        <button type="button" class="notice-dismiss" aria-label="Dismiss notice" onclick={dismiss}>{ "×" }</button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+/// Add a notice to the page, or log it when no [`NoticesProvider`] is mounted.
+pub fn notify(notices: Option<&Notices>, key: &str, text: String) {
+    match notices {
+        Some(n) => n.dispatch(NoticeAction::Add(Notice { key: key.to_string(), text })),
+        None => console_warn(&text),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visualisation parameters in the URL.
+
+/// Read and write one visualisation's parameters in the URL hash query (`<viz>.<key>=<value>`).
+/// Obtained with [`use_viz_params`]. Cheap to clone; reads always see the current URL.
+#[derive(Clone, PartialEq)]
+pub struct VizParams {
+    viz: AttrValue,
+    notices: Option<Notices>,
+}
+
+impl VizParams {
+    /// A handle for `viz` that reports to `notices` (or to the console when `None`).
+    pub fn new(viz: AttrValue, notices: Option<Notices>) -> Self {
+        VizParams { viz, notices }
+    }
+
+    /// The visualisation id this handle is namespaced to.
+    pub fn viz(&self) -> &str {
+        &self.viz
+    }
+
+    /// The raw value of `<viz>.<key>` in the current URL.
+    pub fn get(&self, key: &str) -> Option<String> {
+        let (_, q) = permalink::split_hash(&current_hash());
+        q.get(&viz_key(&self.viz, key)).map(str::to_string)
+    }
+
+    /// Set `<viz>.<key>=value` in the URL with `history.replaceState` (no history entry, no
+    /// `hashchange`). Does nothing if the value is already there.
+    pub fn set(&self, key: &str, value: &str) {
+        let (path, mut q) = permalink::split_hash(&current_hash());
+        let k = viz_key(&self.viz, key);
+        if q.get(&k) == Some(value) {
+            return;
+        }
+        q.set(&k, value);
+        replace_hash(&permalink::format_hash(&path, &q));
+    }
+
+    /// Remove `<viz>.<key>` from the URL (use it when the value returns to its default).
+    pub fn remove(&self, key: &str) {
+        let (path, mut q) = permalink::split_hash(&current_hash());
+        let k = viz_key(&self.viz, key);
+        if q.get(&k).is_none() {
+            return;
+        }
+        q.remove(&k);
+        replace_hash(&permalink::format_hash(&path, &q));
+    }
+
+    /// Show a visible notice: `<viz>.<key>=<value>` was ignored, with the accepted values; the
+    /// default is used. Safe to call on every render (duplicates are shown once).
+    pub fn report_bad(&self, key: &str, value: &str, accepted: &str) {
+        let k = viz_key(&self.viz, key);
+        let text = format!(
+            "Ignored link parameter {k}={value}: not a valid value. Accepted: {accepted}. Using the default."
+        );
+        notify(self.notices.as_ref(), &k, text);
+    }
+
+    /// Read `<viz>.<key>` and parse it; on a parse error report it (naming `accepted`) and return
+    /// `None` so the caller uses its default.
+    pub fn get_parsed<T>(
+        &self,
+        key: &str,
+        accepted: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let raw = self.get(key)?;
+        match parse(&raw) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                let k = viz_key(&self.viz, key);
+                let text = format!(
+                    "Ignored link parameter {k}={raw}: {why}. Accepted: {accepted}. Using the default."
+                );
+                notify(self.notices.as_ref(), &k, text);
+                None
+            }
+        }
+    }
+
+    /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known).
+    pub fn check_known(&self, known: &[&str]) {
+        let (_, q) = permalink::split_hash(&current_hash());
+        for (k, v) in unknown_keys(&q, &self.viz, known) {
+            let text = format!(
+                "Ignored link parameter {k}={v}: {} has no such setting. Known: t, {}.",
+                self.viz,
+                known.join(", ")
+            );
+            notify(self.notices.as_ref(), &k, text);
+        }
+    }
+}
+
+/// The `<viz>.*` pairs of `q` whose key is neither `t` nor in `known` (pure; tested).
+pub fn unknown_keys(q: &Query, viz: &str, known: &[&str]) -> Vec<(String, String)> {
+    let prefix = format!("{viz}.");
+    q.pairs()
+        .iter()
+        .filter_map(|(k, v)| {
+            let rest = k.strip_prefix(&prefix)?;
+            (rest != "t" && !known.contains(&rest)).then(|| (k.clone(), v.clone()))
+        })
+        .collect()
+}
+
+/// The URL parameters of one visualisation; bad values become visible notices.
+#[hook]
+pub fn use_viz_params(viz_id: &str) -> VizParams {
+    let notices = use_context::<Notices>();
+    VizParams::new(AttrValue::from(viz_id.to_string()), notices)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clipboard and location.
+
+/// `location.href` (the exact current view), or `""` without a window.
+pub fn current_href() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// Copy `text` with `navigator.clipboard.writeText`; `done(true)` once copied, `done(false)` when
+/// the clipboard is missing (insecure context) or refused, so the caller can show a field to copy
+/// from by hand.
+pub fn copy_text(text: &str, done: Callback<bool>) {
+    let Some(window) = web_sys::window() else {
+        done.emit(false);
+        return;
+    };
+    let navigator = window.navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .map(|c| !c.is_undefined() && !c.is_null())
+        .unwrap_or(false);
+    if !has_clipboard {
+        done.emit(false);
+        return;
+    }
+    let promise = navigator.clipboard().write_text(text);
+    let ok = done.clone();
+    // Each closure runs at most once and is freed when it runs; the promise always settles.
+    let on_ok = Closure::once_into_js(move |_: JsValue| ok.emit(true));
+    let on_err = Closure::once_into_js(move |_: JsValue| done.emit(false));
+    let then = js_sys::Reflect::get(&promise, &JsValue::from_str("then"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(then) = then {
+        let _ = then.call2(&promise, &on_ok, &on_err);
+    }
+}

@@ -1,0 +1,191 @@
+//! Permalinks: the URL hash is `#/<path>?<key>=<value>&...`.
+//!
+//! Everything here is pure string work (no DOM), so it is tested directly.
+//! Visualisation parameters are namespaced by visualisation id (`ports.t=1250`, `ports.seed=7`), so
+//! one chapter page can carry the state of several figures in one link, and the same query works
+//! unchanged on the embed route (`#/embed/ports?ports.t=1250`).
+//!
+//! Time positions (`<viz>.t`) are written in milliseconds when whole (`1250`), otherwise in
+//! microseconds with a unit (`1250300us`); [`parse_time`] also accepts `1.25s` and `1250ms`.
+
+/// The parsed query part of the hash, in order, duplicates collapsed (last one wins on `set`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    /// Parse `a=1&b=two` (no leading `?`). Empty pieces are skipped; `k` alone means `k=""`.
+    pub fn parse(s: &str) -> Self {
+        let mut q = Query::default();
+        for piece in s.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+            q.set(&decode(k), &decode(v));
+        }
+        q
+    }
+
+    /// The value for `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Set or replace `key` (keeps its position when it already exists).
+    pub fn set(&mut self, key: &str, value: &str) {
+        match self.pairs.iter_mut().find(|(k, _)| k == key) {
+            Some(pair) => pair.1 = value.to_string(),
+            None => self.pairs.push((key.to_string(), value.to_string())),
+        }
+    }
+
+    /// Remove `key` if present.
+    pub fn remove(&mut self, key: &str) {
+        self.pairs.retain(|(k, _)| k != key);
+    }
+
+    /// All pairs, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// True when there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Only the pairs namespaced for one visualisation (`<viz>.<key>`), e.g. for an embed link.
+    pub fn only_viz(&self, viz: &str) -> Query {
+        let prefix = format!("{viz}.");
+        Query {
+            pairs: self.pairs.iter().filter(|(k, _)| k.starts_with(&prefix)).cloned().collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (k, v)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                f.write_str("&")?;
+            }
+            write!(f, "{}={}", encode(k), encode(v))?;
+        }
+        Ok(())
+    }
+}
+
+/// The namespaced query key for one visualisation parameter: `viz_key("ports", "t") == "ports.t"`.
+pub fn viz_key(viz: &str, key: &str) -> String {
+    format!("{viz}.{key}")
+}
+
+/// Split a location hash (`#/ports?x=1`, with or without `#`) into its path (`/ports`) and query.
+/// An empty hash is the landing path `/`.
+pub fn split_hash(hash: &str) -> (String, Query) {
+    let h = hash.strip_prefix('#').unwrap_or(hash);
+    let (path, query) = h.split_once('?').unwrap_or((h, ""));
+    let path = if path.is_empty() { "/".to_string() } else { decode(path) };
+    (path, Query::parse(query))
+}
+
+/// Build a hash (`#/ports?x=1`) from a path and a query.
+pub fn format_hash(path: &str, query: &Query) -> String {
+    let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+    if query.is_empty() {
+        format!("#{path}")
+    } else {
+        format!("#{path}?{query}")
+    }
+}
+
+/// Why a time value was refused (shown in the notice).
+pub const TIME_ACCEPTED: &str =
+    "a time in milliseconds such as 1250, or with a unit: 1.25s, 1250ms, 1250000us";
+
+/// Parse a time position into virtual microseconds. Accepts `1250` (ms), `1250ms`, `1.25s`,
+/// `1250000us`. Negative, non-finite or absurdly large values are refused.
+pub fn parse_time(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mul) = if let Some(n) = s.strip_suffix("us") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix("ms") {
+        (n, 1_000.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1_000_000.0)
+    } else {
+        (s, 1_000.0)
+    };
+    let v: f64 = num.trim().parse().map_err(|_| format!("\"{s}\" is not a number"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("\"{s}\" is negative or not finite"));
+    }
+    let us = (v * mul).round();
+    if us > 1.0e15 {
+        return Err(format!("\"{s}\" is too large"));
+    }
+    Ok(us as u64)
+}
+
+/// Format virtual microseconds for a link: whole milliseconds as `1250`, otherwise `1250300us`.
+pub fn format_time(us: u64) -> String {
+    if us % 1000 == 0 {
+        (us / 1000).to_string()
+    } else {
+        format!("{us}us")
+    }
+}
+
+/// Human readout of virtual microseconds: `1.250 s`.
+pub fn format_seconds(us: u64) -> String {
+    format!("{}.{:03} s", us / 1_000_000, (us % 1_000_000) / 1000)
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/' | b':' | b',')
+}
+
+/// Percent-encode everything but unreserved characters (UTF-8 safe).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-decode (`+` is a space); malformed escapes are kept literally, invalid UTF-8 replaced.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,82 @@
+//! The playback control bar: reset, step back, play/pause, step forward, scrubber, speed, readout.
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{Action, Playback, SPEEDS};
+use crate::app::permalink::format_seconds;
+
+/// Properties of [`PlaybackControls`].
+#[derive(Properties, PartialEq)]
+pub struct PlaybackControlsProps {
+    /// The clock to control (from [`super::use_playback`]).
+    pub playback: Playback,
+}
+
+/// Label of a speed in the select: `0.25×`, `1×`, `8×`.
+pub fn speed_label(x: f64) -> String {
+    format!("{x}×")
+}
+
+/// The standard control bar for one clock. Every control is a labelled native element.
+#[component]
+pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
+    let pb = &props.playback;
+    let end = pb.end();
+    let at_end = pb.t >= end;
+    let readout = format!("t = {} / {}", format_seconds(pb.t), format_seconds(end));
+
+    let on_scrub = {
+        let pb = pb.clone();
+        Callback::from(move |e: InputEvent| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            if let Ok(v) = input.value().parse::<f64>() {
+                pb.dispatch(Action::Seek(v.max(0.0) as u64));
+            }
+        })
+    };
+    let on_speed = {
+        let pb = pb.clone();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            if let Ok(v) = sel.value().parse::<f64>() {
+                pb.dispatch(Action::SetSpeed(v));
+            }
+        })
+    };
+    let (play_label, play_text) = if pb.playing {
+        ("Pause", "❚❚ Pause")
+    } else if at_end && end > 0 {
+        ("Play again from the start", "▶ Replay")
+    } else {
+        ("Play", "▶ Play")
+    };
+    let step = (end / 500).max(1).to_string();
+    let speed_id = format!("{}-speed", pb.id);
+
+    html! {
+        <div class="playback" role="group" aria-label="Playback controls">
+            <div class="playback-buttons">
+                <button type="button" class="pb-reset" aria-label="Reset to the start"
+                    onclick={pb.callback(Action::Reset)}>{ "⏮" }</button>
+                <button type="button" class="pb-prev" aria-label="Step back to the previous event"
+                    disabled={pb.t == 0} onclick={pb.callback(Action::StepPrev)}>{ "◀ Step" }</button>
+                <button type="button" class="pb-play" aria-label={play_label} aria-pressed={pb.playing.to_string()}
+                    disabled={end == 0} onclick={pb.callback(Action::Toggle)}>{ play_text }</button>
+                <button type="button" class="pb-next" aria-label="Step forward to the next event"
+                    disabled={at_end} onclick={pb.callback(Action::StepNext)}>{ "Step ▶" }</button>
+            </div>
+            <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
+                value={pb.t.to_string()} aria-label="Virtual time"
+                aria-valuetext={readout.clone()} oninput={on_scrub} />
+            <div class="playback-meta">
+                <label class="pb-speed-label" for={speed_id.clone()}>{ "Speed" }</label>
+                <select id={speed_id} class="pb-speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|&s| html! {
+                        <option value={s.to_string()} selected={(s - pb.speed).abs() < 1e-9}>{ speed_label(s) }</option>
+                    }) }
+                </select>
+                <output class="pb-time" aria-live="off">{ readout }</output>
+            </div>
+        </div>
+    }
+}

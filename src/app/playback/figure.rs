@@ -1,0 +1,237 @@
+//! `<Figure>`: the frame every visualisation shares (title, focusable SVG region, controls,
+//! live region, Copy link / Embed / Download SVG).
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::{Action, Playback, PlaybackControls};
+use crate::app::{embed, export, hooks};
+
+/// Properties of [`Figure`].
+#[derive(Properties, PartialEq)]
+pub struct FigureProps {
+    /// The visualisation id (as in `viz::ALL`); used for links, embed and file names.
+    pub id: AttrValue,
+    /// Caption / title shown above the picture.
+    pub title: AttrValue,
+    /// The clock (from `use_playback`).
+    pub playback: Playback,
+    /// One sentence describing the state at virtual time `t`, for screen readers (throttled to
+    /// one message per second while playing; immediate when stepping).
+    #[prop_or_default]
+    pub describe: Option<Callback<u64, String>>,
+    /// Optional text under the picture (legend, hint).
+    #[prop_or_default]
+    pub caption: Html,
+    /// The picture: one `<svg>` (plus any HTML such as a code panel).
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Minimum real milliseconds between two live-region messages while playing.
+pub const LIVE_THROTTLE_MS: f64 = 1000.0;
+
+/// Map a key in the figure region to a playback action (pure; tested).
+pub fn key_action(key: &str, end: u64) -> Option<Action> {
+    match key {
+        " " | "Spacebar" | "k" => Some(Action::Toggle),
+        "ArrowRight" | "l" => Some(Action::StepNext),
+        "ArrowLeft" | "j" => Some(Action::StepPrev),
+        "Home" => Some(Action::Seek(0)),
+        "End" => Some(Action::Seek(end)),
+        _ => None,
+    }
+}
+
+/// What the share bar is showing.
+#[derive(Clone, PartialEq)]
+enum Share {
+    Nothing,
+    /// Status message after an action ("Link copied.").
+    Status(String),
+    /// The link in a selectable field because the clipboard was refused.
+    ManualCopy(String),
+    /// The embed snippet.
+    Embed(String),
+}
+
+/// The common frame of every visualisation.
+#[component]
+pub fn Figure(props: &FigureProps) -> Html {
+    let pb = &props.playback;
+    let region = use_node_ref();
+    let share = use_state(|| Share::Nothing);
+    let announced = use_state(String::new);
+    let last_announce = use_mut_ref(|| (f64::NEG_INFINITY, String::new()));
+
+    // Live region: describe the current time, throttled while playing.
+    {
+        let announced = announced.clone();
+        let describe = props.describe.clone();
+        let last: Rc<RefCell<(f64, String)>> = last_announce.clone();
+        use_effect_with((pb.t, pb.playing), move |&(t, playing)| {
+            if let Some(describe) = describe {
+                let text = describe.emit(t);
+                let now = js_sys::Date::now();
+                let mut last = last.borrow_mut();
+                if !text.is_empty() && text != last.1 && (!playing || now - last.0 >= LIVE_THROTTLE_MS) {
+                    *last = (now, text.clone());
+                    announced.set(text);
+                }
+            }
+        });
+    }
+
+    let onkeydown = {
+        let pb = pb.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            if let Some(a) = key_action(&e.key(), pb.end()) {
+                e.prevent_default();
+                pb.dispatch(a);
+            }
+        })
+    };
+
+    let on_copy = {
+        let share = share.clone();
+        Callback::from(move |_| {
+            let url = hooks::current_href();
+            let share2 = share.clone();
+            let url2 = url.clone();
+            let done = Callback::from(move |ok: bool| {
+                share2.set(if ok {
+                    Share::Status("Link copied: it reopens this exact view.".into())
+                } else {
+                    Share::ManualCopy(url2.clone())
+                })
+            });
+            hooks::copy_text(&url, done);
+        })
+    };
+    let on_embed = {
+        let share = share.clone();
+        let id = props.id.clone();
+        let title = props.title.clone();
+        Callback::from(move |_| {
+            if matches!(*share, Share::Embed(_)) {
+                share.set(Share::Nothing);
+            } else {
+                share.set(Share::Embed(embed::snippet(&id, &title, &hooks::current_href())));
+            }
+        })
+    };
+    let on_download = {
+        let share = share.clone();
+        let region = region.clone();
+        let id = props.id.clone();
+        let t = pb.t;
+        Callback::from(move |_| {
+            let msg = match region.cast::<web_sys::Element>() {
+                Some(el) => match export::download_svg(&el, &id, t) {
+                    Ok(name) => format!("Saved {name}."),
+                    Err(e) => format!("Could not export the picture: {e}"),
+                },
+                None => "Could not export the picture: the figure is not on the page.".to_string(),
+            };
+            share.set(Share::Status(msg));
+        })
+    };
+    let on_copy_snippet = {
+        let share = share.clone();
+        Callback::from(move |_| {
+            if let Share::Embed(snippet) = &*share {
+                let share2 = share.clone();
+                let snippet2 = snippet.clone();
+                hooks::copy_text(
+                    snippet,
+                    Callback::from(move |ok: bool| {
+                        if ok {
+                            share2.set(Share::Status("Embed code copied.".into()));
+                        } else {
+                            share2.set(Share::ManualCopy(snippet2.clone()));
+                        }
+                    }),
+                );
+            }
+        })
+    };
+
+    let share_panel = match &*share {
+        Share::Nothing => html! {},
+        Share::Status(s) => html! { <p class="share-status" role="status">{ s }</p> },
+        Share::ManualCopy(text) => html! {
+            <div class="share-manual">
+                <label>{ "Copying was blocked by the browser; select and copy:" }
+                    <SelectedField value={AttrValue::from(text.clone())} />
+                </label>
+            </div>
+        },
+        Share::Embed(snippet) => html! {
+            <div class="share-embed">
+                <label>{ "Embed code (paste into any web page; it resizes itself):" }
+                    <SelectedField value={AttrValue::from(snippet.clone())} multiline=true />
+                </label>
+                <button type="button" class="btn-copy-embed" onclick={on_copy_snippet}>{ "Copy embed code" }</button>
+            </div>
+        },
+    };
+
+    let label = format!(
+        "{}: interactive picture. Space plays or pauses, arrow keys step between events, Home and End jump.",
+        props.title
+    );
+    html! {
+        <figure class="figure" id={format!("fig-{}", props.id)} data-viz={props.id.clone()}>
+            <figcaption class="figure-title">{ props.title.clone() }</figcaption>
+            <div class="figure-svg" tabindex="0" role="group" aria-label={label} ref={region} {onkeydown}>
+                { props.children.clone() }
+            </div>
+            { props.caption.clone() }
+            if pb.reduced_motion {
+                <p class="figure-note">{ "Reduced motion is on: Play advances one event per second instead of animating. Step and scrub as usual." }</p>
+            }
+            <PlaybackControls playback={pb.clone()} />
+            <p class="sr-only live" aria-live="polite">{ (*announced).clone() }</p>
+            <div class="share" role="group" aria-label="Share this picture">
+                <button type="button" class="btn-copy-link" onclick={on_copy}>{ "Copy link" }</button>
+                <button type="button" class="btn-embed" aria-expanded={matches!(*share, Share::Embed(_)).to_string()} onclick={on_embed}>{ "Embed" }</button>
+                <button type="button" class="btn-download" onclick={on_download}>{ "Download SVG" }</button>
+            </div>
+            { share_panel }
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SelectedFieldProps {
+    value: AttrValue,
+    #[prop_or_default]
+    multiline: bool,
+}
+
+/// A read-only field that selects its text when shown (the clipboard fallback).
+#[component]
+fn SelectedField(props: &SelectedFieldProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.value.clone(), move |_| {
+            if let Some(el) = node.cast::<web_sys::HtmlTextAreaElement>() {
+                let _ = el.focus();
+                el.select();
+            } else if let Some(el) = node.cast::<web_sys::HtmlInputElement>() {
+                let _ = el.focus();
+                el.select();
+            }
+        });
+    }
+    if props.multiline {
+        html! { <textarea class="share-field" readonly=true rows="3" ref={node} value={props.value.clone()} /> }
+    } else {
+        html! { <input class="share-field" type="text" readonly=true ref={node} value={props.value.clone()} /> }
+    }
+}

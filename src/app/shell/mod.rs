@@ -1,0 +1,280 @@
+//! The site frame: skip link, header (name, theme), table of contents, "where am I", the page,
+//! previous/next, footer. Pages: landing, chapter, not found. The embed route bypasses all of it.
+use yew::prelude::*;
+
+use crate::app::content::{ChapterSrc, Part, CHAPTERS};
+use crate::app::embed::EmbedPage;
+use crate::app::hooks::{media_matches, NoticesProvider};
+use crate::app::router::{chapter_href, use_route, Route};
+
+pub mod banner;
+pub mod theme;
+
+pub use theme::ThemeToggle;
+
+/// The whole app: routes to the embed page or to the framed site.
+#[component]
+pub fn App() -> Html {
+    let route = use_route();
+    match route {
+        Route::Embed(id) => html! { <EmbedPage id={AttrValue::from(id)} /> },
+        route => html! { <Shell {route} /> },
+    }
+}
+
+/// Properties of [`Shell`].
+#[derive(Properties, PartialEq)]
+pub struct ShellProps {
+    /// The page to show.
+    pub route: Route,
+}
+
+/// Position of a chapter slug: (index, chapter).
+pub fn chapter_index(slug: &str) -> Option<(usize, &'static ChapterSrc)> {
+    CHAPTERS.iter().enumerate().find(|(_, c)| c.slug == slug)
+}
+
+/// `document.title` for a route.
+pub fn page_title(route: &Route) -> String {
+    match route {
+        Route::Chapter(slug) => match chapter_index(slug) {
+            Some((_, c)) => format!("{} · Await & See", c.title),
+            None => "Await & See".to_string(),
+        },
+        Route::NotFound(_) => "Page not found · Await & See".to_string(),
+        _ => "Await & See: blocking, select, async/await and backpressure, replayed".to_string(),
+    }
+}
+
+/// The site frame around one page.
+#[component]
+pub fn Shell(props: &ShellProps) -> Html {
+    let main_ref = use_node_ref();
+    // New page: title, scroll to top, focus the page for screen readers (not on first load).
+    {
+        let main_ref = main_ref.clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(props.route.clone(), move |route| {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(&page_title(route));
+            }
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+                if let Some(el) = main_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let skip = {
+        let main_ref = main_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            // A plain `#main` link would change the route; focus the page instead.
+            e.prevent_default();
+            if let Some(el) = main_ref.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+                el.scroll_into_view();
+            }
+        })
+    };
+    let current = match &props.route {
+        Route::Chapter(s) => Some(s.clone()),
+        _ => None,
+    };
+    let page = match &props.route {
+        Route::Landing => html! { <Landing /> },
+        Route::Chapter(slug) => html! { <ChapterPage slug={AttrValue::from(slug.clone())} /> },
+        Route::NotFound(path) => html! { <NotFound path={AttrValue::from(path.clone())} /> },
+        Route::Embed(_) => html! {},
+    };
+    html! {
+        <div class="site">
+            <a class="skip-link" href="#main" onclick={skip}>{ "Skip to content" }</a>
+            <header class="site-header">
+                <a class="site-name" href="#/">{ "Await " }<span class="amp">{ "&" }</span>{ " See" }</a>
+                <ThemeToggle />
+            </header>
+            <div class="site-body">
+                <Toc current={current.map(AttrValue::from)} />
+                <main id="main" class="page" tabindex="-1" ref={main_ref}>
+                    <NoticesProvider key={props.route.href()}>
+                        { page }
+                    </NoticesProvider>
+                </main>
+            </div>
+            <footer class="site-footer">
+                <p>{ "Every picture replays a trace from a deterministic virtual-time scheduler. " }
+                   <a href="#/">{ "Contents" }</a></p>
+            </footer>
+        </div>
+    }
+}
+
+/// Properties of [`Toc`].
+#[derive(Properties, PartialEq)]
+pub struct TocProps {
+    /// Slug of the chapter being read, if any.
+    #[prop_or_default]
+    pub current: Option<AttrValue>,
+}
+
+/// The table of contents (collapsible; open by default on wide screens).
+#[component]
+pub fn Toc(props: &TocProps) -> Html {
+    let open = *use_state(|| media_matches("(min-width: 60em)"));
+    html! {
+        <nav class="toc" aria-label="Chapters">
+            <details open={open}>
+                <summary>{ format!("Contents ({} chapters)", CHAPTERS.len()) }</summary>
+                if CHAPTERS.is_empty() {
+                    <p class="toc-empty">{ "The chapters are on their way." }</p>
+                } else {
+                    <ol>
+                        { for CHAPTERS.iter().map(|c| {
+                            let here = props.current.as_deref() == Some(c.slug);
+                            html! {
+                                <li key={c.slug} class={classes!(here.then_some("current"))}>
+                                    <a href={chapter_href(c.slug)} aria-current={here.then_some("page")}>{ c.title }</a>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                }
+            </details>
+        </nav>
+    }
+}
+
+/// The landing page: what this is, and the chapters with their summaries.
+#[component]
+pub fn Landing() -> Html {
+    html! {
+        <article class="landing">
+            <h1>{ "Await & See" }</h1>
+            <p class="lede">{ "What does a server do while it waits? This course answers with pictures you can play, pause, step backwards and scrub: blocking I/O, select(), callbacks, async/await, the event loop, thread-per-request versus async services, and what happens when work arrives faster than it leaves." }</p>
+            <p>{ "Every picture is a replay of a trace recorded from a small deterministic scheduler, so the same link always shows the same run. Keyboard: focus a picture, then Space plays or pauses and the arrow keys step between events." }</p>
+            if CHAPTERS.is_empty() {
+                <p class="notice">{ "The chapters are on their way." }</p>
+            } else {
+                <ol class="chapter-list">
+                    { for CHAPTERS.iter().map(|c| html! {
+                        <li key={c.slug}>
+                            <a href={chapter_href(c.slug)}>{ c.title }</a>
+                            if !c.summary.is_empty() { <p>{ c.summary }</p> }
+                        </li>
+                    }) }
+                </ol>
+            }
+        </article>
+    }
+}
+
+/// Properties of [`ChapterPage`].
+#[derive(Properties, PartialEq)]
+pub struct ChapterPageProps {
+    /// The chapter's slug.
+    pub slug: AttrValue,
+}
+
+/// A chapter: where-am-I, the body, previous/next.
+#[component]
+pub fn ChapterPage(props: &ChapterPageProps) -> Html {
+    let Some((i, ch)) = chapter_index(&props.slug) else {
+        return html! { <NotFound path={AttrValue::from(format!("/{}", props.slug))} /> };
+    };
+    html! {
+        <>
+            <WhereAmI index={i} />
+            <article class="chapter" data-chapter={ch.slug}>
+                <h1>{ ch.title }</h1>
+                { for ch.parts.iter().enumerate().map(|(k, part)| match part {
+                    Part::Html(h) => html! {
+                        <div class="prose" key={format!("p{k}")}>{ Html::from_html_unchecked(AttrValue::Static(h)) }</div>
+                    },
+                    Part::Viz(id) => html! {
+                        <crate::app::viz::Viz key={format!("v{k}")} id={AttrValue::Static(id)} />
+                    },
+                }) }
+            </article>
+            <PrevNext index={i} />
+        </>
+    }
+}
+
+/// Properties of [`WhereAmI`] and [`PrevNext`].
+#[derive(Properties, PartialEq)]
+pub struct IndexProps {
+    /// Index into `CHAPTERS`.
+    pub index: usize,
+}
+
+/// Breadcrumb and progress: "Contents › Chapter 3 of 11".
+#[component]
+pub fn WhereAmI(props: &IndexProps) -> Html {
+    let n = CHAPTERS.len();
+    let i = props.index;
+    let title = CHAPTERS.get(i).map(|c| c.title).unwrap_or("");
+    html! {
+        <nav class="where" aria-label="Breadcrumb">
+            <ol class="breadcrumb">
+                <li><a href="#/">{ "Contents" }</a></li>
+                <li aria-current="page">{ format!("Chapter {} of {}: {}", i + 1, n, title) }</li>
+            </ol>
+            <progress class="progress" max={n.to_string()} value={(i + 1).to_string()}
+                aria-label={format!("Chapter {} of {}", i + 1, n)}></progress>
+        </nav>
+    }
+}
+
+/// Previous / next chapter links.
+#[component]
+pub fn PrevNext(props: &IndexProps) -> Html {
+    let prev = props.index.checked_sub(1).and_then(|i| CHAPTERS.get(i));
+    let next = CHAPTERS.get(props.index + 1);
+    html! {
+        <nav class="prev-next" aria-label="Previous and next chapter">
+            if let Some(p) = prev {
+                <a class="prev" rel="prev" href={chapter_href(p.slug)}>
+                    <span class="dir">{ "← Previous" }</span><span class="name">{ p.title }</span>
+                </a>
+            } else {
+                <a class="prev" href="#/"><span class="dir">{ "← Contents" }</span><span class="name">{ "Await & See" }</span></a>
+            }
+            if let Some(n) = next {
+                <a class="next" rel="next" href={chapter_href(n.slug)}>
+                    <span class="dir">{ "Next →" }</span><span class="name">{ n.title }</span>
+                </a>
+            }
+        </nav>
+    }
+}
+
+/// Properties of [`NotFound`].
+#[derive(Properties, PartialEq)]
+pub struct NotFoundProps {
+    /// The path that matched nothing.
+    pub path: AttrValue,
+}
+
+/// Unknown route: say so, and offer the way back.
+#[component]
+pub fn NotFound(props: &NotFoundProps) -> Html {
+    html! {
+        <article class="not-found">
+            <h1>{ "Page not found" }</h1>
+            <div class="notice" role="status">
+                { format!("There is no page at #{}. ", props.path) }
+                <a href="#/">{ "Go to the contents" }</a>
+                { "." }
+            </div>
+            if !CHAPTERS.is_empty() {
+                <p>{ "Chapters:" }</p>
+                <ul>
+                    { for CHAPTERS.iter().map(|c| html! { <li key={c.slug}><a href={chapter_href(c.slug)}>{ c.title }</a></li> }) }
+                </ul>
+            }
+        </article>
+    }
+}
