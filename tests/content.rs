@@ -1,0 +1,271 @@
+//! The course content as build.rs generates it: chapters in order, visualisation markers and code
+//! references that resolve, HTML escaping, and the build-time highlighter.
+
+#[path = "../content/highlight.rs"]
+mod highlight;
+
+use std::fs;
+use std::path::Path;
+
+// The same contract types as `src/app/content.rs` (which is wasm-only), so the generated constants
+// can be included here too.
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Part {
+    Html(&'static str),
+    Viz(&'static str),
+}
+
+#[allow(dead_code)]
+#[derive(Debug, PartialEq)]
+pub struct ChapterSrc {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub parts: &'static [Part],
+}
+
+#[allow(dead_code)]
+#[derive(Debug, PartialEq)]
+pub struct CodeSrc {
+    pub id: &'static str,
+    pub lang: &'static str,
+    pub lines: &'static [&'static str],
+}
+
+include!(concat!(env!("OUT_DIR"), "/content.rs"));
+
+const ORDER: &[&str] = &[
+    "home",
+    "blocking-io",
+    "non-blocking-io",
+    "event-driven",
+    "blocking-calls",
+    "non-blocking-calls",
+    "async-await",
+    "event-loop",
+    "frameworks",
+    "backpressure",
+    "strategies",
+    "references",
+];
+
+const VIZ_IDS: &[&str] = &[
+    "ports", "readiness", "queries", "thread-pool", "coroutine", "event-loop", "frameworks",
+    "backpressure", "strategies", "demand",
+];
+
+fn content_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+fn html_of(ch: &ChapterSrc) -> String {
+    ch.parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Html(h) => Some(*h),
+            Part::Viz(_) => None,
+        })
+        .collect()
+}
+
+fn vizzes(slug: &str) -> Vec<&'static str> {
+    let ch = CHAPTERS.iter().find(|c| c.slug == slug).expect(slug);
+    ch.parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Viz(v) => Some(*v),
+            Part::Html(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_chapter_present_in_order() {
+    let slugs: Vec<&str> = CHAPTERS.iter().map(|c| c.slug).collect();
+    assert_eq!(slugs, ORDER);
+    for ch in CHAPTERS {
+        assert!(!ch.title.is_empty(), "{} has no title", ch.slug);
+        assert!(!ch.summary.is_empty(), "{} has no summary", ch.slug);
+        assert!(!ch.parts.is_empty(), "{} is empty", ch.slug);
+    }
+    // The file names carry the same order.
+    let mut files: Vec<String> = fs::read_dir(content_dir().join("chapters"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.ends_with(".md"))
+        .collect();
+    files.sort();
+    for (i, (f, slug)) in files.iter().zip(ORDER).enumerate() {
+        assert_eq!(f, &format!("{i:02}-{slug}.md"));
+    }
+}
+
+#[test]
+fn every_viz_marker_is_known_and_where_the_course_needs_it() {
+    for ch in CHAPTERS {
+        for p in ch.parts {
+            if let Part::Viz(id) = p {
+                assert!(VIZ_IDS.contains(id), "{}: unknown viz {id}", ch.slug);
+            }
+        }
+        // No marker slipped through unparsed.
+        assert!(!html_of(ch).contains("data-viz"), "{}: marker left in prose", ch.slug);
+    }
+    assert_eq!(vizzes("blocking-io"), ["ports"]);
+    assert_eq!(vizzes("non-blocking-io"), ["ports"]);
+    assert_eq!(vizzes("event-driven"), ["readiness"]);
+    assert_eq!(vizzes("blocking-calls"), ["queries", "thread-pool"]);
+    assert_eq!(vizzes("non-blocking-calls"), ["queries"]);
+    assert_eq!(vizzes("async-await"), ["coroutine"]);
+    assert_eq!(vizzes("event-loop"), ["event-loop"]);
+    assert_eq!(vizzes("frameworks"), ["frameworks"]);
+    assert_eq!(vizzes("backpressure"), ["backpressure"]);
+    assert_eq!(vizzes("strategies"), ["strategies", "demand"]);
+}
+
+#[test]
+fn every_code_reference_resolves() {
+    let ids: Vec<&str> = CODE.iter().map(|c| c.id).collect();
+    let mut used = Vec::new();
+    for entry in fs::read_dir(content_dir().join("chapters")).unwrap() {
+        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("@code ") {
+                let id = rest.split_whitespace().next().unwrap();
+                assert!(ids.contains(&id), "@code {id} does not resolve");
+                used.push(id.to_string());
+            }
+        }
+    }
+    // Every sample file is shown somewhere, and appears in CODE with one entry per line.
+    for c in CODE {
+        assert!(used.iter().any(|u| u == c.id), "{} is never shown", c.id);
+        let src = fs::read_to_string(content_dir().join("code").join(c.id)).unwrap();
+        assert_eq!(c.lines.len(), src.trim_end_matches('\n').lines().count(), "{}", c.id);
+        assert!(["python", "java", "text"].contains(&c.lang));
+    }
+    for ch in CHAPTERS {
+        let html = html_of(ch);
+        for (i, _) in html.match_indices("data-code=\"") {
+            let id = html[i + 11..].split('"').next().unwrap();
+            assert!(ids.contains(&id), "{}: figure for unknown {id}", ch.slug);
+        }
+    }
+}
+
+#[test]
+fn generated_html_is_escaped() {
+    assert_eq!(highlight::escape("a < b && c > \"d\""), "a &lt; b &amp;&amp; c &gt; &quot;d&quot;");
+    let lines = highlight::highlight_lines("python", "if a < b:\n    print('<b>')\n");
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].contains("&lt;") && !lines[0].contains(" < "), "{}", lines[0]);
+    assert!(lines[1].contains("&#39;&lt;b&gt;&#39;"), "{}", lines[1]);
+    let java = highlight::highlight("java", "List<String> xs = new ArrayList<>();");
+    assert!(java.contains("&lt;") && !java.contains("<String>"), "{java}");
+    // Java generics in a shipped sample come out escaped too.
+    let spring = CODE.iter().find(|c| c.id == "spring_mvc.java").expect("spring_mvc.java");
+    let all = spring.lines.join("\n");
+    assert!(all.contains("&lt;"), "{all}");
+    assert!(!all.contains("List<String"), "{all}");
+    // No raw `<` outside tags: strip the tags we generate and look for what is left.
+    for c in CODE {
+        for l in c.lines {
+            let stripped = strip_spans(l);
+            assert!(!stripped.contains('<') && !stripped.contains('>'), "{}: {l}", c.id);
+        }
+    }
+}
+
+fn strip_spans(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<span class=\"tok-") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let close = after.find('>').unwrap();
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.replace("</span>", "")
+}
+
+#[test]
+fn highlight_python() {
+    let src = "@app.get(\"/items\")\nasync def fetch(n):\n    # wait\n    await asyncio.sleep(2)  # pause\n    print(f\"got {n}\")\n    return None\n";
+    let lines = highlight::highlight_lines("python", src);
+    assert_eq!(lines.len(), 6);
+    assert_eq!(
+        lines[0],
+        "<span class=\"tok-dec\">@app.get</span>(<span class=\"tok-str\">&quot;/items&quot;</span>)"
+    );
+    assert_eq!(
+        lines[1],
+        "<span class=\"tok-kw\">async</span> <span class=\"tok-kw\">def</span> <span class=\"tok-fn\">fetch</span>(n):"
+    );
+    assert_eq!(lines[2], "    <span class=\"tok-com\"># wait</span>");
+    assert_eq!(
+        lines[3],
+        "    <span class=\"tok-kw\">await</span> asyncio.<span class=\"tok-fn\">sleep</span>(<span class=\"tok-num\">2</span>)  <span class=\"tok-com\"># pause</span>"
+    );
+    assert_eq!(
+        lines[4],
+        "    <span class=\"tok-builtin\">print</span>(<span class=\"tok-str\">f&quot;got {n}&quot;</span>)"
+    );
+    assert_eq!(lines[5], "    <span class=\"tok-kw\">return</span> <span class=\"tok-kw\">None</span>");
+    // A hash inside a string is not a comment; a triple-quoted string spans lines, closed per line.
+    let l = highlight::highlight_lines("python", "x = \"#1\"\ns = \"\"\"a\nb\"\"\"\n");
+    assert_eq!(l[0], "x = <span class=\"tok-str\">&quot;#1&quot;</span>");
+    assert_eq!(l[1], "s = <span class=\"tok-str\">&quot;&quot;&quot;a</span>");
+    assert_eq!(l[2], "<span class=\"tok-str\">b&quot;&quot;&quot;</span>");
+    // Byte strings and names with digits.
+    let l = highlight::highlight("python", "sock1.send(b\"hi\\n\")");
+    assert_eq!(
+        l,
+        "sock1.<span class=\"tok-fn\">send</span>(<span class=\"tok-str\">b&quot;hi\\n&quot;</span>)"
+    );
+}
+
+#[test]
+fn highlight_java() {
+    let src = "@GetMapping(\"/items\")\npublic Mono<List<String>> items() {\n    // one second\n    return Mono.delay(Duration.ofSeconds(1)); /* done */\n}";
+    let lines = highlight::highlight_lines("java", src);
+    assert_eq!(lines.len(), 5);
+    assert_eq!(
+        lines[0],
+        "<span class=\"tok-dec\">@GetMapping</span>(<span class=\"tok-str\">&quot;/items&quot;</span>)"
+    );
+    assert_eq!(
+        lines[1],
+        "<span class=\"tok-kw\">public</span> <span class=\"tok-type\">Mono</span>&lt;<span class=\"tok-type\">List</span>&lt;<span class=\"tok-type\">String</span>&gt;&gt; <span class=\"tok-fn\">items</span>() {"
+    );
+    assert_eq!(lines[2], "    <span class=\"tok-com\">// one second</span>");
+    assert_eq!(
+        lines[3],
+        "    <span class=\"tok-kw\">return</span> <span class=\"tok-type\">Mono</span>.<span class=\"tok-fn\">delay</span>(<span class=\"tok-type\">Duration</span>.<span class=\"tok-fn\">ofSeconds</span>(<span class=\"tok-num\">1</span>)); <span class=\"tok-com\">/* done */</span>"
+    );
+    assert_eq!(lines[4], "}");
+    let l = highlight::highlight("java", "class ItemResource { long n = 1000L; }");
+    assert_eq!(
+        l,
+        "<span class=\"tok-kw\">class</span> <span class=\"tok-type\">ItemResource</span> { <span class=\"tok-kw\">long</span> n = <span class=\"tok-num\">1000L</span>; }"
+    );
+}
+
+#[test]
+fn text_is_only_escaped() {
+    assert_eq!(highlight::highlight("text", "a <b> def"), "a &lt;b&gt; def");
+}
+
+#[test]
+fn headings_have_unique_ids() {
+    for ch in CHAPTERS {
+        let html = html_of(ch);
+        let mut seen = std::collections::HashSet::new();
+        for (i, _) in html.match_indices("<h2 id=\"").chain(html.match_indices("<h3 id=\"")) {
+            let id = html[i + 8..].split('"').next().unwrap();
+            assert!(seen.insert(id.to_string()), "{}: duplicate heading id {id}", ch.slug);
+        }
+        assert!(!seen.is_empty(), "{} has no section headings", ch.slug);
+    }
+}
