@@ -20,7 +20,7 @@
 //!
 //! * **Code samples** live in `content/code/<id>` (`.py` = Python, `.java` = Java, anything else =
 //!   plain text). A line `@code <id>` (outside a code fence) in a chapter inserts that sample as a
-//!   highlighted, line-numbered `<figure class="code-sample">`; `@code <id> 5-9` inserts only lines
+//!   highlighted, line-numbered `<figure class="code-panel code-sample">`; `@code <id> 5-9` inserts only lines
 //!   5 to 9 (numbers kept as in the file). An unknown id fails the build. Every sample is also
 //!   emitted in `CODE` as one HTML string per line, so a visualisation's code panel can mark "the
 //!   line being executed" **by 1-based line number in the file**: keep the files tidy, and when
@@ -274,13 +274,14 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<figure class=\"code-sample\" data-code=\"{id}\"><figcaption><span class=\"code-file\">{id}</span> <span class=\"code-lang\">{lang}</span></figcaption><pre class=\"code lang-{cls}\"><code>",
+        "<figure class=\"code-panel code-sample\" data-code=\"{id}\"><figcaption><span class=\"code-file\">{id}</span> <span class=\"code-lang\">{lang}</span></figcaption><pre class=\"code lang-{cls}\"><code>",
         id = highlight::escape(&code.id),
         lang = lang_label(code.lang),
         cls = code.lang
     );
     for n in from..=to {
-        let _ = writeln!(
+        // No newline between lines: `.line` is `display: block` (copying still yields one line each).
+        let _ = write!(
             s,
             "<span class=\"line\" data-line=\"{n}\"><span class=\"ln\" aria-hidden=\"true\">{n}</span>{}</span>",
             code.lines[n - 1]

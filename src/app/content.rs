@@ -7,15 +7,15 @@
 //! * Tokens: `tok-kw` (keyword), `tok-str` (string, f-string), `tok-com` (comment), `tok-num`
 //!   (number), `tok-fn` (function name, defined or called), `tok-dec` (decorator / annotation),
 //!   `tok-type` (class / type name), `tok-builtin` (Python builtin such as `print`, `self`).
-//! * Code in prose: `figure.code-sample > figcaption (.code-file, .code-lang) + pre.code.lang-python|lang-java|lang-text > code`;
-//!   each numbered line is `span.line[data-line=N]` holding `span.ln` (the number, `aria-hidden`;
-//!   give it `user-select: none`) then the code, lines separated by `\n`. Fenced blocks in prose
-//!   are `pre.code.lang-*` without line spans.
-//!   Suggested: `.code .line { display: inline-block; min-width: 100%; }`.
-//! * [`CodePanel`]: `div.code-panel > div.code-panel-label + div.code-panel-scroll > pre.code > code`
-//!   with the same `span.line` / `span.ln` / `span.src` lines; the executing line also has class
-//!   `active` and `aria-current="step"`. `.code-panel-scroll` is the scroll container (give it a
-//!   `max-height` and `overflow: auto`; the panel scrolls it, never the page).
+//! * Code in prose: `figure.code-panel.code-sample[data-code=ID] > figcaption (span.code-file, span.code-lang)
+//!   + pre.code.lang-python|lang-java|lang-text > code`; each line is `span.line[data-line=N]`
+//!   (styled `display: block`, no newline characters between lines) holding `span.ln` (the line
+//!   number, `aria-hidden`; give it a fixed width, a muted colour and `user-select: none`) then the
+//!   highlighted code. Fenced blocks in prose are plain `pre.code.lang-*` without line spans.
+//! * [`CodePanel`]: `figure.code-panel[data-code=ID] > figcaption.code-head + pre.code > code`, lines
+//!   as above, each `span.line` also holding `span.src`; the executing line has class `active` and
+//!   `aria-current="step"`. The `pre` is the scroll container: give it a `max-height` (e.g. 24em)
+//!   and `overflow: auto`; the panel scrolls it to the active line, never the page.
 //! * [`ChapterBody`]: `article.chapter > header.chapter-head (p.chapter-num, h1, p.chapter-summary)`
 //!   then `div.prose` per prose part and a viz per marker. Headings inside prose carry `id`s.
 
@@ -179,25 +179,21 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
         let n = i as u32 + 1;
         let is_active = active == Some(n);
         html! {
-            <>
-                <span
-                    class={classes!("line", is_active.then_some("active"))}
-                    data-line={n.to_string()}
-                    aria-current={is_active.then_some("step")}
-                >
-                    <span class="ln" aria-hidden="true">{ n }</span>
-                    <span class="src">{ Html::from_html_unchecked(AttrValue::Static(l)) }</span>
-                </span>
-                { "\n" }
-            </>
+            <span
+                key={n}
+                class={classes!("line", is_active.then_some("active"))}
+                data-line={n.to_string()}
+                aria-current={is_active.then_some("step")}
+            >
+                <span class="ln" aria-hidden="true">{ n }</span>
+                <span class="src">{ Html::from_html_unchecked(AttrValue::Static(l)) }</span>
+            </span>
         }
     });
     html! {
-        <div class="code-panel" data-code={src.id}>
-            <div class="code-panel-label">{ label }</div>
-            <div class="code-panel-scroll" ref={scroller}>
-                <pre class={format!("code lang-{}", src.lang)}><code>{ for lines }</code></pre>
-            </div>
-        </div>
+        <figure class="code-panel" data-code={src.id}>
+            <figcaption class="code-head">{ label }</figcaption>
+            <pre class={format!("code lang-{}", src.lang)} ref={scroller}><code>{ for lines }</code></pre>
+        </figure>
     }
 }
