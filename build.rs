@@ -24,8 +24,9 @@
 //!   5 to 9 (numbers kept as in the file). An unknown id fails the build. Every sample is also
 //!   emitted in `CODE` as one HTML string per line, so a visualisation's code panel can mark "the
 //!   line being executed" **by 1-based line number in the file**: keep the files tidy, and when
-//!   you edit one, check the line numbers the visualisations use (listed at the top of each
-//!   visualisation's file and in the content report).
+//!   you edit one, check the line numbers the visualisations use: `content/CODE_LINES.md` lists
+//!   them (file, line, text the line must contain, what it means), and `tests/content.rs` checks
+//!   that table against the files.
 //!
 //! * Ordinary fenced code blocks (```` ```python ````, ```` ```java ````, ```` ```text ````) are
 //!   highlighted too (without line numbers). Headings get `id` anchors (a slug of their text,

@@ -269,3 +269,27 @@ fn headings_have_unique_ids() {
         assert!(!seen.is_empty(), "{} has no section headings", ch.slug);
     }
 }
+
+/// The line anchors in `content/CODE_LINES.md` (what visualisations mark) still point at the
+/// lines they describe.
+#[test]
+fn code_line_anchors_are_stable() {
+    let table = fs::read_to_string(content_dir().join("CODE_LINES.md")).unwrap();
+    let mut rows = 0;
+    for line in table.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // | file | line | `contains` | meaning |
+        if cells.len() < 5 || cells[1] == "file" || cells[1].starts_with("---") {
+            continue;
+        }
+        let (file, n, needle) = (cells[1], cells[2], cells[3].trim_matches('`'));
+        let n: usize = n.parse().unwrap_or_else(|_| panic!("bad line number in row {line}"));
+        let code = CODE.iter().find(|c| c.id == file).unwrap_or_else(|| panic!("{file} not in CODE"));
+        let src = fs::read_to_string(content_dir().join("code").join(file)).unwrap();
+        let text = src.lines().nth(n - 1).unwrap_or_else(|| panic!("{file} has no line {n}"));
+        assert!(text.contains(needle), "{file}:{n} is now {text:?}, expected it to contain {needle:?}");
+        assert!(n <= code.lines.len());
+        rows += 1;
+    }
+    assert!(rows > 50, "only {rows} anchors read");
+}
