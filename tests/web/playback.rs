@@ -1,0 +1,328 @@
+//! Playback: the reducer, the controls, the Figure frame, link parameters and SVG export, driven
+//! by clicks and key presses on a small demo visualisation (test-only; not in the product).
+use std::time::Duration;
+
+use await_and_see::app::hooks::{set_reduced_motion_override, NoticesProvider};
+use await_and_see::app::playback::{use_playback, Action, Figure, PlayState, Timeline};
+use await_and_see::app::{export, permalink};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+const END: u64 = 5_000_000;
+const MARKS: [u64; 3] = [1_000_000, 2_500_000, 4_000_000];
+
+fn demo_timeline() -> Timeline {
+    Timeline::new(END, MARKS.to_vec())
+}
+
+fn describe(t: u64) -> String {
+    let n = MARKS.iter().filter(|&&m| m <= t).count();
+    format!("{n} events so far")
+}
+
+/// A stand-in visualisation: one moving dot, coloured through a CSS variable.
+#[component]
+fn Demo() -> Html {
+    let pb = use_playback("demo", demo_timeline());
+    let cx = 10.0 + 280.0 * pb.t as f64 / END as f64;
+    html! {
+        <Figure id="demo" title="Demo dot" playback={pb.clone()} describe={Callback::from(describe)}>
+            <svg viewBox="0 0 300 40" class="viz">
+                <rect class="viz-lane" x="0" y="10" width="300" height="20" />
+                <circle class="s-run" cx={cx.to_string()} cy="20" r="8" />
+                <text class="viz-label" x="4" y="36">{ "demo" }</text>
+            </svg>
+        </Figure>
+    }
+}
+
+#[component]
+fn Page() -> Html {
+    html! { <NoticesProvider><Demo /></NoticesProvider> }
+}
+
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<Page>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl Mounted {
+    fn q(&self, sel: &str) -> Element {
+        self.root.query_selector(sel).ok().flatten().unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
+    }
+    fn html(&self, sel: &str) -> HtmlElement {
+        self.q(sel).dyn_into().expect("html element")
+    }
+    fn readout(&self) -> String {
+        self.q(".pb-time").text_content().unwrap_or_default()
+    }
+    fn click(&self, sel: &str) {
+        self.html(sel).click();
+    }
+    fn key(&self, key: &str) {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+        self.q(".figure-svg").dispatch_event(&ev).expect("dispatch");
+    }
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
+}
+
+fn set_hash(h: &str) {
+    await_and_see::app::hooks::replace_hash(h);
+}
+
+async fn mount(hash: &str) -> Mounted {
+    set_hash(hash);
+    let document = web_sys::window().expect("window").document().expect("document");
+    let root = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&root).expect("append");
+    let handle = yew::Renderer::<Page>::with_root(root.clone()).render();
+    settle().await;
+    Mounted { root, handle: Some(handle) }
+}
+
+fn bubbling(name: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(name, &init).expect("event")
+}
+
+// ---- Pure clock ------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn reducer_steps_between_marks_and_clamps() {
+    let s = PlayState::new(demo_timeline(), 0);
+    let s = s.apply(Action::StepNext);
+    assert_eq!(s.t, 1_000_000);
+    let s = s.apply(Action::StepNext).apply(Action::StepNext);
+    assert_eq!(s.t, 4_000_000);
+    assert_eq!(s.apply(Action::StepNext).t, END, "past the last mark is the end");
+    assert_eq!(s.apply(Action::StepPrev).t, 2_500_000);
+    assert_eq!(PlayState::new(demo_timeline(), 0).apply(Action::StepPrev).t, 0);
+    assert_eq!(s.apply(Action::Seek(u64::MAX)).t, END, "seek clamps");
+    assert_eq!(PlayState::new(demo_timeline(), 99_000_000).t, END, "start clamps");
+}
+
+#[wasm_bindgen_test]
+fn reducer_plays_at_speed_and_stops_at_end() {
+    let tl = demo_timeline().with_time_scale(1000.0); // 1 ms real = 1 ms virtual
+    let s = PlayState::new(tl, 0).apply(Action::Play);
+    assert!(s.playing);
+    let s = s.apply(Action::Tick(50.0));
+    assert_eq!(s.t, 50_000);
+    let s = s.apply(Action::SetSpeed(2.0)).apply(Action::Tick(50.0));
+    assert_eq!(s.t, 150_000);
+    let s = s.apply(Action::Tick(10_000.0));
+    assert_eq!(s.t, 150_000 + 200_000, "a long gap between frames is capped at 100 ms");
+    let s = s.apply(Action::Seek(END - 1)).apply(Action::Tick(16.0));
+    assert_eq!(s.t, END);
+    assert!(!s.playing, "stops at the end");
+    let s = s.apply(Action::Play);
+    assert_eq!(s.t, 0, "play at the end restarts");
+    assert_eq!(s.apply(Action::SetSpeed(100.0)).speed, 8.0);
+    assert_eq!(s.apply(Action::SetSpeed(0.01)).speed, 0.25);
+    assert!(!s.apply(Action::Toggle).playing);
+    let r = s.apply(Action::Seek(3)).apply(Action::Reset);
+    assert_eq!((r.t, r.playing), (0, false));
+}
+
+#[wasm_bindgen_test]
+fn reduced_motion_play_advances_event_by_event() {
+    let s = PlayState::new(demo_timeline(), 0).apply(Action::Play).apply(Action::Advance);
+    assert_eq!((s.t, s.playing), (1_000_000, true));
+    let s = s.apply(Action::Advance).apply(Action::Advance).apply(Action::Advance);
+    assert_eq!((s.t, s.playing), (END, false));
+    assert_eq!(PlayState::new(demo_timeline(), 0).apply(Action::Advance).t, 0, "no advance while paused");
+}
+
+#[wasm_bindgen_test]
+fn two_runs_share_one_timeline() {
+    let a = Timeline::new(3_000_000, vec![500_000, 1_000_000]);
+    let b = Timeline::new(60_000_000, vec![1_000_000, 2_000_000, 70_000_000]);
+    let m = Timeline::merge(&a, &b);
+    assert_eq!(m.end, 60_000_000);
+    assert_eq!(&*m.marks, &[500_000, 1_000_000, 2_000_000, 60_000_000]);
+    // 5 s plays in ~5 s, 60 s in ~15 s at 1x.
+    assert!((Timeline::new(5_000_000, vec![]).time_scale - 1000.0).abs() < 1e-9);
+    assert!((Timeline::new(60_000_000, vec![]).time_scale - 4000.0).abs() < 1e-9);
+}
+
+// ---- Mounted figure --------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn buttons_step_and_readout_follows() {
+    let m = mount("#/test").await;
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(m.readout(), "t = 2.500 s / 5.000 s");
+    m.click(".pb-prev");
+    settle().await;
+    assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
+    assert_eq!(m.q("circle").get_attribute("cx").as_deref(), Some("66"));
+    m.click(".pb-reset");
+    settle().await;
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
+    assert!(m.html(".pb-prev").has_attribute("disabled"), "nothing before 0");
+}
+
+#[wasm_bindgen_test]
+async fn scrubber_seeks_and_speed_select_sets_speed() {
+    let m = mount("#/test").await;
+    let scrub: HtmlInputElement = m.q(".pb-scrub").dyn_into().expect("input");
+    scrub.set_value("3000000");
+    scrub.dispatch_event(&bubbling("input")).expect("dispatch");
+    settle().await;
+    assert_eq!(m.readout(), "t = 3.000 s / 5.000 s");
+    let speed: HtmlSelectElement = m.q(".pb-speed").dyn_into().expect("select");
+    assert_eq!(speed.value(), "1");
+    speed.set_value("4");
+    speed.dispatch_event(&bubbling("change")).expect("dispatch");
+    settle().await;
+    let speed: HtmlSelectElement = m.q(".pb-speed").dyn_into().expect("select");
+    assert_eq!(speed.value(), "4");
+    assert_eq!(speed.length(), 6, "0.25x to 8x");
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_on_the_figure_region() {
+    let m = mount("#/test").await;
+    let region = m.html(".figure-svg");
+    assert_eq!(region.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(region.get_attribute("role").as_deref(), Some("group"));
+    region.focus().expect("focus");
+    m.key("ArrowRight");
+    settle().await;
+    assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
+    m.key("End");
+    settle().await;
+    assert_eq!(m.readout(), "t = 5.000 s / 5.000 s");
+    m.key("ArrowLeft");
+    settle().await;
+    assert_eq!(m.readout(), "t = 4.000 s / 5.000 s");
+    m.key("Home");
+    settle().await;
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
+    m.key(" ");
+    settle().await;
+    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    m.key(" ");
+    settle().await;
+    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("false"));
+}
+
+#[wasm_bindgen_test]
+async fn live_region_describes_steps() {
+    let m = mount("#/test").await;
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(m.q("[aria-live=polite].live").text_content().as_deref(), Some("1 events so far"));
+}
+
+#[wasm_bindgen_test]
+async fn reduced_motion_shows_a_note_and_still_steps() {
+    set_reduced_motion_override(Some(true));
+    let m = mount("#/test").await;
+    let note = m.q(".figure-note").text_content().unwrap_or_default();
+    assert!(note.contains("Reduced motion"), "{note}");
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
+    m.click(".pb-play");
+    settle().await;
+    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    drop(m);
+    set_reduced_motion_override(None);
+}
+
+#[wasm_bindgen_test]
+async fn time_comes_from_the_link_and_goes_back_into_it() {
+    let m = mount("#/test?demo.t=2500&other.t=9").await;
+    assert_eq!(m.readout(), "t = 2.500 s / 5.000 s");
+    m.click(".pb-next");
+    settle().await;
+    let hash = web_sys::window().expect("window").location().hash().expect("hash");
+    let (path, q) = permalink::split_hash(&hash);
+    assert_eq!(path, "/test");
+    assert_eq!(q.get("demo.t"), Some("4000"));
+    assert_eq!(q.get("other.t"), Some("9"), "other figures' parameters are kept");
+    m.click(".pb-reset");
+    settle().await;
+    let hash = web_sys::window().expect("window").location().hash().expect("hash");
+    assert_eq!(permalink::split_hash(&hash).1.get("demo.t"), None, "default time leaves the link clean");
+}
+
+#[wasm_bindgen_test]
+async fn bad_link_time_is_a_visible_notice_and_default_is_used() {
+    let m = mount("#/test?demo.t=soon").await;
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
+    let notice = m.q(".notices .notice").text_content().unwrap_or_default();
+    assert!(notice.contains("demo.t=soon"), "{notice}");
+    assert!(notice.contains("Accepted"), "{notice}");
+    assert!(notice.contains("1250ms"), "{notice}");
+    m.click(".notice-dismiss");
+    settle().await;
+    assert!(m.root.query_selector(".notices .notice").ok().flatten().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn embed_button_shows_an_iframe_snippet_for_this_figure() {
+    let m = mount("#/test?demo.t=1000&other.x=1").await;
+    m.click(".btn-embed");
+    settle().await;
+    let field: web_sys::HtmlTextAreaElement = m.q(".share-embed textarea").dyn_into().expect("textarea");
+    let s = field.value();
+    assert!(s.starts_with("<iframe src=\""), "{s}");
+    assert!(s.contains("#/embed/demo?demo.t=1000\""), "{s}");
+    assert!(!s.contains("other.x"), "{s}");
+}
+
+#[wasm_bindgen_test]
+async fn exported_svg_is_self_contained() {
+    let m = mount("#/test").await;
+    let svg = m.q(".figure-svg svg");
+    let text = export::standalone_svg(&svg).expect("export");
+    assert!(text.starts_with("<?xml"), "{text}");
+    assert!(text.contains("xmlns=\"http://www.w3.org/2000/svg\""), "{text}");
+    assert!(!text.contains("var("), "{text}");
+    assert!(!text.contains("class="), "{text}");
+    assert!(text.contains("viewBox=\"0 0 300 40\""), "{text}");
+    assert!(text.contains("fill: rgb(") || text.contains("fill:rgb("), "colours resolved: {text}");
+    // Parses as XML.
+    let parser = web_sys::DomParser::new().expect("parser");
+    let doc = parser.parse_from_string(&text, web_sys::SupportedType::ImageSvgXml).expect("parse");
+    assert!(doc.get_elements_by_tag_name("parsererror").length() == 0, "{text}");
+    assert_eq!(export::file_name("demo", 1_250_300), "demo-t1250.svg");
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_while_playing_stops_cleanly() {
+    let m = mount("#/test").await;
+    m.click(".pb-play");
+    settle().await;
+    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    drop(m);
+    settle().await;
+}
