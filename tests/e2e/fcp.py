@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""First contentful paint of a chapter in headless Chromium: `cargo xtask fcp [--route SLUG]`.
+usage: fcp.py BASE_URL [--route SLUG] [--runs N]"""
+import argparse
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import browser as B  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("base")
+    ap.add_argument("--route", default=None, help="chapter slug (default: the first chapter linked from the landing page)")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    B.BASE = a.base
+    d = B.make_driver()
+    try:
+        route = a.route
+        if route is None:
+            B.open_fresh(d, "")
+            hrefs = d.execute_script("return [...document.querySelectorAll('a[href*=\"#/\"]')].map(a => a.getAttribute('href'))")
+            slugs = [s for s in (B.slug_of(h) for h in hrefs) if s and not s.startswith("embed")]
+            route = slugs[0] if slugs else ""
+        times = []
+        for _ in range(a.runs):
+            B.open_fresh(d, route)
+            t = B.wait_until(lambda: d.execute_script(
+                "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : null"), 5)
+            if t:
+                times.append(t)
+        if not times:
+            print("fcp: no first-contentful-paint entry")
+            return 1
+        print(f"fcp: #/{route} first contentful paint median {statistics.median(times):.0f} ms over {len(times)} loads "
+              f"(min {min(times):.0f}, max {max(times):.0f}; headless Chromium, release build on localhost)")
+        return 0
+    finally:
+        d.quit()
+        B.cleanup_profiles()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Feature tests, data-driven from the DOM: each finds its control by accessible name on the
+crawled pages; if no page has it, the test xfails naming the missing feature."""
+import os
+import pathlib
+import re
+import statistics
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+import browser as B
+from conftest import note
+
+COPY_LINK = r"copy link|permalink|copy (the )?url|share link"
+EMBED = r"\bembed\b"
+SVG = r"svg"
+THEME = r"theme|dark mode|light mode|\bdark\b|\blight\b"
+PLAY = r"^(play|pause)\b"
+
+
+def first_chapter_with(site, pattern, tags=("button", "a", "summary")):
+    for s in site["slugs"]:
+        if site["pages"][s].has(pattern, tags):
+            return s
+    return None
+
+
+def player_state(d):
+    """What a person sees of every player: time readouts, slider values, selects and inputs."""
+    return d.execute_script(r"""
+      const val = e => e.tagName === 'OUTPUT' ? e.innerText.trim() : (e.type === 'checkbox' ? String(e.checked) : e.value);
+      return [...document.querySelectorAll('main output, main input, main select, article output, article input, article select')]
+        .map(e => (e.className || e.tagName) + '=' + val(e));""")
+
+
+def player_parts(d):
+    """(group, slider, play button, readout) of the first player on the page (any may be None)."""
+    return d.execute_script(r"""
+      const g = document.querySelector('[role=group][aria-label*=layback i], .playback');
+      const scope = g || document;
+      const slider = scope.querySelector('input[type=range]');
+      const play = [...scope.querySelectorAll('button')].find(b => /^(play|pause)\b/i.test(b.getAttribute('aria-label') || b.innerText));
+      const readout = scope.querySelector('output, [class*=time]');
+      return [g, slider, play, readout];""")
+
+
+def readout(d):
+    return d.execute_script(r"""
+      const g = document.querySelector('[role=group][aria-label*=layback i], .playback') || document;
+      const r = g.querySelector('output, [class*=time]'); const s = g.querySelector('input[type=range]');
+      return (r ? r.innerText.trim() : '') + ' @' + (s ? s.value : '');""")
+
+
+# ---------------------------------------------------------------- permalink
+
+def permalink_after_changes(site, d):
+    slug = first_chapter_with(site, COPY_LINK)
+    if slug is None:
+        pytest.xfail("permalink: no 'Copy link' control on any chapter")
+    B.open_fresh(d, slug)
+    # Move the view away from its defaults: step a few events, pick another speed.
+    step = B.find_control(d, r"step forward|next event|^step\b", tags=("button",))
+    for _ in range(3):
+        if step is not None and step.is_enabled():
+            step.click()
+            time.sleep(0.05)
+    d.execute_script(r"""
+      const s = document.querySelector('main select, article select');
+      if (s && s.options.length > 1) { s.selectedIndex = (s.selectedIndex + 1) % s.options.length;
+        s.dispatchEvent(new Event('change', {bubbles: true})); s.dispatchEvent(new Event('input', {bubbles: true})); }""")
+    time.sleep(0.3)
+    before = player_state(d)
+    B.find_control(d, COPY_LINK).click()
+    link = B.wait_until(lambda: (d.execute_script("return window.__e2e.copied") or [None])[-1], 3) \
+        or d.current_url
+    assert not B.console_errors(d)
+    return slug, before, link
+
+
+def test_permalink_round_trip_reproduces_the_view(site, d):
+    slug, before, link = permalink_after_changes(site, d)
+    assert B.slug_of(link) == slug, f"copied link {link!r} does not point at #/{slug}"
+    B.open_fresh(d, link)
+    after = player_state(d)
+    assert not B.console_errors(d)
+    assert after == before, f"permalink {link} restored {after}, expected {before}"
+
+
+def test_permalink_with_bad_parameters_names_what_was_ignored(site, d):
+    slug, _, link = permalink_after_changes(site, d)
+    bad = link + ("&" if "?" in link.split("#", 1)[-1] else "?") + "e2ebogus=1"
+    B.open_fresh(d, bad)
+    text = d.execute_script("return document.body.innerText")
+    assert not B.console_errors(d)
+    assert "e2ebogus" in text, "no visible notice naming the ignored parameter 'e2ebogus'"
+    assert d.execute_script("return !!document.querySelector('h1')"), "page did not render"
+
+
+# ---------------------------------------------------------------- embed
+
+def all_viz_ids(site):
+    ids = []
+    for p in site["pages"].values():
+        for i in p.viz_ids:
+            if i not in ids:
+                ids.append(i)
+    return ids
+
+
+def test_embed_route_shows_one_visualisation_and_nothing_else(site, d):
+    ids = all_viz_ids(site)
+    if not ids:
+        pytest.xfail("embed: no visualisation ids on any chapter ([data-viz] markers or #/embed/ links)")
+    for viz in ids:
+        B.open_fresh(d, f"embed/{viz}")
+        errs = B.console_errors(d)
+        assert not errs, f"#/embed/{viz}: {errs}"
+        info = d.execute_script(r"""return {
+          svg: document.querySelectorAll('svg').length,
+          nav: [...document.querySelectorAll('nav')].filter(n => n.getBoundingClientRect().height > 0).length,
+          chapters: document.querySelectorAll('a[href*="#/"]:not([href*="#/embed/"])').length,
+          playback: !!document.querySelector('[role=group][aria-label*=layback i], .playback, input[type=range]')}""")
+        B.screenshot(d, B.SHOTS / "embed" / f"{viz}.png")
+        assert info["svg"] > 0, f"#/embed/{viz} draws no <svg>"
+        assert info["playback"], f"#/embed/{viz} has no playback controls"
+        assert info["nav"] == 0, f"#/embed/{viz} shows site navigation"
+
+
+def test_embed_posts_its_height_to_the_example_host_page(site, d):
+    ids = all_viz_ids(site)
+    if not ids:
+        pytest.xfail("embed: no visualisation ids to embed")
+    B.open_fresh(d, B.BASE + "example-host.html?viz=" + ids[0])
+    sized = B.wait_until(lambda: d.execute_script(
+        "const f = document.querySelector('iframe'); return f && f.getAttribute('data-sized')"), 15)
+    errs = B.console_errors(d)
+    assert not errs, f"example host page: {errs}"
+    assert sized and int(sized) > 50, "the embedded page never posted {type: 'await-and-see:height'} to its parent"
+    B.screenshot(d, B.SHOTS / "embed" / "example-host.png")
+    note(f"embed: example host sized the iframe of {ids[0]} to {sized} px")
+
+
+def test_embed_button_gives_a_working_iframe_snippet(site, d):
+    slug = first_chapter_with(site, EMBED)
+    if slug is None:
+        pytest.xfail("embed: no 'Embed' button on any chapter")
+    B.open_fresh(d, slug)
+    B.find_control(d, EMBED).click()
+    snippet = B.wait_until(lambda: d.execute_script(r"""
+      const els = [...document.querySelectorAll('textarea, input, code, pre')];
+      const e = els.find(e => /<iframe[^>]+#\/embed\//.test(e.value || e.innerText || ''));
+      return e ? (e.value || e.innerText) : (window.__e2e.copied.find(t => /<iframe/.test(t)) || null);"""), 3)
+    assert snippet, "clicking Embed showed (or copied) no <iframe> snippet with a #/embed/ src"
+    src = re.search(r'src="([^"]+)"', snippet).group(1).replace("&amp;", "&")
+    assert src.startswith(B.BASE), f"snippet src {src!r} is not under the site's address {B.BASE}"
+    B.open_fresh(d, src)
+    assert not B.console_errors(d)
+    assert d.execute_script("return document.querySelectorAll('svg').length") > 0
+
+
+# ---------------------------------------------------------------- export
+
+def test_download_svg_is_self_contained(site, d):
+    slug = first_chapter_with(site, SVG)
+    if slug is None:
+        pytest.xfail("export: no 'Download SVG' control on any chapter")
+    for f in B.DOWNLOADS.glob("*"):
+        f.unlink()
+    B.open_fresh(d, slug)
+    B.find_control(d, SVG).click()
+    files = B.wait_until(lambda: [f for f in B.DOWNLOADS.glob("*.svg")], 10)
+    assert files, "no .svg file was downloaded"
+    svg = files[0]
+    text = svg.read_text(encoding="utf-8")
+    root = ET.fromstring(text)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg", f"root element is {root.tag}"
+    assert root.get("viewBox") or (root.get("width") and root.get("height")), "no viewBox/size"
+    assert "<script" not in text, "the SVG contains a script"
+    for el in root.iter():
+        for k, v in el.attrib.items():
+            if k.endswith("href"):
+                assert v.startswith("#") or v.startswith("data:"), f"external reference {k}={v!r}"
+    assert "@import" not in text and "<link" not in text, "the SVG pulls in an external stylesheet"
+    assert 'style="' in text or "<style" in text or "fill=" in text, "no inline styles: it would render unstyled"
+    # It opens on its own in a browser.
+    d.get(svg.as_uri())
+    time.sleep(0.3)
+    w = d.execute_script("return document.documentElement.getBoundingClientRect().width")
+    assert w > 0
+    B.screenshot(d, B.SHOTS / "download" / (svg.stem + ".png"))
+    note(f"svg export: {svg.name} ({svg.stat().st_size} bytes) from #/{slug}")
+
+
+# ---------------------------------------------------------------- theme
+
+def body_colors(d):
+    return d.execute_script(
+        "const s = getComputedStyle(document.body), h = getComputedStyle(document.documentElement);"
+        "return [s.backgroundColor, s.color, h.backgroundColor].join(' | ')")
+
+
+def test_theme_toggle_switches_and_restores_colours(site, d):
+    slug = next((r for r, p in site["pages"].items() if p.has(THEME, ("button", "input", "select"))), None)
+    if slug is None:
+        pytest.xfail("theme: no light/dark theme toggle on any page")
+    B.open_fresh(d, slug)
+    d.execute_script("localStorage.clear()")
+    B.open_fresh(d, slug)
+    before = body_colors(d)
+    B.find_control(d, THEME, tags=("button", "input", "select")).click()
+    after = B.wait_until(lambda: (lambda c: c if c != before else None)(body_colors(d)), 3)
+    assert after, f"theme toggle did not change the page colours ({before})"
+    # Back to where it started: click until the colours return (a toggle may cycle light/dark/system).
+    for _ in range(3):
+        B.find_control(d, THEME, tags=("button", "input", "select")).click()
+        if B.wait_until(lambda: body_colors(d) == before, 1.5):
+            break
+    assert body_colors(d) == before, "the theme toggle never returned to the original colours"
+    assert not B.console_errors(d)
+    d.execute_script("localStorage.clear()")
+
+
+def test_theme_follows_the_system_setting(d):
+    css = "".join(p.read_text(errors="ignore") for p in pathlib.Path(os.environ.get("E2E_DIST", "dist")).glob("*.css"))
+    if "prefers-color-scheme" not in css:
+        pytest.xfail("theme: the stylesheet has no prefers-color-scheme rule (no dark theme yet)")
+    colors = {}
+    for scheme in ("light", "dark"):
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        B.open_fresh(d, "")
+        d.execute_script("localStorage.clear()")
+        B.open_fresh(d, "")
+        colors[scheme] = body_colors(d)
+        B.screenshot(d, B.SHOTS / f"theme-{scheme}.png")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert colors["light"] != colors["dark"], f"same colours in light and dark: {colors['light']}"
+
+
+# ---------------------------------------------------------------- keyboard
+
+def tab_to(d, predicate_js, limit=150):
+    """Press Tab until `predicate_js(document.activeElement)` holds; returns the element or None."""
+    d.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    body = d.find_element("css selector", "body")
+    for _ in range(limit):
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        if d.execute_script(f"const e = document.activeElement; return !!e && ({predicate_js})(e)"):
+            return d.switch_to.active_element
+    return None
+
+
+def focus_visible(d):
+    return d.execute_script(r"""const e = document.activeElement, s = getComputedStyle(e);
+      return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';""")
+
+
+def test_keyboard_playback(site, d):
+    slug = first_chapter_with(site, PLAY, ("button",))
+    if slug is None:
+        pytest.xfail("playback: no Play/Pause control on any chapter")
+    B.open_fresh(d, slug)
+    slider = tab_to(d, "e => e.type === 'range'")
+    assert slider is not None, "the scrub slider cannot be reached with Tab"
+    assert focus_visible(d), "the focused scrub slider has no visible focus indicator"
+    keys = lambda k: (ActionChains(d).send_keys(k).perform(), time.sleep(0.15))
+    keys(Keys.END)
+    at_end = readout(d)
+    keys(Keys.HOME)
+    at_start = readout(d)
+    assert at_start != at_end, f"Home and End show the same time ({at_start})"
+    keys(Keys.ARROW_RIGHT)
+    stepped = readout(d)
+    assert stepped != at_start, "ArrowRight did not move the time"
+    keys(Keys.HOME)
+    assert readout(d) == at_start, "Home did not return to the start"
+
+    play = tab_to(d, "e => /^(play|pause)\\b/i.test(e.getAttribute('aria-label') || e.innerText)")
+    assert play is not None, "the Play button cannot be reached with Tab"
+    assert focus_visible(d), "the focused Play button has no visible focus indicator"
+    label = lambda: (play.get_attribute("aria-pressed") or "") + (play.get_attribute("aria-label") or play.text)
+    idle = label()
+    keys(Keys.SPACE)
+    assert B.wait_until(lambda: label() != idle, 2), "Space on the Play button did not start playback"
+    moved = B.wait_until(lambda: readout(d) != at_start, 5)
+    keys(Keys.SPACE)
+    assert B.wait_until(lambda: label() == idle, 2), "Space again did not pause"
+    assert moved, "playing for 5 s did not advance the time readout"
+    assert not B.console_errors(d)
+
+
+def test_focus_is_visible_when_tabbing(site, d):
+    route = site["slugs"][0] if site["slugs"] else ""
+    B.open_fresh(d, route)
+    d.execute_script("document.activeElement && document.activeElement.blur()")
+    missing = []
+    seen = 0
+    for _ in range(12):
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        desc = d.execute_script("const e = document.activeElement; return e === document.body ? null :"
+                                " e.tagName.toLowerCase() + ' ' + (e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 40)")
+        if desc is None:
+            break
+        seen += 1
+        if not focus_visible(d):
+            missing.append(desc)
+    assert seen > 0, "nothing on the page can be focused with Tab"
+    assert not missing, f"focused without a visible indicator: {missing}"
+
+
+# ---------------------------------------------------------------- performance
+
+def test_first_contentful_paint_of_a_chapter(site):
+    route = site["slugs"][0] if site["slugs"] else ""
+    fresh = B.make_driver()
+    try:
+        times = []
+        for _ in range(3):
+            B.open_fresh(fresh, route)
+            fcp = B.wait_until(lambda: fresh.execute_script(
+                "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : null"), 5)
+            assert fcp, "no first-contentful-paint entry"
+            times.append(fcp)
+        med = statistics.median(times)
+        note(f"fcp: #/{route} first contentful paint {med:.0f} ms (median of {len(times)}: "
+             f"{', '.join(f'{t:.0f}' for t in times)}; headless Chromium, localhost)")
+        assert med < 5000, f"first contentful paint {med:.0f} ms"
+    finally:
+        fresh.quit()

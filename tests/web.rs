@@ -1,0 +1,10 @@
+//! Browser tests: wasm-bindgen-test in headless Chromium. `cargo xtask test` runs them as
+//! `cargo test --target wasm32-unknown-unknown --test web` (runner and browser flags in
+//! .cargo/config.toml and webdriver.json). One file per area under tests/web/: add a `#[path]` +
+//! `mod` line for it here (this file is a crate root in tests/, so the path names the folder).
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "web/harness.rs"]
+mod harness;
