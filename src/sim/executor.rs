@@ -1,0 +1,803 @@
+//! The executor: tasks, the ready queue, wakers, threads, timers and the virtual clock.
+//!
+//! # Data structures
+//!
+//! * **Tasks.** `Shared::futures` holds each task's boxed future by [`TaskId`]; `State::rt`
+//!   holds its runtime facts (thread, done, last wait) and its one [`Waker`], allocated once at
+//!   spawn: an `Arc<TaskWaker>` holding the task id, a `queued` flag and the shared inbox.
+//! * **Ready queue.** A FIFO `VecDeque<TaskId>`. Wakers cannot touch it directly (a `Waker` must be
+//!   `Send`, our state is `Rc`), so `wake()` pushes the id into a mutex-protected *inbox*, once
+//!   (the `queued` flag de-duplicates). After every scheduling decision the executor drains the
+//!   inbox into the ready queue in order, recording a [`EventKind::Woken`] for each: the trace
+//!   shows the real ready queue.
+//! * **Threads.** Thread 0 is the event loop; pools add more. A thread is *busy* while a task on it
+//!   sits in a blocking call ([`crate::sim::Ctx::block_for`]). The scheduler never polls a task whose
+//!   thread is busy: such tasks are parked on the thread, and timers owned by them that fall due are
+//!   deferred and fire late (the lateness is recorded) when the blocking call returns.
+//! * **Timers.** A binary min-heap of `(deadline, seq, slot, generation)` over a slab of timer
+//!   slots. `seq` makes equal deadlines fire in the order they were armed. Cancelling frees the slot
+//!   at once (bumping its generation); the stale heap entry is skipped when popped (lazy deletion).
+//!   A slot's action is: wake a waker (sleep, select timeout), end a blocking call, or deliver a
+//!   scripted client arrival to a socket.
+//! * **Clock.** `State::now`, integer microseconds. [`Sim::step`] polls the first ready task; only
+//!   when no task is runnable does it jump the clock to the earliest deadline and fire every timer
+//!   due at that instant. Nothing runnable and nothing scheduled with tasks pending is a deadlock,
+//!   recorded as events, never a panic.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use super::trace::*;
+use super::Time;
+
+type BoxFut = Pin<Box<dyn Future<Output = ()>>>;
+
+/// Limits and options of one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Stop with [`Outcome::Cap`] once this many events were recorded.
+    pub max_events: u32,
+    /// Stop with [`Outcome::Cap`] before the clock would pass this time (at most `u32::MAX` us).
+    pub max_time: Time,
+    /// The observation window: when nothing is runnable before this time, the run ends as
+    /// [`Outcome::Finished`] at `stop_at`, listing tasks still waiting (e.g. a server in `accept`).
+    pub stop_at: Option<Time>,
+    /// Memory limit in bytes; going over it ends the run with [`Outcome::OutOfMemory`].
+    pub memory_limit: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { max_events: 5_000_000, max_time: 3_600 * super::SEC, stop_at: None, memory_limit: None }
+    }
+}
+
+/// What one call to [`Sim::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Polled this task once.
+    Polled(TaskId),
+    /// Nothing was runnable: advanced the clock to this time and fired the timers due then.
+    Advanced(Time),
+    /// The run is over (this and every later call).
+    Done(Outcome),
+}
+
+pub(crate) struct Inbox {
+    woken: Mutex<Vec<TaskId>>,
+}
+
+pub(crate) struct TaskWaker {
+    id: TaskId,
+    queued: AtomicBool,
+    inbox: Arc<Inbox>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref()
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            self.inbox.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
+        }
+    }
+}
+
+pub(crate) struct TaskRt {
+    pub waker: Option<(Arc<TaskWaker>, Waker)>,
+    pub thread: ThreadId,
+    pub done: bool,
+    pub started: bool,
+    pub scheduled: bool,
+    pub quiet: bool,
+    pub last_wait: Wait,
+}
+
+pub(crate) struct ThreadRt {
+    pub busy: bool,
+    pub parked: Vec<TaskId>,
+    pub deferred: Vec<(u32, u32)>,
+}
+
+pub(crate) enum Action {
+    Wake(Option<Waker>),
+    Unblock { thread: ThreadId, task: TaskId },
+    Arrival { sock: u32 },
+    Free,
+}
+
+pub(crate) struct TimerSlot {
+    pub id: u32,
+    pub gen: u32,
+    pub deadline: Time,
+    pub owner: TaskId,
+    pub task: TaskId,
+    pub fired: bool,
+    pub action: Action,
+}
+
+/// A handle on an armed timer slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimerKey {
+    pub slot: u32,
+    pub gen: u32,
+}
+
+pub(crate) struct SocketRt {
+    pub rid: Rid,
+    pub no: u32,
+    pub backlog: VecDeque<(u32, Time)>,
+    pub waiters: Vec<Waker>,
+}
+
+/// The engine's mutable state. Lives in a `RefCell` inside [`Shared`]; never borrowed across a poll.
+pub(crate) struct State {
+    pub now: Time,
+    pub events: Vec<Event>,
+    pub strings: Vec<String>,
+    pub string_ix: HashMap<String, u32>,
+    pub tasks: Vec<TaskMeta>,
+    pub rt: Vec<TaskRt>,
+    pub ready: VecDeque<TaskId>,
+    pub threads: Vec<ThreadRt>,
+    pub thread_meta: Vec<ThreadMeta>,
+    pub resources: Vec<Resource>,
+    pub sockets: Vec<SocketRt>,
+    pub heap: BinaryHeap<Reverse<(Time, u64, u32, u32)>>,
+    pub slots: Vec<TimerSlot>,
+    pub free_slots: Vec<u32>,
+    pub seq: u64,
+    pub next_timer: u32,
+    pub clients: u32,
+    /// The innermost entity running now (a task, or an inline coroutine inside it).
+    pub current: TaskId,
+    /// The task the scheduler is polling now.
+    pub cur_task: TaskId,
+    /// Its thread.
+    pub cur_thread: ThreadId,
+    /// Set by a primitive just before it returns `Pending`: what the task now waits for.
+    pub wait: Option<Wait>,
+    pub live: u32,
+    pub memory: u64,
+    pub halt: Option<Outcome>,
+    pub cfg: Config,
+    pub scratch: Vec<TaskId>,
+}
+
+/// Everything a [`Ctx`] reaches: state, task futures, and the wakers' inbox.
+pub(crate) struct Shared {
+    pub st: RefCell<State>,
+    pub futures: RefCell<Vec<Option<BoxFut>>>,
+    pub inbox: Arc<Inbox>,
+}
+
+/// The cheap, cloneable handle scenario code uses to reach the engine (an `Rc` inside).
+///
+/// All primitives hang off it: the clock, timers, `block_for`, spawning, coroutines, sockets,
+/// queues, pools, rate limiters, `print` and `line`.
+#[derive(Clone)]
+pub struct Ctx {
+    pub(crate) sh: Rc<Shared>,
+}
+
+/// The deterministic, virtual-time, single-threaded executor. See the module docs.
+pub struct Sim {
+    ctx: Ctx,
+    outcome: Option<Outcome>,
+}
+
+impl State {
+    #[inline]
+    pub fn emit(&mut self, task: TaskId, kind: EventKind) {
+        self.events.push(Event { t: self.now, task, kind });
+    }
+
+    /// Emit unless `task` is quiet (quiet tasks record only domain events).
+    #[inline]
+    pub fn emit_task(&mut self, task: TaskId, kind: EventKind) {
+        if task == NO_TASK || !self.rt[task as usize].quiet {
+            self.emit(task, kind);
+        }
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&i) = self.string_ix.get(s) {
+            return Sym(i);
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(s.to_owned());
+        self.string_ix.insert(s.to_owned(), i);
+        Sym(i)
+    }
+
+    pub fn set_wait(&mut self, w: Wait) {
+        self.wait = Some(w);
+    }
+
+    pub fn add_resource(&mut self, r: Resource) -> Rid {
+        self.resources.push(r);
+        (self.resources.len() - 1) as Rid
+    }
+
+    pub fn add_thread(&mut self, name: &str, pool: Rid) -> ThreadId {
+        let name = self.intern(name);
+        self.thread_meta.push(ThreadMeta { name, pool });
+        self.threads.push(ThreadRt { busy: false, parked: Vec::new(), deferred: Vec::new() });
+        (self.threads.len() - 1) as ThreadId
+    }
+
+    /// Change memory accounting by `delta` bytes; going over the limit halts the run.
+    pub fn add_memory(&mut self, delta: i64) {
+        self.memory = if delta < 0 { self.memory.saturating_sub(delta.unsigned_abs()) } else { self.memory + delta as u64 };
+        let (lo, hi) = split_bytes(self.memory);
+        self.emit(NO_TASK, EventKind::Memory { lo, hi });
+        if let Some(limit) = self.cfg.memory_limit {
+            if self.memory > limit && self.halt.is_none() {
+                self.halt = Some(Outcome::OutOfMemory);
+            }
+        }
+    }
+
+    /// Register a new task or coroutine (not scheduled yet).
+    pub fn new_entity(&mut self, name: &str, kind: TaskKind, quiet: bool, inbox: &Arc<Inbox>) -> TaskId {
+        let id = self.tasks.len() as TaskId;
+        let name = self.intern(name);
+        let parent = self.current;
+        let thread = self.cur_thread;
+        self.tasks.push(TaskMeta { name, parent, thread, kind, quiet, created: self.now });
+        let tw = Arc::new(TaskWaker { id, queued: AtomicBool::new(false), inbox: inbox.clone() });
+        let waker = Waker::from(tw.clone());
+        self.rt.push(TaskRt {
+            waker: Some((tw, waker)),
+            thread,
+            done: false,
+            started: false,
+            scheduled: false,
+            quiet,
+            last_wait: Wait::Other,
+        });
+        self.emit_task(id, EventKind::Created { name, parent });
+        id
+    }
+
+    /// Make entity `id` a task on `thread` and push it onto the ready queue.
+    pub fn schedule(&mut self, id: TaskId, thread: ThreadId) {
+        let r = &mut self.rt[id as usize];
+        r.thread = thread;
+        r.scheduled = true;
+        r.started = true;
+        if let Some((tw, _)) = &r.waker {
+            tw.queued.store(true, Ordering::Release);
+        }
+        self.tasks[id as usize].kind = TaskKind::Task;
+        self.tasks[id as usize].thread = thread;
+        self.live += 1;
+        self.emit_task(id, EventKind::Scheduled { thread });
+        self.ready.push_back(id);
+    }
+
+    pub fn arm(&mut self, delay: Time, owner: TaskId, task: TaskId, action: Action) -> (TimerKey, u32) {
+        let deadline = self.now.saturating_add(delay);
+        let id = self.next_timer;
+        self.next_timer += 1;
+        let slot = match self.free_slots.pop() {
+            Some(s) => {
+                let sl = &mut self.slots[s as usize];
+                sl.id = id;
+                sl.deadline = deadline;
+                sl.owner = owner;
+                sl.task = task;
+                sl.fired = false;
+                sl.action = action;
+                s
+            }
+            None => {
+                self.slots.push(TimerSlot { id, gen: 0, deadline, owner, task, fired: false, action });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let gen = self.slots[slot as usize].gen;
+        self.seq += 1;
+        self.heap.push(Reverse((deadline, self.seq, slot, gen)));
+        (TimerKey { slot, gen }, id)
+    }
+
+    /// Arm a timer that wakes the current task (records `TimerSet`).
+    pub fn arm_wake(&mut self, delay: Time, waker: Waker) -> (TimerKey, u32) {
+        let (owner, task) = (self.current, self.cur_task);
+        let r = self.arm(delay, owner, task, Action::Wake(Some(waker)));
+        self.emit_task(owner, EventKind::TimerSet { timer: r.1, delay: clamp32(delay) });
+        r
+    }
+
+    pub fn timer_fired(&self, k: TimerKey) -> bool {
+        let s = &self.slots[k.slot as usize];
+        s.gen == k.gen && s.fired
+    }
+
+    pub fn update_timer_waker(&mut self, k: TimerKey, w: &Waker) {
+        let s = &mut self.slots[k.slot as usize];
+        if s.gen == k.gen {
+            if let Action::Wake(Some(old)) = &s.action {
+                if old.will_wake(w) {
+                    return;
+                }
+            }
+            if !s.fired {
+                s.action = Action::Wake(Some(w.clone()));
+            }
+        }
+    }
+
+    /// Release a timer: a fired one is recycled; a pending one is cancelled (recorded).
+    pub fn release_timer(&mut self, k: TimerKey) {
+        let s = &mut self.slots[k.slot as usize];
+        if s.gen != k.gen {
+            return;
+        }
+        let (fired, id, owner) = (s.fired, s.id, s.owner);
+        s.gen = s.gen.wrapping_add(1);
+        s.action = Action::Free;
+        self.free_slots.push(k.slot);
+        if !fired {
+            self.emit_task(owner, EventKind::TimerCancelled { timer: id });
+        }
+    }
+
+    fn push_ready_front(&mut self, id: TaskId) {
+        if let Some((tw, _)) = &self.rt[id as usize].waker {
+            tw.queued.store(true, Ordering::Release);
+        }
+        self.emit_task(id, EventKind::Woken { by: NO_TASK, front: true });
+        self.ready.push_front(id);
+    }
+
+    /// Fire the timer in `slot` (generation `gen`) now, unless its task's thread is busy.
+    fn fire(&mut self, slot: u32, gen: u32) {
+        let s = &self.slots[slot as usize];
+        if s.gen != gen || s.fired {
+            return;
+        }
+        match s.action {
+            Action::Wake(_) => {
+                let th = self.rt[s.task as usize].thread;
+                if self.threads[th as usize].busy {
+                    self.threads[th as usize].deferred.push((slot, gen));
+                    return;
+                }
+                let s = &mut self.slots[slot as usize];
+                s.fired = true;
+                let late = clamp32(self.now - s.deadline);
+                let (owner, id) = (s.owner, s.id);
+                let w = match &mut s.action {
+                    Action::Wake(w) => w.take(),
+                    _ => None,
+                };
+                self.emit_task(owner, EventKind::TimerFired { timer: id, late });
+                if let Some(w) = w {
+                    w.wake();
+                }
+            }
+            Action::Unblock { thread, task } => {
+                self.slots[slot as usize].fired = true;
+                self.emit_task(task, EventKind::BlockEnd { thread });
+                self.threads[thread as usize].busy = false;
+                self.push_ready_front(task);
+                let parked = std::mem::take(&mut self.threads[thread as usize].parked);
+                self.ready.extend(parked);
+                let deferred = std::mem::take(&mut self.threads[thread as usize].deferred);
+                for (s, g) in deferred {
+                    self.fire(s, g);
+                }
+            }
+            Action::Arrival { sock } => {
+                self.slots[slot as usize].fired = true;
+                self.release_timer(TimerKey { slot, gen });
+                let client = self.clients;
+                self.clients += 1;
+                let now = self.now;
+                let so = &mut self.sockets[sock as usize];
+                so.backlog.push_back((client, now));
+                let rid = so.rid;
+                let waiters = std::mem::take(&mut so.waiters);
+                self.emit(NO_TASK, EventKind::ClientArrive { sock: rid, client });
+                for w in waiters {
+                    w.wake();
+                }
+            }
+            Action::Free => {}
+        }
+    }
+
+    /// Pop the next valid heap entry's deadline without removing it.
+    fn next_deadline(&mut self) -> Option<Time> {
+        while let Some(&Reverse((d, _, slot, gen))) = self.heap.peek() {
+            let s = &self.slots[slot as usize];
+            if s.gen == gen && !s.fired {
+                return Some(d);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+}
+
+/// Saturate a duration into the `u32` microseconds used in events.
+#[inline]
+pub(crate) fn clamp32(x: Time) -> u32 {
+    x.min(u32::MAX as Time) as u32
+}
+
+impl Sim {
+    /// A new simulation at time 0 with the event-loop thread (thread 0).
+    pub fn new(cfg: Config) -> Sim {
+        let inbox = Arc::new(Inbox { woken: Mutex::new(Vec::new()) });
+        let mut st = State {
+            now: 0,
+            events: Vec::new(),
+            strings: Vec::new(),
+            string_ix: HashMap::new(),
+            tasks: Vec::new(),
+            rt: Vec::new(),
+            ready: VecDeque::new(),
+            threads: Vec::new(),
+            thread_meta: Vec::new(),
+            resources: Vec::new(),
+            sockets: Vec::new(),
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            seq: 0,
+            next_timer: 0,
+            clients: 0,
+            current: NO_TASK,
+            cur_task: NO_TASK,
+            cur_thread: 0,
+            wait: None,
+            live: 0,
+            memory: 0,
+            halt: None,
+            cfg,
+            scratch: Vec::new(),
+        };
+        st.add_thread("event loop", u32::MAX);
+        let sh = Rc::new(Shared { st: RefCell::new(st), futures: RefCell::new(Vec::new()), inbox });
+        Sim { ctx: Ctx { sh }, outcome: None }
+    }
+
+    /// The handle scenario code uses (clock, timers, spawn, primitives).
+    pub fn ctx(&self) -> Ctx {
+        self.ctx.clone()
+    }
+
+    /// Spawn a top-level task on the event-loop thread (scheduled at once).
+    pub fn spawn<F: Future + 'static>(&self, name: &str, f: F) -> super::JoinHandle<F::Output> {
+        self.ctx.spawn(name, f)
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> Time {
+        self.ctx.now()
+    }
+
+    /// Number of events recorded so far.
+    pub fn event_count(&self) -> u32 {
+        self.ctx.sh.st.borrow().events.len() as u32
+    }
+
+    /// A copy of the events recorded so far (for tests and step-by-step drivers).
+    pub fn events(&self) -> Vec<Event> {
+        self.ctx.sh.st.borrow().events.clone()
+    }
+
+    /// The outcome, once the run is over.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.outcome
+    }
+
+    /// Exactly one scheduling decision: poll the first runnable task once, or (nothing runnable)
+    /// advance the clock to the next deadline and fire what falls due then, or end the run.
+    pub fn step(&mut self) -> Step {
+        if let Some(o) = self.outcome {
+            return Step::Done(o);
+        }
+        let sh = &*self.ctx.sh;
+        let mut st = sh.st.borrow_mut();
+        if let Some(o) = st.halt {
+            drop(st);
+            return Step::Done(self.finish(o));
+        }
+        if st.events.len() as u64 >= st.cfg.max_events as u64 {
+            drop(st);
+            return Step::Done(self.finish(Outcome::Cap(CapKind::Events)));
+        }
+        // 1. Poll the first ready task whose thread is free.
+        while let Some(id) = st.ready.pop_front() {
+            let r = &st.rt[id as usize];
+            if r.done {
+                continue;
+            }
+            let th = r.thread;
+            if st.threads[th as usize].busy {
+                st.threads[th as usize].parked.push(id);
+                continue;
+            }
+            st.emit_task(id, EventKind::PollStart);
+            st.current = id;
+            st.cur_task = id;
+            st.cur_thread = th;
+            st.wait = None;
+            let waker = match &st.rt[id as usize].waker {
+                Some((tw, w)) => {
+                    tw.queued.store(false, Ordering::Release);
+                    w.clone()
+                }
+                None => continue,
+            };
+            drop(st);
+            let fut = sh.futures.borrow_mut()[id as usize].take();
+            let Some(mut fut) = fut else {
+                continue_after_missing(sh, id);
+                return Step::Polled(id);
+            };
+            let res = fut.as_mut().poll(&mut Context::from_waker(&waker));
+            let mut st = sh.st.borrow_mut();
+            st.current = NO_TASK;
+            st.cur_task = NO_TASK;
+            match res {
+                Poll::Ready(()) => {
+                    st.emit_task(id, EventKind::Done);
+                    let r = &mut st.rt[id as usize];
+                    r.done = true;
+                    r.waker = None;
+                    st.live -= 1;
+                    drop(st);
+                    drop(fut);
+                }
+                Poll::Pending => {
+                    let w = st.wait.take().unwrap_or(Wait::Other);
+                    st.rt[id as usize].last_wait = w;
+                    st.emit_task(id, EventKind::Suspended { wait: w });
+                    drop(st);
+                    sh.futures.borrow_mut()[id as usize] = Some(fut);
+                }
+            }
+            drain(sh, id);
+            return Step::Polled(id);
+        }
+        // 2. Nothing runnable: jump the clock.
+        let next = st.next_deadline();
+        let window = st.cfg.stop_at;
+        let Some(d) = next.filter(|&d| window.is_none_or(|w| d <= w)) else {
+            // Nothing will ever happen (or not within the observation window).
+            let o = if st.live == 0 || window.is_some() { Outcome::Finished } else { Outcome::Deadlock };
+            if let Some(w) = window {
+                if st.live > 0 && w > st.now && w <= st.cfg.max_time {
+                    let dt = clamp32(w - st.now);
+                    st.now = w;
+                    st.emit(NO_TASK, EventKind::Clock { dt });
+                }
+            }
+            drop(st);
+            return Step::Done(self.finish(o));
+        };
+        if d > st.cfg.max_time {
+            drop(st);
+            return Step::Done(self.finish(Outcome::Cap(CapKind::Time)));
+        }
+        if d > st.now {
+            let dt = clamp32(d - st.now);
+            st.now = d;
+            st.emit(NO_TASK, EventKind::Clock { dt });
+        }
+        while let Some(&Reverse((dd, _, slot, gen))) = st.heap.peek() {
+            if dd != d {
+                break;
+            }
+            st.heap.pop();
+            st.fire(slot, gen);
+        }
+        drop(st);
+        drain(sh, NO_TASK);
+        Step::Advanced(d)
+    }
+
+    /// Run to the end: [`Sim::step`] until it reports [`Step::Done`].
+    pub fn run(&mut self) -> Outcome {
+        loop {
+            if let Step::Done(o) = self.step() {
+                return o;
+            }
+        }
+    }
+
+    /// Record the end of the run: never-awaited coroutines, still-waiting tasks, the final event.
+    fn finish(&mut self, o: Outcome) -> Outcome {
+        let mut st = self.ctx.sh.st.borrow_mut();
+        for id in 0..st.rt.len() as u32 {
+            let r = &st.rt[id as usize];
+            if !r.started && st.tasks[id as usize].kind == TaskKind::Coroutine {
+                st.emit(id, EventKind::NeverAwaited);
+            }
+        }
+        let listed = matches!(o, Outcome::Finished | Outcome::Deadlock);
+        let mut pending = 0;
+        for id in 0..st.rt.len() as u32 {
+            let r = &st.rt[id as usize];
+            if r.scheduled && !r.done {
+                pending += 1;
+                if listed && !r.quiet {
+                    let wait = r.last_wait;
+                    st.emit(id, EventKind::StillWaiting { wait });
+                }
+            }
+        }
+        let kind = match o {
+            Outcome::Finished => EventKind::Finished { pending },
+            Outcome::Deadlock => EventKind::Deadlock { stuck: pending },
+            Outcome::Cap(what) => EventKind::Cap { what },
+            Outcome::OutOfMemory => {
+                let (lo, hi) = split_bytes(st.memory);
+                EventKind::OutOfMemory { lo, hi }
+            }
+        };
+        st.emit(NO_TASK, kind);
+        self.outcome = Some(o);
+        o
+    }
+
+    /// Finish (if not yet) and return the trace.
+    pub fn into_trace(mut self) -> Trace {
+        if self.outcome.is_none() {
+            self.run();
+        }
+        let outcome = self.outcome.unwrap_or(Outcome::Finished);
+        let mut st = self.ctx.sh.st.borrow_mut();
+        Trace {
+            events: std::mem::take(&mut st.events),
+            strings: std::mem::take(&mut st.strings),
+            tasks: std::mem::take(&mut st.tasks),
+            resources: std::mem::take(&mut st.resources),
+            threads: std::mem::take(&mut st.thread_meta),
+            timers: st.next_timer,
+            clients: st.clients,
+            outcome,
+            end: st.now,
+            memory_limit: st.cfg.memory_limit.unwrap_or(u64::MAX),
+        }
+    }
+}
+
+#[cold]
+fn continue_after_missing(sh: &Shared, id: TaskId) {
+    // A task without a future (cannot happen through the public API); mark it done.
+    let mut st = sh.st.borrow_mut();
+    if !st.rt[id as usize].done {
+        st.rt[id as usize].done = true;
+        st.live -= 1;
+    }
+}
+
+/// Move woken task ids from the wakers' inbox to the ready queue, recording each.
+fn drain(sh: &Shared, by: TaskId) {
+    let mut st = sh.st.borrow_mut();
+    let mut v = std::mem::take(&mut st.scratch);
+    {
+        let mut inbox = sh.inbox.woken.lock().unwrap_or_else(|e| e.into_inner());
+        if inbox.is_empty() {
+            drop(inbox);
+            st.scratch = v;
+            return;
+        }
+        std::mem::swap(&mut *inbox, &mut v);
+    }
+    for &id in &v {
+        if st.rt[id as usize].done {
+            continue;
+        }
+        st.emit_task(id, EventKind::Woken { by, front: false });
+        st.ready.push_back(id);
+    }
+    v.clear();
+    st.scratch = v;
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        // Break Rc cycles (futures hold Ctx clones) so a dropped simulation frees its memory.
+        let futs = std::mem::take(&mut *self.ctx.sh.futures.borrow_mut());
+        drop(futs);
+        let mut st = self.ctx.sh.st.borrow_mut();
+        let slots = std::mem::take(&mut st.slots);
+        let socks = std::mem::take(&mut st.sockets);
+        drop(st);
+        drop(slots);
+        drop(socks);
+    }
+}
+
+impl Ctx {
+    pub(crate) fn st(&self) -> std::cell::RefMut<'_, State> {
+        self.sh.st.borrow_mut()
+    }
+
+    /// Current virtual time in microseconds.
+    pub fn now(&self) -> Time {
+        self.sh.st.borrow().now
+    }
+
+    /// The task (or inline coroutine) running now, if any.
+    pub fn current(&self) -> Option<TaskId> {
+        let c = self.sh.st.borrow().current;
+        (c != NO_TASK).then_some(c)
+    }
+
+    /// The thread the running task is on (0 = event loop).
+    pub fn thread(&self) -> ThreadId {
+        self.sh.st.borrow().cur_thread
+    }
+
+    /// Print a line to the program's console (recorded as [`EventKind::Print`]).
+    pub fn print(&self, text: &str) {
+        let mut st = self.st();
+        let text = st.intern(text);
+        let cur = st.current;
+        st.emit(cur, EventKind::Print { text });
+    }
+
+    /// Mark that the current task executes line `n` (1-based) of the displayed code.
+    pub fn line(&self, n: u32) {
+        let mut st = self.st();
+        let cur = st.current;
+        st.emit_task(cur, EventKind::Line { line: n });
+    }
+
+    /// Record a domain event for the current task (used by scenario programs for requests/calls).
+    pub fn record(&self, kind: EventKind) {
+        let mut st = self.st();
+        let cur = st.current;
+        st.emit(cur, kind);
+    }
+
+    /// Record a domain event that belongs to no task.
+    pub fn record_global(&self, kind: EventKind) {
+        self.st().emit(NO_TASK, kind);
+    }
+
+    /// Change memory accounting by `delta` bytes (recorded; may end the run out of memory).
+    pub fn add_memory(&self, delta: i64) {
+        self.st().add_memory(delta);
+    }
+
+    /// Memory in use, bytes.
+    pub fn memory(&self) -> u64 {
+        self.sh.st.borrow().memory
+    }
+
+    /// Intern a string into the trace's string table.
+    pub fn intern(&self, s: &str) -> Sym {
+        self.st().intern(s)
+    }
+
+    /// Add a thread that is not part of a pool (e.g. a second event loop); returns its id.
+    pub fn new_thread(&self, name: &str) -> ThreadId {
+        self.st().add_thread(name, u32::MAX)
+    }
+
+    pub(crate) fn push_future(&self, id: TaskId, f: BoxFut) {
+        let mut futs = self.sh.futures.borrow_mut();
+        let i = id as usize;
+        if futs.len() <= i {
+            futs.resize_with(i + 1, || None);
+        }
+        futs[i] = Some(f);
+    }
+}
