@@ -8,3 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "web/harness.rs"]
 mod harness;
+#[path = "web/playback.rs"]
+mod playback;
+#[path = "web/shell.rs"]
+mod shell;
