@@ -2,7 +2,7 @@
 //! previous/next, footer. Pages: landing, chapter, not found. The embed route bypasses all of it.
 use yew::prelude::*;
 
-use crate::app::content::{ChapterSrc, Part, CHAPTERS};
+use crate::app::content::{ChapterBody, ChapterSrc, CHAPTERS};
 use crate::app::embed::EmbedPage;
 use crate::app::hooks::{media_matches, NoticesProvider};
 use crate::app::router::{chapter_href, use_route, Route};
@@ -32,6 +32,32 @@ pub struct ShellProps {
 /// Position of a chapter slug: (index, chapter).
 pub fn chapter_index(slug: &str) -> Option<(usize, &'static ChapterSrc)> {
     CHAPTERS.iter().enumerate().find(|(_, c)| c.slug == slug)
+}
+
+/// Slug of the introduction chapter that the landing page shows (if the content has one).
+pub const HOME_SLUG: &str = "home";
+
+/// Number of numbered chapters (the introduction is not counted).
+pub fn numbered_total() -> usize {
+    CHAPTERS.iter().filter(|c| c.slug != HOME_SLUG).count()
+}
+
+/// The chapter number shown to readers for index `i` (1-based; the introduction is 0).
+pub fn chapter_number(i: usize) -> usize {
+    if CHAPTERS.first().map(|c| c.slug) == Some(HOME_SLUG) {
+        i
+    } else {
+        i + 1
+    }
+}
+
+/// Link to a chapter, the introduction being the landing page.
+pub fn href_for(slug: &str) -> String {
+    if slug == HOME_SLUG {
+        "#/".to_string()
+    } else {
+        chapter_href(slug)
+    }
 }
 
 /// `document.title` for a route.
@@ -81,6 +107,7 @@ pub fn Shell(props: &ShellProps) -> Html {
     };
     let current = match &props.route {
         Route::Chapter(s) => Some(s.clone()),
+        Route::Landing => Some(HOME_SLUG.to_string()),
         _ => None,
     };
     let page = match &props.route {
@@ -127,16 +154,21 @@ pub fn Toc(props: &TocProps) -> Html {
     html! {
         <nav class="toc" aria-label="Chapters">
             <details open={open}>
-                <summary>{ format!("Contents ({} chapters)", CHAPTERS.len()) }</summary>
+                <summary>{ format!("Contents ({} chapters)", numbered_total()) }</summary>
                 if CHAPTERS.is_empty() {
                     <p class="toc-empty">{ "The chapters are on their way." }</p>
                 } else {
+                    if let Some((_, home)) = chapter_index(HOME_SLUG) {
+                        <p class={classes!("toc-home", (props.current.as_deref() == Some(HOME_SLUG)).then_some("current"))}>
+                            <a href="#/" aria-current={(props.current.as_deref() == Some(HOME_SLUG)).then_some("page")}>{ home.title }</a>
+                        </p>
+                    }
                     <ol>
-                        { for CHAPTERS.iter().map(|c| {
+                        { for CHAPTERS.iter().filter(|c| c.slug != HOME_SLUG).map(|c| {
                             let here = props.current.as_deref() == Some(c.slug);
                             html! {
                                 <li key={c.slug} class={classes!(here.then_some("current"))}>
-                                    <a href={chapter_href(c.slug)} aria-current={here.then_some("page")}>{ c.title }</a>
+                                    <a href={href_for(c.slug)} aria-current={here.then_some("page")}>{ c.title }</a>
                                 </li>
                             }
                         }) }
@@ -147,19 +179,25 @@ pub fn Toc(props: &TocProps) -> Html {
     }
 }
 
-/// The landing page: what this is, and the chapters with their summaries.
+/// The landing page: the introduction (content's `home` chapter, or a short fallback) and the
+/// chapters with their summaries.
 #[component]
 pub fn Landing() -> Html {
+    let has_home = chapter_index(HOME_SLUG).is_some();
     html! {
         <article class="landing">
-            <h1>{ "Await & See" }</h1>
-            <p class="lede">{ "What does a server do while it waits? This course answers with pictures you can play, pause, step backwards and scrub: blocking I/O, select(), callbacks, async/await, the event loop, thread-per-request versus async services, and what happens when work arrives faster than it leaves." }</p>
-            <p>{ "Every picture is a replay of a trace recorded from a small deterministic scheduler, so the same link always shows the same run. Keyboard: focus a picture, then Space plays or pauses and the arrow keys step between events." }</p>
-            if CHAPTERS.is_empty() {
+            if has_home {
+                <ChapterBody slug={HOME_SLUG} />
+            } else {
+                <h1>{ "Await & See" }</h1>
+                <p class="lede">{ "What does a server do while it waits? This course answers with pictures you can play, pause, step backwards and scrub: blocking I/O, select(), callbacks, async/await, the event loop, thread-per-request versus async services, and what happens when work arrives faster than it leaves." }</p>
+            }
+            <h2 id="chapters">{ "Chapters" }</h2>
+            if numbered_total() == 0 {
                 <p class="notice">{ "The chapters are on their way." }</p>
             } else {
                 <ol class="chapter-list">
-                    { for CHAPTERS.iter().map(|c| html! {
+                    { for CHAPTERS.iter().filter(|c| c.slug != HOME_SLUG).map(|c| html! {
                         <li key={c.slug}>
                             <a href={chapter_href(c.slug)}>{ c.title }</a>
                             if !c.summary.is_empty() { <p>{ c.summary }</p> }
@@ -187,17 +225,7 @@ pub fn ChapterPage(props: &ChapterPageProps) -> Html {
     html! {
         <>
             <WhereAmI index={i} />
-            <article class="chapter" data-chapter={ch.slug}>
-                <h1>{ ch.title }</h1>
-                { for ch.parts.iter().enumerate().map(|(k, part)| match part {
-                    Part::Html(h) => html! {
-                        <div class="prose" key={format!("p{k}")}>{ Html::from_html_unchecked(AttrValue::Static(h)) }</div>
-                    },
-                    Part::Viz(id) => html! {
-                        <crate::app::viz::Viz key={format!("v{k}")} id={AttrValue::Static(id)} />
-                    },
-                }) }
-            </article>
+            <ChapterBody slug={AttrValue::Static(ch.slug)} />
             <PrevNext index={i} />
         </>
     }
@@ -213,17 +241,18 @@ pub struct IndexProps {
 /// Breadcrumb and progress: "Contents › Chapter 3 of 11".
 #[component]
 pub fn WhereAmI(props: &IndexProps) -> Html {
-    let n = CHAPTERS.len();
-    let i = props.index;
-    let title = CHAPTERS.get(i).map(|c| c.title).unwrap_or("");
+    let n = numbered_total();
+    let k = chapter_number(props.index);
+    let title = CHAPTERS.get(props.index).map(|c| c.title).unwrap_or("");
+    let here = if k == 0 { format!("Introduction: {title}") } else { format!("Chapter {k} of {n}: {title}") };
     html! {
         <nav class="where" aria-label="Breadcrumb">
             <ol class="breadcrumb">
-                <li><a href="#/">{ "Contents" }</a></li>
-                <li aria-current="page">{ format!("Chapter {} of {}: {}", i + 1, n, title) }</li>
+                <li><a href="#/">{ "Await & See" }</a></li>
+                <li aria-current="page">{ here }</li>
             </ol>
-            <progress class="progress" max={n.to_string()} value={(i + 1).to_string()}
-                aria-label={format!("Chapter {} of {}", i + 1, n)}></progress>
+            <progress class="progress" max={n.max(1).to_string()} value={k.to_string()}
+                aria-label={format!("Chapter {k} of {n}")}></progress>
         </nav>
     }
 }
@@ -236,14 +265,14 @@ pub fn PrevNext(props: &IndexProps) -> Html {
     html! {
         <nav class="prev-next" aria-label="Previous and next chapter">
             if let Some(p) = prev {
-                <a class="prev" rel="prev" href={chapter_href(p.slug)}>
+                <a class="prev" rel="prev" href={href_for(p.slug)}>
                     <span class="dir">{ "← Previous" }</span><span class="name">{ p.title }</span>
                 </a>
             } else {
                 <a class="prev" href="#/"><span class="dir">{ "← Contents" }</span><span class="name">{ "Await & See" }</span></a>
             }
             if let Some(n) = next {
-                <a class="next" rel="next" href={chapter_href(n.slug)}>
+                <a class="next" rel="next" href={href_for(n.slug)}>
                     <span class="dir">{ "Next →" }</span><span class="name">{ n.title }</span>
                 </a>
             }
@@ -272,7 +301,7 @@ pub fn NotFound(props: &NotFoundProps) -> Html {
             if !CHAPTERS.is_empty() {
                 <p>{ "Chapters:" }</p>
                 <ul>
-                    { for CHAPTERS.iter().map(|c| html! { <li key={c.slug}><a href={chapter_href(c.slug)}>{ c.title }</a></li> }) }
+                    { for CHAPTERS.iter().map(|c| html! { <li key={c.slug}><a href={href_for(c.slug)}>{ c.title }</a></li> }) }
                 </ul>
             }
         </article>
