@@ -20,7 +20,7 @@
 //!     }).unwrap_or(1);
 //!     // 2. The trace (memoised on its inputs) and its timeline.
 //!     let trace = use_memo(seed, |&seed| run_ports_scenario(seed));
-//!     let timeline = Timeline::new(trace.end_us, trace.events.iter().map(|e| e.at_us).collect::<Vec<_>>());
+//!     let timeline = Timeline::from_trace(&trace); // or Timeline::new(end_us, marks)
 //!     // 3. The clock: restores `ports.t` from the link, writes it back on pause/step/seek.
 //!     let pb = use_playback("ports", timeline);
 //!     // 4. A live-region sentence for the time `t` (throttled by the Figure).
@@ -38,7 +38,9 @@
 //!   picks one so a 5 s scenario plays in ~5 s and a 60 s one in ~15 s; override with
 //!   [`Timeline::with_time_scale`]).
 //! * **Two runs, one clock**: compute both traces, build one timeline for each and combine them
-//!   with [`Timeline::merge`] (max end, merged marks); draw both panels from the same `pb.t`.
+//!   with [`Timeline::merge`] (max end, merged marks); draw both panels from the same `pb.t`
+//!   (`Timeline::merge(&Timeline::from_trace(&a), &Timeline::from_trace(&b))`). One `use_playback`,
+//!   one `Figure`, two drawings inside it.
 //! * [`use_playback`]`(id, timeline) -> `[`Playback`]: `pb.t`, `pb.playing`, `pb.speed`,
 //!   `pb.timeline`, `pb.reduced_motion`, and `pb.dispatch(Action::…)` /
 //!   `pb.callback(Action::…)`. The reducer is [`PlayState`] with [`Action`].
@@ -114,6 +116,11 @@ impl Timeline {
             self.time_scale = us_per_ms;
         }
         self
+    }
+
+    /// The timeline of an engine trace: its end, and every distinct event time as a mark.
+    pub fn from_trace(trace: &crate::sim::Trace) -> Self {
+        Timeline::new(trace.end, trace.events.iter().map(|e| e.t).collect::<Vec<_>>())
     }
 
     /// One clock for two runs: the later end, all marks merged, time scale for the new end.
