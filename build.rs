@@ -272,6 +272,7 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
         }
     };
     let _ = &code.src;
+    let width = to.to_string().len();
     let mut s = String::new();
     let _ = write!(
         s,
@@ -284,8 +285,10 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
         // No newline between lines: `.line` is `display: block` (copying still yields one line each).
         let _ = write!(
             s,
-            "<span class=\"line\" data-line=\"{n}\"><span class=\"ln\" aria-hidden=\"true\">{n}</span>{}</span>",
-            code.lines[n - 1]
+            // The number is right-aligned and followed by a space, so it reads well even unstyled.
+            "<span class=\"line\" data-line=\"{n}\"><span class=\"ln\" aria-hidden=\"true\">{n:>w$} </span>{}</span>",
+            code.lines[n - 1],
+            w = width
         );
     }
     s.push_str("</code></pre></figure>\n");

@@ -175,6 +175,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
         .clone()
         .unwrap_or_else(|| AttrValue::from(format!("{} · {}", src.id, lang_label(src.lang))));
     let active = props.active_line;
+    let width = src.lines.len().to_string().len();
     let lines = src.lines.iter().enumerate().map(|(i, l)| {
         let n = i as u32 + 1;
         let is_active = active == Some(n);
@@ -185,7 +186,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
                 data-line={n.to_string()}
                 aria-current={is_active.then_some("step")}
             >
-                <span class="ln" aria-hidden="true">{ n }</span>
+                <span class="ln" aria-hidden="true">{ format!("{n:>width$} ") }</span>
                 <span class="src">{ Html::from_html_unchecked(AttrValue::Static(l)) }</span>
             </span>
         }
