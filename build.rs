@@ -49,8 +49,16 @@ use std::path::Path;
 
 /// Visualisation ids a chapter may place (see `src/app/viz`).
 const VIZ_IDS: &[&str] = &[
-    "ports", "readiness", "queries", "thread-pool", "coroutine", "event-loop", "frameworks",
-    "backpressure", "strategies", "demand",
+    "ports",
+    "readiness",
+    "queries",
+    "thread-pool",
+    "coroutine",
+    "event-loop",
+    "frameworks",
+    "backpressure",
+    "strategies",
+    "demand",
 ];
 
 struct Code {
@@ -100,7 +108,11 @@ fn main() {
     }
     out.push_str("];\n\n/// Every code sample, by file name.\npub const CODE: &[CodeSrc] = &[\n");
     for c in &codes {
-        let _ = writeln!(out, "    CodeSrc {{\n        id: {:?},\n        lang: {:?},\n        lines: &[", c.id, c.lang);
+        let _ = writeln!(
+            out,
+            "    CodeSrc {{\n        id: {:?},\n        lang: {:?},\n        lines: &[",
+            c.id, c.lang
+        );
         for l in &c.lines {
             let _ = writeln!(out, "            {:?},", l);
         }
@@ -117,7 +129,11 @@ fn main() {
 
 fn sorted_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = match fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect(),
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect(),
         Err(_) => Vec::new(),
     };
     v.sort();
@@ -134,10 +150,16 @@ fn read_code(dir: &Path) -> Vec<Code> {
             }
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
             let lang = highlight::lang_of(ext);
-            let src = fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+            let src =
+                fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
             let src = src.replace("\r\n", "\n").replace('\t', "    ");
             let lines = highlight::highlight_lines(lang, &src);
-            Some(Code { id, lang, src, lines })
+            Some(Code {
+                id,
+                lang,
+                src,
+                lines,
+            })
         })
         .collect()
 }
@@ -148,19 +170,35 @@ fn read_chapters(dir: &Path, codes: &HashMap<&str, &Code>) -> Vec<Chapter> {
         if p.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
-        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let slug = match stem.split_once('-') {
             Some((num, slug)) if num.chars().all(|c| c.is_ascii_digit()) => slug.to_string(),
             _ => panic!("chapter file {} must be named NN-slug.md", p.display()),
         };
         let text = fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
         let text = text.replace("\r\n", "\n");
-        let (front, body) = split_front_matter(&text)
-            .unwrap_or_else(|| panic!("{}: missing front matter (--- title/summary ---)", p.display()));
-        let title = front.get("title").cloned().unwrap_or_else(|| panic!("{}: no title", p.display()));
+        let (front, body) = split_front_matter(&text).unwrap_or_else(|| {
+            panic!(
+                "{}: missing front matter (--- title/summary ---)",
+                p.display()
+            )
+        });
+        let title = front
+            .get("title")
+            .cloned()
+            .unwrap_or_else(|| panic!("{}: no title", p.display()));
         let summary = front.get("summary").cloned().unwrap_or_default();
         let parts = render_body(body, codes, &p);
-        chapters.push(Chapter { slug, title, summary, parts });
+        chapters.push(Chapter {
+            slug,
+            title,
+            summary,
+            parts,
+        });
     }
     chapters
 }
@@ -203,7 +241,12 @@ fn render_body(body: &str, codes: &HashMap<&str, &Code>, path: &Path) -> Vec<Par
     for line in body.lines() {
         let trimmed = line.trim_start();
         if let Some(f) = &fence {
-            if trimmed.starts_with(f.as_str()) && trimmed.trim_start_matches(f.chars().next().unwrap()).trim().is_empty() {
+            if trimmed.starts_with(f.as_str())
+                && trimmed
+                    .trim_start_matches(f.chars().next().unwrap())
+                    .trim()
+                    .is_empty()
+            {
                 fence = None;
             }
             md.push_str(line);
@@ -220,7 +263,10 @@ fn render_body(body: &str, codes: &HashMap<&str, &Code>, path: &Path) -> Vec<Par
         }
         if let Some(id) = viz_marker(line) {
             if !VIZ_IDS.contains(&id) {
-                panic!("{}: unknown visualisation id {id:?}; known: {VIZ_IDS:?}", path.display());
+                panic!(
+                    "{}: unknown visualisation id {id:?}; known: {VIZ_IDS:?}",
+                    path.display()
+                );
             }
             html_acc.push_str(&render_markdown(&std::mem::take(&mut md), &mut ids));
             if !html_acc.trim().is_empty() {
@@ -234,9 +280,12 @@ fn render_body(body: &str, codes: &HashMap<&str, &Code>, path: &Path) -> Vec<Par
             let mut words = rest.split_whitespace();
             let id = words.next().unwrap_or("");
             let range = words.next();
-            let code = codes
-                .get(id)
-                .unwrap_or_else(|| panic!("{}: @code {id:?} not found in content/code/", path.display()));
+            let code = codes.get(id).unwrap_or_else(|| {
+                panic!(
+                    "{}: @code {id:?} not found in content/code/",
+                    path.display()
+                )
+            });
             html_acc.push_str(&render_markdown(&std::mem::take(&mut md), &mut ids));
             html_acc.push_str(&code_figure(code, range, path));
             continue;
@@ -265,9 +314,20 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
         None => (1, total),
         Some(r) => {
             let (a, b) = r.split_once('-').unwrap_or((r, r));
-            let a: usize = a.trim().parse().unwrap_or_else(|_| panic!("{}: bad range {r}", path.display()));
-            let b: usize = b.trim().parse().unwrap_or_else(|_| panic!("{}: bad range {r}", path.display()));
-            assert!(a >= 1 && a <= b && b <= total, "{}: range {r} outside {} (1-{total})", path.display(), code.id);
+            let a: usize = a
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{}: bad range {r}", path.display()));
+            let b: usize = b
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{}: bad range {r}", path.display()));
+            assert!(
+                a >= 1 && a <= b && b <= total,
+                "{}: range {r} outside {} (1-{total})",
+                path.display(),
+                code.id
+            );
             (a, b)
         }
     };
@@ -302,7 +362,8 @@ fn slugify(text: &str) -> String {
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
             dash = false;
-        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !s.is_empty() && !dash {
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !s.is_empty() && !dash
+        {
             s.push('-');
             dash = true;
         }
@@ -331,7 +392,8 @@ fn render_markdown(md: &str, ids: &mut HashMap<String, usize>) -> String {
     if md.trim().is_empty() {
         return String::new();
     }
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None; // (lang, text)
     let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
@@ -371,7 +433,13 @@ fn render_markdown(md: &str, ids: &mut HashMap<String, usize>) -> String {
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
                 let tag = heading_tag(level);
-                events.push(Event::Html(format!("<{tag} id=\"{}\">{inner_html}</{tag}>\n", highlight::escape(&id)).into()));
+                events.push(Event::Html(
+                    format!(
+                        "<{tag} id=\"{}\">{inner_html}</{tag}>\n",
+                        highlight::escape(&id)
+                    )
+                    .into(),
+                ));
             } else {
                 inner.push(ev);
             }
@@ -380,7 +448,9 @@ fn render_markdown(md: &str, ids: &mut HashMap<String, usize>) -> String {
         match ev {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));

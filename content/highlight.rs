@@ -75,25 +75,109 @@ pub fn lang_of(name: &str) -> &'static str {
 
 const PY_KW: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
-    "yield", "match", "case",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case",
 ];
 
 const PY_BUILTIN: &[&str] = &[
-    "print", "len", "range", "list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes",
-    "open", "enumerate", "zip", "map", "filter", "sorted", "min", "max", "sum", "any", "all",
-    "isinstance", "type", "object", "super", "self", "Exception", "ValueError", "KeyError",
-    "RuntimeError", "TimeoutError", "next", "iter", "repr", "id", "__name__",
+    "print",
+    "len",
+    "range",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "open",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "sorted",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "isinstance",
+    "type",
+    "object",
+    "super",
+    "self",
+    "Exception",
+    "ValueError",
+    "KeyError",
+    "RuntimeError",
+    "TimeoutError",
+    "next",
+    "iter",
+    "repr",
+    "id",
+    "__name__",
 ];
 
 const JAVA_KW: &[&str] = &[
-    "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-    "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
-    "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native",
-    "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp",
-    "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void",
-    "volatile", "while", "var", "record", "yield", "true", "false", "null",
+    "abstract",
+    "assert",
+    "boolean",
+    "break",
+    "byte",
+    "case",
+    "catch",
+    "char",
+    "class",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extends",
+    "final",
+    "finally",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "implements",
+    "import",
+    "instanceof",
+    "int",
+    "interface",
+    "long",
+    "native",
+    "new",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "short",
+    "static",
+    "strictfp",
+    "super",
+    "switch",
+    "synchronized",
+    "this",
+    "throw",
+    "throws",
+    "transient",
+    "try",
+    "void",
+    "volatile",
+    "while",
+    "var",
+    "record",
+    "yield",
+    "true",
+    "false",
+    "null",
 ];
 
 /// Split source into tokens: `(Some(kind), text)` for coloured tokens, `(None, text)` for the rest.
@@ -248,10 +332,20 @@ fn lex_python(src: &str, out: &mut Vec<(Option<Tok>, String)>) {
             let j = scan_string(&chars, i, c, false);
             push(out, Some(Tok::Str), &slice(&chars, i, j));
             i = j;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let prev_ident = i > 0 && is_ident_char(chars[i - 1]);
-            let j = if c == '.' { scan_number(&chars, i + 1).max(i + 1) } else { scan_number(&chars, i) };
-            push(out, if prev_ident { None } else { Some(Tok::Num) }, &slice(&chars, i, j));
+            let j = if c == '.' {
+                scan_number(&chars, i + 1).max(i + 1)
+            } else {
+                scan_number(&chars, i)
+            };
+            push(
+                out,
+                if prev_ident { None } else { Some(Tok::Num) },
+                &slice(&chars, i, j),
+            );
             i = j;
         } else if is_ident_start(c) {
             let mut j = i;
@@ -260,7 +354,11 @@ fn lex_python(src: &str, out: &mut Vec<(Option<Tok>, String)>) {
             }
             let word = slice(&chars, i, j);
             // String prefixes: f"", rb'', u"" …
-            if j < n && (chars[j] == '"' || chars[j] == '\'') && word.len() <= 2 && word.chars().all(|ch| "rRbBfFuU".contains(ch)) {
+            if j < n
+                && (chars[j] == '"' || chars[j] == '\'')
+                && word.len() <= 2
+                && word.chars().all(|ch| "rRbBfFuU".contains(ch))
+            {
                 let raw = word.contains(['r', 'R']);
                 let k = scan_string(&chars, j, chars[j], raw);
                 push(out, Some(Tok::Str), &slice(&chars, i, k));
@@ -269,7 +367,11 @@ fn lex_python(src: &str, out: &mut Vec<(Option<Tok>, String)>) {
                 continue;
             }
             let kind = if let Some(prev) = after.take() {
-                if prev == "class" { Some(Tok::Type) } else { Some(Tok::Fn) }
+                if prev == "class" {
+                    Some(Tok::Type)
+                } else {
+                    Some(Tok::Fn)
+                }
             } else if PY_KW.contains(&word.as_str()) {
                 if word == "def" || word == "class" {
                     after = Some(if word == "def" { "def" } else { "class" });
@@ -327,7 +429,11 @@ fn lex_java(src: &str, out: &mut Vec<(Option<Tok>, String)>) {
         } else if c.is_ascii_digit() {
             let prev_ident = i > 0 && is_ident_char(chars[i - 1]);
             let j = scan_number(&chars, i);
-            push(out, if prev_ident { None } else { Some(Tok::Num) }, &slice(&chars, i, j));
+            push(
+                out,
+                if prev_ident { None } else { Some(Tok::Num) },
+                &slice(&chars, i, j),
+            );
             i = j;
         } else if is_ident_start(c) {
             let mut j = i;
@@ -342,7 +448,9 @@ fn lex_java(src: &str, out: &mut Vec<(Option<Tok>, String)>) {
                 after_class = matches!(word.as_str(), "class" | "interface" | "enum" | "record");
                 Some(Tok::Kw)
             } else if word.chars().next().is_some_and(|ch| ch.is_uppercase())
-                && !word.chars().all(|ch| ch.is_uppercase() || ch == '_' || ch.is_ascii_digit())
+                && !word
+                    .chars()
+                    .all(|ch| ch.is_uppercase() || ch == '_' || ch.is_ascii_digit())
             {
                 Some(Tok::Type)
             } else if next_non_space(&chars, j) == Some('(') {

@@ -51,8 +51,16 @@ const ORDER: &[&str] = &[
 ];
 
 const VIZ_IDS: &[&str] = &[
-    "ports", "readiness", "queries", "thread-pool", "coroutine", "event-loop", "frameworks",
-    "backpressure", "strategies", "demand",
+    "ports",
+    "readiness",
+    "queries",
+    "thread-pool",
+    "coroutine",
+    "event-loop",
+    "frameworks",
+    "backpressure",
+    "strategies",
+    "demand",
 ];
 
 fn content_dir() -> std::path::PathBuf {
@@ -110,7 +118,11 @@ fn every_viz_marker_is_known_and_where_the_course_needs_it() {
             }
         }
         // No marker slipped through unparsed.
-        assert!(!html_of(ch).contains("data-viz"), "{}: marker left in prose", ch.slug);
+        assert!(
+            !html_of(ch).contains("data-viz"),
+            "{}: marker left in prose",
+            ch.slug
+        );
     }
     assert_eq!(vizzes("blocking-io"), ["ports"]);
     assert_eq!(vizzes("non-blocking-io"), ["ports"]);
@@ -142,7 +154,12 @@ fn every_code_reference_resolves() {
     for c in CODE {
         assert!(used.iter().any(|u| u == c.id), "{} is never shown", c.id);
         let src = fs::read_to_string(content_dir().join("code").join(c.id)).unwrap();
-        assert_eq!(c.lines.len(), src.trim_end_matches('\n').lines().count(), "{}", c.id);
+        assert_eq!(
+            c.lines.len(),
+            src.trim_end_matches('\n').lines().count(),
+            "{}",
+            c.id
+        );
         assert!(["python", "java", "text"].contains(&c.lang));
     }
     for ch in CHAPTERS {
@@ -156,15 +173,28 @@ fn every_code_reference_resolves() {
 
 #[test]
 fn generated_html_is_escaped() {
-    assert_eq!(highlight::escape("a < b && c > \"d\""), "a &lt; b &amp;&amp; c &gt; &quot;d&quot;");
+    assert_eq!(
+        highlight::escape("a < b && c > \"d\""),
+        "a &lt; b &amp;&amp; c &gt; &quot;d&quot;"
+    );
     let lines = highlight::highlight_lines("python", "if a < b:\n    print('<b>')\n");
     assert_eq!(lines.len(), 2);
-    assert!(lines[0].contains("&lt;") && !lines[0].contains(" < "), "{}", lines[0]);
+    assert!(
+        lines[0].contains("&lt;") && !lines[0].contains(" < "),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].contains("&#39;&lt;b&gt;&#39;"), "{}", lines[1]);
     let java = highlight::highlight("java", "List<String> xs = new ArrayList<>();");
-    assert!(java.contains("&lt;") && !java.contains("<String>"), "{java}");
+    assert!(
+        java.contains("&lt;") && !java.contains("<String>"),
+        "{java}"
+    );
     // Java generics in a shipped sample come out escaped too.
-    let spring = CODE.iter().find(|c| c.id == "spring_mvc.java").expect("spring_mvc.java");
+    let spring = CODE
+        .iter()
+        .find(|c| c.id == "spring_mvc.java")
+        .expect("spring_mvc.java");
     let all = spring.lines.join("\n");
     assert!(all.contains("&lt;"), "{all}");
     assert!(!all.contains("List<String"), "{all}");
@@ -172,7 +202,11 @@ fn generated_html_is_escaped() {
     for c in CODE {
         for l in c.lines {
             let stripped = strip_spans(l);
-            assert!(!stripped.contains('<') && !stripped.contains('>'), "{}: {l}", c.id);
+            assert!(
+                !stripped.contains('<') && !stripped.contains('>'),
+                "{}: {l}",
+                c.id
+            );
         }
     }
 }
@@ -212,11 +246,17 @@ fn highlight_python() {
         lines[4],
         "    <span class=\"tok-builtin\">print</span>(<span class=\"tok-str\">f&quot;got {n}&quot;</span>)"
     );
-    assert_eq!(lines[5], "    <span class=\"tok-kw\">return</span> <span class=\"tok-kw\">None</span>");
+    assert_eq!(
+        lines[5],
+        "    <span class=\"tok-kw\">return</span> <span class=\"tok-kw\">None</span>"
+    );
     // A hash inside a string is not a comment; a triple-quoted string spans lines, closed per line.
     let l = highlight::highlight_lines("python", "x = \"#1\"\ns = \"\"\"a\nb\"\"\"\n");
     assert_eq!(l[0], "x = <span class=\"tok-str\">&quot;#1&quot;</span>");
-    assert_eq!(l[1], "s = <span class=\"tok-str\">&quot;&quot;&quot;a</span>");
+    assert_eq!(
+        l[1],
+        "s = <span class=\"tok-str\">&quot;&quot;&quot;a</span>"
+    );
     assert_eq!(l[2], "<span class=\"tok-str\">b&quot;&quot;&quot;</span>");
     // Byte strings and names with digits.
     let l = highlight::highlight("python", "sock1.send(b\"hi\\n\")");
@@ -262,9 +302,16 @@ fn headings_have_unique_ids() {
     for ch in CHAPTERS {
         let html = html_of(ch);
         let mut seen = std::collections::HashSet::new();
-        for (i, _) in html.match_indices("<h2 id=\"").chain(html.match_indices("<h3 id=\"")) {
+        for (i, _) in html
+            .match_indices("<h2 id=\"")
+            .chain(html.match_indices("<h3 id=\""))
+        {
             let id = html[i + 8..].split('"').next().unwrap();
-            assert!(seen.insert(id.to_string()), "{}: duplicate heading id {id}", ch.slug);
+            assert!(
+                seen.insert(id.to_string()),
+                "{}: duplicate heading id {id}",
+                ch.slug
+            );
         }
         assert!(!seen.is_empty(), "{} has no section headings", ch.slug);
     }
@@ -283,11 +330,22 @@ fn code_line_anchors_are_stable() {
             continue;
         }
         let (file, n, needle) = (cells[1], cells[2], cells[3].trim_matches('`'));
-        let n: usize = n.parse().unwrap_or_else(|_| panic!("bad line number in row {line}"));
-        let code = CODE.iter().find(|c| c.id == file).unwrap_or_else(|| panic!("{file} not in CODE"));
+        let n: usize = n
+            .parse()
+            .unwrap_or_else(|_| panic!("bad line number in row {line}"));
+        let code = CODE
+            .iter()
+            .find(|c| c.id == file)
+            .unwrap_or_else(|| panic!("{file} not in CODE"));
         let src = fs::read_to_string(content_dir().join("code").join(file)).unwrap();
-        let text = src.lines().nth(n - 1).unwrap_or_else(|| panic!("{file} has no line {n}"));
-        assert!(text.contains(needle), "{file}:{n} is now {text:?}, expected it to contain {needle:?}");
+        let text = src
+            .lines()
+            .nth(n - 1)
+            .unwrap_or_else(|| panic!("{file} has no line {n}"));
+        assert!(
+            text.contains(needle),
+            "{file}:{n} is now {text:?}, expected it to contain {needle:?}"
+        );
         assert!(n <= code.lines.len());
         rows += 1;
     }
