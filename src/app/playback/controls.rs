@@ -57,7 +57,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
         <div class="playback" role="group" aria-label="Playback controls">
             <div class="playback-buttons">
                 <button type="button" class="pb-reset" aria-label="Reset to the start"
-                    onclick={pb.callback(Action::Reset)}>{ "⏮" }</button>
+                    onclick={pb.callback(Action::Reset)}>{ "Reset" }</button>
                 <button type="button" class="pb-prev" aria-label="Step back to the previous event"
                     disabled={pb.t == 0} onclick={pb.callback(Action::StepPrev)}>{ "◀ Step" }</button>
                 <button type="button" class="pb-play" aria-label={play_label} aria-pressed={pb.playing.to_string()}
