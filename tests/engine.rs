@@ -5,3 +5,5 @@
 mod common;
 #[path = "engine/executor.rs"]
 mod executor;
+#[path = "engine/primitives.rs"]
+mod primitives;

@@ -133,7 +133,6 @@ pub(crate) struct TimerKey {
 
 pub(crate) struct SocketRt {
     pub rid: Rid,
-    pub no: u32,
     pub backlog: VecDeque<(u32, Time)>,
     pub waiters: Vec<Waker>,
 }
@@ -170,6 +169,9 @@ pub(crate) struct State {
     pub halt: Option<Outcome>,
     pub cfg: Config,
     pub scratch: Vec<TaskId>,
+    pub oneshots: u32,
+    /// Tasks put at the front of the ready queue since the last poll (kept in their own order).
+    pub front_run: u32,
 }
 
 /// Everything a [`Ctx`] reaches: state, task futures, and the wakers' inbox.
@@ -357,7 +359,9 @@ impl State {
             tw.queued.store(true, Ordering::Release);
         }
         self.emit_task(id, EventKind::Woken { by: NO_TASK, front: true });
-        self.ready.push_front(id);
+        let at = (self.front_run as usize).min(self.ready.len());
+        self.ready.insert(at, id);
+        self.front_run += 1;
     }
 
     /// Fire the timer in `slot` (generation `gen`) now, unless its task's thread is busy.
@@ -467,6 +471,8 @@ impl Sim {
             halt: None,
             cfg,
             scratch: Vec::new(),
+            oneshots: 0,
+            front_run: 0,
         };
         st.add_thread("event loop", u32::MAX);
         let sh = Rc::new(Shared { st: RefCell::new(st), futures: RefCell::new(Vec::new()), inbox });
@@ -531,6 +537,7 @@ impl Sim {
                 continue;
             }
             st.emit_task(id, EventKind::PollStart);
+            st.front_run = 0;
             st.current = id;
             st.cur_task = id;
             st.cur_thread = th;

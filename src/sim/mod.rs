@@ -57,6 +57,10 @@
 #![warn(missing_docs)]
 
 pub mod executor;
+pub mod limit;
+pub mod net;
+pub mod pool;
+pub mod queue;
 pub mod replay;
 pub mod rng;
 pub mod task;
@@ -64,6 +68,10 @@ pub mod time;
 pub mod trace;
 
 pub use executor::{Config, Ctx, Sim, Step};
+pub use limit::{Credits, Oneshot, Reply, TokenBucket};
+pub use net::{Client, Socket};
+pub use pool::{Server, ThreadPool};
+pub use queue::{Queue, QueueConfig};
 pub use replay::{Counters, PrintLine, Replay, ResState, ResView, Snapshot, TaskState, TaskView, ThreadView, TimerView, Waiter};
 pub use rng::Rng;
 pub use task::{Coro, Gather, JoinHandle};

@@ -197,6 +197,7 @@ struct Agg {
     threads: Vec<ThreadView>,
     counters: Counters,
     ready: VecDeque<TaskId>,
+    front_run: u32,
     timers: Vec<u32>,
 }
 
@@ -441,8 +442,13 @@ fn apply(agg: &mut Agg, e: &Event, tr: &Trace, reqs: &[ReqInfo], client_sock: &[
     let c = &mut agg.counters;
     match e.kind {
         EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => agg.ready.push_back(e.task),
-        EventKind::Woken { front: true, .. } => agg.ready.push_front(e.task),
+        EventKind::Woken { front: true, .. } => {
+            let at = (agg.front_run as usize).min(agg.ready.len());
+            agg.ready.insert(at, e.task);
+            agg.front_run += 1;
+        }
         EventKind::PollStart => {
+            agg.front_run = 0;
             if agg.ready.front() == Some(&e.task) {
                 agg.ready.pop_front();
             } else if let Some(p) = agg.ready.iter().position(|&x| x == e.task) {

@@ -372,11 +372,16 @@ fn state_at_matches_a_naive_replay_across_checkpoints() {
         let snap = r.state_after(n);
         let mut ready = std::collections::VecDeque::new();
         let mut timers = std::collections::BTreeMap::new();
+        let mut front = 0;
         for e in &tr.events[..n as usize] {
             match e.kind {
                 EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => ready.push_back(e.task),
-                EventKind::Woken { front: true, .. } => ready.push_front(e.task),
+                EventKind::Woken { front: true, .. } => {
+                    ready.insert(front, e.task);
+                    front += 1;
+                }
                 EventKind::PollStart => {
+                    front = 0;
                     let p = ready.iter().position(|&x| x == e.task).unwrap();
                     ready.remove(p);
                 }
