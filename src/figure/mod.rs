@@ -1,1 +1,437 @@
-//! Pure layout from traces to display lists (placeholder).
+//! Figures: pure layout from a trace (and a time `t`) to a display list.
+//!
+//! ```text
+//! Trace + t  --layout (one file per picture here)-->  Scene (display list)
+//!                                                       |-> app::viz::draw  (yew SVG, browser)
+//!                                                       '-> Scene::to_svg   (SVG text, CLI export)
+//! ```
+//!
+//! A [`Scene`] is a flat-ish list of [`Item`]s in SVG user units with CSS classes for colour
+//! (`s-run`, `s-wait`, `s-blocked`, `s-done`, `s-queue`, `s-danger`, `s-accent`, `muted`, `lane`,
+//! `grid`, …: the site's stylesheet colours them by theme; [`Scene::to_svg`] embeds [`SVG_STYLE`]
+//! so a file written by the CLI carries its own colours). Layout code never touches the DOM, so
+//! every picture is unit-tested natively: "at t = 2 s the 9002 client is drawn waiting" is an
+//! assertion on a `Scene`.
+//!
+//! Interaction is data too: a [`Item::Group`] with a `key` becomes a clickable/focusable element
+//! in the browser (the component gets the key back), and is inert in exported files.
+
+use std::fmt::Write as _;
+
+pub mod scale;
+
+pub use scale::{fmt_secs, Linear};
+
+/// Text anchoring, as SVG's `text-anchor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// Text starts at x.
+    Start,
+    /// Text is centred on x.
+    Middle,
+    /// Text ends at x.
+    End,
+}
+
+impl Anchor {
+    fn svg(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+/// One element of the display list. Coordinates are SVG user units.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// A rectangle; `tip` becomes an SVG `<title>` (hover text, read by screen readers).
+    Rect {
+        /// Left.
+        x: f32,
+        /// Top.
+        y: f32,
+        /// Width (negative widths are clamped to 0 by renderers).
+        w: f32,
+        /// Height.
+        h: f32,
+        /// Corner radius.
+        rx: f32,
+        /// CSS classes.
+        class: &'static str,
+        /// Optional tooltip.
+        tip: Option<String>,
+    },
+    /// A straight line.
+    Line {
+        /// Start x.
+        x1: f32,
+        /// Start y.
+        y1: f32,
+        /// End x.
+        x2: f32,
+        /// End y.
+        y2: f32,
+        /// CSS classes.
+        class: &'static str,
+    },
+    /// A circle.
+    Circle {
+        /// Centre x.
+        cx: f32,
+        /// Centre y.
+        cy: f32,
+        /// Radius.
+        r: f32,
+        /// CSS classes.
+        class: &'static str,
+        /// Optional tooltip.
+        tip: Option<String>,
+    },
+    /// A polyline through points (charts); drawn unfilled unless the class fills it.
+    Poly {
+        /// The points, in order.
+        points: Vec<(f32, f32)>,
+        /// CSS classes.
+        class: &'static str,
+    },
+    /// A line of text.
+    Text {
+        /// Anchor x.
+        x: f32,
+        /// Baseline y.
+        y: f32,
+        /// The text (escaped by renderers).
+        text: String,
+        /// CSS classes.
+        class: &'static str,
+        /// Horizontal anchoring.
+        anchor: Anchor,
+    },
+    /// A group: a class for its children, an accessible label, and an optional interaction key.
+    Group {
+        /// CSS classes.
+        class: &'static str,
+        /// Accessible label (`aria-label`), also the tooltip.
+        label: Option<String>,
+        /// When set, the browser makes the group a button that reports this key when activated.
+        key: Option<String>,
+        /// Children.
+        items: Vec<Item>,
+    },
+}
+
+/// A whole picture: size, an accessible title, and the display list.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Scene {
+    /// Width in user units (the viewBox width).
+    pub width: f32,
+    /// Height in user units.
+    pub height: f32,
+    /// Accessible title of the picture.
+    pub title: String,
+    /// Items, painted in order.
+    pub items: Vec<Item>,
+}
+
+/// Colours for exported SVG files (the light theme of `static/style.css`), so a file written
+/// outside the browser is self-contained. Keep the class names in step with the stylesheet.
+pub const SVG_STYLE: &str = "\
+svg{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:12px;fill:#1d1f24}\
+.s-run{fill:#1f8a4c;stroke:#1f8a4c}.s-wait{fill:#c98a00;stroke:#c98a00}\
+.s-blocked{fill:#c23b3b;stroke:#c23b3b}.s-done{fill:#7a8290;stroke:#7a8290}\
+.s-queue{fill:#2f6fd1;stroke:#2f6fd1}.s-danger{fill:#c23b3b;stroke:#c23b3b}\
+.s-accent{fill:#7b3fc4;stroke:#7b3fc4}.lane{fill:#eeebe3;stroke:none}\
+.grid{stroke:#d9d5cb;fill:none}.axis{stroke:#555b66;fill:none}.muted{fill:#555b66}\
+.ink{fill:#1d1f24}.small{font-size:10px}.big{font-size:15px;font-weight:600}.bold{font-weight:600}\
+.outline{fill:none;stroke:#555b66}.chart{fill:none;stroke-width:2}.dashed{stroke-dasharray:4 3}\
+.now{stroke:#d14d00;stroke-width:2}.box{fill:#ffffff;stroke:#d6d3ca}.faint{opacity:.35}";
+
+impl Scene {
+    /// An empty scene of this size.
+    pub fn new(width: f32, height: f32, title: impl Into<String>) -> Self {
+        Scene {
+            width,
+            height,
+            title: title.into(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Append an item.
+    pub fn push(&mut self, item: Item) {
+        self.items.push(item);
+    }
+
+    /// Every text in the scene, depth first (handy in tests: "is 'waiting 2.0 s' drawn?").
+    pub fn texts(&self) -> Vec<&str> {
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a str>) {
+            for item in items {
+                match item {
+                    Item::Text { text, .. } => out.push(text),
+                    Item::Group { items, .. } => walk(items, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+
+    /// Every group key in the scene (the interactive parts).
+    pub fn keys(&self) -> Vec<&str> {
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a str>) {
+            for item in items {
+                if let Item::Group { key, items, .. } = item {
+                    if let Some(k) = key {
+                        out.push(k);
+                    }
+                    walk(items, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+
+    /// A standalone SVG document (with [`SVG_STYLE`] embedded and a white background), as the CLI
+    /// writes it. Opens in browsers and slide software.
+    pub fn to_svg(&self) -> String {
+        let mut s = String::with_capacity(256 + self.items.len() * 64);
+        let _ = write!(
+            s,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\">",
+            w = num(self.width),
+            h = num(self.height)
+        );
+        let _ = write!(
+            s,
+            "<title>{}</title><style>{}</style>",
+            esc(&self.title),
+            SVG_STYLE
+        );
+        let _ = write!(
+            s,
+            "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
+            num(self.width),
+            num(self.height)
+        );
+        for item in &self.items {
+            write_item(&mut s, item);
+        }
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
+fn write_item(s: &mut String, item: &Item) {
+    match item {
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            rx,
+            class,
+            tip,
+        } => {
+            let _ = write!(
+                s,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" class=\"{}\"",
+                num(*x),
+                num(*y),
+                num(w.max(0.0)),
+                num(h.max(0.0)),
+                num(*rx),
+                class
+            );
+            close_with_tip(s, "rect", tip.as_deref());
+        }
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            class,
+        } => {
+            let _ = write!(
+                s,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"{}\"/>",
+                num(*x1),
+                num(*y1),
+                num(*x2),
+                num(*y2),
+                class
+            );
+        }
+        Item::Circle {
+            cx,
+            cy,
+            r,
+            class,
+            tip,
+        } => {
+            let _ = write!(
+                s,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{}\"",
+                num(*cx),
+                num(*cy),
+                num(*r),
+                class
+            );
+            close_with_tip(s, "circle", tip.as_deref());
+        }
+        Item::Poly { points, class } => {
+            let _ = write!(
+                s,
+                "<polyline points=\"{}\" class=\"{}\"/>",
+                points_attr(points),
+                class
+            );
+        }
+        Item::Text {
+            x,
+            y,
+            text,
+            class,
+            anchor,
+        } => {
+            let _ = write!(
+                s,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" class=\"{}\">{}</text>",
+                num(*x),
+                num(*y),
+                anchor.svg(),
+                class,
+                esc(text)
+            );
+        }
+        Item::Group {
+            class,
+            label,
+            items,
+            ..
+        } => {
+            let _ = write!(s, "<g class=\"{class}\"");
+            if let Some(l) = label {
+                let _ = write!(s, " aria-label=\"{}\"", esc(l));
+            }
+            s.push('>');
+            for child in items {
+                write_item(s, child);
+            }
+            s.push_str("</g>");
+        }
+    }
+}
+
+fn close_with_tip(s: &mut String, tag: &str, tip: Option<&str>) {
+    match tip {
+        Some(t) => {
+            let _ = write!(s, "><title>{}</title></{tag}>", esc(t));
+        }
+        None => s.push_str("/>"),
+    }
+}
+
+/// The `points` attribute of a polyline.
+pub fn points_attr(points: &[(f32, f32)]) -> String {
+    let mut s = String::with_capacity(points.len() * 12);
+    for (i, (x, y)) in points.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = write!(s, "{},{}", num(*x), num(*y));
+    }
+    s
+}
+
+/// A coordinate with at most two decimals and no trailing zeros (compact, stable output).
+pub fn num(v: f32) -> String {
+    if !v.is_finite() {
+        return "0".into();
+    }
+    let r = (v * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.2}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+/// Escape text for XML content and attributes.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_is_self_contained_and_escaped() {
+        let mut sc = Scene::new(100.0, 50.0, "a < b");
+        sc.push(Item::Text {
+            x: 1.5,
+            y: 2.0,
+            text: "x & y".into(),
+            class: "muted",
+            anchor: Anchor::Middle,
+        });
+        sc.push(Item::Group {
+            class: "port",
+            label: Some("port \"9001\"".into()),
+            key: Some("port:9001".into()),
+            items: vec![Item::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: -3.0,
+                h: 4.0,
+                rx: 0.0,
+                class: "s-run",
+                tip: Some("t".into()),
+            }],
+        });
+        let svg = sc.to_svg();
+        assert!(svg
+            .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\""));
+        assert!(svg.contains("<title>a &lt; b</title><style>"));
+        assert!(svg.contains(
+            "<text x=\"1.5\" y=\"2\" text-anchor=\"middle\" class=\"muted\">x &amp; y</text>"
+        ));
+        assert!(svg.contains("aria-label=\"port &quot;9001&quot;\""));
+        assert!(
+            svg.contains("width=\"0\" height=\"4\""),
+            "negative width clamps: {svg}"
+        );
+        assert!(
+            !svg.contains("var("),
+            "exported SVG must not depend on CSS variables"
+        );
+        assert_eq!(sc.texts(), vec!["x & y"]);
+        assert_eq!(sc.keys(), vec!["port:9001"]);
+    }
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(3.456), "3.46");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(f32::NAN), "0");
+        assert_eq!(points_attr(&[(0.0, 1.0), (2.25, 3.0)]), "0,1 2.25,3");
+    }
+}

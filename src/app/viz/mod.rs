@@ -3,6 +3,20 @@
 //! Each visualisation lives in its own file here; its pure layout lives in `crate::figure`.
 use yew::prelude::*;
 
+pub mod backpressure;
+pub mod coroutine;
+pub mod demand;
+pub mod draw;
+pub mod event_loop;
+pub mod frameworks;
+pub mod ports;
+pub mod queries;
+pub mod readiness;
+pub mod strategies;
+pub mod thread_pool;
+
+pub use draw::SceneView;
+
 /// What the site knows about one visualisation.
 pub struct VizInfo {
     /// Stable id used in markers, embed routes and permalinks.
@@ -14,7 +28,58 @@ pub struct VizInfo {
 }
 
 /// Every visualisation, in course order.
-pub const ALL: &[VizInfo] = &[];
+pub const ALL: &[VizInfo] = &[
+    VizInfo {
+        id: "ports",
+        title: "Blocking accept() vs select() on two ports",
+        chapter: "blocking-io",
+    },
+    VizInfo {
+        id: "readiness",
+        title: "Register interest, get notified, run the callback",
+        chapter: "event-driven",
+    },
+    VizInfo {
+        id: "queries",
+        title: "Two queries: one after the other vs gather",
+        chapter: "blocking-calls",
+    },
+    VizInfo {
+        id: "thread-pool",
+        title: "A thread pool under load",
+        chapter: "blocking-calls",
+    },
+    VizInfo {
+        id: "coroutine",
+        title: "The life of a coroutine",
+        chapter: "async-await",
+    },
+    VizInfo {
+        id: "event-loop",
+        title: "Inside the event loop, one decision at a time",
+        chapter: "event-loop",
+    },
+    VizInfo {
+        id: "frameworks",
+        title: "Thread-per-request vs event loop under the same traffic",
+        chapter: "frameworks",
+    },
+    VizInfo {
+        id: "backpressure",
+        title: "No backpressure: unbounded buffers and retry storms",
+        chapter: "backpressure",
+    },
+    VizInfo {
+        id: "strategies",
+        title: "The backpressure lab: block, buffer, drop, regulate",
+        chapter: "strategies",
+    },
+    VizInfo {
+        id: "demand",
+        title: "Demand: request(n) credits bound the work in flight",
+        chapter: "strategies",
+    },
+];
 
 /// Properties of [`Viz`].
 #[derive(Properties, PartialEq)]
@@ -26,6 +91,23 @@ pub struct VizProps {
 /// Render the visualisation with this id, or a notice that names the ids that exist.
 #[component]
 pub fn Viz(props: &VizProps) -> Html {
+    match props.id.as_str() {
+        "ports" => html! { <ports::Ports /> },
+        "readiness" => html! { <readiness::Readiness /> },
+        "queries" => html! { <queries::Queries /> },
+        "thread-pool" => html! { <thread_pool::ThreadPool /> },
+        "coroutine" => html! { <coroutine::Coroutine /> },
+        "event-loop" => html! { <event_loop::EventLoop /> },
+        "frameworks" => html! { <frameworks::Frameworks /> },
+        "backpressure" => html! { <backpressure::Backpressure /> },
+        "strategies" => html! { <strategies::Strategies /> },
+        "demand" => html! { <demand::Demand /> },
+        _ => html! { <UnknownViz id={props.id.clone()} /> },
+    }
+}
+
+#[component]
+fn UnknownViz(props: &VizProps) -> Html {
     let known: Vec<&str> = ALL.iter().map(|v| v.id).collect();
     html! {
         <div class="notice" role="status">
