@@ -1,1 +1,3 @@
 //! Scenarios as data (placeholder; see issue 2).
+
+pub mod lessons;
