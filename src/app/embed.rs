@@ -27,21 +27,36 @@ pub fn snippet(id: &str, title: &str, href: &str) -> String {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Post the document height to the parent window (no-op when not framed).
 pub fn post_height() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let height = window
         .document()
         .and_then(|d| d.document_element())
         .map(|e| e.scroll_height())
         .unwrap_or(0);
-    let Ok(Some(parent)) = window.parent() else { return };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
     let msg = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("type"), &JsValue::from_str(HEIGHT_MESSAGE));
-    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("height"), &JsValue::from_f64(height as f64));
+    let _ = js_sys::Reflect::set(
+        &msg,
+        &JsValue::from_str("type"),
+        &JsValue::from_str(HEIGHT_MESSAGE),
+    );
+    let _ = js_sys::Reflect::set(
+        &msg,
+        &JsValue::from_str("height"),
+        &JsValue::from_f64(height as f64),
+    );
     let _ = parent.post_message(&msg, "*");
 }
 
@@ -61,12 +76,14 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
         use_effect_with((), move |_| {
             post_height();
             // Resize of the content (controls wrapping, notices, share panels) or of the window.
-            let observer_cb = Closure::wrap(Box::new(move |_: JsValue| post_height()) as Box<dyn FnMut(JsValue)>);
+            let observer_cb =
+                Closure::wrap(Box::new(move |_: JsValue| post_height()) as Box<dyn FnMut(JsValue)>);
             let observer = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()).ok();
             if let (Some(o), Some(el)) = (&observer, root.cast::<web_sys::Element>()) {
                 o.observe(&el);
             }
-            let resize = web_sys::window().map(|w| EventListener::new(w.as_ref(), "resize", |_| post_height()));
+            let resize = web_sys::window()
+                .map(|w| EventListener::new(w.as_ref(), "resize", |_| post_height()));
             move || {
                 if let Some(o) = observer {
                     o.disconnect();

@@ -41,7 +41,11 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 fn js_err(e: JsValue) -> String {
     e.as_string()
-        .or_else(|| js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok()?.as_string())
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                .ok()?
+                .as_string()
+        })
         .unwrap_or_else(|| "browser error".to_string())
 }
 
@@ -69,14 +73,22 @@ pub fn download_svg(region: &Element, viz_id: &str, t_us: u64) -> Result<String,
 pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let clone: Element = svg.clone_node_with_deep(true).map_err(js_err)?.dyn_into().map_err(|_| "clone failed")?;
+    let clone: Element = svg
+        .clone_node_with_deep(true)
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "clone failed")?;
 
     inline_styles(&window, svg, &clone)?;
     let originals = svg.query_selector_all("*").map_err(js_err)?;
     let copies = clone.query_selector_all("*").map_err(js_err)?;
     for i in 0..originals.length().min(copies.length()) {
-        let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) else { continue };
-        let (Ok(o), Ok(c)) = (o.dyn_into::<Element>(), c.dyn_into::<Element>()) else { continue };
+        let (Some(o), Some(c)) = (originals.item(i), copies.item(i)) else {
+            continue;
+        };
+        let (Ok(o), Ok(c)) = (o.dyn_into::<Element>(), c.dyn_into::<Element>()) else {
+            continue;
+        };
         inline_styles(&window, &o, &c)?;
     }
 
@@ -92,7 +104,9 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     }
     if let Ok(list) = clone.query_selector_all("*") {
         for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
             for attr in ["href", "xlink:href"] {
                 if let Some(v) = el.get_attribute(attr) {
                     if !v.starts_with('#') {
@@ -107,38 +121,88 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
 
     // Size: keep the viewBox, give explicit width/height in px.
     let rect = svg.get_bounding_client_rect();
-    let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
-    let view_box = svg.get_attribute("viewBox").unwrap_or_else(|| format!("0 0 {w} {h}"));
+    let (w, h) = (
+        rect.width().round().max(1.0),
+        rect.height().round().max(1.0),
+    );
+    let view_box = svg
+        .get_attribute("viewBox")
+        .unwrap_or_else(|| format!("0 0 {w} {h}"));
     clone.set_attribute("xmlns", SVG_NS).map_err(js_err)?;
-    clone.set_attribute("width", &w.to_string()).map_err(js_err)?;
-    clone.set_attribute("height", &h.to_string()).map_err(js_err)?;
+    clone
+        .set_attribute("width", &w.to_string())
+        .map_err(js_err)?;
+    clone
+        .set_attribute("height", &h.to_string())
+        .map_err(js_err)?;
     clone.set_attribute("viewBox", &view_box).map_err(js_err)?;
     let _ = clone.remove_attribute("class");
 
     // Opaque background (the page's), as the first child, covering the viewBox.
     let bg = background_colour(&window, svg);
-    let rect_el = document.create_element_ns(Some(SVG_NS), "rect").map_err(js_err)?;
-    let vb: Vec<&str> = view_box.split(|c: char| c == ' ' || c == ',').filter(|s| !s.is_empty()).collect();
+    let rect_el = document
+        .create_element_ns(Some(SVG_NS), "rect")
+        .map_err(js_err)?;
+    let vb: Vec<&str> = view_box
+        .split(|c: char| c == ' ' || c == ',')
+        .filter(|s| !s.is_empty())
+        .collect();
     let (x, y, vw, vh) = match vb.as_slice() {
         [x, y, w, h] => (x.to_string(), y.to_string(), w.to_string(), h.to_string()),
         _ => ("0".into(), "0".into(), w.to_string(), h.to_string()),
     };
-    for (k, v) in [("x", x), ("y", y), ("width", vw), ("height", vh), ("fill", bg)] {
+    for (k, v) in [
+        ("x", x),
+        ("y", y),
+        ("width", vw),
+        ("height", vh),
+        ("fill", bg),
+    ] {
         rect_el.set_attribute(k, &v).map_err(js_err)?;
     }
-    clone.insert_before(&rect_el, clone.first_child().as_ref()).map_err(js_err)?;
+    clone
+        .insert_before(&rect_el, clone.first_child().as_ref())
+        .map_err(js_err)?;
 
-    let text = web_sys::XmlSerializer::new().map_err(js_err)?.serialize_to_string(&clone).map_err(js_err)?;
-    Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}"))
+    let text = web_sys::XmlSerializer::new()
+        .map_err(js_err)?
+        .serialize_to_string(&clone)
+        .map_err(js_err)?;
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}"
+    ))
 }
 
+/// Properties that do not inherit, with their initial values (left out when equal).
+const NOT_INHERITED: &[(&str, &str)] = &[
+    ("opacity", "1"),
+    ("display", "inline"),
+    ("dominant-baseline", "auto"),
+    ("text-decoration", "none"),
+];
+
 fn inline_styles(window: &web_sys::Window, from: &Element, to: &Element) -> Result<(), String> {
-    let Some(cs) = window.get_computed_style(from).map_err(js_err)? else { return Ok(()) };
+    let Some(cs) = window.get_computed_style(from).map_err(js_err)? else {
+        return Ok(());
+    };
+    // Inherited values equal to the parent's are left to inheritance (the root writes them all).
+    let is_root = to.parent_element().is_none();
+    let parent = if is_root { None } else { from.parent_element() };
+    let parent_cs = parent.and_then(|p| window.get_computed_style(&p).ok().flatten());
     let mut style = String::new();
     for prop in INLINED_PROPERTIES {
         let v = cs.get_property_value(prop).unwrap_or_default();
         if v.is_empty() || v.contains("var(") || v.contains("url(") && !v.contains("url(\"#") {
             continue;
+        }
+        if let Some(&(_, initial)) = NOT_INHERITED.iter().find(|(p, _)| p == prop) {
+            if !is_root && v == initial {
+                continue;
+            }
+        } else if let Some(pcs) = &parent_cs {
+            if pcs.get_property_value(prop).ok().as_deref() == Some(v.as_str()) {
+                continue;
+            }
         }
         style.push_str(prop);
         style.push(':');
@@ -153,7 +217,9 @@ fn background_colour(window: &web_sys::Window, el: &Element) -> String {
     let mut cur = Some(el.clone());
     while let Some(e) = cur {
         if let Ok(Some(cs)) = window.get_computed_style(&e) {
-            let v = cs.get_property_value("background-color").unwrap_or_default();
+            let v = cs
+                .get_property_value("background-color")
+                .unwrap_or_default();
             if !v.is_empty() && v != "transparent" && v != "rgba(0, 0, 0, 0)" {
                 return v;
             }
@@ -172,8 +238,11 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_err)?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(js_err)?.dyn_into().map_err(|_| "no anchor")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "no anchor")?;
     a.set_href(&url);
     a.set_download(name);
     let _ = a.set_attribute("hidden", "");

@@ -27,7 +27,10 @@ impl Query {
 
     /// The value for `key`, if present.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Set or replace `key` (keeps its position when it already exists).
@@ -57,7 +60,12 @@ impl Query {
     pub fn only_viz(&self, viz: &str) -> Query {
         let prefix = format!("{viz}.");
         Query {
-            pairs: self.pairs.iter().filter(|(k, _)| k.starts_with(&prefix)).cloned().collect(),
+            pairs: self
+                .pairs
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -84,13 +92,21 @@ pub fn viz_key(viz: &str, key: &str) -> String {
 pub fn split_hash(hash: &str) -> (String, Query) {
     let h = hash.strip_prefix('#').unwrap_or(hash);
     let (path, query) = h.split_once('?').unwrap_or((h, ""));
-    let path = if path.is_empty() { "/".to_string() } else { decode(path) };
+    let path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        decode(path)
+    };
     (path, Query::parse(query))
 }
 
 /// Build a hash (`#/ports?x=1`) from a path and a query.
 pub fn format_hash(path: &str, query: &Query) -> String {
-    let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+    let path = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    };
     if query.is_empty() {
         format!("#{path}")
     } else {
@@ -115,7 +131,10 @@ pub fn parse_time(s: &str) -> Result<u64, String> {
     } else {
         (s, 1_000.0)
     };
-    let v: f64 = num.trim().parse().map_err(|_| format!("\"{s}\" is not a number"))?;
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a number"))?;
     if !v.is_finite() || v < 0.0 {
         return Err(format!("\"{s}\" is negative or not finite"));
     }

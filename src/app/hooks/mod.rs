@@ -26,7 +26,11 @@ impl EventListener {
     ) -> Self {
         let closure = Closure::wrap(Box::new(f) as Box<dyn FnMut(web_sys::Event)>);
         let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
-        EventListener { target: target.clone(), name, closure }
+        EventListener {
+            target: target.clone(),
+            name,
+            closure,
+        }
     }
 }
 
@@ -43,8 +47,8 @@ impl Drop for EventListener {
 pub fn use_window_event(name: &'static str, callback: Callback<web_sys::Event>) {
     use_effect_with(callback, move |cb| {
         let cb = cb.clone();
-        let listener = web_sys::window()
-            .map(|w| EventListener::new(w.as_ref(), name, move |e| cb.emit(e)));
+        let listener =
+            web_sys::window().map(|w| EventListener::new(w.as_ref(), name, move |e| cb.emit(e)));
         move || drop(listener)
     });
 }
@@ -55,14 +59,19 @@ pub fn use_location_hash() -> String {
     let hash = use_state(current_hash);
     {
         let hash = hash.clone();
-        use_window_event("hashchange", Callback::from(move |_| hash.set(current_hash())));
+        use_window_event(
+            "hashchange",
+            Callback::from(move |_| hash.set(current_hash())),
+        );
     }
     (*hash).clone()
 }
 
 /// `location.hash`, or `""` when there is no window.
 pub fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// Replace the hash without adding a history entry and without firing `hashchange`.
@@ -80,7 +89,9 @@ pub fn use_page_visible() -> bool {
         let visible = visible.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
-                EventListener::new(d.as_ref(), "visibilitychange", move |_| visible.set(page_visible()))
+                EventListener::new(d.as_ref(), "visibilitychange", move |_| {
+                    visible.set(page_visible())
+                })
             });
             move || drop(listener)
         });
@@ -128,7 +139,11 @@ pub fn use_reduced_motion() -> bool {
 
 /// `localStorage.getItem(key)`, `None` when storage is blocked or missing.
 pub fn storage_get(key: &str) -> Option<String> {
-    web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
 }
 
 /// `localStorage.setItem(key, value)`; returns `false` when storage is blocked.
@@ -184,7 +199,12 @@ impl Reducible for NoticeList {
                 Rc::new(NoticeList { items })
             }
             NoticeAction::Dismiss(key) => {
-                let items = self.items.iter().filter(|m| m.key != key).cloned().collect();
+                let items = self
+                    .items
+                    .iter()
+                    .filter(|m| m.key != key)
+                    .cloned()
+                    .collect();
                 Rc::new(NoticeList { items })
             }
             NoticeAction::Clear if self.items.is_empty() => self,
@@ -219,7 +239,9 @@ pub fn NoticesProvider(props: &NoticesProviderProps) -> Html {
 /// The visible list of notices, each dismissible.
 #[component]
 pub fn NoticeArea() -> Html {
-    let Some(notices) = use_context::<Notices>() else { return html! {} };
+    let Some(notices) = use_context::<Notices>() else {
+        return html! {};
+    };
     if notices.items.is_empty() {
         return html! {};
     }
@@ -245,7 +267,10 @@ pub fn NoticeArea() -> Html {
 /// Add a notice to the page, or log it when no [`NoticesProvider`] is mounted.
 pub fn notify(notices: Option<&Notices>, key: &str, text: String) {
     match notices {
-        Some(n) => n.dispatch(NoticeAction::Add(Notice { key: key.to_string(), text })),
+        Some(n) => n.dispatch(NoticeAction::Add(Notice {
+            key: key.to_string(),
+            text,
+        })),
         None => console_warn(&text),
     }
 }
@@ -371,7 +396,9 @@ pub fn use_viz_params(viz_id: &str) -> VizParams {
 
 /// `location.href` (the exact current view), or `""` without a window.
 pub fn current_href() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
 }
 
 /// Copy `text` with `navigator.clipboard.writeText`; `done(true)` once copied, `done(false)` when

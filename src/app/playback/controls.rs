@@ -28,7 +28,9 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
     let on_scrub = {
         let pb = pb.clone();
         Callback::from(move |e: InputEvent| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
             if let Ok(v) = input.value().parse::<f64>() {
                 pb.dispatch(Action::Seek(v.max(0.0) as u64));
             }
@@ -37,7 +39,9 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
     let on_speed = {
         let pb = pb.clone();
         Callback::from(move |e: Event| {
-            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
             if let Ok(v) = sel.value().parse::<f64>() {
                 pb.dispatch(Action::SetSpeed(v));
             }

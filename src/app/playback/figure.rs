@@ -75,7 +75,10 @@ pub fn Figure(props: &FigureProps) -> Html {
                 let text = describe.emit(t);
                 let now = js_sys::Date::now();
                 let mut last = last.borrow_mut();
-                if !text.is_empty() && text != last.1 && (!playing || now - last.0 >= LIVE_THROTTLE_MS) {
+                if !text.is_empty()
+                    && text != last.1
+                    && (!playing || now - last.0 >= LIVE_THROTTLE_MS)
+                {
                     *last = (now, text.clone());
                     announced.set(text);
                 }
@@ -120,7 +123,11 @@ pub fn Figure(props: &FigureProps) -> Html {
             if matches!(*share, Share::Embed(_)) {
                 share.set(Share::Nothing);
             } else {
-                share.set(Share::Embed(embed::snippet(&id, &title, &hooks::current_href())));
+                share.set(Share::Embed(embed::snippet(
+                    &id,
+                    &title,
+                    &hooks::current_href(),
+                )));
             }
         })
     };

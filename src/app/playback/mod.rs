@@ -101,7 +101,11 @@ impl Timeline {
         m.iter_mut().for_each(|x| *x = (*x).min(end));
         m.sort_unstable();
         m.dedup();
-        Timeline { end, marks: m.into(), time_scale: Self::auto_time_scale(end) }
+        Timeline {
+            end,
+            marks: m.into(),
+            time_scale: Self::auto_time_scale(end),
+        }
     }
 
     /// Virtual µs per real ms such that the whole timeline plays in `clamp(end, 3 s, 15 s)`.
@@ -120,7 +124,10 @@ impl Timeline {
 
     /// The timeline of an engine trace: its end, and every distinct event time as a mark.
     pub fn from_trace(trace: &crate::sim::Trace) -> Self {
-        Timeline::new(trace.end, trace.events.iter().map(|e| e.t).collect::<Vec<_>>())
+        Timeline::new(
+            trace.end,
+            trace.events.iter().map(|e| e.t).collect::<Vec<_>>(),
+        )
     }
 
     /// One clock for two runs: the later end, all marks merged, time scale for the new end.
@@ -133,7 +140,11 @@ impl Timeline {
     /// The first mark strictly after `t`, or `end`.
     pub fn next_mark(&self, t: u64) -> u64 {
         let i = self.marks.partition_point(|&m| m <= t);
-        self.marks.get(i).copied().unwrap_or(self.end).max(t.min(self.end))
+        self.marks
+            .get(i)
+            .copied()
+            .unwrap_or(self.end)
+            .max(t.min(self.end))
     }
 
     /// The last mark strictly before `t`, or 0.
@@ -190,7 +201,12 @@ pub struct PlayState {
 impl PlayState {
     /// Paused at `t` (clamped), 1×.
     pub fn new(timeline: Timeline, t: u64) -> Self {
-        PlayState { t: t.min(timeline.end), playing: false, speed: 1.0, timeline }
+        PlayState {
+            t: t.min(timeline.end),
+            playing: false,
+            speed: 1.0,
+            timeline,
+        }
     }
 
     /// The pure transition (used by the reducer and tested directly).
@@ -205,7 +221,13 @@ impl PlayState {
                 s.playing = end > 0;
             }
             Action::Pause => s.playing = false,
-            Action::Toggle => return if s.playing { s.apply(Action::Pause) } else { s.apply(Action::Play) },
+            Action::Toggle => {
+                return if s.playing {
+                    s.apply(Action::Pause)
+                } else {
+                    s.apply(Action::Play)
+                }
+            }
             Action::StepNext => {
                 s.playing = false;
                 s.t = s.timeline.next_mark(s.t);
@@ -216,7 +238,11 @@ impl PlayState {
             }
             Action::Seek(t) => s.t = t.min(end),
             Action::SetSpeed(x) => {
-                s.speed = if x.is_finite() { x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]) } else { 1.0 }
+                s.speed = if x.is_finite() {
+                    x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1])
+                } else {
+                    1.0
+                }
             }
             Action::Reset => {
                 s.playing = false;
@@ -307,7 +333,9 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
         let params = params.clone();
         let tl = timeline.clone();
         use_reducer(move || {
-            let t0 = params.get_parsed("t", TIME_ACCEPTED, parse_time).unwrap_or(0);
+            let t0 = params
+                .get_parsed("t", TIME_ACCEPTED, parse_time)
+                .unwrap_or(0);
             PlayState::new(tl, t0)
         })
     };
@@ -317,7 +345,9 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
     // A new timeline (new parameters) keeps the clock, clamped.
     {
         let d = state.dispatcher();
-        use_effect_with(timeline, move |tl| d.dispatch(Action::SetTimeline(tl.clone())));
+        use_effect_with(timeline, move |tl| {
+            d.dispatch(Action::SetTimeline(tl.clone()))
+        });
     }
     // Hiding the tab pauses.
     {
@@ -331,20 +361,27 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
     // The animation: one owned frame handle (or interval) per playing period.
     {
         let d = state.dispatcher();
-        use_effect_with((state.playing, reduced_motion, state.speed), move |&(playing, reduced, speed)| {
-            let mut frames: Option<frame_loop::FrameLoop> = None;
-            let mut interval: Option<gloo_timers::callback::Interval> = None;
-            if playing && reduced {
-                let ms = (REDUCED_MOTION_STEP_MS as f64 / speed).max(100.0) as u32;
-                interval = Some(gloo_timers::callback::Interval::new(ms, move || d.dispatch(Action::Advance)));
-            } else if playing {
-                frames = Some(frame_loop::FrameLoop::start(move |dt| d.dispatch(Action::Tick(dt))));
-            }
-            move || {
-                drop(frames);
-                drop(interval);
-            }
-        });
+        use_effect_with(
+            (state.playing, reduced_motion, state.speed),
+            move |&(playing, reduced, speed)| {
+                let mut frames: Option<frame_loop::FrameLoop> = None;
+                let mut interval: Option<gloo_timers::callback::Interval> = None;
+                if playing && reduced {
+                    let ms = (REDUCED_MOTION_STEP_MS as f64 / speed).max(100.0) as u32;
+                    interval = Some(gloo_timers::callback::Interval::new(ms, move || {
+                        d.dispatch(Action::Advance)
+                    }));
+                } else if playing {
+                    frames = Some(frame_loop::FrameLoop::start(move |dt| {
+                        d.dispatch(Action::Tick(dt))
+                    }));
+                }
+                move || {
+                    drop(frames);
+                    drop(interval);
+                }
+            },
+        );
     }
     // The link follows the clock whenever it stops.
     {

@@ -16,17 +16,23 @@ pub fn install_panic_hook() {
 
 /// Show a fixed, visible error banner with a Reload button. Never panics.
 pub fn show_banner(message: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     if doc.get_element_by_id(BANNER_ID).is_some() {
         return;
     }
     let Some(body) = doc.body() else { return };
-    let Ok(banner) = doc.create_element("div") else { return };
+    let Ok(banner) = doc.create_element("div") else {
+        return;
+    };
     banner.set_id(BANNER_ID);
     banner.set_class_name("panic-banner");
     let _ = banner.set_attribute("role", "alert");
     if let Ok(p) = doc.create_element("p") {
-        p.set_text_content(Some("Something broke on this page and it stopped responding. Reloading usually fixes it."));
+        p.set_text_content(Some(
+            "Something broke on this page and it stopped responding. Reloading usually fixes it.",
+        ));
         let _ = banner.append_child(&p);
     }
     if let Ok(details) = doc.create_element("details") {

@@ -244,7 +244,11 @@ pub fn WhereAmI(props: &IndexProps) -> Html {
     let n = numbered_total();
     let k = chapter_number(props.index);
     let title = CHAPTERS.get(props.index).map(|c| c.title).unwrap_or("");
-    let here = if k == 0 { format!("Introduction: {title}") } else { format!("Chapter {k} of {n}: {title}") };
+    let here = if k == 0 {
+        format!("Introduction: {title}")
+    } else {
+        format!("Chapter {k} of {n}: {title}")
+    };
     html! {
         <nav class="where" aria-label="Breadcrumb">
             <ol class="breadcrumb">

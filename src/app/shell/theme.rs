@@ -54,12 +54,17 @@ impl Theme {
 
 /// The stored theme (system when nothing is stored or storage is blocked).
 pub fn stored_theme() -> Theme {
-    storage_get(STORAGE_KEY).map(|s| Theme::parse(&s)).unwrap_or(Theme::System)
+    storage_get(STORAGE_KEY)
+        .map(|s| Theme::parse(&s))
+        .unwrap_or(Theme::System)
 }
 
 /// Set `data-theme` on `<html>` (removed for system).
 pub fn apply_theme(theme: Theme) {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
         return;
     };
     let _ = match theme {
@@ -83,7 +88,11 @@ pub fn ThemeToggle() -> Html {
             theme.set(next);
         })
     };
-    let label = format!("Colour theme: {} (press for {})", theme.as_str(), theme.next().as_str());
+    let label = format!(
+        "Colour theme: {} (press for {})",
+        theme.as_str(),
+        theme.next().as_str()
+    );
     html! {
         <div class="theme">
             <button type="button" class="theme-toggle" aria-label={label} {onclick}>{ theme.label() }</button>
