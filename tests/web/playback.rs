@@ -59,7 +59,11 @@ impl Drop for Mounted {
 
 impl Mounted {
     fn q(&self, sel: &str) -> Element {
-        self.root.query_selector(sel).ok().flatten().unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
+        self.root
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
     }
     fn html(&self, sel: &str) -> HtmlElement {
         self.q(sel).dyn_into().expect("html element")
@@ -75,7 +79,8 @@ impl Mounted {
         init.set_key(key);
         init.set_bubbles(true);
         init.set_cancelable(true);
-        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+            .expect("event");
         self.q(".figure-svg").dispatch_event(&ev).expect("dispatch");
     }
 }
@@ -92,12 +97,22 @@ fn set_hash(h: &str) {
 
 async fn mount(hash: &str) -> Mounted {
     set_hash(hash);
-    let document = web_sys::window().expect("window").document().expect("document");
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
     let root = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&root).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     let handle = yew::Renderer::<Page>::with_root(root.clone()).render();
     settle().await;
-    Mounted { root, handle: Some(handle) }
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
 }
 
 fn bubbling(name: &str) -> web_sys::Event {
@@ -115,11 +130,22 @@ fn reducer_steps_between_marks_and_clamps() {
     assert_eq!(s.t, 1_000_000);
     let s = s.apply(Action::StepNext).apply(Action::StepNext);
     assert_eq!(s.t, 4_000_000);
-    assert_eq!(s.apply(Action::StepNext).t, END, "past the last mark is the end");
+    assert_eq!(
+        s.apply(Action::StepNext).t,
+        END,
+        "past the last mark is the end"
+    );
     assert_eq!(s.apply(Action::StepPrev).t, 2_500_000);
-    assert_eq!(PlayState::new(demo_timeline(), 0).apply(Action::StepPrev).t, 0);
+    assert_eq!(
+        PlayState::new(demo_timeline(), 0).apply(Action::StepPrev).t,
+        0
+    );
     assert_eq!(s.apply(Action::Seek(u64::MAX)).t, END, "seek clamps");
-    assert_eq!(PlayState::new(demo_timeline(), 99_000_000).t, END, "start clamps");
+    assert_eq!(
+        PlayState::new(demo_timeline(), 99_000_000).t,
+        END,
+        "start clamps"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -132,7 +158,11 @@ fn reducer_plays_at_speed_and_stops_at_end() {
     let s = s.apply(Action::SetSpeed(2.0)).apply(Action::Tick(50.0));
     assert_eq!(s.t, 150_000);
     let s = s.apply(Action::Tick(10_000.0));
-    assert_eq!(s.t, 150_000 + 200_000, "a long gap between frames is capped at 100 ms");
+    assert_eq!(
+        s.t,
+        150_000 + 200_000,
+        "a long gap between frames is capped at 100 ms"
+    );
     let s = s.apply(Action::Seek(END - 1)).apply(Action::Tick(16.0));
     assert_eq!(s.t, END);
     assert!(!s.playing, "stops at the end");
@@ -147,11 +177,20 @@ fn reducer_plays_at_speed_and_stops_at_end() {
 
 #[wasm_bindgen_test]
 fn reduced_motion_play_advances_event_by_event() {
-    let s = PlayState::new(demo_timeline(), 0).apply(Action::Play).apply(Action::Advance);
+    let s = PlayState::new(demo_timeline(), 0)
+        .apply(Action::Play)
+        .apply(Action::Advance);
     assert_eq!((s.t, s.playing), (1_000_000, true));
-    let s = s.apply(Action::Advance).apply(Action::Advance).apply(Action::Advance);
+    let s = s
+        .apply(Action::Advance)
+        .apply(Action::Advance)
+        .apply(Action::Advance);
     assert_eq!((s.t, s.playing), (END, false));
-    assert_eq!(PlayState::new(demo_timeline(), 0).apply(Action::Advance).t, 0, "no advance while paused");
+    assert_eq!(
+        PlayState::new(demo_timeline(), 0).apply(Action::Advance).t,
+        0,
+        "no advance while paused"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -185,7 +224,10 @@ async fn buttons_step_and_readout_follows() {
     m.click(".pb-reset");
     settle().await;
     assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
-    assert!(m.html(".pb-prev").has_attribute("disabled"), "nothing before 0");
+    assert!(
+        m.html(".pb-prev").has_attribute("disabled"),
+        "nothing before 0"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -227,10 +269,16 @@ async fn keyboard_on_the_figure_region() {
     assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
     m.key(" ");
     settle().await;
-    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     m.key(" ");
     settle().await;
-    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(
+        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -238,7 +286,10 @@ async fn live_region_describes_steps() {
     let m = mount("#/test").await;
     m.click(".pb-next");
     settle().await;
-    assert_eq!(m.q("[aria-live=polite].live").text_content().as_deref(), Some("1 events so far"));
+    assert_eq!(
+        m.q("[aria-live=polite].live").text_content().as_deref(),
+        Some("1 events so far")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -252,7 +303,10 @@ async fn reduced_motion_shows_a_note_and_still_steps() {
     assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
     m.click(".pb-play");
     settle().await;
-    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     drop(m);
     set_reduced_motion_override(None);
 }
@@ -263,15 +317,31 @@ async fn time_comes_from_the_link_and_goes_back_into_it() {
     assert_eq!(m.readout(), "t = 2.500 s / 5.000 s");
     m.click(".pb-next");
     settle().await;
-    let hash = web_sys::window().expect("window").location().hash().expect("hash");
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
     let (path, q) = permalink::split_hash(&hash);
     assert_eq!(path, "/test");
     assert_eq!(q.get("demo.t"), Some("4000"));
-    assert_eq!(q.get("other.t"), Some("9"), "other figures' parameters are kept");
+    assert_eq!(
+        q.get("other.t"),
+        Some("9"),
+        "other figures' parameters are kept"
+    );
     m.click(".pb-reset");
     settle().await;
-    let hash = web_sys::window().expect("window").location().hash().expect("hash");
-    assert_eq!(permalink::split_hash(&hash).1.get("demo.t"), None, "default time leaves the link clean");
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
+    assert_eq!(
+        permalink::split_hash(&hash).1.get("demo.t"),
+        None,
+        "default time leaves the link clean"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -284,7 +354,12 @@ async fn bad_link_time_is_a_visible_notice_and_default_is_used() {
     assert!(notice.contains("1250ms"), "{notice}");
     m.click(".notice-dismiss");
     settle().await;
-    assert!(m.root.query_selector(".notices .notice").ok().flatten().is_none());
+    assert!(m
+        .root
+        .query_selector(".notices .notice")
+        .ok()
+        .flatten()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -292,7 +367,8 @@ async fn embed_button_shows_an_iframe_snippet_for_this_figure() {
     let m = mount("#/test?demo.t=1000&other.x=1").await;
     m.click(".btn-embed");
     settle().await;
-    let field: web_sys::HtmlTextAreaElement = m.q(".share-embed textarea").dyn_into().expect("textarea");
+    let field: web_sys::HtmlTextAreaElement =
+        m.q(".share-embed textarea").dyn_into().expect("textarea");
     let s = field.value();
     assert!(s.starts_with("<iframe src=\""), "{s}");
     assert!(s.contains("#/embed/demo?demo.t=1000\""), "{s}");
@@ -305,15 +381,26 @@ async fn exported_svg_is_self_contained() {
     let svg = m.q(".figure-svg svg");
     let text = export::standalone_svg(&svg).expect("export");
     assert!(text.starts_with("<?xml"), "{text}");
-    assert!(text.contains("xmlns=\"http://www.w3.org/2000/svg\""), "{text}");
+    assert!(
+        text.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+        "{text}"
+    );
     assert!(!text.contains("var("), "{text}");
     assert!(!text.contains("class="), "{text}");
     assert!(text.contains("viewBox=\"0 0 300 40\""), "{text}");
-    assert!(text.contains("fill: rgb(") || text.contains("fill:rgb("), "colours resolved: {text}");
+    assert!(
+        text.contains("fill: rgb(") || text.contains("fill:rgb("),
+        "colours resolved: {text}"
+    );
     // Parses as XML.
     let parser = web_sys::DomParser::new().expect("parser");
-    let doc = parser.parse_from_string(&text, web_sys::SupportedType::ImageSvgXml).expect("parse");
-    assert!(doc.get_elements_by_tag_name("parsererror").length() == 0, "{text}");
+    let doc = parser
+        .parse_from_string(&text, web_sys::SupportedType::ImageSvgXml)
+        .expect("parse");
+    assert!(
+        doc.get_elements_by_tag_name("parsererror").length() == 0,
+        "{text}"
+    );
     assert_eq!(export::file_name("demo", 1_250_300), "demo-t1250.svg");
 }
 
@@ -322,7 +409,10 @@ async fn unmounting_while_playing_stops_cleanly() {
     let m = mount("#/test").await;
     m.click(".pb-play");
     settle().await;
-    assert_eq!(m.q(".pb-play").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     drop(m);
     settle().await;
 }

@@ -3,13 +3,15 @@
 use std::time::Duration;
 
 use await_and_see::app::embed::{self, EmbedPage};
-use await_and_see::app::hooks::{replace_hash, unknown_keys, NoticeAction, NoticeList, Notice};
-use await_and_see::app::permalink::{self, decode, encode, format_time, parse_time, split_hash, Query};
+use await_and_see::app::hooks::{replace_hash, unknown_keys, Notice, NoticeAction, NoticeList};
+use await_and_see::app::permalink::{
+    self, decode, encode, format_time, parse_time, split_hash, Query,
+};
 use await_and_see::app::router::Route;
 use await_and_see::app::shell::{banner, theme, App};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement};
-use wasm_bindgen::JsCast;
 use yew::Reducible;
 
 async fn settle() {
@@ -19,9 +21,16 @@ async fn settle() {
 }
 
 fn new_root() -> Element {
-    let document = web_sys::window().expect("window").document().expect("document");
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
     let root = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&root).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     root
 }
 
@@ -32,12 +41,30 @@ fn routes_parse() {
     let known = |s: &str| s == "blocking-io";
     assert_eq!(Route::from_path("/", known), Route::Landing);
     assert_eq!(Route::from_path("", known), Route::Landing);
-    assert_eq!(Route::from_path("/blocking-io", known), Route::Chapter("blocking-io".into()));
-    assert_eq!(Route::from_path("/blocking-io/", known), Route::Chapter("blocking-io".into()));
-    assert_eq!(Route::from_path("/embed/ports", known), Route::Embed("ports".into()));
-    assert_eq!(Route::from_path("/nope", known), Route::NotFound("/nope".into()));
-    assert_eq!(Route::from_path("/a/b/c", known), Route::NotFound("/a/b/c".into()));
-    assert_eq!(Route::from_hash("#/embed/x?x.t=5"), Route::Embed("x".into()));
+    assert_eq!(
+        Route::from_path("/blocking-io", known),
+        Route::Chapter("blocking-io".into())
+    );
+    assert_eq!(
+        Route::from_path("/blocking-io/", known),
+        Route::Chapter("blocking-io".into())
+    );
+    assert_eq!(
+        Route::from_path("/embed/ports", known),
+        Route::Embed("ports".into())
+    );
+    assert_eq!(
+        Route::from_path("/nope", known),
+        Route::NotFound("/nope".into())
+    );
+    assert_eq!(
+        Route::from_path("/a/b/c", known),
+        Route::NotFound("/a/b/c".into())
+    );
+    assert_eq!(
+        Route::from_hash("#/embed/x?x.t=5"),
+        Route::Embed("x".into())
+    );
     assert_eq!(Route::from_hash(""), Route::Landing);
     assert_eq!(Route::Embed("ports".into()).href(), "#/embed/ports");
 }
@@ -81,22 +108,37 @@ fn times_parse_and_format() {
 #[wasm_bindgen_test]
 fn unknown_viz_keys_are_found() {
     let q = Query::parse("ports.t=1&ports.seed=2&ports.colour=red&other.x=1");
-    assert_eq!(unknown_keys(&q, "ports", &["seed"]), vec![("ports.colour".to_string(), "red".to_string())]);
+    assert_eq!(
+        unknown_keys(&q, "ports", &["seed"]),
+        vec![("ports.colour".to_string(), "red".to_string())]
+    );
 }
 
 #[wasm_bindgen_test]
 fn notices_are_deduplicated_and_dismissed() {
     let n = std::rc::Rc::new(NoticeList::default());
-    let add = |key: &str| NoticeAction::Add(Notice { key: key.into(), text: format!("about {key}") });
+    let add = |key: &str| {
+        NoticeAction::Add(Notice {
+            key: key.into(),
+            text: format!("about {key}"),
+        })
+    };
     let n = n.reduce(add("a")).reduce(add("a")).reduce(add("b"));
     assert_eq!(n.items.len(), 2);
     let n = n.reduce(NoticeAction::Dismiss("a".into()));
-    assert_eq!(n.items.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["b"]);
+    assert_eq!(
+        n.items.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
+        ["b"]
+    );
 }
 
 #[wasm_bindgen_test]
 fn embed_snippet_uses_the_current_address_and_only_its_parameters() {
-    let s = embed::snippet("ports", "Two \"ports\"", "https://ex.org/sub/path/index.html#/ch?ports.t=10&x.t=2");
+    let s = embed::snippet(
+        "ports",
+        "Two \"ports\"",
+        "https://ex.org/sub/path/index.html#/ch?ports.t=10&x.t=2",
+    );
     assert_eq!(
         s,
         "<iframe src=\"https://ex.org/sub/path/index.html#/embed/ports?ports.t=10\" title=\"Two &quot;ports&quot; (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>"
@@ -123,7 +165,11 @@ async fn unknown_route_shows_a_notice_with_a_way_back() {
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("Page not found"), "{text}");
     assert!(text.contains("#/no-such-chapter"), "{text}");
-    assert!(root.query_selector(".not-found a[href='#/']").ok().flatten().is_some());
+    assert!(root
+        .query_selector(".not-found a[href='#/']")
+        .ok()
+        .flatten()
+        .is_some());
     assert!(root.query_selector(".skip-link").ok().flatten().is_some());
     assert!(root.query_selector("nav.toc").ok().flatten().is_some());
     app.destroy();
@@ -136,7 +182,11 @@ async fn landing_page_and_hash_navigation() {
     let root = new_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    assert!(root.query_selector(".landing h1").ok().flatten().is_some(), "{}", root.inner_html());
+    assert!(
+        root.query_selector(".landing h1").ok().flatten().is_some(),
+        "{}",
+        root.inner_html()
+    );
     // Navigate like a link would: the hash changes and hashchange fires.
     let window = web_sys::window().expect("window");
     window.location().set_hash("/nowhere").expect("hash");
@@ -147,7 +197,11 @@ async fn landing_page_and_hash_navigation() {
         }
         yew::platform::time::sleep(Duration::from_millis(5)).await;
     }
-    assert!(root.query_selector(".not-found").ok().flatten().is_some(), "{}", root.inner_html());
+    assert!(
+        root.query_selector(".not-found").ok().flatten().is_some(),
+        "{}",
+        root.inner_html()
+    );
     app.destroy();
     root.remove();
     replace_hash("#/");
@@ -156,13 +210,30 @@ async fn landing_page_and_hash_navigation() {
 #[wasm_bindgen_test]
 async fn theme_toggle_sets_the_html_attribute() {
     replace_hash("#/");
-    let html = web_sys::window().expect("window").document().expect("doc").document_element().expect("html");
+    let html = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("doc")
+        .document_element()
+        .expect("html");
     let _ = html.remove_attribute("data-theme");
-    let _ = web_sys::window().expect("w").local_storage().ok().flatten().map(|s| s.remove_item(theme::STORAGE_KEY));
+    let _ = web_sys::window()
+        .expect("w")
+        .local_storage()
+        .ok()
+        .flatten()
+        .map(|s| s.remove_item(theme::STORAGE_KEY));
     let root = new_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    let button = || -> HtmlElement { root.query_selector(".theme-toggle").ok().flatten().expect("toggle").dyn_into().expect("el") };
+    let button = || -> HtmlElement {
+        root.query_selector(".theme-toggle")
+            .ok()
+            .flatten()
+            .expect("toggle")
+            .dyn_into()
+            .expect("el")
+    };
     button().click();
     settle().await;
     assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
@@ -185,7 +256,10 @@ async fn embed_route_for_an_unknown_viz_says_so() {
     settle().await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("no visualisation \"nope\""), "{text}");
-    assert!(root.query_selector(".site-header").ok().flatten().is_none(), "nothing but the figure");
+    assert!(
+        root.query_selector(".site-header").ok().flatten().is_none(),
+        "nothing but the figure"
+    );
     app.destroy();
     root.remove();
 }
@@ -196,9 +270,25 @@ fn panic_banner_is_plain_dom_with_reload() {
     let doc = web_sys::window().expect("window").document().expect("doc");
     let b = doc.get_element_by_id(banner::BANNER_ID).expect("banner");
     assert_eq!(b.get_attribute("role").as_deref(), Some("alert"));
-    assert!(b.text_content().unwrap_or_default().contains("boom at src/x.rs:1"));
-    assert_eq!(b.query_selector("button").ok().flatten().and_then(|x| x.text_content()).as_deref(), Some("Reload"));
+    assert!(b
+        .text_content()
+        .unwrap_or_default()
+        .contains("boom at src/x.rs:1"));
+    assert_eq!(
+        b.query_selector("button")
+            .ok()
+            .flatten()
+            .and_then(|x| x.text_content())
+            .as_deref(),
+        Some("Reload")
+    );
     banner::show_banner("second");
-    assert_eq!(doc.query_selector_all("#panic-banner").expect("list").length(), 1, "shown once");
+    assert_eq!(
+        doc.query_selector_all("#panic-banner")
+            .expect("list")
+            .length(),
+        1,
+        "shown once"
+    );
     b.remove();
 }
