@@ -210,12 +210,19 @@ def test_theme_toggle_switches_and_restores_colours(site, d):
     d.execute_script("localStorage.clear()")
     B.open_fresh(d, slug)
     before = body_colors(d)
-    B.find_control(d, THEME, tags=("button", "input", "select")).click()
-    after = B.wait_until(lambda: (lambda c: c if c != before else None)(body_colors(d)), 3)
-    assert after, f"theme toggle did not change the page colours ({before})"
-    # Back to where it started: click until the colours return (a toggle may cycle light/dark/system).
+    toggle = lambda: B.find_control(d, THEME, tags=("button", "input", "select")).click()
+    # A toggle may cycle (system -> light -> dark -> system): click until the colours change...
+    changed = None
     for _ in range(3):
-        B.find_control(d, THEME, tags=("button", "input", "select")).click()
+        toggle()
+        changed = B.wait_until(lambda: (lambda c: c if c != before else None)(body_colors(d)), 1.5)
+        if changed:
+            break
+    assert changed, f"three clicks on the theme toggle did not change the page colours ({before})"
+    B.screenshot(d, B.SHOTS / "theme-toggled.png")
+    # ...then until they are back where they started.
+    for _ in range(3):
+        toggle()
         if B.wait_until(lambda: body_colors(d) == before, 1.5):
             break
     assert body_colors(d) == before, "the theme toggle never returned to the original colours"

@@ -7,7 +7,8 @@ use std::path::Path;
 
 /// Entry point for the `[[hooks]]` in Trunk.toml: trunk passes the staging dir and public URL.
 pub fn externalize_init_from_env() -> R<()> {
-    let dir = std::env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set (run from a trunk hook)")?;
+    let dir = std::env::var_os("TRUNK_STAGING_DIR")
+        .ok_or("TRUNK_STAGING_DIR is not set (run from a trunk hook)")?;
     let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
     externalize_init(Path::new(&dir), &public_url)
 }
@@ -15,15 +16,26 @@ pub fn externalize_init_from_env() -> R<()> {
 /// Rewrite `dir/index.html` in place (no-op when there is no inline initializer).
 pub fn externalize_init(dir: &Path, public_url: &str) -> R<()> {
     let index = dir.join("index.html");
-    let html = std::fs::read_to_string(&index).map_err(|e| format!("reading {}: {e}", index.display()))?;
+    let html =
+        std::fs::read_to_string(&index).map_err(|e| format!("reading {}: {e}", index.display()))?;
     let Some((start, end, body)) = find_inline_init(&html) else {
         return Ok(());
     };
     let body = body.trim().to_string() + "\n";
     let digest = sha::sha384(body.as_bytes());
-    let name = format!("init-{}.js", digest[..8].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let name = format!(
+        "init-{}.js",
+        digest[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
     std::fs::write(dir.join(&name), &body).map_err(|e| format!("writing {name}: {e}"))?;
-    let base = if public_url.ends_with('/') { public_url.to_string() } else { format!("{public_url}/") };
+    let base = if public_url.ends_with('/') {
+        public_url.to_string()
+    } else {
+        format!("{public_url}/")
+    };
     let tag = format!(
         r#"<script type="module" src="{base}{name}" integrity="{}" crossorigin="anonymous"></script>"#,
         sha::sri(body.as_bytes())
@@ -46,7 +58,10 @@ fn find_inline_init(html: &str) -> Option<(usize, usize, &str)> {
         let body = &html[open_end..close];
         let inline = !attrs.contains("src=");
         let module = attrs.contains("module");
-        if inline && module && (body.contains("import init") || body.contains("TrunkApplicationStarted")) {
+        if inline
+            && module
+            && (body.contains("import init") || body.contains("TrunkApplicationStarted"))
+        {
             return Some((start, end, body));
         }
         from = end;
@@ -79,7 +94,10 @@ mod tests {
         assert!(out.contains(&format!("integrity=\"{}\"", sha::sri(js.as_bytes()))));
         // Idempotent.
         externalize_init(&dir, "/p/").unwrap();
-        assert_eq!(std::fs::read_to_string(dir.join("index.html")).unwrap(), out);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            out
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -117,12 +117,22 @@ fn serve(root: &Path, args: &[String]) -> R<()> {
 
 /// Release build into `dist` with the given public URL. Returns the dist directory.
 fn build_release(env: &tools::Env, root: &Path, public_url: &str, dist: &Path) -> R<()> {
-    step(&format!("trunk build --release --offline --public-url {public_url} (into {})", dist.display()));
+    step(&format!(
+        "trunk build --release --offline --public-url {public_url} (into {})",
+        dist.display()
+    ));
     let t = Instant::now();
     let mut c = env.command("trunk");
-    c.args(["build", "--release", "--offline", "--public-url", public_url, "--dist"])
-        .arg(dist)
-        .current_dir(root);
+    c.args([
+        "build",
+        "--release",
+        "--offline",
+        "--public-url",
+        public_url,
+        "--dist",
+    ])
+    .arg(dist)
+    .current_dir(root);
     tools::run(&mut c)?;
     // The post-build hook normally did this already; running it again is a no-op, and it covers a
     // Trunk.toml without the hook.
@@ -134,11 +144,16 @@ fn build_release(env: &tools::Env, root: &Path, public_url: &str, dist: &Path) -
 fn build_cmd(root: &Path, args: &[String]) -> R<()> {
     let public_url = opt(args, "--public-url").unwrap_or_else(|| "/".into());
     let public_url = normalize_public_url(&public_url);
-    let dist = opt(args, "--dist").map(PathBuf::from).unwrap_or_else(|| root.join("dist"));
+    let dist = opt(args, "--dist")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("dist"));
     let env = tools::ensure_build_tools(root, true)?;
     build_release(&env, root, &public_url, &dist)?;
     print_sizes(&dist)?;
-    println!("\nSite in {}: copy it to any static host under {public_url}", dist.display());
+    println!(
+        "\nSite in {}: copy it to any static host under {public_url}",
+        dist.display()
+    );
     Ok(())
 }
 
@@ -161,7 +176,10 @@ fn size_cmd(root: &Path, args: &[String]) -> R<()> {
     }
     let total = print_sizes(&dist)?;
     if total > BUDGET_GZIP {
-        return Err(format!("over the gzip budget by {} bytes", total - BUDGET_GZIP));
+        return Err(format!(
+            "over the gzip budget by {} bytes",
+            total - BUDGET_GZIP
+        ));
     }
     Ok(())
 }
@@ -184,13 +202,20 @@ fn gzip_size(path: &Path) -> R<u64> {
 fn print_sizes(dist: &Path) -> R<u64> {
     step(&format!("bundle size ({})", dist.display()));
     let mut rows = Vec::new();
-    let entries = std::fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
     for e in entries.flatten() {
         let p = e.path();
         let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-        if matches!(ext, "wasm" | "js" | "css") && p.is_file() {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // The site's bundle only: the embed example's host script is not loaded by the site.
+        if matches!(ext, "wasm" | "js" | "css") && p.is_file() && !name.starts_with("example-host") {
             let raw = e.metadata().map(|m| m.len()).unwrap_or(0);
-            rows.push((p.file_name().unwrap().to_string_lossy().to_string(), raw, gzip_size(&p)?));
+            rows.push((
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                raw,
+                gzip_size(&p)?,
+            ));
         }
     }
     rows.sort_by(|a, b| b.2.cmp(&a.2));
@@ -201,13 +226,22 @@ fn print_sizes(dist: &Path) -> R<u64> {
         raw_t += raw;
         gz_t += gz;
     }
-    println!("{:<44} {:>11} {:>11}", "total (wasm+js+css)", kb(raw_t), kb(gz_t));
+    println!(
+        "{:<44} {:>11} {:>11}",
+        "total (wasm+js+css)",
+        kb(raw_t),
+        kb(gz_t)
+    );
     let pct = gz_t as f64 * 100.0 / BUDGET_GZIP as f64;
     println!(
         "budget: {} gzip of {} ({pct:.0}%) — {}",
         kb(gz_t),
         kb(BUDGET_GZIP),
-        if gz_t <= BUDGET_GZIP { "OK" } else { "OVER BUDGET" }
+        if gz_t <= BUDGET_GZIP {
+            "OK"
+        } else {
+            "OVER BUDGET"
+        }
     );
     Ok(gz_t)
 }
@@ -228,7 +262,9 @@ fn setup_cmd(root: &Path, args: &[String]) -> R<()> {
 }
 
 fn preview_cmd(root: &Path, args: &[String]) -> R<()> {
-    let port: u16 = opt(args, "--port").and_then(|p| p.parse().ok()).unwrap_or(8090);
+    let port: u16 = opt(args, "--port")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8090);
     let dist = root.join("target/e2e-dist");
     if !dist.join("index.html").exists() || flag(args, "--build") {
         let env = tools::ensure_build_tools(root, true)?;
@@ -237,7 +273,11 @@ fn preview_cmd(root: &Path, args: &[String]) -> R<()> {
     let headers = server::headers_from_file(&root.join("static/_headers"));
     let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, port)
         .map_err(|e| format!("starting the static server: {e}"))?;
-    println!("serving {} at {} (Ctrl-C to stop)", dist.display(), srv.url());
+    println!(
+        "serving {} at {} (Ctrl-C to stop)",
+        dist.display(),
+        srv.url()
+    );
     loop {
         std::thread::park();
     }
@@ -280,16 +320,25 @@ impl Counts {
         self.skipped += o.skipped;
     }
     fn line(&self, label: &str) -> String {
-        format!("{label}: {} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+        format!(
+            "{label}: {} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
     }
 }
 
 /// Parse libtest's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` lines.
 fn parse_libtest(line: &str, c: &mut Counts) {
-    let Some(rest) = line.trim().strip_prefix("test result: ") else { return };
+    let Some(rest) = line.trim().strip_prefix("test result: ") else {
+        return;
+    };
     for part in rest.split(';') {
         let words: Vec<&str> = part.split_whitespace().collect();
-        let n = words.iter().rev().nth(1).and_then(|w| w.parse::<u64>().ok());
+        let n = words
+            .iter()
+            .rev()
+            .nth(1)
+            .and_then(|w| w.parse::<u64>().ok());
         match (n, words.last()) {
             (Some(n), Some(&"passed")) => c.passed += n,
             (Some(n), Some(&"failed")) => c.failed += n,
@@ -301,7 +350,9 @@ fn parse_libtest(line: &str, c: &mut Counts) {
 
 /// Parse the `e2e: N passed, M failed, K skipped` line our pytest conftest prints.
 fn parse_e2e(line: &str, c: &mut Counts) {
-    let Some(rest) = line.trim().strip_prefix("e2e: ") else { return };
+    let Some(rest) = line.trim().strip_prefix("e2e: ") else {
+        return;
+    };
     for part in rest.split(',') {
         let words: Vec<&str> = part.split_whitespace().collect();
         if let [n, what] = words[..] {
@@ -319,14 +370,26 @@ fn parse_e2e(line: &str, c: &mut Counts) {
 
 fn test(root: &Path, args: &[String]) -> R<()> {
     let t0 = Instant::now();
-    let (native, web, e2e) = (!flag(args, "--no-native"), !flag(args, "--no-web"), !flag(args, "--no-e2e"));
+    let (native, web, e2e) = (
+        !flag(args, "--no-native"),
+        !flag(args, "--no-web"),
+        !flag(args, "--no-e2e"),
+    );
     // Install everything first, so a missing tool fails fast and not after a long native run.
     let env = tools::ensure_build_tools(root, e2e)?;
-    let browser = if web || e2e { Some(tools::ensure_browser()?) } else { None };
+    let browser = if web || e2e {
+        Some(tools::ensure_browser()?)
+    } else {
+        None
+    };
     if web {
         tools::ensure_wasm_bindgen_test_runner(&env)?;
     }
-    let py = if e2e { Some(tools::ensure_e2e_venv(root)?) } else { None };
+    let py = if e2e {
+        Some(tools::ensure_e2e_venv(root)?)
+    } else {
+        None
+    };
     println!("tools ready in {:.1} s", t0.elapsed().as_secs_f64());
 
     let mut stages: Vec<(&str, Counts, bool)> = Vec::new();
@@ -341,7 +404,14 @@ fn test(root: &Path, args: &[String]) -> R<()> {
     if web {
         step("wasm-bindgen tests in headless Chromium: cargo test --target wasm32-unknown-unknown --test web");
         let mut c = env.command("cargo");
-        c.args(["test", "--target", "wasm32-unknown-unknown", "--test", "web"]).current_dir(root);
+        c.args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "web",
+        ])
+        .current_dir(root);
         browser.as_ref().unwrap().apply(&mut c);
         let (ok, counts) = tools::run_tee(&mut c, parse_libtest)?;
         if ok && counts.passed + counts.failed == 0 {
@@ -356,7 +426,10 @@ fn test(root: &Path, args: &[String]) -> R<()> {
         let headers = server::headers_from_file(&root.join("static/_headers"));
         let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, 0)
             .map_err(|e| format!("starting the static server: {e}"))?;
-        step(&format!("end-to-end tests against {} (release build, production headers)", srv.url()));
+        step(&format!(
+            "end-to-end tests against {} (release build, production headers)",
+            srv.url()
+        ));
         let mut c = env.command(py.as_ref().unwrap());
         c.args(["-m", "pytest", "-q", "-rxXs", "-p", "no:cacheprovider"])
             .arg(root.join("tests/e2e"))
@@ -376,7 +449,15 @@ fn test(root: &Path, args: &[String]) -> R<()> {
     let mut total = Counts::default();
     let mut all_ok = true;
     for (name, counts, ok) in &stages {
-        println!("{}{}", counts.line(name), if *ok { "" } else { "  (runner exited non-zero)" });
+        println!(
+            "{}{}",
+            counts.line(name),
+            if *ok {
+                ""
+            } else {
+                "  (runner exited non-zero)"
+            }
+        );
         total.add(*counts);
         all_ok &= *ok && counts.failed == 0;
     }

@@ -13,7 +13,12 @@ pub struct Server {
 impl Server {
     /// Serve `dir` under `prefix` (e.g. `/await-and-see/`) on 127.0.0.1:`port` (0 = any free port)
     /// from a background thread that lives as long as the process.
-    pub fn start(dir: &Path, prefix: &str, headers: Vec<(String, String)>, port: u16) -> std::io::Result<Server> {
+    pub fn start(
+        dir: &Path,
+        prefix: &str,
+        headers: Vec<(String, String)>,
+        port: u16,
+    ) -> std::io::Result<Server> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let (dir, pfx) = (dir.to_path_buf(), prefix.to_string());
@@ -25,7 +30,10 @@ impl Server {
                 });
             }
         });
-        Ok(Server { addr, prefix: prefix.to_string() })
+        Ok(Server {
+            addr,
+            prefix: prefix.to_string(),
+        })
     }
 
     /// The site's URL, e.g. `http://127.0.0.1:40123/await-and-see/`.
@@ -88,7 +96,12 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn handle(stream: TcpStream, dir: &Path, prefix: &str, headers: &[(String, String)]) -> std::io::Result<()> {
+fn handle(
+    stream: TcpStream,
+    dir: &Path,
+    prefix: &str,
+    headers: &[(String, String)],
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -105,14 +118,24 @@ fn handle(stream: TcpStream, dir: &Path, prefix: &str, headers: &[(String, Strin
         }
     }
     if len > 0 {
-        let _ = reader.by_ref().take(len as u64).read_to_end(&mut Vec::new());
+        let _ = reader
+            .by_ref()
+            .take(len as u64)
+            .read_to_end(&mut Vec::new());
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
     let mut out = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(&mut out, "405 Method Not Allowed", "text/plain", b"method not allowed", &[], method);
+        return respond(
+            &mut out,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"method not allowed",
+            &[],
+            method,
+        );
     }
     let bare_prefix = prefix.trim_end_matches('/');
     if path == "/" || path == bare_prefix {
@@ -120,11 +143,25 @@ fn handle(stream: TcpStream, dir: &Path, prefix: &str, headers: &[(String, Strin
         return respond(&mut out, "302 Found", "text/plain", b"", &loc, method);
     }
     let Some(rel) = path.strip_prefix(prefix) else {
-        return respond(&mut out, "404 Not Found", "text/plain", b"not found (the site is under a sub-path)", headers, method);
+        return respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found (the site is under a sub-path)",
+            headers,
+            method,
+        );
     };
     let rel = PathBuf::from(rel);
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return respond(&mut out, "400 Bad Request", "text/plain", b"bad path", headers, method);
+        return respond(
+            &mut out,
+            "400 Bad Request",
+            "text/plain",
+            b"bad path",
+            headers,
+            method,
+        );
     }
     let mut file = dir.join(&rel);
     if file.is_dir() {
@@ -132,7 +169,14 @@ fn handle(stream: TcpStream, dir: &Path, prefix: &str, headers: &[(String, Strin
     }
     match std::fs::read(&file) {
         Ok(body) => respond(&mut out, "200 OK", mime(&file), &body, headers, method),
-        Err(_) => respond(&mut out, "404 Not Found", "text/plain", b"not found", headers, method),
+        Err(_) => respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found",
+            headers,
+            method,
+        ),
     }
 }
 

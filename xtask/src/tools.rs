@@ -22,7 +22,8 @@ impl Env {
         if let Some(p) = std::env::var_os("PATH") {
             dirs.extend(std::env::split_paths(&p));
         }
-        let path = std::env::join_paths(dirs).unwrap_or_else(|_| std::env::var_os("PATH").unwrap_or_default());
+        let path = std::env::join_paths(dirs)
+            .unwrap_or_else(|_| std::env::var_os("PATH").unwrap_or_default());
         Env { path }
     }
 
@@ -32,21 +33,29 @@ impl Env {
         if p.components().count() > 1 {
             return p.is_file().then(|| p.to_path_buf());
         }
-        std::env::split_paths(&self.path).map(|d| d.join(program)).find(|c| is_executable(c))
+        std::env::split_paths(&self.path)
+            .map(|d| d.join(program))
+            .find(|c| is_executable(c))
     }
 
     /// A command for `program` with our PATH, and without the `CARGO_PKG_*`-style variables that
     /// `cargo run` set for this process (they would leak into nested cargo builds).
     pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
         let program = program.as_ref();
-        let resolved = program.to_str().and_then(|s| self.which(s)).map(OsString::from);
+        let resolved = program
+            .to_str()
+            .and_then(|s| self.which(s))
+            .map(OsString::from);
         let mut c = Command::new(resolved.unwrap_or_else(|| program.to_os_string()));
         c.env("PATH", &self.path);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy();
             if k.starts_with("CARGO_PKG_")
                 || k.starts_with("CARGO_MANIFEST_")
-                || matches!(&*k, "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE")
+                || matches!(
+                    &*k,
+                    "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+                )
             {
                 c.env_remove(&*k);
             }
@@ -56,17 +65,28 @@ impl Env {
 
     /// First line of `program --version` (or other args), if it runs.
     pub fn version_of(&self, program: &str, args: &[&str]) -> Option<String> {
-        let out = self.command(program).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+        let out = self
+            .command(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
         if !out.status.success() {
             return None;
         }
-        String::from_utf8_lossy(&out.stdout).lines().next().map(|l| l.trim().to_string())
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(|l| l.trim().to_string())
     }
 }
 
 fn is_executable(p: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    p.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 pub fn cargo_bin_dir() -> PathBuf {
@@ -79,7 +99,9 @@ pub fn cargo_bin_dir() -> PathBuf {
 /// Print and run a command; error if it fails.
 pub fn run(c: &mut Command) -> R<()> {
     println!("$ {}", show(c));
-    let st = c.status().map_err(|e| format!("could not start `{}`: {e}", show(c)))?;
+    let st = c
+        .status()
+        .map_err(|e| format!("could not start `{}`: {e}", show(c)))?;
     if st.success() {
         Ok(())
     } else {
@@ -138,7 +160,10 @@ fn apt_install(packages: &[&str], why: &str) -> R<()> {
             packages.join(" ")
         ));
     }
-    step(&format!("installing {} with apt-get ({why})", packages.join(" ")));
+    step(&format!(
+        "installing {} with apt-get ({why})",
+        packages.join(" ")
+    ));
     run(Command::new("apt-get").args(["update", "-q"]))?;
     run(Command::new("apt-get")
         .args(["install", "-y", "-q", "--no-install-recommends"])
@@ -151,8 +176,13 @@ pub fn ensure_wasm_target(env: &Env) -> R<()> {
         .command("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .map_err(|e| format!("rustup not found ({e}); install Rust with rustup from rust-lang.org"))?;
-    if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+        .map_err(|e| {
+            format!("rustup not found ({e}); install Rust with rustup from rust-lang.org")
+        })?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
         return Ok(());
     }
     step(&format!("adding the {WASM_TARGET} target"));
@@ -164,21 +194,31 @@ pub fn ensure_trunk(env: &Env) -> R<()> {
     if env.version_of("trunk", &["--version"]).as_deref() == Some(want.as_str()) {
         return Ok(());
     }
-    step(&format!("installing trunk {TRUNK_VERSION} (cargo install, takes several minutes once)"));
-    run(env.command("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    step(&format!(
+        "installing trunk {TRUNK_VERSION} (cargo install, takes several minutes once)"
+    ));
+    run(env
+        .command("cargo")
+        .args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     match env.version_of("trunk", &["--version"]) {
         Some(v) if v == want => Ok(()),
-        other => Err(format!("after install, `trunk --version` says {other:?}, want {want:?}")),
+        other => Err(format!(
+            "after install, `trunk --version` says {other:?}, want {want:?}"
+        )),
     }
 }
 
 /// The `wasm-bindgen` version in Cargo.lock (the CLI must match it exactly).
 pub fn locked_wasm_bindgen(root: &Path) -> R<String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -214,10 +254,14 @@ pub fn ensure_wasm_bindgen(env: &Env, root: &Path) -> R<()> {
     }
     step(&format!("installing wasm-bindgen-cli {version} (equal to Cargo.lock; cargo install, a few minutes once)"));
     // Not --locked: the CLI's own lockfile pins crates that no longer build on current rustc.
-    run(env.command("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))?;
+    run(env
+        .command("cargo")
+        .args(["install", "wasm-bindgen-cli", "--version", &version]))?;
     match env.version_of("wasm-bindgen", &["--version"]) {
         Some(v) if v == want => Ok(()),
-        other => Err(format!("after install, `wasm-bindgen --version` says {other:?}, want {want:?}")),
+        other => Err(format!(
+            "after install, `wasm-bindgen --version` says {other:?}, want {want:?}"
+        )),
     }
 }
 
@@ -240,20 +284,34 @@ pub fn ensure_wasm_opt(env: &Env, root: &Path) -> R<()> {
         return Ok(());
     }
     if env.which("npm").is_none() || env.which("node").is_none() {
-        apt_install(&["nodejs", "npm"], "Node.js with npm (for wasm-opt from npm binaryen)")?;
+        apt_install(
+            &["nodejs", "npm"],
+            "Node.js with npm (for wasm-opt from npm binaryen)",
+        )?;
     }
-    step(&format!("installing wasm-opt from npm {BINARYEN_NPM} into .tools/"));
+    step(&format!(
+        "installing wasm-opt from npm {BINARYEN_NPM} into .tools/"
+    ));
     let tools = root.join(".tools");
     std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
     run(env
         .command("npm")
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
         .arg(&tools)
         .arg(BINARYEN_NPM))?;
     if ok(env) {
         Ok(())
     } else {
-        Err(format!("{} does not report version {WASM_OPT_VERSION}", local.display()))
+        Err(format!(
+            "{} does not report version {WASM_OPT_VERSION}",
+            local.display()
+        ))
     }
 }
 
@@ -278,7 +336,8 @@ pub struct Browser {
 impl Browser {
     /// Tell the runners where the browser is (wasm-bindgen-test-runner reads CHROMEDRIVER).
     pub fn apply(&self, c: &mut Command) {
-        c.env("CHROMEDRIVER", &self.chromedriver).env("CHROMIUM", &self.chromium);
+        c.env("CHROMEDRIVER", &self.chromedriver)
+            .env("CHROMIUM", &self.chromium);
     }
 }
 
@@ -289,22 +348,37 @@ fn find_in(candidates: &[&str], var: &str) -> Option<PathBuf> {
             return Some(p);
         }
     }
-    candidates.iter().map(PathBuf::from).find(|p| is_executable(p))
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| is_executable(p))
 }
 
 pub fn ensure_browser() -> R<Browser> {
     let find = || {
         (
-            find_in(&["/usr/bin/chromium", "/usr/bin/chromium-browser"], "CHROMIUM"),
+            find_in(
+                &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+                "CHROMIUM",
+            ),
             find_in(&["/usr/bin/chromedriver"], "CHROMEDRIVER"),
         )
     };
     if let (Some(chromium), Some(chromedriver)) = find() {
-        return Ok(Browser { chromium, chromedriver });
+        return Ok(Browser {
+            chromium,
+            chromedriver,
+        });
     }
-    apt_install(&["chromium", "chromium-driver"], "Chromium and ChromeDriver (for the browser tests)")?;
+    apt_install(
+        &["chromium", "chromium-driver"],
+        "Chromium and ChromeDriver (for the browser tests)",
+    )?;
     match find() {
-        (Some(chromium), Some(chromedriver)) => Ok(Browser { chromium, chromedriver }),
+        (Some(chromium), Some(chromedriver)) => Ok(Browser {
+            chromium,
+            chromedriver,
+        }),
         _ => Err("chromium or chromedriver still not found after apt-get install".into()),
     }
 }
@@ -315,14 +389,23 @@ pub fn ensure_e2e_venv(root: &Path) -> R<PathBuf> {
     let py = venv.join("bin/python");
     let req = root.join("tests/e2e/requirements.txt");
     let stamp = venv.join(".requirements.installed");
-    let want = std::fs::read_to_string(&req).map_err(|e| format!("reading {}: {e}", req.display()))?;
+    let want =
+        std::fs::read_to_string(&req).map_err(|e| format!("reading {}: {e}", req.display()))?;
     if py.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(py);
     }
     let python = ["python3", "python"]
         .into_iter()
-        .find(|p| Command::new(p).arg("--version").output().map(|o| o.status.success()).unwrap_or(false))
-        .ok_or("python3 is missing: install Python 3 (Debian: apt-get install python3 python3-venv)")?;
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        })
+        .ok_or(
+            "python3 is missing: install Python 3 (Debian: apt-get install python3 python3-venv)",
+        )?;
     step("creating the end-to-end test venv (target/e2e-venv: selenium, pytest)");
     if !py.exists() && run(Command::new(python).args(["-m", "venv"]).arg(&venv)).is_err() {
         let _ = std::fs::remove_dir_all(&venv);
@@ -330,7 +413,14 @@ pub fn ensure_e2e_venv(root: &Path) -> R<PathBuf> {
         run(Command::new(python).args(["-m", "venv"]).arg(&venv))?;
     }
     run(Command::new(&py)
-        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&req))?;
     std::fs::write(&stamp, want).map_err(|e| e.to_string())?;
     Ok(py)
