@@ -55,7 +55,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_events: 5_000_000, max_time: 3_600 * super::SEC, stop_at: None, memory_limit: None }
+        Config {
+            max_events: 5_000_000,
+            max_time: 3_600 * super::SEC,
+            stop_at: None,
+            memory_limit: None,
+        }
     }
 }
 
@@ -86,7 +91,11 @@ impl Wake for TaskWaker {
     }
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.queued.swap(true, Ordering::AcqRel) {
-            self.inbox.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
+            self.inbox
+                .woken
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(self.id);
         }
     }
 }
@@ -199,7 +208,11 @@ pub struct Sim {
 impl State {
     #[inline]
     pub fn emit(&mut self, task: TaskId, kind: EventKind) {
-        self.events.push(Event { t: self.now, task, kind });
+        self.events.push(Event {
+            t: self.now,
+            task,
+            kind,
+        });
     }
 
     /// Emit unless `task` is quiet (quiet tasks record only domain events).
@@ -232,13 +245,21 @@ impl State {
     pub fn add_thread(&mut self, name: &str, pool: Rid) -> ThreadId {
         let name = self.intern(name);
         self.thread_meta.push(ThreadMeta { name, pool });
-        self.threads.push(ThreadRt { busy: false, parked: Vec::new(), deferred: Vec::new() });
+        self.threads.push(ThreadRt {
+            busy: false,
+            parked: Vec::new(),
+            deferred: Vec::new(),
+        });
         (self.threads.len() - 1) as ThreadId
     }
 
     /// Change memory accounting by `delta` bytes; going over the limit halts the run.
     pub fn add_memory(&mut self, delta: i64) {
-        self.memory = if delta < 0 { self.memory.saturating_sub(delta.unsigned_abs()) } else { self.memory + delta as u64 };
+        self.memory = if delta < 0 {
+            self.memory.saturating_sub(delta.unsigned_abs())
+        } else {
+            self.memory + delta as u64
+        };
         let (lo, hi) = split_bytes(self.memory);
         self.emit(NO_TASK, EventKind::Memory { lo, hi });
         if let Some(limit) = self.cfg.memory_limit {
@@ -249,13 +270,30 @@ impl State {
     }
 
     /// Register a new task or coroutine (not scheduled yet).
-    pub fn new_entity(&mut self, name: &str, kind: TaskKind, quiet: bool, inbox: &Arc<Inbox>) -> TaskId {
+    pub fn new_entity(
+        &mut self,
+        name: &str,
+        kind: TaskKind,
+        quiet: bool,
+        inbox: &Arc<Inbox>,
+    ) -> TaskId {
         let id = self.tasks.len() as TaskId;
         let name = self.intern(name);
         let parent = self.current;
         let thread = self.cur_thread;
-        self.tasks.push(TaskMeta { name, parent, thread, kind, quiet, created: self.now });
-        let tw = Arc::new(TaskWaker { id, queued: AtomicBool::new(false), inbox: inbox.clone() });
+        self.tasks.push(TaskMeta {
+            name,
+            parent,
+            thread,
+            kind,
+            quiet,
+            created: self.now,
+        });
+        let tw = Arc::new(TaskWaker {
+            id,
+            queued: AtomicBool::new(false),
+            inbox: inbox.clone(),
+        });
         let waker = Waker::from(tw.clone());
         self.rt.push(TaskRt {
             waker: Some((tw, waker)),
@@ -286,7 +324,13 @@ impl State {
         self.ready.push_back(id);
     }
 
-    pub fn arm(&mut self, delay: Time, owner: TaskId, task: TaskId, action: Action) -> (TimerKey, u32) {
+    pub fn arm(
+        &mut self,
+        delay: Time,
+        owner: TaskId,
+        task: TaskId,
+        action: Action,
+    ) -> (TimerKey, u32) {
         let deadline = self.now.saturating_add(delay);
         let id = self.next_timer;
         self.next_timer += 1;
@@ -302,7 +346,15 @@ impl State {
                 s
             }
             None => {
-                self.slots.push(TimerSlot { id, gen: 0, deadline, owner, task, fired: false, action });
+                self.slots.push(TimerSlot {
+                    id,
+                    gen: 0,
+                    deadline,
+                    owner,
+                    task,
+                    fired: false,
+                    action,
+                });
                 (self.slots.len() - 1) as u32
             }
         };
@@ -316,7 +368,13 @@ impl State {
     pub fn arm_wake(&mut self, delay: Time, waker: Waker) -> (TimerKey, u32) {
         let (owner, task) = (self.current, self.cur_task);
         let r = self.arm(delay, owner, task, Action::Wake(Some(waker)));
-        self.emit_task(owner, EventKind::TimerSet { timer: r.1, delay: clamp32(delay) });
+        self.emit_task(
+            owner,
+            EventKind::TimerSet {
+                timer: r.1,
+                delay: clamp32(delay),
+            },
+        );
         r
     }
 
@@ -358,7 +416,13 @@ impl State {
         if let Some((tw, _)) = &self.rt[id as usize].waker {
             tw.queued.store(true, Ordering::Release);
         }
-        self.emit_task(id, EventKind::Woken { by: NO_TASK, front: true });
+        self.emit_task(
+            id,
+            EventKind::Woken {
+                by: NO_TASK,
+                front: true,
+            },
+        );
         let at = (self.front_run as usize).min(self.ready.len());
         self.ready.insert(at, id);
         self.front_run += 1;
@@ -443,7 +507,9 @@ pub(crate) fn clamp32(x: Time) -> u32 {
 impl Sim {
     /// A new simulation at time 0 with the event-loop thread (thread 0).
     pub fn new(cfg: Config) -> Sim {
-        let inbox = Arc::new(Inbox { woken: Mutex::new(Vec::new()) });
+        let inbox = Arc::new(Inbox {
+            woken: Mutex::new(Vec::new()),
+        });
         let mut st = State {
             now: 0,
             events: Vec::new(),
@@ -475,8 +541,15 @@ impl Sim {
             front_run: 0,
         };
         st.add_thread("event loop", u32::MAX);
-        let sh = Rc::new(Shared { st: RefCell::new(st), futures: RefCell::new(Vec::new()), inbox });
-        Sim { ctx: Ctx { sh }, outcome: None }
+        let sh = Rc::new(Shared {
+            st: RefCell::new(st),
+            futures: RefCell::new(Vec::new()),
+            inbox,
+        });
+        Sim {
+            ctx: Ctx { sh },
+            outcome: None,
+        }
     }
 
     /// The handle scenario code uses (clock, timers, spawn, primitives).
@@ -585,7 +658,11 @@ impl Sim {
         let window = st.cfg.stop_at;
         let Some(d) = next.filter(|&d| window.is_none_or(|w| d <= w)) else {
             // Nothing will ever happen (or not within the observation window).
-            let o = if st.live == 0 || window.is_some() { Outcome::Finished } else { Outcome::Deadlock };
+            let o = if st.live == 0 || window.is_some() {
+                Outcome::Finished
+            } else {
+                Outcome::Deadlock
+            };
             if let Some(w) = window {
                 if st.live > 0 && w > st.now && w <= st.cfg.max_time {
                     let dt = clamp32(w - st.now);

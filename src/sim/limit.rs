@@ -57,7 +57,10 @@ impl TokenBucket {
                     b.micro -= MICRO;
                     let left = (b.micro / MICRO) as u32;
                     drop(b);
-                    self.ctx.record(EventKind::TokenTake { rid: self.rid, left });
+                    self.ctx.record(EventKind::TokenTake {
+                        rid: self.rid,
+                        left,
+                    });
                     return;
                 }
                 if b.rate == 0 {
@@ -67,8 +70,22 @@ impl TokenBucket {
                 }
             };
             match wait {
-                Some(d) => WithWait { f: self.ctx.sleep(d.max(1)), ctx: self.ctx.clone(), wait: Wait::RateLimit(self.rid) }.await,
-                None => WithWait { f: std::future::pending::<()>(), ctx: self.ctx.clone(), wait: Wait::RateLimit(self.rid) }.await,
+                Some(d) => {
+                    WithWait {
+                        f: self.ctx.sleep(d.max(1)),
+                        ctx: self.ctx.clone(),
+                        wait: Wait::RateLimit(self.rid),
+                    }
+                    .await
+                }
+                None => {
+                    WithWait {
+                        f: std::future::pending::<()>(),
+                        ctx: self.ctx.clone(),
+                        wait: Wait::RateLimit(self.rid),
+                    }
+                    .await
+                }
             }
         }
     }
@@ -127,7 +144,10 @@ impl Credits {
         let k = (n as usize).min(c.waiters.len());
         let ws: Vec<Waker> = c.waiters.drain(..k).collect();
         drop(c);
-        self.ctx.record(EventKind::CreditGrant { rid: self.rid, available });
+        self.ctx.record(EventKind::CreditGrant {
+            rid: self.rid,
+            available,
+        });
         for w in ws {
             w.wake();
         }
@@ -147,7 +167,10 @@ impl Future for CreditAcquire {
             c.available -= 1;
             let available = c.available;
             drop(c);
-            self.cr.ctx.record(EventKind::CreditTake { rid: self.cr.rid, available });
+            self.cr.ctx.record(EventKind::CreditTake {
+                rid: self.cr.rid,
+                available,
+            });
             return Poll::Ready(());
         }
         c.waiters.push_back(cx.waker().clone());
@@ -240,14 +263,26 @@ impl Ctx {
         TokenBucket {
             ctx: self.clone(),
             rid,
-            b: Rc::new(RefCell::new(Bucket { rate: rate_per_sec as u64, burst: burst as u64, micro: burst as u64 * MICRO, last: now })),
+            b: Rc::new(RefCell::new(Bucket {
+                rate: rate_per_sec as u64,
+                burst: burst as u64,
+                micro: burst as u64 * MICRO,
+                last: now,
+            })),
         }
     }
 
     /// Credits starting with `initial` available (`request(initial)`).
     pub fn credits(&self, name: &str, initial: u32) -> Credits {
         let rid = self.limiter(ResourceKind::Credits, name, initial);
-        Credits { ctx: self.clone(), rid, c: Rc::new(RefCell::new(CreditsInner { available: initial, waiters: VecDeque::new() })) }
+        Credits {
+            ctx: self.clone(),
+            rid,
+            c: Rc::new(RefCell::new(CreditsInner {
+                available: initial,
+                waiters: VecDeque::new(),
+            })),
+        }
     }
 
     /// A one-shot reply channel: `(sender, receiver)`.
@@ -257,8 +292,21 @@ impl Ctx {
             st.oneshots += 1;
             st.oneshots - 1
         };
-        let inner = Rc::new(RefCell::new(OneshotInner { value: None, waiter: None, receiver_alive: true }));
-        (Oneshot { inner: inner.clone() }, Reply { ctx: self.clone(), id, inner })
+        let inner = Rc::new(RefCell::new(OneshotInner {
+            value: None,
+            waiter: None,
+            receiver_alive: true,
+        }));
+        (
+            Oneshot {
+                inner: inner.clone(),
+            },
+            Reply {
+                ctx: self.clone(),
+                id,
+                inner,
+            },
+        )
     }
 }
 

@@ -72,13 +72,16 @@ pub use limit::{Credits, Oneshot, Reply, TokenBucket};
 pub use net::{Client, Socket};
 pub use pool::{Server, ThreadPool};
 pub use queue::{Queue, QueueConfig};
-pub use replay::{Counters, PrintLine, Replay, ResState, ResView, Snapshot, TaskState, TaskView, ThreadView, TimerView, Waiter};
+pub use replay::{
+    Counters, PrintLine, Replay, ResState, ResView, Snapshot, TaskState, TaskView, ThreadView,
+    TimerView, Waiter,
+};
 pub use rng::Rng;
 pub use task::{Coro, Gather, JoinHandle};
 pub use time::{BlockFor, Elapsed, Sleep, Timeout};
 pub use trace::{
-    CapKind, Event, EventKind, Outcome, Policy, Resource, ResourceKind, Rid, Sym, TaskId, TaskKind, TaskMeta, ThreadId,
-    ThreadMeta, Trace, Wait, NO_TASK, NO_TIMEOUT,
+    CapKind, Event, EventKind, Outcome, Policy, Resource, ResourceKind, Rid, Sym, TaskId, TaskKind,
+    TaskMeta, ThreadId, ThreadMeta, Trace, Wait, NO_TASK, NO_TIMEOUT,
 };
 
 /// Virtual time in microseconds.

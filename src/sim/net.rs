@@ -56,7 +56,11 @@ impl Future for Accept {
             let wait = clamp32(st.now - arrived);
             let cur = st.current;
             st.emit(cur, EventKind::Accepted { client: id, wait });
-            return Poll::Ready(Client { id, port: self.sock.port, arrived });
+            return Poll::Ready(Client {
+                id,
+                port: self.sock.port,
+                arrived,
+            });
         }
         so.waiters.push(cx.waker().clone());
         st.set_wait(Wait::Accept(self.sock.rid));
@@ -83,10 +87,20 @@ impl Future for Select {
         if !this.started {
             this.started = true;
             let timeout = this.timeout.map(clamp32).unwrap_or(NO_TIMEOUT);
-            st.emit_task(cur, EventKind::SelectStart { mask: this.mask, timeout });
+            st.emit_task(
+                cur,
+                EventKind::SelectStart {
+                    mask: this.mask,
+                    timeout,
+                },
+            );
         }
-        let ready: Vec<Socket> =
-            this.socks.iter().copied().filter(|s| !st.sockets[s.no as usize].backlog.is_empty()).collect();
+        let ready: Vec<Socket> = this
+            .socks
+            .iter()
+            .copied()
+            .filter(|s| !st.sockets[s.no as usize].backlog.is_empty())
+            .collect();
         let timed_out = this.timer.is_some_and(|k| st.timer_fired(k)) || this.timeout == Some(0);
         if !ready.is_empty() || timed_out {
             let bits = ready.iter().fold(0u32, |m, s| m | 1 << s.no);
@@ -141,7 +155,11 @@ impl Ctx {
             first_thread: 0,
             created: now,
         });
-        st.sockets.push(SocketRt { rid, backlog: Default::default(), waiters: Vec::new() });
+        st.sockets.push(SocketRt {
+            rid,
+            backlog: Default::default(),
+            waiters: Vec::new(),
+        });
         Socket { rid, port, no }
     }
 
@@ -161,13 +179,23 @@ impl Ctx {
 
     /// `sock.accept()`: take the oldest waiting client, waiting for one if the backlog is empty.
     pub fn accept(&self, sock: Socket) -> Accept {
-        Accept { ctx: self.clone(), sock }
+        Accept {
+            ctx: self.clone(),
+            sock,
+        }
     }
 
     /// `select.select(socks, [], [], timeout)`: the sockets with a waiting client; waits until at
     /// least one has, or until `timeout` (then the set is empty). `None` waits forever.
     pub fn select(&self, socks: &[Socket], timeout: Option<Time>) -> Select {
         let mask = socks.iter().fold(0u32, |m, s| m | 1 << s.no);
-        Select { ctx: self.clone(), socks: socks.to_vec(), mask, timeout, started: false, timer: None }
+        Select {
+            ctx: self.clone(),
+            socks: socks.to_vec(),
+            mask,
+            timeout,
+            started: false,
+            timer: None,
+        }
     }
 }

@@ -71,7 +71,8 @@ impl ThreadPool {
         Fut: Future<Output = ()> + 'static,
     {
         let now = self.ctx.now();
-        self.ctx.record_global(EventKind::RequestArrive { req, rid: self.rid });
+        self.ctx
+            .record_global(EventKind::RequestArrive { req, rid: self.rid });
         let h: Handler = Box::new(move |c| Box::pin(handler(c)));
         let mut p = self.p.borrow_mut();
         if let Some(th) = p.free.pop_front() {
@@ -81,7 +82,8 @@ impl ThreadPool {
         }
         if p.max_waiting.is_some_and(|m| p.waiting.len() as u32 >= m) {
             drop(p);
-            self.ctx.record_global(EventKind::RequestReject { req, rid: self.rid });
+            self.ctx
+                .record_global(EventKind::RequestReject { req, rid: self.rid });
             return false;
         }
         p.waiting.push_back((req, now, h));
@@ -110,15 +112,26 @@ impl ThreadPool {
             fut.await;
             pool.finish(th, req, arrived);
         };
-        let name = if quiet { "request".to_string() } else { format!("request {req}") };
-        let id = if quiet { cx.spawn_quiet(Some(th), &name, body).id() } else { cx.spawn_on(th, &name, body).id() };
+        let name = if quiet {
+            "request".to_string()
+        } else {
+            format!("request {req}")
+        };
+        let id = if quiet {
+            cx.spawn_quiet(Some(th), &name, body).id()
+        } else {
+            cx.spawn_on(th, &name, body).id()
+        };
         let mut st = cx.st();
         st.emit(id, EventKind::RequestStart { req, thread: th });
     }
 
     fn finish(&self, th: ThreadId, req: u32, arrived: Time) {
         let now = self.ctx.now();
-        self.ctx.record(EventKind::RequestDone { req, latency: clamp32(now - arrived) });
+        self.ctx.record(EventKind::RequestDone {
+            req,
+            latency: clamp32(now - arrived),
+        });
         let next = {
             let mut p = self.p.borrow_mut();
             match p.waiting.pop_front() {
@@ -159,7 +172,8 @@ impl Server {
         Fut: Future<Output = ()> + 'static,
     {
         let now = self.ctx.now();
-        self.ctx.record_global(EventKind::RequestArrive { req, rid: self.rid });
+        self.ctx
+            .record_global(EventKind::RequestArrive { req, rid: self.rid });
         let cx = self.ctx.clone();
         let fut = handler(cx.clone());
         let bytes = self.per_request_bytes as i64;
@@ -169,14 +183,22 @@ impl Server {
         let c2 = cx.clone();
         let body = async move {
             fut.await;
-            c2.record(EventKind::RequestDone { req, latency: clamp32(c2.now() - now) });
+            c2.record(EventKind::RequestDone {
+                req,
+                latency: clamp32(c2.now() - now),
+            });
             if bytes > 0 {
                 c2.add_memory(-bytes);
             }
         };
         let th = cx.thread();
-        let id = if self.quiet { cx.spawn_quiet(None, "request", body).id() } else { cx.spawn(&format!("request {req}"), body).id() };
-        cx.st().emit(id, EventKind::RequestStart { req, thread: th });
+        let id = if self.quiet {
+            cx.spawn_quiet(None, "request", body).id()
+        } else {
+            cx.spawn(&format!("request {req}"), body).id()
+        };
+        cx.st()
+            .emit(id, EventKind::RequestStart { req, thread: th });
     }
 }
 
@@ -184,7 +206,14 @@ impl Ctx {
     /// A pool of `threads` threads; `max_waiting` bounds its work queue (`None` = unbounded);
     /// `per_thread_bytes` is charged once per thread the first time it is used; `quiet` runs
     /// handlers as quiet tasks.
-    pub fn thread_pool(&self, name: &str, threads: u32, max_waiting: Option<u32>, per_thread_bytes: u32, quiet: bool) -> ThreadPool {
+    pub fn thread_pool(
+        &self,
+        name: &str,
+        threads: u32,
+        max_waiting: Option<u32>,
+        per_thread_bytes: u32,
+        quiet: bool,
+    ) -> ThreadPool {
         let mut st = self.st();
         let sym = st.intern(name);
         let now = st.now;
@@ -237,6 +266,11 @@ impl Ctx {
             first_thread: 0,
             created: now,
         });
-        Server { ctx: self.clone(), rid, quiet, per_request_bytes }
+        Server {
+            ctx: self.clone(),
+            rid,
+            quiet,
+            per_request_bytes,
+        }
     }
 }

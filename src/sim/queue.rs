@@ -41,11 +41,21 @@ pub struct QueueConfig {
 impl QueueConfig {
     /// `asyncio.Queue(maxsize=n)`.
     pub fn bounded(name: &str, n: u32) -> Self {
-        QueueConfig { name: name.into(), capacity: Some(n), policy: Policy::Block, item_bytes: 0 }
+        QueueConfig {
+            name: name.into(),
+            capacity: Some(n),
+            policy: Policy::Block,
+            item_bytes: 0,
+        }
     }
     /// An unbounded queue charging `item_bytes` per item.
     pub fn unbounded(name: &str, item_bytes: u32) -> Self {
-        QueueConfig { name: name.into(), capacity: None, policy: Policy::Block, item_bytes }
+        QueueConfig {
+            name: name.into(),
+            capacity: None,
+            policy: Policy::Block,
+            item_bytes,
+        }
     }
 }
 
@@ -55,8 +65,8 @@ struct QInner<T> {
     policy: Policy,
     item_bytes: u32,
     unfinished: u32,
-    getters: VecDeque<Waker>,
-    putters: VecDeque<Waker>,
+    getters: VecDeque<(TaskId, Waker)>,
+    putters: VecDeque<(TaskId, Waker)>,
     joiners: Vec<Waker>,
 }
 
@@ -69,7 +79,11 @@ pub struct Queue<T> {
 
 impl<T> Clone for Queue<T> {
     fn clone(&self) -> Self {
-        Queue { ctx: self.ctx.clone(), rid: self.rid, inner: self.inner.clone() }
+        Queue {
+            ctx: self.ctx.clone(),
+            rid: self.rid,
+            inner: self.inner.clone(),
+        }
     }
 }
 
@@ -93,7 +107,10 @@ impl<T> Queue<T> {
 
     /// `await queue.put(item)`: `true` if the item was queued, `false` if it was dropped.
     pub fn put(&self, item: T) -> Put<T> {
-        Put { q: self.clone(), item: Some(item) }
+        Put {
+            q: self.clone(),
+            item: Some(item),
+        }
     }
 
     /// `await queue.get()`.
@@ -110,11 +127,21 @@ impl<T> Queue<T> {
         }
         q.unfinished -= 1;
         let unfinished = q.unfinished;
-        let joiners = if unfinished == 0 { std::mem::take(&mut q.joiners) } else { Vec::new() };
+        let joiners = if unfinished == 0 {
+            std::mem::take(&mut q.joiners)
+        } else {
+            Vec::new()
+        };
         drop(q);
         let mut st = self.ctx.st();
         let cur = st.current;
-        st.emit(cur, EventKind::TaskDone { q: self.rid, unfinished });
+        st.emit(
+            cur,
+            EventKind::TaskDone {
+                q: self.rid,
+                unfinished,
+            },
+        );
         drop(st);
         for w in joiners {
             w.wake();
@@ -134,6 +161,16 @@ impl<T> Queue<T> {
     }
 }
 
+/// The first waiter whose task is still alive (cancelled tasks leave stale wakers behind).
+fn pop_live(ws: &mut VecDeque<(TaskId, Waker)>, st: &super::executor::State) -> Option<Waker> {
+    while let Some((t, w)) = ws.pop_front() {
+        if st.rt.get(t as usize).is_none_or(|r| !r.done) {
+            return Some(w);
+        }
+    }
+    None
+}
+
 /// Future of [`Queue::put`].
 pub struct Put<T> {
     q: Queue<T>,
@@ -146,7 +183,9 @@ impl<T> Future for Put<T> {
     type Output = bool;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         let this = &mut *self;
-        let Some(item) = this.item.take() else { return Poll::Ready(false) };
+        let Some(item) = this.item.take() else {
+            return Poll::Ready(false);
+        };
         let rid = this.q.rid;
         let mut q = this.q.inner.borrow_mut();
         let full = q.cap.is_some_and(|c| q.items.len() as u32 >= c);
@@ -157,11 +196,13 @@ impl<T> Future for Put<T> {
             match q.policy {
                 Policy::Block => {
                     this.item = Some(item);
-                    q.putters.push_back(cx.waker().clone());
+                    q.putters.push_back((st.cur_task, cx.waker().clone()));
                     st.set_wait(Wait::QueuePut(rid));
                     return Poll::Pending;
                 }
-                Policy::DropNewest | Policy::DropOldest if q.policy == Policy::DropNewest || q.items.is_empty() => {
+                Policy::DropNewest | Policy::DropOldest
+                    if q.policy == Policy::DropNewest || q.items.is_empty() =>
+                {
                     let depth = q.items.len() as u32;
                     st.emit(cur, EventKind::QueueDrop { q: rid, depth });
                     return Poll::Ready(false);
@@ -180,7 +221,7 @@ impl<T> Future for Put<T> {
         let depth = q.items.len() as u32;
         st.emit(cur, EventKind::QueuePut { q: rid, depth });
         this.q.charge(&mut st, 1, bytes);
-        let w = q.getters.pop_front();
+        let w = pop_live(&mut q.getters, &st);
         drop(st);
         drop(q);
         if let Some(w) = w {
@@ -208,7 +249,7 @@ impl<T> Future for Get<T> {
                 st.emit(cur, EventKind::QueueGet { q: rid, depth });
                 let bytes = q.item_bytes;
                 self.q.charge(&mut st, -1, bytes);
-                let w = q.putters.pop_front();
+                let w = pop_live(&mut q.putters, &st);
                 drop(st);
                 drop(q);
                 if let Some(w) = w {
@@ -217,7 +258,7 @@ impl<T> Future for Get<T> {
                 Poll::Ready(item)
             }
             None => {
-                q.getters.push_back(cx.waker().clone());
+                q.getters.push_back((st.cur_task, cx.waker().clone()));
                 st.set_wait(Wait::QueueGet(rid));
                 Poll::Pending
             }

@@ -35,6 +35,8 @@ pub enum TaskState {
     Waiting(Wait),
     /// Returned.
     Done,
+    /// Cancelled before it returned.
+    Cancelled,
 }
 
 /// One task in a [`Snapshot`].
@@ -241,12 +243,19 @@ impl<'a> Replay<'a> {
         let n_tasks = trace.tasks.len();
         let mut task_spans = vec![Vec::new(); n_tasks];
         let mut line_spans = vec![Vec::new(); n_tasks];
-        let mut timers = vec![TimerInfo { deadline: 0, task: NO_TASK }; trace.timers as usize];
+        let mut timers = vec![
+            TimerInfo {
+                deadline: 0,
+                task: NO_TASK
+            };
+            trace.timers as usize
+        ];
         let mut timer_pos = vec![u32::MAX; trace.timers as usize];
         let mut client_sock = vec![0u32; trace.clients as usize];
         let mut reqs: Vec<ReqInfo> = Vec::new();
         // Per resource FIFO line: (member, arrive idx, leave idx or MAX, rejected)
-        let mut raw_lines: Vec<Vec<(Waiter, u32, u32, bool)>> = vec![Vec::new(); trace.resources.len()];
+        let mut raw_lines: Vec<Vec<(Waiter, u32, u32, bool)>> =
+            vec![Vec::new(); trace.resources.len()];
         let mut client_slot = vec![0u32; trace.clients as usize];
         let mut req_slot: Vec<u32> = Vec::new();
         let mut prints = Vec::new();
@@ -274,19 +283,32 @@ impl<'a> Replay<'a> {
             };
             match e.kind {
                 EventKind::Created { .. } => span(&mut task_spans, TaskState::Created),
-                EventKind::Scheduled { .. } | EventKind::Woken { .. } => span(&mut task_spans, TaskState::Ready),
-                EventKind::PollStart | EventKind::Enter { .. } => span(&mut task_spans, TaskState::Running),
+                EventKind::Scheduled { .. } | EventKind::Woken { .. } => {
+                    span(&mut task_spans, TaskState::Ready)
+                }
+                EventKind::PollStart | EventKind::Enter { .. } => {
+                    span(&mut task_spans, TaskState::Running)
+                }
                 EventKind::Suspended { wait } => span(&mut task_spans, TaskState::Waiting(wait)),
                 EventKind::Done => span(&mut task_spans, TaskState::Done),
+                EventKind::Cancelled => span(&mut task_spans, TaskState::Cancelled),
                 EventKind::Line { line } => {
                     if let Some(v) = line_spans.get_mut(task as usize) {
                         v.push((i + 1, line));
                     }
                 }
-                EventKind::Print { text } => prints.push(PrintLine { index: i, t: e.t, task, text }),
+                EventKind::Print { text } => prints.push(PrintLine {
+                    index: i,
+                    t: e.t,
+                    task,
+                    text,
+                }),
                 EventKind::TimerSet { timer, delay } => {
                     if let Some(ti) = timers.get_mut(timer as usize) {
-                        *ti = TimerInfo { deadline: e.t + delay as Time, task };
+                        *ti = TimerInfo {
+                            deadline: e.t + delay as Time,
+                            task,
+                        };
                     }
                 }
                 EventKind::ClientArrive { sock, client } => {
@@ -297,13 +319,24 @@ impl<'a> Replay<'a> {
                         if let Some(cs) = client_slot.get_mut(client as usize) {
                             *cs = l.len() as u32;
                         }
-                        l.push((Waiter { id: client, arrived: e.t }, i + 1, u32::MAX, false));
+                        l.push((
+                            Waiter {
+                                id: client,
+                                arrived: e.t,
+                            },
+                            i + 1,
+                            u32::MAX,
+                            false,
+                        ));
                     }
                 }
                 EventKind::Accepted { client, .. } => {
                     let sock = client_sock.get(client as usize).copied().unwrap_or(0);
                     let slot = client_slot.get(client as usize).copied().unwrap_or(0);
-                    if let Some(m) = raw_lines.get_mut(sock as usize).and_then(|l| l.get_mut(slot as usize)) {
+                    if let Some(m) = raw_lines
+                        .get_mut(sock as usize)
+                        .and_then(|l| l.get_mut(slot as usize))
+                    {
                         m.2 = i + 1;
                     }
                 }
@@ -312,20 +345,36 @@ impl<'a> Replay<'a> {
                         reqs.resize(req as usize + 1, ReqInfo::default());
                         req_slot.resize(req as usize + 1, u32::MAX);
                     }
-                    reqs[req as usize] = ReqInfo { rid, thread: u32::MAX };
+                    reqs[req as usize] = ReqInfo {
+                        rid,
+                        thread: u32::MAX,
+                    };
                     if let Some(l) = raw_lines.get_mut(rid as usize) {
                         req_slot[req as usize] = l.len() as u32;
-                        l.push((Waiter { id: req, arrived: e.t }, i + 1, u32::MAX, false));
+                        l.push((
+                            Waiter {
+                                id: req,
+                                arrived: e.t,
+                            },
+                            i + 1,
+                            u32::MAX,
+                            false,
+                        ));
                     }
                 }
                 EventKind::RequestStart { req, .. } | EventKind::RequestReject { req, .. } => {
                     let rej = matches!(e.kind, EventKind::RequestReject { .. });
-                    if let (EventKind::RequestStart { thread, .. }, Some(r)) = (e.kind, reqs.get_mut(req as usize)) {
+                    if let (EventKind::RequestStart { thread, .. }, Some(r)) =
+                        (e.kind, reqs.get_mut(req as usize))
+                    {
                         r.thread = thread;
                     }
                     if let Some(r) = reqs.get(req as usize) {
                         let slot = req_slot[req as usize];
-                        if let Some(m) = raw_lines.get_mut(r.rid as usize).and_then(|l| l.get_mut(slot as usize)) {
+                        if let Some(m) = raw_lines
+                            .get_mut(r.rid as usize)
+                            .and_then(|l| l.get_mut(slot as usize))
+                        {
                             m.2 = i + 1;
                             m.3 = rej;
                         }
@@ -333,7 +382,14 @@ impl<'a> Replay<'a> {
                 }
                 _ => {}
             }
-            apply(&mut agg, e, trace, &reqs, &client_sock, Some(&mut timer_pos));
+            apply(
+                &mut agg,
+                e,
+                trace,
+                &reqs,
+                &client_sock,
+                Some(&mut timer_pos),
+            );
         }
         let lines = raw_lines
             .into_iter()
@@ -346,7 +402,17 @@ impl<'a> Replay<'a> {
                 }
             })
             .collect();
-        Replay { trace, checkpoints, task_spans, line_spans, timers, lines, prints, reqs, client_sock }
+        Replay {
+            trace,
+            checkpoints,
+            task_spans,
+            line_spans,
+            timers,
+            lines,
+            prints,
+            reqs,
+            client_sock,
+        }
     }
 
     /// The trace this replays.
@@ -393,7 +459,11 @@ impl<'a> Replay<'a> {
             .filter(|id| !removed.contains(id))
             .map(|&id| {
                 let ti = self.timers[id as usize];
-                TimerView { id, deadline: ti.deadline, task: ti.task }
+                TimerView {
+                    id,
+                    deadline: ti.deadline,
+                    task: ti.task,
+                }
             })
             .collect();
         timers.sort_unstable_by_key(|t| (t.deadline, t.id));
@@ -410,7 +480,13 @@ impl<'a> Replay<'a> {
             let ls = &self.line_spans[id];
             let lk = ls.partition_point(|s| s.0 <= n);
             let line = (lk > 0).then(|| ls[lk - 1].1);
-            tasks.push(TaskView { id: id as TaskId, state, line, thread: tr.tasks[id].thread, started });
+            tasks.push(TaskView {
+                id: id as TaskId,
+                state,
+                line,
+                thread: tr.tasks[id].thread,
+                started,
+            });
         }
 
         let resources = (0..tr.resources.len())
@@ -418,13 +494,21 @@ impl<'a> Replay<'a> {
                 let l = &self.lines[ri];
                 let arrived = l.arrive_idx.partition_point(|&x| x <= n);
                 let left = l.leave_idx.partition_point(|&x| x <= n).min(arrived);
-                ResView { rid: ri as Rid, state: agg.res[ri], waiting: &l.members[left..arrived] }
+                ResView {
+                    rid: ri as Rid,
+                    state: agg.res[ri],
+                    waiting: &l.members[left..arrived],
+                }
             })
             .collect();
         let np = self.prints.partition_point(|p| p.index < n);
         Snapshot {
             index: n,
-            t: if n == 0 { 0 } else { tr.events[n as usize - 1].t },
+            t: if n == 0 {
+                0
+            } else {
+                tr.events[n as usize - 1].t
+            },
             tasks,
             ready: agg.ready.iter().copied().collect(),
             timers,
@@ -438,14 +522,28 @@ impl<'a> Replay<'a> {
     }
 }
 
-fn apply(agg: &mut Agg, e: &Event, tr: &Trace, reqs: &[ReqInfo], client_sock: &[u32], timer_pos: Option<&mut Vec<u32>>) {
+fn apply(
+    agg: &mut Agg,
+    e: &Event,
+    tr: &Trace,
+    reqs: &[ReqInfo],
+    client_sock: &[u32],
+    timer_pos: Option<&mut Vec<u32>>,
+) {
     let c = &mut agg.counters;
     match e.kind {
-        EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => agg.ready.push_back(e.task),
+        EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => {
+            agg.ready.push_back(e.task)
+        }
         EventKind::Woken { front: true, .. } => {
             let at = (agg.front_run as usize).min(agg.ready.len());
             agg.ready.insert(at, e.task);
             agg.front_run += 1;
+        }
+        EventKind::Cancelled => {
+            if let Some(p) = agg.ready.iter().position(|&x| x == e.task) {
+                agg.ready.remove(p);
+            }
         }
         EventKind::PollStart => {
             agg.front_run = 0;
@@ -489,7 +587,10 @@ fn apply(agg: &mut Agg, e: &Event, tr: &Trace, reqs: &[ReqInfo], client_sock: &[
         }
         EventKind::Accepted { client, .. } => {
             c.accepted += 1;
-            if let Some(r) = client_sock.get(client as usize).and_then(|&s| agg.res.get_mut(s as usize)) {
+            if let Some(r) = client_sock
+                .get(client as usize)
+                .and_then(|&s| agg.res.get_mut(s as usize))
+            {
                 r.depth = r.depth.saturating_sub(1);
                 r.consumed += 1;
             }
@@ -513,7 +614,10 @@ fn apply(agg: &mut Agg, e: &Event, tr: &Trace, reqs: &[ReqInfo], client_sock: &[
         }
         EventKind::QueueDrop { q, depth } => {
             c.dropped += 1;
-            let newest = tr.resources.get(q as usize).is_some_and(|r| r.policy == Policy::DropNewest);
+            let newest = tr
+                .resources
+                .get(q as usize)
+                .is_some_and(|r| r.policy == Policy::DropNewest);
             if newest {
                 c.produced += 1;
             } else {
@@ -534,7 +638,9 @@ fn apply(agg: &mut Agg, e: &Event, tr: &Trace, reqs: &[ReqInfo], client_sock: &[
                 r.unfinished = unfinished;
             }
         }
-        EventKind::Memory { lo, hi } | EventKind::OutOfMemory { lo, hi } => agg.memory = join_bytes(lo, hi),
+        EventKind::Memory { lo, hi } | EventKind::OutOfMemory { lo, hi } => {
+            agg.memory = join_bytes(lo, hi)
+        }
         EventKind::TokenTake { rid, left } => {
             if let Some(r) = agg.res.get_mut(rid as usize) {
                 r.tokens = left;
@@ -602,7 +708,9 @@ fn remove_timer(agg: &mut Agg, timer: u32, timer_pos: Option<&mut Vec<u32>>) {
     // While building (timer_pos given) remove in O(1) by swap_remove; during a query the
     // removal is recorded by the caller and filtered out at the end.
     if let Some(tp) = timer_pos {
-        let Some(&p) = tp.get(timer as usize) else { return };
+        let Some(&p) = tp.get(timer as usize) else {
+            return;
+        };
         if p == u32::MAX || p as usize >= agg.timers.len() {
             return;
         }

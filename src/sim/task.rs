@@ -45,6 +45,27 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         self.slot.borrow().done
     }
+
+    /// `task.cancel()`: drop the task's future where it is suspended (its pending timers are
+    /// cancelled), record `Cancelled`, and never poll it again. No effect on a finished task or
+    /// on the task that is running right now.
+    pub fn cancel(&self) {
+        let mut st = self.ctx.st();
+        let r = &st.rt[self.id as usize];
+        if r.done || !r.scheduled || st.cur_task == self.id {
+            return;
+        }
+        st.rt[self.id as usize].done = true;
+        st.rt[self.id as usize].waker = None;
+        st.live -= 1;
+        st.emit_task(self.id, EventKind::Cancelled);
+        if let Some(p) = st.ready.iter().position(|&x| x == self.id) {
+            st.ready.remove(p);
+        }
+        drop(st);
+        let fut = self.ctx.sh.futures.borrow_mut().get_mut(self.id as usize).and_then(Option::take);
+        drop(fut);
+    }
 }
 
 impl<T> Future for JoinHandle<T> {
@@ -154,19 +175,41 @@ impl Ctx {
     }
 
     /// Spawn a task on a given thread (e.g. one taken from a pool, or a thread from [`Ctx::new_thread`]).
-    pub fn spawn_on<F: Future + 'static>(&self, thread: ThreadId, name: &str, f: F) -> JoinHandle<F::Output> {
+    pub fn spawn_on<F: Future + 'static>(
+        &self,
+        thread: ThreadId,
+        name: &str,
+        f: F,
+    ) -> JoinHandle<F::Output> {
         self.spawn_with(name, Some(thread), false, f)
     }
 
     /// Spawn a *quiet* task: it runs like any other, but records only domain events (requests,
     /// prints, queue operations), not its polls and timers. For loads of 100,000 requests.
-    pub fn spawn_quiet<F: Future + 'static>(&self, thread: Option<ThreadId>, name: &str, f: F) -> JoinHandle<F::Output> {
+    pub fn spawn_quiet<F: Future + 'static>(
+        &self,
+        thread: Option<ThreadId>,
+        name: &str,
+        f: F,
+    ) -> JoinHandle<F::Output> {
         self.spawn_with(name, thread, true, f)
     }
 
-    fn spawn_with<F: Future + 'static>(&self, name: &str, thread: Option<ThreadId>, quiet: bool, f: F) -> JoinHandle<F::Output> {
-        let id = self.st().new_entity(name, TaskKind::Task, quiet, &self.sh.inbox);
-        let slot = Rc::new(RefCell::new(JoinSlot { value: None, done: false, waiter: None }));
+    fn spawn_with<F: Future + 'static>(
+        &self,
+        name: &str,
+        thread: Option<ThreadId>,
+        quiet: bool,
+        f: F,
+    ) -> JoinHandle<F::Output> {
+        let id = self
+            .st()
+            .new_entity(name, TaskKind::Task, quiet, &self.sh.inbox);
+        let slot = Rc::new(RefCell::new(JoinSlot {
+            value: None,
+            done: false,
+            waiter: None,
+        }));
         let s2 = slot.clone();
         self.push_future(
             id,
@@ -179,19 +222,33 @@ impl Ctx {
         let th = thread.unwrap_or(st.cur_thread);
         st.schedule(id, th);
         drop(st);
-        JoinHandle { id, slot, ctx: self.clone() }
+        JoinHandle {
+            id,
+            slot,
+            ctx: self.clone(),
+        }
     }
 
     /// Call an `async fn`: a coroutine object, created but not started (recorded as `Created`).
     pub fn coroutine<F: Future + 'static>(&self, name: &str, f: F) -> Coro<F::Output> {
-        let id = self.st().new_entity(name, TaskKind::Coroutine, false, &self.sh.inbox);
-        Coro { ctx: self.clone(), id, fut: Some(Box::pin(f)) }
+        let id = self
+            .st()
+            .new_entity(name, TaskKind::Coroutine, false, &self.sh.inbox);
+        Coro {
+            ctx: self.clone(),
+            id,
+            fut: Some(Box::pin(f)),
+        }
     }
 
     /// `asyncio.create_task(coro)`: schedule the coroutine as a task on the current thread.
     pub fn create_task<T: 'static>(&self, mut coro: Coro<T>) -> JoinHandle<T> {
         let id = coro.id;
-        let slot = Rc::new(RefCell::new(JoinSlot { value: None, done: false, waiter: None }));
+        let slot = Rc::new(RefCell::new(JoinSlot {
+            value: None,
+            done: false,
+            waiter: None,
+        }));
         if let Some(f) = coro.fut.take() {
             let s2 = slot.clone();
             self.push_future(
@@ -205,7 +262,11 @@ impl Ctx {
             let th = st.cur_thread;
             st.schedule(id, th);
         }
-        JoinHandle { id, slot, ctx: self.clone() }
+        JoinHandle {
+            id,
+            slot,
+            ctx: self.clone(),
+        }
     }
 
     /// `asyncio.gather(*coros)`: schedule every coroutine as a task now, await all outputs in order.
@@ -217,7 +278,11 @@ impl Ctx {
     /// Await several already-running tasks; outputs in the order given.
     pub fn join_all<T>(&self, handles: Vec<JoinHandle<T>>) -> Gather<T> {
         let out = handles.iter().map(|_| None).collect();
-        Gather { ctx: self.clone(), handles, out }
+        Gather {
+            ctx: self.clone(),
+            handles,
+            out,
+        }
     }
 }
 

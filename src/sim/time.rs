@@ -101,7 +101,13 @@ impl Future for BlockFor {
                 let (th, task, owner) = (st.cur_thread, st.cur_task, st.current);
                 st.threads[th as usize].busy = true;
                 let (k, _) = st.arm(self.dur, owner, task, Action::Unblock { thread: th, task });
-                st.emit_task(owner, EventKind::BlockStart { thread: th, dur: clamp32(self.dur) });
+                st.emit_task(
+                    owner,
+                    EventKind::BlockStart {
+                        thread: th,
+                        dur: clamp32(self.dur),
+                    },
+                );
                 st.set_wait(Wait::Blocking(th));
                 drop(st);
                 self.key = Some(k);
@@ -189,7 +195,12 @@ impl<F> Drop for Timeout<F> {
 impl Ctx {
     /// `await asyncio.sleep(d)`: a non-blocking wait of `d` microseconds; the task yields.
     pub fn sleep(&self, d: Time) -> Sleep {
-        Sleep { ctx: self.clone(), dur: d, key: None, state: 0 }
+        Sleep {
+            ctx: self.clone(),
+            dur: d,
+            key: None,
+            state: 0,
+        }
     }
 
     /// `await asyncio.sleep(0)`: yield to the other ready tasks.
@@ -200,11 +211,21 @@ impl Ctx {
     /// `time.sleep(d)` inside async code, or a blocking driver call: the current thread is busy
     /// for `d` microseconds and nothing else on it runs meanwhile.
     pub fn block_for(&self, d: Time) -> BlockFor {
-        BlockFor { ctx: self.clone(), dur: d, key: None, thread: 0 }
+        BlockFor {
+            ctx: self.clone(),
+            dur: d,
+            key: None,
+            thread: 0,
+        }
     }
 
     /// `asyncio.wait_for(f, d)`: `Err(Elapsed)` if `f` is not done within `d` microseconds.
     pub fn timeout<F: Future>(&self, d: Time, f: F) -> Timeout<F> {
-        Timeout { ctx: self.clone(), fut: Box::pin(f), dur: d, key: None }
+        Timeout {
+            ctx: self.clone(),
+            fut: Box::pin(f),
+            dur: d,
+            key: None,
+        }
     }
 }

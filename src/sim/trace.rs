@@ -131,6 +131,8 @@ pub enum EventKind {
     Done,
     /// End of run: a coroutine that was created and never awaited (Python's RuntimeWarning).
     NeverAwaited,
+    /// The task was cancelled (`task.cancel()`): its future was dropped at its current await.
+    Cancelled,
 
     // ----- time -----
     /// A timer was armed; it falls due at `t + delay`.
@@ -492,12 +494,18 @@ pub struct Trace {
 impl Trace {
     /// The text of an interned string ("" if out of range).
     pub fn str(&self, s: Sym) -> &str {
-        self.strings.get(s.0 as usize).map(String::as_str).unwrap_or("")
+        self.strings
+            .get(s.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// A task's name.
     pub fn task_name(&self, t: TaskId) -> &str {
-        self.tasks.get(t as usize).map(|m| self.str(m.name)).unwrap_or("")
+        self.tasks
+            .get(t as usize)
+            .map(|m| self.str(m.name))
+            .unwrap_or("")
     }
 
     /// The resource id of the socket listening on `port`.
@@ -510,7 +518,10 @@ impl Trace {
 
     /// The resource id of the first resource named `name`.
     pub fn resource(&self, name: &str) -> Option<Rid> {
-        self.resources.iter().position(|r| self.str(r.name) == name).map(|i| i as Rid)
+        self.resources
+            .iter()
+            .position(|r| self.str(r.name) == name)
+            .map(|i| i as Rid)
     }
 
     /// The time of every event (for "step to next/previous event" with [`Trace::index_at`]).
@@ -569,7 +580,16 @@ impl Trace {
             h.u64(t.created);
         }
         for r in &self.resources {
-            for w in [r.kind as u32, r.name.0, r.port, r.socket_no, r.capacity, r.policy as u32, r.unit_bytes, r.first_thread] {
+            for w in [
+                r.kind as u32,
+                r.name.0,
+                r.port,
+                r.socket_no,
+                r.capacity,
+                r.policy as u32,
+                r.unit_bytes,
+                r.first_thread,
+            ] {
                 h.u32(w);
             }
             h.u64(r.created);
@@ -686,6 +706,7 @@ impl EventKind {
             StillWaiting { wait } => w(38, wait),
             Cap { what } => (39, what as u32, 0),
             OutOfMemory { lo, hi } => (40, lo, hi),
+            Cancelled => (41, 0, 0),
         }
     }
 
@@ -734,6 +755,7 @@ impl EventKind {
             StillWaiting { .. } => "StillWaiting",
             Cap { .. } => "Cap",
             OutOfMemory { .. } => "OutOfMemory",
+            Cancelled => "Cancelled",
         }
     }
 }
