@@ -1,0 +1,290 @@
+//! The `coroutine` picture (chapter 6): each coroutine of a run drawn as a value (a card) with
+//! its lifecycle state: created, scheduled, running, suspended (with what it awaits), resumed,
+//! done; and, for one that was never awaited, the warning a real Python prints.
+//!
+//! Driven by the stepper stages of [`super::event_loop::stages`] (one scheduling decision at a
+//! time), reading each coroutine's state from `Replay::state_after(n)`.
+//! Classes used: box lane muted small bold ink s-run s-wait s-queue s-accent s-done s-danger faint.
+
+use super::event_loop::{short, wait_words, Stage};
+use super::{Anchor, Item, Scene};
+use crate::sim::{EventKind, Replay, TaskId, TaskState, TaskView, Trace, NO_TASK};
+
+/// The lifecycle of the chapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Life {
+    /// The function was called; the body has not run.
+    Created,
+    /// Wrapped in a task, in the ready queue, never run yet.
+    Scheduled,
+    /// Its code is executing.
+    Running,
+    /// Paused at an await.
+    Suspended,
+    /// What it awaited finished: ready again, will continue after the await.
+    Resumed,
+    /// Returned.
+    Done,
+}
+
+/// The states in the order drawn.
+pub const LIFE: [Life; 6] = [
+    Life::Created,
+    Life::Scheduled,
+    Life::Running,
+    Life::Suspended,
+    Life::Resumed,
+    Life::Done,
+];
+
+impl Life {
+    /// The word drawn.
+    pub fn word(self) -> &'static str {
+        match self {
+            Life::Created => "created",
+            Life::Scheduled => "scheduled",
+            Life::Running => "running",
+            Life::Suspended => "suspended",
+            Life::Resumed => "resumed",
+            Life::Done => "done",
+        }
+    }
+    fn class(self) -> &'static str {
+        match self {
+            Life::Created => "s-done faint",
+            Life::Scheduled | Life::Resumed => "s-queue faint",
+            Life::Running => "s-run faint",
+            Life::Suspended => "s-wait faint",
+            Life::Done => "s-accent faint",
+        }
+    }
+}
+
+/// The lifecycle state of a task view.
+pub fn life(tv: &TaskView) -> Life {
+    match tv.state {
+        TaskState::Created => Life::Created,
+        TaskState::Ready if tv.started_running() => Life::Resumed,
+        TaskState::Ready => Life::Scheduled,
+        TaskState::Running => Life::Running,
+        TaskState::Waiting(_) => Life::Suspended,
+        TaskState::Done | TaskState::Cancelled => Life::Done,
+    }
+}
+
+trait StartedRunning {
+    fn started_running(&self) -> bool;
+}
+impl StartedRunning for TaskView {
+    fn started_running(&self) -> bool {
+        self.started
+    }
+}
+
+/// The warning Python prints for a coroutine object that was never awaited.
+pub fn never_awaited_warning(name: &str) -> String {
+    format!(
+        "RuntimeWarning: coroutine '{}' was never awaited",
+        name.trim_end_matches("()")
+    )
+}
+
+/// Draw the coroutines (every entity but the root `main`) at stage `s`.
+pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
+    let snap = replay.state_after(s.n);
+    let w = 720.0;
+    let mut items = Vec::new();
+    let never: Vec<TaskId> = tr.events[..s.n as usize]
+        .iter()
+        .filter(|e| e.kind == EventKind::NeverAwaited)
+        .map(|e| e.task)
+        .collect();
+    let mut y = 8.0;
+    let cards: Vec<&TaskView> = snap
+        .tasks
+        .iter()
+        .filter(|tv| tr.tasks[tv.id as usize].parent != NO_TASK)
+        .collect();
+    if cards.is_empty() {
+        items.push(Item::Text {
+            x: 8.0,
+            y: y + 20.0,
+            text: "No coroutine object exists yet: nothing has called the async function.".into(),
+            class: "muted",
+            anchor: Anchor::Start,
+        });
+        y += 36.0;
+    }
+    for tv in cards {
+        let name = tr.task_name(tv.id).to_string();
+        let cur = life(tv);
+        let mut c = vec![
+            Item::Rect {
+                x: 8.0,
+                y,
+                w: w - 16.0,
+                h: 70.0,
+                rx: 8.0,
+                class: "box",
+                tip: None,
+            },
+            Item::Text {
+                x: 20.0,
+                y: y + 22.0,
+                text: name.clone(),
+                class: "bold ink",
+                anchor: Anchor::Start,
+            },
+            Item::Text {
+                x: 20.0,
+                y: y + 38.0,
+                text: if tr.tasks[tv.id as usize].kind == crate::sim::TaskKind::Task {
+                    "coroutine, driven as a task".into()
+                } else {
+                    "coroutine object".into()
+                },
+                class: "small muted",
+                anchor: Anchor::Start,
+            },
+        ];
+        // The lifecycle strip.
+        for (k, l) in LIFE.iter().enumerate() {
+            let px = 200.0 + k as f32 * 85.0;
+            let on = *l == cur;
+            c.push(Item::Rect {
+                x: px,
+                y: y + 8.0,
+                w: 79.0,
+                h: 22.0,
+                rx: 11.0,
+                class: if on { l.class() } else { "lane" },
+                tip: None,
+            });
+            c.push(Item::Text {
+                x: px + 39.5,
+                y: y + 23.0,
+                text: l.word().into(),
+                class: if on { "bold ink" } else { "small muted" },
+                anchor: Anchor::Middle,
+            });
+        }
+        // What it is doing.
+        let deadline = snap
+            .timers
+            .iter()
+            .find(|tm| tm.task == tv.id)
+            .map(|tm| tm.deadline);
+        let line = tv.line.map(|l| format!(" at line {l}")).unwrap_or_default();
+        let detail = match tv.state {
+            TaskState::Created if never.contains(&tv.id) => {
+                "thrown away without ever running".to_string()
+            }
+            TaskState::Created => "calling the function ran nothing: the body has not started".into(),
+            TaskState::Ready if tv.started => {
+                format!("what it awaited is done: ready to continue{line}")
+            }
+            TaskState::Ready => "in the ready queue: waiting for its first turn".into(),
+            TaskState::Running => format!("running{line}"),
+            TaskState::Waiting(wt) => {
+                format!("suspended{line}, awaiting {}", wait_words(tr, wt, deadline))
+            }
+            TaskState::Done => "returned".into(),
+            TaskState::Cancelled => "cancelled".into(),
+        };
+        c.push(Item::Text {
+            x: 200.0,
+            y: y + 52.0,
+            text: detail,
+            class: "ink",
+            anchor: Anchor::Start,
+        });
+        items.push(Item::Group {
+            class: "coro-card",
+            label: Some(format!("{}: {}", short(tr, tv.id), cur.word())),
+            key: None,
+            items: c,
+        });
+        y += 78.0;
+        if never.contains(&tv.id) {
+            items.push(Item::Text {
+                x: 12.0,
+                y: y + 10.0,
+                text: never_awaited_warning(&name),
+                class: "bold s-danger warning",
+                anchor: Anchor::Start,
+            });
+            y += 24.0;
+        }
+    }
+    let mut sc = Scene::new(w, y + 4.0, "Coroutines and their states");
+    sc.items = items;
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::event_loop::{stages, StageKind};
+    use crate::scenario::lessons::coroutines::{say_hello, tasks_gather, wait_and_print, Query};
+
+    fn words_at(tr: &Trace, s: Stage) -> Vec<String> {
+        let rp = Replay::new(tr);
+        let sc = layout(tr, &rp, s);
+        sc.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Group { label: Some(l), .. } => Some(l.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn say_hello_created_then_warned() {
+        let tr = say_hello(false);
+        let st = stages(&tr);
+        let run = st.iter().find(|s| matches!(s.kind, StageKind::Run(_))).unwrap();
+        assert_eq!(words_at(&tr, *run), ["say_hello: created"]);
+        let rp = Replay::new(&tr);
+        let sc = layout(&tr, &rp, *st.last().unwrap());
+        assert!(sc
+            .texts()
+            .contains(&"RuntimeWarning: coroutine 'say_hello' was never awaited"));
+        // Run with asyncio.run: it ends done, no warning.
+        let tr = say_hello(true);
+        let st = stages(&tr);
+        let sc = layout(&tr, &Replay::new(&tr), *st.last().unwrap());
+        assert!(!sc.texts().iter().any(|t| t.contains("RuntimeWarning")));
+        assert_eq!(words_at(&tr, *st.last().unwrap()), ["say_hello: done"]);
+    }
+
+    #[test]
+    fn wait_and_print_suspends_on_its_timer() {
+        let tr = wait_and_print();
+        let st = stages(&tr);
+        let park = st
+            .iter()
+            .find(|s| matches!(s.kind, StageKind::Park(x, _) if short(&tr, x) == "wait_and_print"))
+            .unwrap();
+        assert_eq!(words_at(&tr, *park), ["wait_and_print: suspended"]);
+        let sc = layout(&tr, &Replay::new(&tr), *park);
+        assert!(sc
+            .texts()
+            .iter()
+            .any(|t| t.contains("line 5") && t.contains("due at 2 s")));
+    }
+
+    #[test]
+    fn gather_only_one_runs_and_both_suspend() {
+        let tr = tasks_gather(&[Query::new("A", 2.0), Query::new("B", 3.0)]).unwrap();
+        let st = stages(&tr);
+        for s in &st {
+            let w = words_at(&tr, *s);
+            assert!(w.iter().filter(|x| x.ends_with("running")).count() <= 1);
+        }
+        let idle = st.iter().find(|s| matches!(s.kind, StageKind::Idle(_))).unwrap();
+        assert_eq!(words_at(&tr, *idle), ["A: suspended", "B: suspended"]);
+        let due = st.iter().find(|s| s.kind == StageKind::Due).unwrap();
+        assert_eq!(words_at(&tr, *due), ["A: resumed", "B: suspended"]);
+    }
+}

@@ -1,0 +1,587 @@
+//! The `event-loop` picture (chapter 7): our scheduler's own state, one scheduling decision at a
+//! time: the ready queue (front first), the task being polled, the timers by deadline, the tasks
+//! waiting on something other than a timer, and the virtual clock (with its jumps).
+//!
+//! Virtual time alone cannot show a decision: many happen at the same instant. [`stages`] cuts a
+//! trace into steps, each a prefix of the event list (`Replay::state_after(n)`):
+//!
+//! | stage | after which events | event_loop_toy.py line |
+//! |-------|--------------------|------------------------|
+//! | `Start` | tasks created and scheduled, nothing polled | 11 (`ready = deque(tasks)`) |
+//! | `Pick(x)` | before `PollStart` of x (x at the front of `ready`) | 22 (`ready.popleft()`) |
+//! | `Run(x)` | x polled up to its `Suspended`/`Done` (prints, timers armed) | 24 (`next(t)`) |
+//! | `Park(x, wait)` / `Finish(x)` | the whole decision (wake-ups drained) | 28 (timer) / 26 |
+//! | `Idle(dt)` | the `Clock` jump only | 20 (`time.sleep(...)`) |
+//! | `Due` | timers fired at the new time, tasks woken | 16 |
+//! | `End` | the run's closing events | 14 (loop condition false) |
+//!
+//! [`layout`] draws one stage from a `Snapshot`. The coroutine picture reuses [`stages`].
+//! Classes used: box lane muted small bold big s-run s-wait s-blocked s-queue s-accent s-done.
+
+use super::{fmt_secs, Anchor, Item, Scene};
+use crate::sim::{EventKind, Replay, TaskId, TaskState, Time, Trace, Wait, NO_TASK};
+
+/// What one step of the stepper shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageKind {
+    /// Before the first decision.
+    Start,
+    /// The scheduler picks this task from the front of the ready queue.
+    Pick(TaskId),
+    /// The task runs (is polled) until its next await or its end.
+    Run(TaskId),
+    /// The task suspended on this wait.
+    Park(TaskId, Wait),
+    /// The task returned.
+    Finish(TaskId),
+    /// Nothing ready: the clock jumped forward by this many µs.
+    Idle(Time),
+    /// Timers due at the new time fired; their tasks are ready.
+    Due,
+    /// The run is over.
+    End,
+}
+
+/// One step: the state after the first `n` events, at time `t`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// Events applied.
+    pub n: u32,
+    /// Virtual time of that state.
+    pub t: Time,
+    /// What happened.
+    pub kind: StageKind,
+}
+
+fn is_tail(k: &EventKind) -> bool {
+    matches!(
+        k,
+        EventKind::NeverAwaited
+            | EventKind::StillWaiting { .. }
+            | EventKind::Finished { .. }
+            | EventKind::Deadlock { .. }
+            | EventKind::Cap { .. }
+            | EventKind::OutOfMemory { .. }
+    )
+}
+
+/// Cut a trace into stepper stages (see the module table).
+pub fn stages(tr: &Trace) -> Vec<Stage> {
+    let ev = &tr.events;
+    let len = ev.len() as u32;
+    let mut bounds: Vec<u32> = Vec::new();
+    let mut tail = len;
+    for (i, e) in ev.iter().enumerate() {
+        if is_tail(&e.kind) {
+            tail = i as u32;
+            break;
+        }
+        if matches!(e.kind, EventKind::PollStart | EventKind::Clock { .. }) {
+            bounds.push(i as u32);
+        }
+    }
+    bounds.push(tail);
+    let t_after = |n: u32| if n == 0 { 0 } else { ev[n as usize - 1].t };
+    let mut out = vec![Stage {
+        n: bounds[0],
+        t: t_after(bounds[0]),
+        kind: StageKind::Start,
+    }];
+    for w in bounds.windows(2) {
+        let (b, next) = (w[0], w[1]);
+        let e = ev[b as usize];
+        match e.kind {
+            EventKind::PollStart => {
+                let x = e.task;
+                out.push(Stage {
+                    n: b,
+                    t: t_after(b),
+                    kind: StageKind::Pick(x),
+                });
+                let mut end_kind = None;
+                let mut j = b + 1;
+                while j < next {
+                    let f = ev[j as usize];
+                    if f.task == x {
+                        match f.kind {
+                            EventKind::Suspended { wait } => {
+                                end_kind = Some(StageKind::Park(x, wait));
+                                break;
+                            }
+                            EventKind::Done => {
+                                end_kind = Some(StageKind::Finish(x));
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                    j += 1;
+                }
+                out.push(Stage {
+                    n: j,
+                    t: t_after(j),
+                    kind: StageKind::Run(x),
+                });
+                if let Some(k) = end_kind {
+                    out.push(Stage {
+                        n: next,
+                        t: t_after(next),
+                        kind: k,
+                    });
+                }
+            }
+            EventKind::Clock { dt } => {
+                out.push(Stage {
+                    n: b + 1,
+                    t: e.t,
+                    kind: StageKind::Idle(dt as Time),
+                });
+                if next > b + 1 {
+                    out.push(Stage {
+                        n: next,
+                        t: t_after(next),
+                        kind: StageKind::Due,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push(Stage {
+        n: len,
+        t: tr.end,
+        kind: StageKind::End,
+    });
+    out
+}
+
+/// The stage to show at playback time `t` when the stepper is at `cur`: keep `cur` if it is at
+/// time `t`, otherwise the last stage at or before `t`.
+pub fn stage_for_time(st: &[Stage], cur: usize, t: Time) -> usize {
+    if st.get(cur).is_some_and(|s| s.t == t) {
+        return cur;
+    }
+    st.partition_point(|s| s.t <= t).saturating_sub(1)
+}
+
+/// The event_loop_toy.py line for a stage (content/CODE_LINES.md).
+pub fn toy_line(k: StageKind) -> u32 {
+    match k {
+        StageKind::Start => 11,
+        StageKind::Pick(_) => 22,
+        StageKind::Run(_) => 24,
+        StageKind::Park(_, Wait::Timer(_)) => 28,
+        StageKind::Park(..) => 24,
+        StageKind::Finish(_) => 26,
+        StageKind::Idle(_) => 20,
+        StageKind::Due => 16,
+        StageKind::End => 14,
+    }
+}
+
+/// A short name for a task in the pictures: `task("A")` -> `A`, `main` stays.
+pub fn short(tr: &Trace, id: TaskId) -> String {
+    let n = tr.task_name(id);
+    match (n.find("(\""), n.rfind("\")")) {
+        (Some(a), Some(b)) if b > a + 2 => n[a + 2..b].to_string(),
+        _ => n.trim_end_matches("()").to_string(),
+    }
+}
+
+/// What a wait means, in words.
+pub fn wait_words(tr: &Trace, w: Wait, deadline: Option<Time>) -> String {
+    match w {
+        Wait::Timer(_) => match deadline {
+            Some(d) => format!("a timer due at {}", fmt_secs(d)),
+            None => "a timer".into(),
+        },
+        Wait::Blocking(_) => "nothing: it holds the thread in time.sleep".into(),
+        Wait::Gather(k) => format!("gather ({k} still running)"),
+        Wait::Join(id) => format!("task {} to finish", short(tr, id)),
+        Wait::Coroutine(id) => format!("coroutine {} (awaited directly)", short(tr, id)),
+        Wait::Yield => "its turn (it yielded)".into(),
+        _ => "an event".into(),
+    }
+}
+
+/// One sentence for the stage (caption and live region).
+pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
+    let snap = replay.state_after(s.n);
+    let deadline_of = |x: TaskId| snap.timers.iter().find(|tm| tm.task == x).map(|tm| tm.deadline);
+    let at = fmt_secs(s.t);
+    match s.kind {
+        StageKind::Start => format!("{at}: the tasks are created and queued; nothing has run yet."),
+        StageKind::Pick(x) => format!(
+            "{at}: {} is at the front of the ready queue: the loop picks it.",
+            short(tr, x)
+        ),
+        StageKind::Run(x) => format!(
+            "{at}: the loop polls {}: it runs until its next await (or its end).",
+            short(tr, x)
+        ),
+        StageKind::Park(x, w) => format!(
+            "{at}: {} suspends, waiting for {}; the loop takes the next ready task.",
+            short(tr, x),
+            wait_words(tr, w, deadline_of(x))
+        ),
+        StageKind::Finish(x) => format!("{at}: {} returns: it is done.", short(tr, x)),
+        StageKind::Idle(dt) => format!(
+            "Nothing is ready: the loop sleeps and the clock jumps {} to {at}, the earliest deadline.",
+            fmt_secs(dt)
+        ),
+        StageKind::Due => {
+            let names: Vec<String> = snap.ready.iter().map(|&x| short(tr, x)).collect();
+            if names.is_empty() {
+                format!("{at}: a timer fired.")
+            } else {
+                format!("{at}: due timers fired: {} moved to the ready queue.", names.join(", "))
+            }
+        }
+        StageKind::End => format!(
+            "{at}: no task ready, no timer left: the loop ends after {}.",
+            fmt_secs(tr.end)
+        ),
+    }
+}
+
+fn chip(x: f32, y: f32, w: f32, text: String, class: &'static str, tip: Option<String>) -> Item {
+    // A raised box with a coloured stripe: the text stays in the ink colour on both themes.
+    Item::Group {
+        class: "chip",
+        label: tip.clone(),
+        key: None,
+        items: vec![
+            Item::Rect {
+                x,
+                y,
+                w,
+                h: 24.0,
+                rx: 5.0,
+                class: "box",
+                tip,
+            },
+            Item::Rect {
+                x,
+                y,
+                w: 7.0,
+                h: 24.0,
+                rx: 3.0,
+                class,
+                tip: None,
+            },
+            Item::Text {
+                x: x + 4.0 + w / 2.0,
+                y: y + 16.0,
+                text,
+                class: "bold ink",
+                anchor: Anchor::Middle,
+            },
+        ],
+    }
+}
+
+fn panel(x: f32, y: f32, w: f32, h: f32, title: &str, items: &mut Vec<Item>) {
+    items.push(Item::Rect {
+        x,
+        y,
+        w,
+        h,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
+    items.push(Item::Text {
+        x: x + 8.0,
+        y: y + 16.0,
+        text: title.into(),
+        class: "small muted",
+        anchor: Anchor::Start,
+    });
+}
+
+/// Draw stage `s` of `tr` (width 720).
+pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
+    let snap = replay.state_after(s.n);
+    let w = 720.0;
+    let mut items = Vec::new();
+
+    // Clock.
+    panel(8.0, 8.0, 150.0, 86.0, "virtual clock", &mut items);
+    items.push(Item::Text {
+        x: 83.0,
+        y: 56.0,
+        text: fmt_secs(s.t),
+        class: "big clock",
+        anchor: Anchor::Middle,
+    });
+    if let StageKind::Idle(dt) = s.kind {
+        items.push(Item::Text {
+            x: 83.0,
+            y: 80.0,
+            text: format!("jumped +{}", fmt_secs(dt)),
+            class: "small s-accent",
+            anchor: Anchor::Middle,
+        });
+    } else if s.kind == StageKind::End {
+        items.push(Item::Text {
+            x: 83.0,
+            y: 80.0,
+            text: "loop finished".into(),
+            class: "small muted",
+            anchor: Anchor::Middle,
+        });
+    }
+
+    // Being polled.
+    panel(168.0, 8.0, 170.0, 86.0, "being polled", &mut items);
+    let running: Option<TaskId> = match s.kind {
+        StageKind::Run(x) => Some(x),
+        _ => None,
+    };
+    match running {
+        Some(x) => items.push(chip(
+            193.0,
+            40.0,
+            120.0,
+            short(tr, x),
+            "s-run",
+            Some(format!("{} is running", short(tr, x))),
+        )),
+        None => items.push(Item::Text {
+            x: 253.0,
+            y: 57.0,
+            text: match s.kind {
+                StageKind::Idle(_) => "nothing: the loop sleeps".into(),
+                _ => "—".to_string(),
+            },
+            class: "small muted",
+            anchor: Anchor::Middle,
+        }),
+    }
+    let held = snap.threads.first().and_then(|th| th.blocked_by);
+    if let Some(b) = held {
+        items.push(Item::Text {
+            x: 253.0,
+            y: 84.0,
+            text: format!("thread held by {} (time.sleep)", short(tr, b)),
+            class: "small s-blocked",
+            anchor: Anchor::Middle,
+        });
+    }
+
+    // Ready queue.
+    panel(348.0, 8.0, w - 356.0, 86.0, "ready queue (front first)", &mut items);
+    if snap.ready.is_empty() {
+        items.push(Item::Text {
+            x: 360.0,
+            y: 57.0,
+            text: "empty".into(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+    }
+    for (k, &x) in snap.ready.iter().enumerate() {
+        let picked = k == 0 && matches!(s.kind, StageKind::Pick(p) if p == x);
+        let cx = 360.0 + k as f32 * 84.0;
+        if cx + 76.0 > w - 8.0 {
+            items.push(Item::Text {
+                x: cx,
+                y: 57.0,
+                text: format!("+{}", snap.ready.len() - k),
+                class: "small muted",
+                anchor: Anchor::Start,
+            });
+            break;
+        }
+        items.push(chip(
+            cx,
+            40.0,
+            76.0,
+            short(tr, x),
+            if picked { "s-accent" } else { "s-queue" },
+            Some(format!("{} is ready (position {})", short(tr, x), k + 1)),
+        ));
+        if picked {
+            items.push(Item::Text {
+                x: cx + 38.0,
+                y: 82.0,
+                text: "picked next".into(),
+                class: "small s-accent",
+                anchor: Anchor::Middle,
+            });
+        }
+    }
+
+    // Timers by deadline.
+    let ty = 104.0;
+    panel(8.0, ty, 350.0, 120.0, "timers (earliest deadline first)", &mut items);
+    if snap.timers.is_empty() {
+        items.push(Item::Text {
+            x: 20.0,
+            y: ty + 44.0,
+            text: "none".into(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+    }
+    for (k, tm) in snap.timers.iter().take(4).enumerate() {
+        let yy = ty + 26.0 + k as f32 * 23.0;
+        let name = if tm.task == NO_TASK {
+            "timer".to_string()
+        } else {
+            short(tr, tm.task)
+        };
+        items.push(chip(
+            20.0,
+            yy,
+            76.0,
+            name.clone(),
+            "s-wait",
+            Some(format!("{name} wakes at {}", fmt_secs(tm.deadline))),
+        ));
+        let due = tm.deadline <= s.t;
+        items.push(Item::Text {
+            x: 106.0,
+            y: yy + 16.0,
+            text: format!(
+                "due at {}{}",
+                fmt_secs(tm.deadline),
+                if due { " (due now)" } else { "" }
+            ),
+            class: if k == 0 { "small bold" } else { "small" },
+            anchor: Anchor::Start,
+        });
+    }
+
+    // Waiting on something else.
+    panel(368.0, ty, w - 376.0, 120.0, "suspended, not on a timer", &mut items);
+    let mut k = 0;
+    for tv in &snap.tasks {
+        let TaskState::Waiting(wt) = tv.state else {
+            continue;
+        };
+        if matches!(wt, Wait::Timer(_)) || tr.tasks[tv.id as usize].kind != crate::sim::TaskKind::Task {
+            continue;
+        }
+        if k >= 4 {
+            break;
+        }
+        let yy = ty + 26.0 + k as f32 * 23.0;
+        let class = if matches!(wt, Wait::Blocking(_)) {
+            "s-blocked"
+        } else {
+            "s-done"
+        };
+        items.push(chip(380.0, yy, 76.0, short(tr, tv.id), class, None));
+        items.push(Item::Text {
+            x: 466.0,
+            y: yy + 16.0,
+            text: wait_words(tr, wt, None),
+            class: "small",
+            anchor: Anchor::Start,
+        });
+        k += 1;
+    }
+    if k == 0 {
+        items.push(Item::Text {
+            x: 380.0,
+            y: ty + 44.0,
+            text: "none".into(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+    }
+
+    // Caption.
+    items.push(Item::Text {
+        x: 8.0,
+        y: 246.0,
+        text: describe(tr, s, replay),
+        class: "stage-caption",
+        anchor: Anchor::Start,
+    });
+    let mut sc = Scene::new(w, 256.0, "The event loop's ready queue, timers and clock");
+    sc.items = items;
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::coroutines::{tasks_gather, Query};
+    use crate::sim::SEC;
+
+    fn run() -> Trace {
+        tasks_gather(&[Query::new("A", 2.0), Query::new("B", 3.0)]).unwrap()
+    }
+
+    #[test]
+    fn stages_follow_the_toy_loop_table() {
+        let tr = run();
+        let st = stages(&tr);
+        let kinds: Vec<String> = st
+            .iter()
+            .map(|s| match s.kind {
+                StageKind::Pick(x) => format!("pick {}", short(&tr, x)),
+                StageKind::Run(x) => format!("run {}", short(&tr, x)),
+                StageKind::Park(x, _) => format!("park {}", short(&tr, x)),
+                StageKind::Finish(x) => format!("done {}", short(&tr, x)),
+                StageKind::Idle(dt) => format!("idle {}", dt / SEC),
+                k => format!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "Start", "pick main", "run main", "park main", "pick A", "run A", "park A",
+                "pick B", "run B", "park B", "idle 2", "Due", "pick A", "run A", "done A",
+                "pick main", "run main", "park main", "idle 1", "Due", "pick B", "run B", "done B", "pick main", "run main",
+                "done main", "End"
+            ]
+        );
+        // Times never decrease; the idle jump lands on 2 s.
+        assert!(st.windows(2).all(|w| w[0].t <= w[1].t && w[0].n <= w[1].n));
+        assert_eq!(st[10].t, 2 * SEC);
+        assert_eq!(stage_for_time(&st, 5, 0), 5);
+        assert_eq!(stage_for_time(&st, 5, SEC), 9);
+        assert_eq!(stage_for_time(&st, 0, 2 * SEC), 17);
+    }
+
+    #[test]
+    fn scene_shows_the_real_queue_and_timers() {
+        let tr = run();
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        // After main's first poll: A and B ready, A picked next.
+        let sc = layout(&tr, &rp, st[4]);
+        let t = sc.texts();
+        assert!(t.contains(&"picked next"), "{t:?}");
+        assert!(t.contains(&"A") && t.contains(&"B"));
+        // Both parked: timers A@2 s then B@3 s, queue empty.
+        let sc = layout(&tr, &rp, st[9]);
+        let t = sc.texts();
+        assert!(t.contains(&"due at 2 s") && t.contains(&"due at 3 s"), "{t:?}");
+        assert!(t.contains(&"empty"));
+        assert!(t.contains(&"gather (2 still running)"), "{t:?}");
+        // The jump.
+        let sc = layout(&tr, &rp, st[10]);
+        assert!(sc.texts().contains(&"jumped +2 s"));
+        assert_eq!(toy_line(st[10].kind), 20);
+        assert_eq!(toy_line(st[6].kind), 28);
+    }
+
+    #[test]
+    fn hundred_layouts_at_random_stages() {
+        let tr = run();
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        let start = std::time::Instant::now();
+        let mut seed = 3u64;
+        for _ in 0..100 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let s = st[(seed >> 33) as usize % st.len()];
+            let _ = layout(&tr, &rp, s);
+        }
+        println!("event-loop: 100 layouts in {:?}", start.elapsed());
+    }
+}

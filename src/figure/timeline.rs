@@ -1,0 +1,655 @@
+//! The `queries` picture (chapters 4–5): Gantt lanes, one per query, for one or more runs stacked
+//! on one time axis, each run with its thread row and its total time marked.
+//!
+//! ```text
+//!  sequential (time.sleep)                      total 5.0 s
+//!   db_query("A")  [#### blocked ####]
+//!   db_query("B")                     [######## blocked ########]
+//!   thread         [################# held ####################]
+//!  gather (await asyncio.sleep)        total 3.0 s
+//!   db_query("A")  [== waiting ==]
+//!   db_query("B")  [====== waiting ======]
+//!   thread          idle
+//!                  0 s      1 s      2 s      3 s      4 s      5 s
+//! ```
+//!
+//! Pure: [`Gantt::from_trace`] precomputes every lane's segments once per trace (memoise it);
+//! [`layout`] clips them at `t` (cost: O(segments), no replay). Segment states and classes:
+//! waiting on I/O, thread free (`s-wait`); blocked, holding the thread (`s-blocked`); ready or due but
+//! frozen because the thread is held by someone else (`s-blocked faint`); instants where the task
+//! runs are dots (`s-run`); done is a check mark (`s-done`). Prints are ticks on their lane.
+//! Classes used: s-run s-wait s-blocked s-done lane grid axis muted small bold faint now dashed box.
+
+use super::{fmt_secs, Anchor, Item, Linear, Scene};
+use crate::sim::{EventKind, TaskId, Time, Trace, Wait, NO_TASK};
+
+/// The state of a lane between two instants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegKind {
+    /// Suspended at an await on I/O or a timer: the thread is free.
+    Waiting,
+    /// Inside a blocking call: this task holds the thread.
+    Blocked,
+    /// Ready (or its wait is over) but the thread is held by a blocking call: frozen.
+    Frozen,
+}
+
+/// One interval of a lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seg {
+    /// Start, µs.
+    pub from: Time,
+    /// End, µs.
+    pub to: Time,
+    /// State.
+    pub kind: SegKind,
+}
+
+/// One lane (a query / task), precomputed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    /// Task id in the trace.
+    pub task: TaskId,
+    /// Display name.
+    pub name: String,
+    /// Intervals, in time order.
+    pub segs: Vec<Seg>,
+    /// Instants the task ran (polled / entered).
+    pub runs: Vec<Time>,
+    /// When it finished.
+    pub done: Option<Time>,
+}
+
+/// Everything [`layout`] needs from one run, computed once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gantt {
+    /// Title of the run ("one after the other", "asyncio.gather").
+    pub title: String,
+    /// Lanes, in creation order.
+    pub lanes: Vec<Lane>,
+    /// Intervals the (event-loop / main) thread is held by a blocking call.
+    pub held: Vec<(Time, Time)>,
+    /// End of the run.
+    pub end: Time,
+    /// Printed lines with their time.
+    pub prints: Vec<(Time, String)>,
+    /// Code-line markers, (time, line), in trace order.
+    pub lines: Vec<(Time, u32)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum St {
+    None,
+    Ready,
+    Running,
+    Wait(Wait),
+    Done,
+}
+
+impl Gantt {
+    /// Precompute the lanes of every task except the root (`main`).
+    pub fn from_trace(title: &str, tr: &Trace) -> Gantt {
+        let n = tr.tasks.len();
+        let is_lane: Vec<bool> = tr.tasks.iter().map(|m| m.parent != NO_TASK).collect();
+        let mut lane_of = vec![usize::MAX; n];
+        let mut lanes: Vec<Lane> = Vec::new();
+        let mut st = vec![St::None; n];
+        let mut since = vec![0 as Time; n];
+        let mut deadline: Vec<Time> = vec![0; tr.timers as usize];
+        let mut timer_task: Vec<TaskId> = vec![NO_TASK; tr.timers as usize];
+        let mut busy_from: Option<Time> = None;
+        let mut held = Vec::new();
+        let mut prints = Vec::new();
+        let mut lines = Vec::new();
+
+        // Close the current interval of task `id` at time `t`.
+        fn close(
+            lane: &mut Lane,
+            s: St,
+            from: Time,
+            to: Time,
+            busy_periods: &[(Time, Time)],
+            deadline: Option<Time>,
+        ) {
+            if to <= from {
+                return;
+            }
+            let mut push = |a: Time, b: Time, k: SegKind| {
+                if b > a {
+                    lane.segs.push(Seg {
+                        from: a,
+                        to: b,
+                        kind: k,
+                    })
+                }
+            };
+            match s {
+                St::Wait(Wait::Blocking(_)) => push(from, to, SegKind::Blocked),
+                St::Wait(_) => {
+                    // A timer wait that outlives its deadline: the loop was held; frozen after it.
+                    let d = deadline.unwrap_or(to).clamp(from, to);
+                    push(from, d, SegKind::Waiting);
+                    push(d, to, SegKind::Frozen);
+                }
+                St::Ready => {
+                    let _ = busy_periods;
+                    push(from, to, SegKind::Frozen)
+                }
+                _ => {}
+            }
+        }
+
+        let mut wait_deadline: Vec<Option<Time>> = vec![None; n];
+        for e in &tr.events {
+            match e.kind {
+                EventKind::BlockStart { .. } => busy_from = Some(e.t),
+                EventKind::BlockEnd { .. } => {
+                    if let Some(f) = busy_from.take() {
+                        held.push((f, e.t));
+                    }
+                }
+                EventKind::Print { text } => prints.push((e.t, tr.str(text).to_string())),
+                EventKind::Line { line } => lines.push((e.t, line)),
+                EventKind::TimerSet { timer, delay } => {
+                    if let Some(d) = deadline.get_mut(timer as usize) {
+                        *d = e.t + delay as Time;
+                        timer_task[timer as usize] = e.task;
+                    }
+                }
+                _ => {}
+            }
+            let id = e.task;
+            if id == NO_TASK || id as usize >= n || !is_lane[id as usize] {
+                continue;
+            }
+            let i = id as usize;
+            let new = match e.kind {
+                EventKind::Created { .. } => {
+                    lane_of[i] = lanes.len();
+                    lanes.push(Lane {
+                        task: id,
+                        name: tr.task_name(id).to_string(),
+                        segs: Vec::new(),
+                        runs: Vec::new(),
+                        done: None,
+                    });
+                    Some(St::None)
+                }
+                EventKind::Scheduled { .. } | EventKind::Woken { .. } => Some(St::Ready),
+                EventKind::PollStart | EventKind::Enter { .. } => Some(St::Running),
+                EventKind::Suspended { wait } => Some(St::Wait(wait)),
+                EventKind::Done | EventKind::Cancelled => Some(St::Done),
+                _ => None,
+            };
+            let Some(new) = new else { continue };
+            let li = lane_of[i];
+            if li == usize::MAX {
+                continue;
+            }
+            let lane = &mut lanes[li];
+            if st[i] != new || matches!(new, St::Running) {
+                close(lane, st[i], since[i], e.t, &held, wait_deadline[i]);
+                st[i] = new;
+                since[i] = e.t;
+                wait_deadline[i] = match new {
+                    St::Wait(Wait::Timer(tid)) => deadline.get(tid as usize).copied(),
+                    _ => None,
+                };
+            }
+            match new {
+                St::Running => {
+                    if lane.runs.last() != Some(&e.t) {
+                        lane.runs.push(e.t)
+                    }
+                }
+                St::Done => lane.done = Some(e.t),
+                _ => {}
+            }
+        }
+        for (i, s) in st.iter().enumerate() {
+            let li = lane_of[i];
+            if li != usize::MAX {
+                close(&mut lanes[li], *s, since[i], tr.end, &held, wait_deadline[i]);
+            }
+        }
+        let _ = timer_task;
+        if let Some(f) = busy_from {
+            held.push((f, tr.end));
+        }
+        Gantt {
+            title: title.to_string(),
+            lanes,
+            held,
+            end: tr.end,
+            prints,
+            lines,
+        }
+    }
+
+    /// Lines printed by time `t`.
+    pub fn printed_at(&self, t: Time) -> &[(Time, String)] {
+        let k = self.prints.partition_point(|p| p.0 <= t);
+        &self.prints[..k]
+    }
+
+    /// The code line executing at `t` (the last marker at or before `t`).
+    pub fn line_at(&self, t: Time) -> Option<u32> {
+        let k = self.lines.partition_point(|p| p.0 <= t);
+        k.checked_sub(1).map(|k| self.lines[k].1)
+    }
+
+    /// Is the thread held by a blocking call at `t`?
+    pub fn held_at(&self, t: Time) -> bool {
+        self.held.iter().any(|&(a, b)| a <= t && t < b)
+    }
+}
+
+/// Options of [`layout`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Opts {
+    /// Width in user units.
+    pub width: f32,
+    /// Hide run `i` behind a "predict first" cover (its total is not shown).
+    pub hide: Option<usize>,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts {
+            width: 720.0,
+            hide: None,
+        }
+    }
+}
+
+const LANE_H: f32 = 22.0;
+const HEAD_H: f32 = 26.0;
+const GAP: f32 = 14.0;
+const LEFT: f32 = 118.0;
+const RIGHT: f32 = 64.0;
+
+fn class_of(k: SegKind) -> &'static str {
+    match k {
+        SegKind::Waiting => "s-wait",
+        SegKind::Blocked => "s-blocked",
+        SegKind::Frozen => "s-blocked faint",
+    }
+}
+
+fn word_of(k: SegKind) -> &'static str {
+    match k {
+        SegKind::Waiting => "waiting on I/O (thread free)",
+        SegKind::Blocked => "blocked (holds the thread)",
+        SegKind::Frozen => "frozen: ready, but the thread is held",
+    }
+}
+
+/// Draw the runs at time `t` on one axis (the scale runs to the latest end).
+pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
+    let end = runs.iter().map(|g| g.end).max().unwrap_or(0).max(1);
+    let x = Linear::time(end, LEFT, o.width - RIGHT);
+    let mut y = 6.0;
+    let mut items = Vec::new();
+    for (ri, g) in runs.iter().enumerate() {
+        let hidden = o.hide == Some(ri);
+        let top = y;
+        let mut head = vec![Item::Text {
+            x: 4.0,
+            y: y + 16.0,
+            text: g.title.clone(),
+            class: "bold",
+            anchor: Anchor::Start,
+        }];
+        if hidden {
+            head.push(Item::Text {
+                x: o.width - 4.0,
+                y: y + 16.0,
+                text: "total: ?".into(),
+                class: "muted",
+                anchor: Anchor::End,
+            });
+        } else if t >= g.end {
+            head.push(Item::Text {
+                x: o.width - 4.0,
+                y: y + 16.0,
+                text: format!("total {}", fmt_secs(g.end)),
+                class: "bold",
+                anchor: Anchor::End,
+            });
+        } else {
+            head.push(Item::Text {
+                x: o.width - 4.0,
+                y: y + 16.0,
+                text: format!("running… {}", fmt_secs(t)),
+                class: "muted",
+                anchor: Anchor::End,
+            });
+        }
+        items.push(Item::Group {
+            class: "run-head",
+            label: None,
+            key: None,
+            items: head,
+        });
+        y += HEAD_H;
+        let rows = g.lanes.len() + 1;
+        for (li, lane) in g.lanes.iter().enumerate() {
+            let ly = y + li as f32 * LANE_H;
+            let mut li_items = vec![
+                Item::Rect {
+                    x: LEFT,
+                    y: ly + 2.0,
+                    w: o.width - RIGHT - LEFT,
+                    h: LANE_H - 4.0,
+                    rx: 3.0,
+                    class: "lane",
+                    tip: None,
+                },
+                Item::Text {
+                    x: LEFT - 6.0,
+                    y: ly + 15.0,
+                    text: lane.name.clone(),
+                    class: "small",
+                    anchor: Anchor::End,
+                },
+            ];
+            if !hidden {
+                for s in &lane.segs {
+                    if s.from >= t && !(t == 0 && s.from == 0) {
+                        break;
+                    }
+                    let to = s.to.min(t);
+                    if to <= s.from {
+                        continue;
+                    }
+                    li_items.push(Item::Rect {
+                        x: x.t(s.from),
+                        y: ly + 4.0,
+                        w: x.t(to) - x.t(s.from),
+                        h: LANE_H - 8.0,
+                        rx: 2.0,
+                        class: class_of(s.kind),
+                        tip: Some(format!(
+                            "{}: {} from {} to {}",
+                            lane.name,
+                            word_of(s.kind),
+                            fmt_secs(s.from),
+                            fmt_secs(s.to)
+                        )),
+                    });
+                }
+                for &r in lane.runs.iter().take_while(|&&r| r <= t) {
+                    li_items.push(Item::Circle {
+                        cx: x.t(r),
+                        cy: ly + LANE_H / 2.0,
+                        r: 4.0,
+                        class: "s-run",
+                        tip: Some(format!("{} runs at {}", lane.name, fmt_secs(r))),
+                    });
+                }
+                if let Some(d) = lane.done.filter(|&d| d <= t) {
+                    li_items.push(Item::Text {
+                        x: x.t(d) + 7.0,
+                        y: ly + 15.0,
+                        text: "✓ done".into(),
+                        class: "small s-done",
+                        anchor: Anchor::Start,
+                    });
+                }
+            }
+            items.push(Item::Group {
+                class: "lane-row",
+                label: Some(format!("{} lane", lane.name)),
+                key: None,
+                items: li_items,
+            });
+        }
+        // The thread row.
+        let ty = y + g.lanes.len() as f32 * LANE_H;
+        let mut th = vec![
+            Item::Rect {
+                x: LEFT,
+                y: ty + 2.0,
+                w: o.width - RIGHT - LEFT,
+                h: LANE_H - 4.0,
+                rx: 3.0,
+                class: "lane",
+                tip: None,
+            },
+            Item::Text {
+                x: LEFT - 6.0,
+                y: ty + 15.0,
+                text: "thread".into(),
+                class: "small muted",
+                anchor: Anchor::End,
+            },
+        ];
+        if !hidden {
+            let mut any = false;
+            for &(a, b) in g.held.iter().filter(|h| h.0 < t) {
+                any = true;
+                let bb = b.min(t);
+                th.push(Item::Rect {
+                    x: x.t(a),
+                    y: ty + 6.0,
+                    w: x.t(bb) - x.t(a),
+                    h: LANE_H - 12.0,
+                    rx: 2.0,
+                    class: "s-blocked",
+                    tip: Some(format!(
+                        "thread held by time.sleep from {} to {}",
+                        fmt_secs(a),
+                        fmt_secs(b)
+                    )),
+                });
+                if x.t(bb) - x.t(a) > 90.0 {
+                    th.push(Item::Text {
+                        x: (x.t(a) + x.t(bb)) / 2.0,
+                        y: ty + 15.0,
+                        text: "held by time.sleep".into(),
+                        class: "small",
+                        anchor: Anchor::Middle,
+                    });
+                }
+            }
+            if !any && t > 0 {
+                th.push(Item::Text {
+                    x: LEFT + 6.0,
+                    y: ty + 15.0,
+                    text: "free: the loop waits on timers, nothing held".into(),
+                    class: "small muted",
+                    anchor: Anchor::Start,
+                });
+            }
+            if t >= g.end {
+                items.push(Item::Line {
+                    x1: x.t(g.end),
+                    y1: top + HEAD_H - 4.0,
+                    x2: x.t(g.end),
+                    y2: ty + LANE_H,
+                    class: "axis dashed",
+                });
+                items.push(Item::Text {
+                    x: x.t(g.end) + 4.0,
+                    y: top + HEAD_H - 2.0,
+                    text: fmt_secs(g.end),
+                    class: "small bold",
+                    anchor: Anchor::Start,
+                });
+            }
+        } else {
+            items.push(Item::Rect {
+                x: LEFT,
+                y,
+                w: o.width - RIGHT - LEFT,
+                h: rows as f32 * LANE_H,
+                rx: 4.0,
+                class: "box",
+                tip: None,
+            });
+            items.push(Item::Text {
+                x: (LEFT + o.width - RIGHT) / 2.0,
+                y: y + rows as f32 * LANE_H / 2.0 + 4.0,
+                text: "Predict first: how long will this run take?".into(),
+                class: "bold",
+                anchor: Anchor::Middle,
+            });
+        }
+        items.push(Item::Group {
+            class: "thread-row",
+            label: Some("thread".into()),
+            key: None,
+            items: th,
+        });
+        y += rows as f32 * LANE_H + GAP;
+    }
+    // Axis.
+    let ay = y;
+    items.push(Item::Line {
+        x1: LEFT,
+        y1: ay,
+        x2: o.width - RIGHT,
+        y2: ay,
+        class: "axis",
+    });
+    for v in x.ticks(6) {
+        let tt = v as Time;
+        let px = x.t(tt);
+        items.push(Item::Line {
+            x1: px,
+            y1: 6.0,
+            x2: px,
+            y2: ay,
+            class: "grid faint",
+        });
+        items.push(Item::Text {
+            x: px,
+            y: ay + 14.0,
+            text: fmt_secs(tt),
+            class: "small muted",
+            anchor: Anchor::Middle,
+        });
+    }
+    // Now.
+    let nx = x.t(t.min(end));
+    items.push(Item::Line {
+        x1: nx,
+        y1: 4.0,
+        x2: nx,
+        y2: ay,
+        class: "now",
+    });
+    // Grid lines go under everything else.
+    items.sort_by_key(|i| match i {
+        Item::Line { class, .. } if class.starts_with("grid") => 0,
+        _ => 1,
+    });
+    let mut sc = Scene::new(o.width, ay + 22.0, "Query timelines on one clock");
+    sc.items = items;
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::coroutines::{gather, sequential, Query};
+    use crate::sim::SEC;
+
+    fn qs(a: f64, b: f64) -> Vec<Query> {
+        vec![Query::new("A", a), Query::new("B", b)]
+    }
+
+    #[test]
+    fn sequential_lanes_are_blocked_one_after_the_other() {
+        let g = Gantt::from_trace("seq", &sequential(&qs(2.0, 3.0)).unwrap());
+        assert_eq!(g.end, 5 * SEC);
+        assert_eq!(g.lanes.len(), 2);
+        assert_eq!(
+            g.lanes[0].segs,
+            vec![Seg {
+                from: 0,
+                to: 2 * SEC,
+                kind: SegKind::Blocked
+            }]
+        );
+        assert_eq!(
+            g.lanes[1].segs,
+            vec![Seg {
+                from: 2 * SEC,
+                to: 5 * SEC,
+                kind: SegKind::Blocked
+            }]
+        );
+        assert_eq!(g.held, vec![(0, 2 * SEC), (2 * SEC, 5 * SEC)]);
+        assert_eq!(g.line_at(SEC), Some(5));
+        assert_eq!(g.line_at(5 * SEC), Some(11));
+    }
+
+    #[test]
+    fn gather_lanes_wait_together_and_blocking_freezes_the_other() {
+        let g = Gantt::from_trace("gather", &gather(&qs(2.0, 3.0)).unwrap());
+        assert_eq!(g.end, 3 * SEC);
+        assert_eq!(g.lanes[0].segs[0].kind, SegKind::Waiting);
+        assert_eq!(g.lanes[1].segs[0].to, 3 * SEC);
+        assert!(g.held.is_empty());
+        assert_eq!(g.line_at(SEC), Some(6));
+        assert_eq!(g.printed_at(0).len(), 2);
+
+        let mut q = qs(2.0, 3.0);
+        q[0].blocking = true;
+        let g = Gantt::from_trace("gather", &gather(&q).unwrap());
+        assert_eq!(g.end, 5 * SEC);
+        assert_eq!(g.held, vec![(0, 2 * SEC)]);
+        // B is ready from 0 s but frozen until A releases the thread at 2 s.
+        assert_eq!(
+            g.lanes[1].segs[0],
+            Seg {
+                from: 0,
+                to: 2 * SEC,
+                kind: SegKind::Frozen
+            }
+        );
+        assert!(g.held_at(SEC));
+    }
+
+    #[test]
+    fn scene_marks_totals_and_hides_the_predicted_run() {
+        let a = Gantt::from_trace("one after the other", &sequential(&qs(2.0, 3.0)).unwrap());
+        let b = Gantt::from_trace("asyncio.gather", &gather(&qs(2.0, 3.0)).unwrap());
+        let sc = layout(&[&a, &b], 5 * SEC, Opts::default());
+        let texts = sc.texts();
+        assert!(texts.contains(&"total 5 s"), "{texts:?}");
+        assert!(texts.contains(&"total 3 s"));
+        let sc = layout(
+            &[&a, &b],
+            5 * SEC,
+            Opts {
+                hide: Some(1),
+                ..Opts::default()
+            },
+        );
+        assert!(sc.texts().contains(&"total: ?"));
+        assert!(!sc.texts().contains(&"total 3 s"));
+        let sc = layout(&[&a, &b], SEC, Opts::default());
+        assert!(sc.texts().iter().any(|t| t.starts_with("running…")));
+    }
+
+    #[test]
+    fn hundred_layouts_at_random_times() {
+        let a = Gantt::from_trace("seq", &sequential(&qs(2.0, 3.0)).unwrap());
+        let b = Gantt::from_trace("gather", &gather(&qs(2.0, 3.0)).unwrap());
+        let start = std::time::Instant::now();
+        let mut seed = 7u64;
+        let mut n = 0;
+        for _ in 0..100 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let t = (seed >> 33) % (5 * SEC + 1);
+            n += layout(&[&a, &b], t, Opts::default()).items.len();
+        }
+        println!(
+            "queries: 100 layouts in {:?} ({} items total)",
+            start.elapsed(),
+            n
+        );
+    }
+}
