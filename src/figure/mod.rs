@@ -18,7 +18,10 @@
 
 use std::fmt::Write as _;
 
+pub mod charts;
+pub mod pipeline;
 pub mod scale;
+pub mod storm;
 
 pub use scale::{fmt_secs, Linear};
 

@@ -1,0 +1,390 @@
+//! A small reusable time-series chart: axes, ticks, polylines cut at the playback time, an optional
+//! threshold line (capacity, out-of-memory limit) and a legend.
+//!
+//! Series are precomputed once per trace ([`Series`]: sorted times and values); a frame cuts each
+//! series at `t` with a binary search and decimates to about two points per pixel column (the
+//! first, minimum, maximum and last point of each half-pixel bucket), so a chart of a 100,000-point
+//! series costs O(pixels) per frame after the cut.
+//!
+//! CSS classes used: `axis`, `grid`, `muted`, `small`, `chart` plus a colour class per series
+//! (`s-queue`, `s-run`, `s-danger`, `s-wait`, `s-accent`, `s-done`), `dashed` for thresholds.
+use super::{fmt_secs, Anchor, Item, Linear};
+use crate::sim::{Time, SEC};
+
+/// A precomputed series: `t` sorted ascending, one value per time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    /// Times (virtual µs), ascending.
+    pub t: Vec<Time>,
+    /// Values.
+    pub v: Vec<f64>,
+    /// Drawn as a staircase (the value holds until the next point).
+    pub step: bool,
+}
+
+impl Series {
+    /// A staircase series (counters, depths).
+    pub fn step() -> Self {
+        Series {
+            step: true,
+            ..Series::default()
+        }
+    }
+    /// A line series (rates, latencies).
+    pub fn line() -> Self {
+        Series::default()
+    }
+    /// Append a point (times must not decrease).
+    pub fn push(&mut self, t: Time, v: f64) {
+        // Several changes at one instant: keep the last for a step series.
+        if self.step && self.t.last() == Some(&t) {
+            if let Some(last) = self.v.last_mut() {
+                *last = v;
+                return;
+            }
+        }
+        self.t.push(t);
+        self.v.push(v);
+    }
+    /// The number of points with time `<= t`.
+    pub fn cut(&self, t: Time) -> usize {
+        self.t.partition_point(|&x| x <= t)
+    }
+    /// The value at `t` (last point at or before `t`; 0 before any).
+    pub fn at(&self, t: Time) -> f64 {
+        let n = self.cut(t);
+        if n == 0 {
+            0.0
+        } else {
+            self.v[n - 1]
+        }
+    }
+    /// Largest value (0 when empty).
+    pub fn max(&self) -> f64 {
+        self.v.iter().copied().fold(0.0, f64::max)
+    }
+    /// Events per second in buckets of `bucket` µs: one point at the end of each bucket that ends
+    /// by `end` (a bucket is drawn once it is complete).
+    pub fn rate(times: &[Time], bucket: Time, end: Time) -> Series {
+        let mut s = Series::line();
+        let bucket = bucket.max(1);
+        let per = SEC as f64 / bucket as f64;
+        let mut i = 0;
+        let mut b = bucket;
+        s.push(0, 0.0);
+        while b <= end {
+            let j = i + times[i..].partition_point(|&x| x < b);
+            s.push(b, (j - i) as f64 * per);
+            i = j;
+            b += bucket;
+        }
+        s
+    }
+}
+
+/// Where and how to draw one chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSpec {
+    /// Left edge of the plot box (labels go left of it).
+    pub x: f32,
+    /// Top edge of the plot box (the title goes above it).
+    pub y: f32,
+    /// Plot width.
+    pub w: f32,
+    /// Plot height.
+    pub h: f32,
+    /// Title shown above the plot (with the current values appended by the caller if wanted).
+    pub title: String,
+    /// End of the time axis.
+    pub end: Time,
+    /// Top of the value axis (at least the largest value drawn).
+    pub y_max: f64,
+    /// A horizontal threshold line: value, label.
+    pub threshold: Option<(f64, String)>,
+    /// A vertical marker line at a time, with a label (e.g. "load drops").
+    pub marker: Option<(Time, String)>,
+}
+
+/// Draw a chart with `series` (series, colour class, legend label) cut at `t`; returns the items.
+pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time) -> Vec<Item> {
+    let mut out = Vec::new();
+    let (x0, y0, w, h) = (spec.x, spec.y, spec.w, spec.h);
+    let xs = Linear::time(spec.end, x0, x0 + w);
+    let y_max = nice_max(spec.y_max.max(spec.threshold.as_ref().map_or(0.0, |t| t.0)));
+    let ys = Linear::new(0.0, y_max, y0 + h, y0);
+    out.push(Item::Text {
+        x: x0,
+        y: y0 - 5.0,
+        text: spec.title.clone(),
+        class: "small bold",
+        anchor: Anchor::Start,
+    });
+    // Legend, right-aligned above the plot.
+    let mut lx = x0 + w;
+    for (_, class, label) in series.iter().rev() {
+        if label.is_empty() {
+            continue;
+        }
+        out.push(Item::Text {
+            x: lx,
+            y: y0 - 5.0,
+            text: label.to_string(),
+            class: legend_class(class),
+            anchor: Anchor::End,
+        });
+        lx -= label.len() as f32 * 5.6 + 10.0;
+    }
+    for v in [0.0, y_max / 2.0, y_max] {
+        let y = ys.at(v);
+        out.push(Item::Line {
+            x1: x0,
+            y1: y,
+            x2: x0 + w,
+            y2: y,
+            class: "grid",
+        });
+        out.push(Item::Text {
+            x: x0 - 3.0,
+            y: y + 3.0,
+            text: short_num(v),
+            class: "small muted",
+            anchor: Anchor::End,
+        });
+    }
+    for tk in Linear::new(0.0, spec.end as f64 / SEC as f64, 0.0, 1.0).ticks(5) {
+        let tt = (tk * SEC as f64) as Time;
+        let x = xs.t(tt);
+        out.push(Item::Line {
+            x1: x,
+            y1: y0 + h,
+            x2: x,
+            y2: y0 + h + 3.0,
+            class: "axis",
+        });
+        out.push(Item::Text {
+            x,
+            y: y0 + h + 12.0,
+            text: fmt_secs(tt),
+            class: "small muted",
+            anchor: Anchor::Middle,
+        });
+    }
+    out.push(Item::Line {
+        x1: x0,
+        y1: y0 + h,
+        x2: x0 + w,
+        y2: y0 + h,
+        class: "axis",
+    });
+    if let Some((v, label)) = &spec.threshold {
+        let y = ys.at(*v);
+        out.push(Item::Line {
+            x1: x0,
+            y1: y,
+            x2: x0 + w,
+            y2: y,
+            class: "s-danger dashed",
+        });
+        out.push(Item::Text {
+            x: x0 + 4.0,
+            y: y - 3.0,
+            text: label.clone(),
+            class: "small s-danger",
+            anchor: Anchor::Start,
+        });
+    }
+    if let Some((mt, label)) = &spec.marker {
+        let x = xs.t(*mt);
+        out.push(Item::Line {
+            x1: x,
+            y1: y0,
+            x2: x,
+            y2: y0 + h,
+            class: "axis dashed",
+        });
+        out.push(Item::Text {
+            x: x + 3.0,
+            y: y0 + 10.0,
+            text: label.clone(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+    }
+    for (s, class, _) in series {
+        let pts = points(s, t, &xs, &ys);
+        if pts.len() >= 2 {
+            out.push(Item::Poly {
+                points: pts,
+                class: poly_class(class),
+            });
+        }
+    }
+    // The playback time.
+    let xt = xs.t(t.min(spec.end));
+    out.push(Item::Line {
+        x1: xt,
+        y1: y0,
+        x2: xt,
+        y2: y0 + h,
+        class: "now faint",
+    });
+    out
+}
+
+fn legend_class(c: &str) -> &'static str {
+    match c {
+        "s-queue" => "small bold s-queue",
+        "s-run" => "small bold s-run",
+        "s-danger" => "small bold s-danger",
+        "s-wait" => "small bold s-wait",
+        "s-accent" => "small bold s-accent",
+        _ => "small bold s-done",
+    }
+}
+
+fn poly_class(c: &str) -> &'static str {
+    match c {
+        "s-queue" => "chart s-queue",
+        "s-run" => "chart s-run",
+        "s-danger" => "chart s-danger",
+        "s-wait" => "chart s-wait",
+        "s-accent" => "chart s-accent",
+        _ => "chart s-done",
+    }
+}
+
+/// The polyline points of `s` up to `t`, decimated to about two points per pixel column.
+pub fn points(s: &Series, t: Time, xs: &Linear, ys: &Linear) -> Vec<(f32, f32)> {
+    let n = s.cut(t);
+    let mut out: Vec<(f32, f32)> = Vec::with_capacity(n.min(2048) + 2);
+    let mut bucket = i64::MIN;
+    let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+    let mut last_y = 0.0f32;
+    let flush = |out: &mut Vec<(f32, f32)>, x: f32, lo: f32, hi: f32, last: f32| {
+        if lo <= hi {
+            out.push((x, lo));
+            if hi != lo {
+                out.push((x, hi));
+            }
+            if last != hi {
+                out.push((x, last));
+            }
+        }
+    };
+    let mut bx = 0.0;
+    for i in 0..n {
+        let x = xs.t(s.t[i]);
+        let y = ys.at(s.v[i]);
+        let b = (x * 2.0).floor() as i64;
+        if b != bucket {
+            flush(&mut out, bx, lo, hi, last_y);
+            if s.step && !out.is_empty() {
+                // Hold the previous value until this point.
+                out.push((x, last_y));
+            }
+            bucket = b;
+            bx = x;
+            lo = y;
+            hi = y;
+            out.push((x, y));
+        } else {
+            lo = lo.min(y);
+            hi = hi.max(y);
+        }
+        last_y = y;
+    }
+    flush(&mut out, bx, lo, hi, last_y);
+    if s.step && n > 0 {
+        out.push((xs.t(t), last_y));
+    }
+    out.dedup();
+    out
+}
+
+/// A round axis maximum at or above `v` (1, 2, 5 × 10^k; at least 1).
+pub fn nice_max(v: f64) -> f64 {
+    if !v.is_finite() || v <= 1.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * mag >= v * 1.0001 {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+/// A compact number label: 950, 1.2k, 3.4M.
+pub fn short_num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if a >= 1e3 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_and_value() {
+        let mut s = Series::step();
+        s.push(0, 1.0);
+        s.push(10, 2.0);
+        s.push(10, 3.0);
+        s.push(20, 4.0);
+        assert_eq!(s.t, vec![0, 10, 20]);
+        assert_eq!(s.at(15), 3.0);
+        assert_eq!(s.cut(9), 1);
+        assert_eq!(s.max(), 4.0);
+    }
+
+    #[test]
+    fn rate_buckets() {
+        let times: Vec<Time> = (0..30).map(|i| i * SEC / 10).collect();
+        let r = Series::rate(&times, SEC, 3 * SEC);
+        assert_eq!(r.v, vec![0.0, 10.0, 10.0, 10.0]);
+    }
+
+    #[test]
+    fn decimation_is_bounded_and_cut_at_t() {
+        let mut s = Series::line();
+        for i in 0..100_000u64 {
+            s.push(i * 100, (i % 7) as f64);
+        }
+        let spec = ChartSpec {
+            x: 40.0,
+            y: 20.0,
+            w: 300.0,
+            h: 80.0,
+            title: "depth".into(),
+            end: 10 * SEC,
+            y_max: 7.0,
+            threshold: Some((6.0, "limit".into())),
+            marker: None,
+        };
+        let items = chart(&spec, &[(&s, "s-queue", "depth")], 5 * SEC);
+        let poly = items
+            .iter()
+            .find_map(|i| match i {
+                Item::Poly { points, .. } => Some(points.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(poly.len() <= 300 * 2 * 4, "{}", poly.len());
+        let maxx = poly.iter().map(|p| p.0).fold(0.0, f32::max);
+        assert!((maxx - 190.0).abs() < 1.0, "cut at t: {maxx}");
+        assert_eq!(nice_max(7.0), 10.0);
+        assert_eq!(short_num(1500.0), "1.5k");
+    }
+}

@@ -1,0 +1,1076 @@
+//! The backpressure lab's pictures (chapters 9–10): a producer → queue → consumer pipeline with
+//! items moving, an accounting row (produced = consumed + dropped + queued, from the snapshot's
+//! counters), and charts over virtual time (queue depth, memory with the out-of-memory line,
+//! throughput, end-to-end latency, items dropped); the fork (two continuations side by side);
+//! and the `request(n)` demand picture (credits as tokens travelling upstream).
+//!
+//! Pure: `LabData::new(trace)` precomputes every series once (the counters and task states with the
+//! same rules as [`crate::sim::Replay::state_at`], checked against it in the tests); the `*_scene`
+//! functions cut them at `t` with binary searches, so a frame is O(log n + pixels). Classes: `box`, `lane`, `s-queue`
+//! (queued items), `s-run` (consumer busy, goodput), `s-wait` (producer waiting), `s-danger`
+//! (drops, OOM), `s-accent` (credits), `muted`, `small`, `big`, `bold`, `faint`, `outline`.
+use super::charts::{chart, short_num, ChartSpec, Series};
+use super::{fmt_secs, Anchor, Item, Scene};
+use crate::sim::{
+    EventKind, Policy, ResourceKind, TaskId, TaskState, Time, Trace, Wait, MS, SEC,
+};
+
+/// How long (virtual) an item takes to travel from the producer into the queue in the picture.
+pub const TRAVEL: Time = 150 * MS;
+
+/// Everything about one lab run that does not depend on `t`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabData {
+    /// Total queue depth (all queues).
+    pub depth: Series,
+    /// Memory in KB.
+    pub memory_kb: Series,
+    /// Items put per second.
+    pub in_rate: Series,
+    /// Items handled per second.
+    pub out_rate: Series,
+    /// End-to-end latency (seconds) of each handled item, at its completion.
+    pub latency: Series,
+    /// Items dropped so far.
+    pub dropped: Series,
+    /// Times of the puts and drops (for items in flight and drop flashes).
+    pub puts: Vec<Time>,
+    /// Times of drops.
+    pub drops: Vec<Time>,
+    /// Times the consumer finished an item.
+    pub done: Vec<Time>,
+    /// Run end.
+    pub end: Time,
+    /// Time of the out-of-memory crash.
+    pub oom: Option<Time>,
+    /// Memory limit in KB (none when unlimited).
+    pub limit_kb: Option<f64>,
+    /// Queue bound (the first queue's), if bounded.
+    pub capacity: Option<u32>,
+    /// Producer task (or coroutine) named "producer".
+    pub producer: Option<TaskId>,
+    /// Consumer task.
+    pub consumer: Option<TaskId>,
+    /// Endpoint task of the preset ("produce").
+    pub endpoint: Option<TaskId>,
+    /// States of the producer, consumer and endpoint.
+    pub tracks: [TaskTrack; 3],
+    /// The counters after each queue event.
+    pub books: Vec<(Time, Books)>,
+}
+
+/// A task's state over time: `(time, state)` spans, the last one at or before `t` applies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskTrack {
+    spans: Vec<(Time, TaskState)>,
+}
+
+impl TaskTrack {
+    /// Follow task `id` through the trace.
+    pub fn new(tr: &Trace, id: Option<TaskId>) -> TaskTrack {
+        let Some(id) = id else {
+            return TaskTrack::default();
+        };
+        let mut spans = Vec::new();
+        for e in tr.events.iter().filter(|e| e.task == id) {
+            let st = match e.kind {
+                EventKind::Created { .. } => TaskState::Created,
+                EventKind::Scheduled { .. } | EventKind::Woken { .. } => TaskState::Ready,
+                EventKind::PollStart | EventKind::Enter { .. } => TaskState::Running,
+                EventKind::Suspended { wait } => TaskState::Waiting(wait),
+                EventKind::Done => TaskState::Done,
+                EventKind::Cancelled => TaskState::Cancelled,
+                _ => continue,
+            };
+            spans.push((e.t, st));
+        }
+        TaskTrack { spans }
+    }
+    /// The state after every event with time `<= t` (`None` before the task exists).
+    pub fn at(&self, t: Time) -> Option<TaskState> {
+        let n = self.spans.partition_point(|s| s.0 <= t);
+        (n > 0).then(|| self.spans[n - 1].1)
+    }
+}
+
+/// The queue counters at an instant (as `Snapshot::counters`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Books {
+    /// Items produced (queued or dropped on arrival).
+    pub produced: u64,
+    /// Items taken by the consumer.
+    pub consumed: u64,
+    /// Items dropped.
+    pub dropped: u64,
+    /// Items in the queues.
+    pub queued: u64,
+}
+
+fn task_named(tr: &Trace, name: &str) -> Option<TaskId> {
+    (0..tr.tasks.len() as u32).find(|&i| tr.task_name(i) == name)
+}
+
+impl LabData {
+    /// Precompute the series of a lab trace.
+    pub fn new(tr: &Trace) -> LabData {
+        let nq = tr.resources.len();
+        let mut per_q = vec![0u32; nq];
+        let mut depth = Series::step();
+        let mut memory_kb = Series::step();
+        let mut latency = Series::line();
+        let mut dropped = Series::step();
+        let (mut puts, mut drops, mut done) = (Vec::new(), Vec::new(), Vec::new());
+        let mut oom = None;
+        let mut b = Books::default();
+        let mut books = vec![(0, b)];
+        depth.push(0, 0.0);
+        memory_kb.push(0, 0.0);
+        dropped.push(0, 0.0);
+        for e in &tr.events {
+            match e.kind {
+                EventKind::QueuePut { q, depth: d }
+                | EventKind::QueueGet { q, depth: d }
+                | EventKind::QueueDrop { q, depth: d } => {
+                    if let Some(x) = per_q.get_mut(q as usize) {
+                        *x = d;
+                    }
+                    depth.push(e.t, per_q.iter().map(|&x| x as f64).sum());
+                    match e.kind {
+                        EventKind::QueuePut { .. } => {
+                            puts.push(e.t);
+                            b.produced += 1;
+                            b.queued += 1;
+                        }
+                        EventKind::QueueGet { .. } => {
+                            b.consumed += 1;
+                            b.queued = b.queued.saturating_sub(1);
+                        }
+                        _ => {
+                            drops.push(e.t);
+                            dropped.push(e.t, drops.len() as f64);
+                            b.dropped += 1;
+                            let newest = tr
+                                .resources
+                                .get(q as usize)
+                                .is_some_and(|r| r.policy == Policy::DropNewest);
+                            if newest {
+                                b.produced += 1;
+                            } else {
+                                b.queued = b.queued.saturating_sub(1);
+                            }
+                        }
+                    }
+                    books.push((e.t, b));
+                }
+                EventKind::Memory { lo, hi } => {
+                    memory_kb.push(e.t, ((hi as u64) << 32 | lo as u64) as f64 / 1024.0)
+                }
+                EventKind::OutOfMemory { lo, hi } => {
+                    memory_kb.push(e.t, ((hi as u64) << 32 | lo as u64) as f64 / 1024.0);
+                    oom = Some(e.t);
+                }
+                EventKind::RequestDone { latency: l, .. } => {
+                    latency.push(e.t, l as f64 / SEC as f64);
+                    done.push(e.t);
+                }
+                _ => {}
+            }
+        }
+        let end = tr.end.max(1);
+        depth.push(end, per_q.iter().map(|&x| x as f64).sum());
+        let bucket = (end / 40).clamp(100 * MS, SEC);
+        let capacity = tr
+            .resources
+            .iter()
+            .find(|r| r.kind == ResourceKind::Queue)
+            .and_then(|r| (r.capacity != u32::MAX).then_some(r.capacity));
+        LabData {
+            in_rate: Series::rate(&puts, bucket, end),
+            out_rate: Series::rate(&done, bucket, end),
+            depth,
+            memory_kb,
+            latency,
+            dropped,
+            puts,
+            drops,
+            done,
+            end,
+            oom,
+            limit_kb: (tr.memory_limit != u64::MAX).then(|| tr.memory_limit as f64 / 1024.0),
+            capacity,
+            producer: task_named(tr, "producer"),
+            consumer: task_named(tr, "consumer"),
+            endpoint: task_named(tr, "produce"),
+            tracks: [
+                TaskTrack::new(tr, task_named(tr, "producer")),
+                TaskTrack::new(tr, task_named(tr, "consumer")),
+                TaskTrack::new(tr, task_named(tr, "produce")),
+            ],
+            books,
+        }
+    }
+
+    /// The counters at `t`.
+    pub fn books_at(&self, t: Time) -> Books {
+        let n = self.books.partition_point(|b| b.0 <= t);
+        self.books[n.saturating_sub(1)].1
+    }
+}
+
+/// Is the producer suspended in `put` on a full queue at `t`?
+pub fn producer_waiting_in_put(d: &LabData, t: Time) -> bool {
+    matches!(d.tracks[0].at(t), Some(TaskState::Waiting(Wait::QueuePut(_))))
+}
+
+/// The line of `producer_consumer.py` to mark (CODE_LINES.md): 11 while the producer waits in
+/// `put`, else the consumer's line while the producer runs, else the endpoint's line.
+pub fn preset_line(d: &LabData, t: Time) -> Option<u32> {
+    if producer_waiting_in_put(d, t) {
+        return Some(11);
+    }
+    match d.tracks[2].at(t) {
+        None => None,
+        Some(TaskState::Done) => Some(25),
+        Some(TaskState::Waiting(Wait::QueueJoin(_))) => Some(24),
+        _ => match d.tracks[1].at(t) {
+            Some(TaskState::Waiting(Wait::QueueGet(_))) => Some(16),
+            Some(TaskState::Waiting(Wait::Timer(_))) => Some(17),
+            _ if d.tracks[0].at(t).is_some() => Some(11),
+            _ => Some(22),
+        },
+    }
+}
+
+/// Options of one lab panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanelOpts {
+    /// Heading of the panel.
+    pub heading: String,
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Chart columns (2 for one wide panel, 1 in the fork).
+    pub cols: u32,
+    /// A vertical marker on every chart (the fork's switch).
+    pub marker: Option<(Time, String)>,
+}
+
+/// The accounting sentence at `t`: (text, balanced).
+pub fn accounting(d: &LabData, t: Time) -> (String, bool) {
+    let c = d.books_at(t);
+    let ok = c.produced == c.consumed + c.dropped + c.queued;
+    (
+        format!(
+            "produced {} = consumed {} + dropped {} + queued {}{}",
+            c.produced,
+            c.consumed,
+            c.dropped,
+            c.queued,
+            if ok { "  ✓" } else { "  ✗" }
+        ),
+        ok,
+    )
+}
+
+/// One lab panel (pipeline, accounting row, charts); returns its items and height.
+pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
+    let mut out = Vec::new();
+    let (x0, y0, w) = (o.x, o.y, o.w);
+    out.push(Item::Text {
+        x: x0,
+        y: y0 + 14.0,
+        text: o.heading.clone(),
+        class: "big",
+        anchor: Anchor::Start,
+    });
+    // --- pipeline ---
+    let py = y0 + 28.0;
+    let bh = 62.0;
+    let pw = (w * 0.2).max(80.0);
+    let cw = pw;
+    let qx = x0 + pw + 24.0;
+    let qw = w - pw - cw - 48.0;
+    let cx = x0 + w - cw;
+    let waiting_put = producer_waiting_in_put(d, t);
+    let pstate = d.tracks[0].at(t);
+    let (pstatus, pclass) = match pstate {
+        Some(TaskState::Waiting(Wait::QueuePut(_))) => ("waiting in put(): full", "s-wait"),
+        Some(TaskState::Waiting(Wait::RateLimit(_))) => ("waiting for a token", "s-wait"),
+        Some(TaskState::Done) => ("done", "s-done"),
+        Some(TaskState::Cancelled) => ("stopped", "s-done"),
+        _ => ("producing", "s-run"),
+    };
+    out.push(Item::Group {
+        class: "producer",
+        label: Some(format!("producer: {pstatus}")),
+        key: None,
+        items: vec![
+            Item::Rect {
+                x: x0,
+                y: py,
+                w: pw,
+                h: bh,
+                rx: 6.0,
+                class: if waiting_put { "box s-wait-box" } else { "box" },
+                tip: None,
+            },
+            Item::Rect {
+                x: x0,
+                y: py,
+                w: 6.0,
+                h: bh,
+                rx: 2.0,
+                class: pclass,
+                tip: None,
+            },
+            Item::Text {
+                x: x0 + pw / 2.0 + 3.0,
+                y: py + 24.0,
+                text: "producer".into(),
+                class: "bold",
+                anchor: Anchor::Middle,
+            },
+            Item::Text {
+                x: x0 + pw / 2.0 + 3.0,
+                y: py + 44.0,
+                text: pstatus.into(),
+                class: if pclass == "s-wait" { "small bold s-wait" } else { "small muted" },
+                anchor: Anchor::Middle,
+            },
+        ],
+    });
+    // Queue box and its items.
+    let depth_now = d.depth.at(t) as u32;
+    let mut qitems = vec![Item::Rect {
+        x: qx,
+        y: py,
+        w: qw,
+        h: bh,
+        rx: 6.0,
+        class: "lane",
+        tip: None,
+    }];
+    let r = 5.0f32;
+    let per_row = ((qw - 8.0) / (2.0 * r + 3.0)).floor().max(1.0) as u32;
+    let max_dots = per_row * 3;
+    let slots = d.capacity.filter(|&c| c <= max_dots).unwrap_or(0);
+    let dot = |i: u32| {
+        // Oldest (next out) on the right.
+        let col = i % per_row;
+        let row = i / per_row;
+        (
+            qx + qw - 4.0 - r - col as f32 * (2.0 * r + 3.0),
+            py + 12.0 + r + row as f32 * (2.0 * r + 4.0),
+        )
+    };
+    for i in 0..slots {
+        let (x, y) = dot(i);
+        qitems.push(Item::Circle {
+            cx: x,
+            cy: y,
+            r,
+            class: "outline faint",
+            tip: None,
+        });
+    }
+    for i in 0..depth_now.min(max_dots) {
+        let (x, y) = dot(i);
+        qitems.push(Item::Circle {
+            cx: x,
+            cy: y,
+            r,
+            class: "s-queue",
+            tip: None,
+        });
+    }
+    let qlabel = match d.capacity {
+        Some(c) => format!("queue: {depth_now} / {c}"),
+        None => format!("queue: {depth_now} (no bound)"),
+    };
+    qitems.push(Item::Text {
+        x: qx + 4.0,
+        y: py - 4.0,
+        text: qlabel.clone(),
+        class: "small bold",
+        anchor: Anchor::Start,
+    });
+    if depth_now > max_dots {
+        qitems.push(Item::Text {
+            x: qx + 6.0,
+            y: py + bh - 6.0,
+            text: format!("+{} more", depth_now - max_dots),
+            class: "small bold s-queue",
+            anchor: Anchor::Start,
+        });
+    }
+    out.push(Item::Group {
+        class: "queue",
+        label: Some(qlabel),
+        key: None,
+        items: qitems,
+    });
+    // Arrows.
+    for (ax, bx) in [(x0 + pw + 2.0, qx - 4.0), (qx + qw + 2.0, cx - 4.0)] {
+        out.push(Item::Line {
+            x1: ax,
+            y1: py + bh / 2.0,
+            x2: bx,
+            y2: py + bh / 2.0,
+            class: "axis",
+        });
+        out.push(Item::Poly {
+            points: vec![
+                (bx - 6.0, py + bh / 2.0 - 4.0),
+                (bx, py + bh / 2.0),
+                (bx - 6.0, py + bh / 2.0 + 4.0),
+            ],
+            class: "axis",
+        });
+    }
+    // An item travelling from the producer into the queue (the latest put).
+    let np = d.puts.partition_point(|&x| x <= t);
+    if np > 0 {
+        let tp = d.puts[np - 1];
+        if t - tp < TRAVEL {
+            let f = (t - tp) as f32 / TRAVEL as f32;
+            let (ax, bx) = (x0 + pw + 4.0, qx + 4.0);
+            out.push(Item::Circle {
+                cx: ax + (bx - ax) * f,
+                cy: py + bh / 2.0 - 8.0,
+                r,
+                class: "s-queue",
+                tip: None,
+            });
+        }
+    }
+    // A dropped item falls out under the queue.
+    let nd = d.drops.partition_point(|&x| x <= t);
+    if nd > 0 {
+        let td = d.drops[nd - 1];
+        if t - td < 2 * TRAVEL {
+            let f = (t - td) as f32 / (2 * TRAVEL) as f32;
+            out.push(Item::Circle {
+                cx: qx + qw / 2.0,
+                cy: py + bh + 6.0 + 14.0 * f,
+                r,
+                class: "s-danger",
+                tip: Some("dropped".into()),
+            });
+            out.push(Item::Text {
+                x: qx + qw / 2.0 + 10.0,
+                y: py + bh + 14.0,
+                text: "dropped!".into(),
+                class: "small bold s-danger",
+                anchor: Anchor::Start,
+            });
+        }
+    }
+    // Consumer.
+    let cstate = d.tracks[1].at(t);
+    let (cstatus, cclass) = match cstate {
+        Some(TaskState::Waiting(Wait::QueueGet(_))) => ("waiting for an item", "s-wait"),
+        Some(TaskState::Cancelled) => ("cancelled", "s-done"),
+        Some(TaskState::Done) => ("done", "s-done"),
+        None => ("not started", "s-done"),
+        _ => ("handling an item", "s-run"),
+    };
+    let mut citems = vec![
+        Item::Rect {
+            x: cx,
+            y: py,
+            w: cw,
+            h: bh,
+            rx: 6.0,
+            class: "box",
+            tip: None,
+        },
+        Item::Rect {
+            x: cx + cw - 6.0,
+            y: py,
+            w: 6.0,
+            h: bh,
+            rx: 2.0,
+            class: cclass,
+            tip: None,
+        },
+        Item::Text {
+            x: cx + cw / 2.0 - 3.0,
+            y: py + 24.0,
+            text: "consumer".into(),
+            class: "bold",
+            anchor: Anchor::Middle,
+        },
+        Item::Text {
+            x: cx + cw / 2.0 - 3.0,
+            y: py + 44.0,
+            text: cstatus.into(),
+            class: "small muted",
+            anchor: Anchor::Middle,
+        },
+    ];
+    if cclass == "s-run" {
+        citems.push(Item::Circle {
+            cx: cx + 12.0,
+            cy: py + 12.0,
+            r,
+            class: "s-run",
+            tip: None,
+        });
+    }
+    out.push(Item::Group {
+        class: "consumer",
+        label: Some(format!("consumer: {cstatus}")),
+        key: None,
+        items: citems,
+    });
+    // --- accounting row ---
+    let ay = py + bh + 40.0;
+    let (acc, ok) = accounting(d, t);
+    out.push(Item::Text {
+        x: x0,
+        y: ay,
+        text: acc,
+        class: if ok { "bold accounting" } else { "bold s-danger accounting" },
+        anchor: Anchor::Start,
+    });
+    let mem_kb = d.memory_kb.at(t);
+    let mem = match d.limit_kb {
+        Some(l) => format!("memory {} KB of {} KB", short_num(mem_kb.round()), short_num(l)),
+        None => format!("memory {} KB", short_num(mem_kb.round())),
+    };
+    out.push(Item::Text {
+        x: x0 + w,
+        y: ay,
+        text: mem,
+        class: "small muted",
+        anchor: Anchor::End,
+    });
+    let mut y = ay + 8.0;
+    if d.oom.is_some_and(|o| o <= t) {
+        out.push(Item::Rect {
+            x: x0,
+            y: y + 2.0,
+            w,
+            h: 22.0,
+            rx: 4.0,
+            class: "s-danger faint",
+            tip: None,
+        });
+        out.push(Item::Text {
+            x: x0 + w / 2.0,
+            y: y + 17.0,
+            text: format!(
+                "Out of memory at {}: the process crashed; everything queued is lost",
+                fmt_secs(d.oom.unwrap_or(t))
+            ),
+            class: "bold s-danger",
+            anchor: Anchor::Middle,
+        });
+    }
+    y += 46.0;
+    // --- charts ---
+    let cols = o.cols.max(1);
+    let gap = 60.0;
+    let cwid = (w - 40.0 - (cols as f32 - 1.0) * gap) / cols as f32;
+    let ch = if cols == 1 { 50.0 } else { 64.0 };
+    let row_h = ch + 44.0;
+    let mut specs: Vec<(ChartSpec, Vec<(&Series, &'static str, &str)>)> = Vec::new();
+    let spec = |title: String, y_max: f64, threshold: Option<(f64, String)>| ChartSpec {
+        x: 0.0,
+        y: 0.0,
+        w: cwid,
+        h: ch,
+        title,
+        end: d.end,
+        y_max,
+        threshold,
+        marker: o.marker.clone(),
+    };
+    specs.push((
+        spec(
+            format!("queue depth: {}", d.depth.at(t)),
+            d.depth.max(),
+            d.capacity.map(|c| (c as f64, format!("capacity {c}"))),
+        ),
+        vec![(&d.depth, "s-queue", "")],
+    ));
+    specs.push((
+        spec(
+            format!("memory: {} KB", short_num(d.memory_kb.at(t).round())),
+            d.memory_kb.max(),
+            d.limit_kb.map(|l| (l, "out-of-memory limit".to_string())),
+        ),
+        vec![(&d.memory_kb, "s-danger", "")],
+    ));
+    specs.push((
+        spec(
+            "throughput (items/s)".into(),
+            d.in_rate.max().max(d.out_rate.max()),
+            None,
+        ),
+        vec![(&d.in_rate, "s-queue", "in"), (&d.out_rate, "s-run", "out")],
+    ));
+    specs.push((
+        spec(
+            format!("end-to-end latency: {:.2} s", d.latency.at(t)),
+            d.latency.max(),
+            None,
+        ),
+        vec![(&d.latency, "s-wait", "")],
+    ));
+    specs.push((
+        spec(format!("dropped: {}", d.dropped.at(t)), d.dropped.max(), None),
+        vec![(&d.dropped, "s-danger", "")],
+    ));
+    let n = specs.len() as u32;
+    for (i, (mut sp, series)) in specs.into_iter().enumerate() {
+        let (col, row) = (i as u32 % cols, i as u32 / cols);
+        sp.x = x0 + 36.0 + col as f32 * (cwid + gap);
+        sp.y = y + row as f32 * row_h;
+        out.push(Item::Group {
+            class: "chart-box",
+            label: Some(sp.title.clone()),
+            key: None,
+            items: chart(&sp, &series, t),
+        });
+    }
+    let rows = n.div_ceil(cols);
+    (out, y + rows as f32 * row_h - o.y)
+}
+
+/// The lab: one run, one wide panel.
+pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
+    let w = 720.0;
+    let (items, h) = lab_panel(
+        d,
+        t,
+        &PanelOpts {
+            heading: heading.into(),
+            x: 10.0,
+            y: 4.0,
+            w: w - 20.0,
+            cols: 2,
+            marker: None,
+        },
+    );
+    let mut sc = Scene::new(w, h + 10.0, format!("{heading} at {}", fmt_secs(t)));
+    sc.items = items;
+    sc
+}
+
+
+/// The fork: the same prefix, two continuations side by side (left: unchanged; right: switched
+/// at `switch`).
+pub fn fork_scene(a: &LabData, b: &LabData, t: Time, headings: (&str, &str), switch: Time) -> Scene {
+    let w = 980.0;
+    let pw = (w - 40.0) / 2.0;
+    let marker = Some((switch, "switch".to_string()));
+    let (ia, ha) = lab_panel(
+        a,
+        t,
+        &PanelOpts {
+            heading: headings.0.into(),
+            x: 10.0,
+            y: 4.0,
+            w: pw,
+            cols: 1,
+            marker: marker.clone(),
+        },
+    );
+    let (ib, hb) = lab_panel(
+        b,
+        t,
+        &PanelOpts {
+            heading: headings.1.into(),
+            x: 30.0 + pw,
+            y: 4.0,
+            w: pw,
+            cols: 1,
+            marker,
+        },
+    );
+    let mut sc = Scene::new(
+        w,
+        ha.max(hb) + 10.0,
+        format!("Fork at {}: {} vs {}", fmt_secs(switch), headings.0, headings.1),
+    );
+    sc.items.push(Item::Line {
+        x1: w / 2.0,
+        y1: 4.0,
+        x2: w / 2.0,
+        y2: ha.max(hb),
+        class: "grid",
+    });
+    sc.items.extend(ia);
+    sc.items.extend(ib);
+    sc
+}
+
+// ------------------------------------------------------------------------------------------------
+// Demand: request(n) credits.
+
+/// Precomputed series of a demand (credits) run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandData {
+    /// Calls in flight.
+    pub inflight: Series,
+    /// Calls completed per second.
+    pub throughput: Series,
+    /// Service queue depth.
+    pub queue: Series,
+    /// Times of `request(1)` grants (credits travelling upstream).
+    pub grants: Vec<Time>,
+    /// Times calls started (items travelling downstream).
+    pub starts: Vec<Time>,
+    /// Items in the list.
+    pub items: u32,
+    /// Concurrency.
+    pub n: u32,
+    /// Workers downstream.
+    pub workers: u32,
+    /// Run end.
+    pub end: Time,
+    /// The flatMap task's states.
+    pub flatmap: TaskTrack,
+    /// Credits available after each credit event.
+    pub credits: Series,
+}
+
+impl DemandData {
+    /// Precompute from a credits trace (see `scenario::lessons::credit_demand`).
+    pub fn new(tr: &Trace, items: u32, workers: u32) -> DemandData {
+        let mut inflight = Series::step();
+        let mut queue = Series::step();
+        inflight.push(0, 0.0);
+        queue.push(0, 0.0);
+        let mut credits = Series::step();
+        let (mut k, mut grants, mut starts, mut done) = (0i64, Vec::new(), Vec::new(), Vec::new());
+        let n = tr
+            .resources
+            .iter()
+            .find(|r| r.kind == ResourceKind::Credits)
+            .map_or(0, |r| r.capacity);
+        for e in &tr.events {
+            match e.kind {
+                EventKind::CallStart { .. } => {
+                    k += 1;
+                    starts.push(e.t);
+                    inflight.push(e.t, k as f64);
+                }
+                EventKind::CallOk { .. } => {
+                    k -= 1;
+                    done.push(e.t);
+                    inflight.push(e.t, k as f64);
+                }
+                EventKind::CreditGrant { available, .. } => {
+                    grants.push(e.t);
+                    credits.push(e.t, available as f64);
+                }
+                EventKind::CreditTake { available, .. } => credits.push(e.t, available as f64),
+                EventKind::QueuePut { depth, .. } | EventKind::QueueGet { depth, .. } => {
+                    queue.push(e.t, depth as f64)
+                }
+                _ => {}
+            }
+        }
+        let end = tr.end.max(1);
+        inflight.push(end, k as f64);
+        let bucket = (end / 30).clamp(100 * MS, SEC);
+        DemandData {
+            throughput: Series::rate(&done, bucket, end),
+            inflight,
+            queue,
+            grants,
+            starts,
+            items,
+            n,
+            workers,
+            end,
+            flatmap: TaskTrack::new(tr, task_named(tr, "flatMap")),
+            credits,
+        }
+    }
+}
+
+/// The line of flux_flatmap.java to mark: 19 while flatMap waits for a credit, 20 when all is
+/// done, else 14 (calls running).
+pub fn demand_line(d: &DemandData, t: Time) -> Option<u32> {
+    match d.flatmap.at(t)? {
+        TaskState::Waiting(Wait::Credits(_)) => Some(19),
+        TaskState::Done => Some(20),
+        TaskState::Created => Some(11),
+        _ => Some(14),
+    }
+}
+
+/// The demand picture: source → (credits, tokens moving upstream) → flatMap with N slots →
+/// service (workers + queue), and charts of calls in flight, throughput and the service queue.
+pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
+    let w = 720.0;
+    let mut sc = Scene::new(w, 380.0, format!("request(n) with n = {} at {}", d.n, fmt_secs(t)));
+    let it = &mut sc.items;
+    let py = 30.0;
+    let bh = 70.0;
+    let (sx, sw) = (10.0, 150.0);
+    let (fx, fw) = (250.0, 220.0);
+    let (vx, vw) = (560.0, 150.0);
+    let emitted = d.starts.partition_point(|&x| x <= t) as u32;
+    let inflight = d.inflight.at(t) as u32;
+    let available = if d.credits.cut(t) == 0 { d.n } else { d.credits.at(t) as u32 };
+    let waiting_credit = matches!(d.flatmap.at(t), Some(TaskState::Waiting(Wait::Credits(_))));
+    // Source.
+    it.push(Item::Rect { x: sx, y: py, w: sw, h: bh, rx: 6.0, class: "box", tip: None });
+    it.push(Item::Text { x: sx + sw / 2.0, y: py + 22.0, text: "Flux.fromIterable".into(), class: "bold", anchor: Anchor::Middle });
+    it.push(Item::Text {
+        x: sx + sw / 2.0,
+        y: py + 42.0,
+        text: format!("{} of {} items sent", emitted, d.items),
+        class: "small muted",
+        anchor: Anchor::Middle,
+    });
+    it.push(Item::Text {
+        x: sx + sw / 2.0,
+        y: py + 60.0,
+        text: if waiting_credit { "waiting for demand".into() } else if emitted >= d.items { "all sent".into() } else { "may send".into() },
+        class: if waiting_credit { "small bold s-wait" } else { "small muted" },
+        anchor: Anchor::Middle,
+    });
+    // Credits held by the source.
+    for i in 0..available.min(16) {
+        it.push(Item::Circle {
+            cx: sx + 10.0 + i as f32 * 9.0,
+            cy: py + bh + 12.0,
+            r: 4.0,
+            class: "s-accent",
+            tip: Some("credit".into()),
+        });
+    }
+    it.push(Item::Text {
+        x: sx,
+        y: py + bh + 32.0,
+        text: format!("credits available: {available}"),
+        class: "small s-accent",
+        anchor: Anchor::Start,
+    });
+    // Lanes between source and flatMap: demand upstream (top), items downstream (bottom).
+    let (ax, bx) = (sx + sw + 4.0, fx - 4.0);
+    let up_y = py + 20.0;
+    let down_y = py + bh - 20.0;
+    it.push(Item::Line { x1: ax, y1: up_y, x2: bx, y2: up_y, class: "grid dashed" });
+    it.push(Item::Text { x: (ax + bx) / 2.0, y: up_y - 6.0, text: "request(1) ←".into(), class: "small s-accent", anchor: Anchor::Middle });
+    it.push(Item::Line { x1: ax, y1: down_y, x2: bx, y2: down_y, class: "grid" });
+    it.push(Item::Text { x: (ax + bx) / 2.0, y: down_y + 14.0, text: "→ item".into(), class: "small s-queue", anchor: Anchor::Middle });
+    let travel = 250 * MS;
+    let lo = d.grants.partition_point(|&g| g + travel <= t);
+    let hi = d.grants.partition_point(|&g| g <= t);
+    for &g in &d.grants[lo..hi] {
+        let f = (t - g) as f32 / travel as f32;
+        it.push(Item::Circle { cx: bx + (ax - bx) * f, cy: up_y, r: 4.0, class: "s-accent token", tip: None });
+    }
+    let lo = d.starts.partition_point(|&g| g + travel <= t);
+    let hi = d.starts.partition_point(|&g| g <= t);
+    for &g in &d.starts[lo..hi] {
+        let f = (t - g) as f32 / travel as f32;
+        it.push(Item::Circle { cx: ax + (bx - ax) * f, cy: down_y, r: 4.0, class: "s-queue", tip: None });
+    }
+    // flatMap with N slots.
+    it.push(Item::Rect { x: fx, y: py, w: fw, h: bh, rx: 6.0, class: "box", tip: None });
+    it.push(Item::Text {
+        x: fx + fw / 2.0,
+        y: py + 18.0,
+        text: format!("flatMap(call, {}): {} in flight", d.n, inflight),
+        class: "bold",
+        anchor: Anchor::Middle,
+    });
+    let slots = d.n.min(32);
+    let per_row = 16u32;
+    for i in 0..slots {
+        let (col, row) = (i % per_row, i / per_row);
+        it.push(Item::Rect {
+            x: fx + 10.0 + col as f32 * 12.5,
+            y: py + 28.0 + row as f32 * 16.0,
+            w: 10.0,
+            h: 12.0,
+            rx: 2.0,
+            class: if i < inflight { "s-run" } else { "outline faint" },
+            tip: None,
+        });
+    }
+    // Service.
+    let q = d.queue.at(t) as u32;
+    let busy = inflight.min(d.workers);
+    it.push(Item::Line { x1: fx + fw + 4.0, y1: py + bh / 2.0, x2: vx - 4.0, y2: py + bh / 2.0, class: "axis" });
+    it.push(Item::Rect { x: vx, y: py, w: vw, h: bh, rx: 6.0, class: "box", tip: None });
+    it.push(Item::Text { x: vx + vw / 2.0, y: py + 18.0, text: "service".into(), class: "bold", anchor: Anchor::Middle });
+    it.push(Item::Text {
+        x: vx + vw / 2.0,
+        y: py + 38.0,
+        text: format!("workers busy {busy} / {}", d.workers),
+        class: "small muted",
+        anchor: Anchor::Middle,
+    });
+    it.push(Item::Text {
+        x: vx + vw / 2.0,
+        y: py + 56.0,
+        text: format!("waiting in its queue: {q}"),
+        class: if q > 0 { "small bold s-wait" } else { "small muted" },
+        anchor: Anchor::Middle,
+    });
+    // Charts.
+    let y = py + bh + 70.0;
+    let cw = 190.0;
+    let specs = [
+        (
+            ChartSpec {
+                x: 40.0, y, w: cw, h: 80.0,
+                title: format!("calls in flight: {inflight}"),
+                end: d.end, y_max: d.n as f64, threshold: Some((d.n as f64, format!("n = {}", d.n))), marker: None,
+            },
+            &d.inflight, "s-run",
+        ),
+        (
+            ChartSpec {
+                x: 280.0, y, w: cw, h: 80.0,
+                title: format!("throughput: {} calls/s", short_num(d.throughput.at(t))),
+                end: d.end, y_max: d.throughput.max(), threshold: None, marker: None,
+            },
+            &d.throughput, "s-queue",
+        ),
+        (
+            ChartSpec {
+                x: 520.0, y, w: cw, h: 80.0,
+                title: format!("service queue: {q}"),
+                end: d.end, y_max: d.queue.max(), threshold: None, marker: None,
+            },
+            &d.queue, "s-wait",
+        ),
+    ];
+    for (sp, s, c) in specs.iter() {
+        it.push(Item::Group {
+            class: "chart-box",
+            label: Some(sp.title.clone()),
+            key: None,
+            items: chart(sp, &[(*s, *c, "")], t),
+        });
+    }
+    sc.height = y + 110.0;
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::credit_demand::{self, DemandParams};
+    use crate::scenario::lessons::flow_lab::{run, run_join_preset, LabParams, Strategy};
+    use crate::sim::Replay;
+
+    fn lab(s: Strategy) -> (Trace, LabData) {
+        let tr = run(&LabParams {
+            strategy: s,
+            ..LabParams::default()
+        })
+        .unwrap();
+        let d = LabData::new(&tr);
+        (tr, d)
+    }
+
+    #[test]
+    fn books_match_the_replay_counters_and_balance() {
+        for s in Strategy::ALL {
+            let (tr, d) = lab(s);
+            let r = Replay::new(&tr);
+            for k in 0..=40 {
+                let t = tr.end * k / 40;
+                let c = r.state_at(t).counters;
+                let b = d.books_at(t);
+                assert_eq!(
+                    (b.produced, b.consumed, b.dropped, b.queued),
+                    (c.produced, c.consumed, c.dropped, c.queued),
+                    "{s:?} at {t}"
+                );
+                assert!(accounting(&d, t).1);
+                let sc = lab_scene(&d, t, "lab");
+                assert!(sc.texts().iter().any(|x| x.starts_with("produced ")));
+            }
+            for tk in [0, 1] {
+                for k in 0..=20 {
+                    let t = tr.end * k / 20;
+                    let snap = r.state_at(t);
+                    let id = if tk == 0 { d.producer } else { d.consumer }.unwrap();
+                    let v = snap.tasks.iter().find(|v| v.id == id).map(|v| v.state);
+                    assert_eq!(d.tracks[tk].at(t), v, "{s:?} task {tk} at {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn block_shows_the_producer_waiting_and_depth_within_capacity() {
+        let (_, d) = lab(Strategy::Block);
+        assert!(d.depth.max() <= 10.0);
+        let t = 5 * SEC;
+        assert!(producer_waiting_in_put(&d, t) || producer_waiting_in_put(&d, t + 10 * MS));
+        let waiting = (0..200).map(|k| k * 100 * MS).find(|&t| producer_waiting_in_put(&d, t)).unwrap();
+        let sc = lab_scene(&d, waiting, "block");
+        assert!(sc.texts().contains(&"waiting in put(): full"), "{:?}", sc.texts());
+        assert!(sc.texts().contains(&"queue: 10 / 10"), "{:?}", sc.texts());
+    }
+
+    #[test]
+    fn buffer_crashes_out_of_memory_and_drops_count() {
+        let (tr, d) = lab(Strategy::Buffer);
+        let oom = d.oom.expect("out of memory");
+        assert!(tr.end == oom);
+        let sc = lab_scene(&d, oom, "buffer");
+        assert!(sc.texts().iter().any(|x| x.starts_with("Out of memory at")));
+        let before = lab_scene(&d, oom - SEC, "buffer");
+        assert!(!before.texts().iter().any(|x| x.starts_with("Out of memory at")));
+        for s in [Strategy::DropNewest, Strategy::DropOldest] {
+            let (_, d) = lab(s);
+            assert!(d.dropped.max() > 100.0, "{s:?}");
+            assert!(d.depth.max() <= 10.0);
+        }
+    }
+
+    #[test]
+    fn preset_marks_line_11_while_the_producer_waits() {
+        let tr = run_join_preset(100, 50 * MS);
+        let d = LabData::new(&tr);
+        let t = SEC;
+        assert!(producer_waiting_in_put(&d, t));
+        assert_eq!(preset_line(&d, t), Some(11));
+        assert_eq!(preset_line(&d, tr.end), Some(25));
+        assert!(d.depth.max() <= 10.0);
+    }
+
+    #[test]
+    fn fork_draws_two_panels() {
+        let a = run(&LabParams::default()).unwrap();
+        let b = run(&LabParams {
+            switch: Some((5 * SEC, Strategy::DropNewest)),
+            ..LabParams::default()
+        })
+        .unwrap();
+        let (da, db) = (LabData::new(&a), LabData::new(&b));
+        // Same prefix.
+        assert_eq!(da.books_at(5 * SEC - 1), db.books_at(5 * SEC - 1));
+        let sc = fork_scene(&da, &db, 10 * SEC, ("keep", "switch"), 5 * SEC);
+        assert_eq!(sc.texts().iter().filter(|x| x.starts_with("produced ")).count(), 2);
+        assert!(db.dropped.at(10 * SEC) > 0.0 && da.dropped.at(10 * SEC) == 0.0);
+    }
+
+    #[test]
+    fn demand_bounds_in_flight() {
+        let tr = credit_demand::run(&DemandParams::default()).unwrap();
+        let d = DemandData::new(&tr, 60, 4);
+        assert_eq!(d.n, 8);
+        assert!(d.inflight.max() <= 8.0);
+        assert!(d.queue.max() >= 3.0);
+        let sc = demand_scene(&d, SEC);
+        assert!(sc.texts().iter().any(|x| x.starts_with("flatMap(call, 8)")));
+        assert_eq!(demand_line(&d, tr.end), Some(20));
+    }
+}

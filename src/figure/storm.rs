@@ -1,0 +1,230 @@
+//! The retry storm (chapter 9): service A calls B with a timeout and retries. Two runs on the same
+//! traffic side by side — naive retries (the death spiral) and the fix (retry budget, backoff,
+//! bounded queue in B) — each with an A → B diagram and charts of offered load (attempts per
+//! second), the original load (new calls per second), goodput (successful calls per second) and
+//! B's queue.
+//!
+//! Pure: [`StormData::new`] precomputes the series once per trace; [`storm_scene`] cuts them at
+//! `t`. Classes: `box`, `lane`, `s-danger` (offered load, timeouts), `s-done` (original load),
+//! `s-run` (goodput), `s-queue` (B's queue), `muted`, `small`, `big`, `bold`.
+use super::charts::{chart, short_num, ChartSpec, Series};
+use super::{fmt_secs, Anchor, Item, Scene};
+use crate::sim::{EventKind, Time, Trace, MS, SEC};
+
+/// Precomputed series of one storm run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StormData {
+    /// Attempts per second (original calls + retries).
+    pub offered: Series,
+    /// New calls per second.
+    pub original: Series,
+    /// Successful calls per second.
+    pub goodput: Series,
+    /// B's queue depth.
+    pub queue: Series,
+    /// Requests B served per second (useful or not).
+    pub served: Series,
+    /// Cumulative counts at each event time: attempts, ok, timeouts, failed, served.
+    pub totals: Series,
+    /// Run end.
+    pub end: Time,
+    ok_t: Vec<Time>,
+    attempt_t: Vec<Time>,
+    timeout_t: Vec<Time>,
+    fail_t: Vec<Time>,
+    served_t: Vec<Time>,
+    reject_t: Vec<Time>,
+}
+
+impl StormData {
+    /// Precompute from a storm trace (see `scenario::lessons::retry_storm`).
+    pub fn new(tr: &Trace) -> StormData {
+        let (mut attempt_t, mut orig_t, mut ok_t, mut timeout_t, mut fail_t, mut served_t, mut reject_t) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut queue = Series::step();
+        queue.push(0, 0.0);
+        for e in &tr.events {
+            match e.kind {
+                EventKind::CallStart { attempt, .. } => {
+                    attempt_t.push(e.t);
+                    if attempt == 0 {
+                        orig_t.push(e.t);
+                    }
+                }
+                EventKind::CallOk { .. } => ok_t.push(e.t),
+                EventKind::CallTimeout { .. } => timeout_t.push(e.t),
+                EventKind::CallFail { .. } => fail_t.push(e.t),
+                EventKind::RequestDone { .. } => served_t.push(e.t),
+                EventKind::QueuePut { depth, .. } | EventKind::QueueGet { depth, .. } => {
+                    queue.push(e.t, depth as f64)
+                }
+                EventKind::QueueDrop { depth, .. } => {
+                    reject_t.push(e.t);
+                    queue.push(e.t, depth as f64)
+                }
+                _ => {}
+            }
+        }
+        let end = tr.end.max(1);
+        let b = 500 * MS;
+        StormData {
+            offered: Series::rate(&attempt_t, b, end),
+            original: Series::rate(&orig_t, b, end),
+            goodput: Series::rate(&ok_t, b, end),
+            served: Series::rate(&served_t, b, end),
+            queue,
+            totals: Series::default(),
+            end,
+            ok_t,
+            attempt_t,
+            timeout_t,
+            fail_t,
+            served_t,
+            reject_t,
+        }
+    }
+
+    /// Counts by time `t`: (attempts, successes, timeouts, failed calls, served by B, rejected by B).
+    pub fn counts(&self, t: Time) -> (usize, usize, usize, usize, usize, usize) {
+        let c = |v: &Vec<Time>| v.partition_point(|&x| x <= t);
+        (
+            c(&self.attempt_t),
+            c(&self.ok_t),
+            c(&self.timeout_t),
+            c(&self.fail_t),
+            c(&self.served_t),
+            c(&self.reject_t),
+        )
+    }
+
+    /// Goodput and offered load (per second) over the window `[a, b)`.
+    pub fn window(&self, a: Time, b: Time) -> (f64, f64) {
+        let c = |v: &Vec<Time>| (v.partition_point(|&x| x < b) - v.partition_point(|&x| x < a)) as f64;
+        let secs = (b - a).max(1) as f64 / SEC as f64;
+        (c(&self.ok_t) / secs, c(&self.attempt_t) / secs)
+    }
+}
+
+/// One panel: heading, A → B diagram, load chart, queue chart. Returns items and height.
+fn panel(d: &StormData, t: Time, x0: f32, w: f32, heading: &str, sub: &str, drop_at: Time, y_max: (f64, f64)) -> Vec<Item> {
+    let mut out = Vec::new();
+    out.push(Item::Text { x: x0, y: 18.0, text: heading.into(), class: "big", anchor: Anchor::Start });
+    out.push(Item::Text { x: x0, y: 34.0, text: sub.into(), class: "small muted", anchor: Anchor::Start });
+    let py = 48.0;
+    let bh = 56.0;
+    let bw = 90.0;
+    let offered = d.offered.at(t);
+    let good = d.goodput.at(t);
+    let q = d.queue.at(t);
+    // A
+    out.push(Item::Rect { x: x0, y: py, w: bw, h: bh, rx: 6.0, class: "box", tip: None });
+    out.push(Item::Text { x: x0 + bw / 2.0, y: py + 22.0, text: "service A".into(), class: "bold", anchor: Anchor::Middle });
+    out.push(Item::Text { x: x0 + bw / 2.0, y: py + 42.0, text: "timeout 1 s".into(), class: "small muted", anchor: Anchor::Middle });
+    // B with its queue
+    let bx = x0 + w - bw;
+    let qx = x0 + bw + 80.0;
+    let qw = bx - qx - 10.0;
+    out.push(Item::Rect { x: qx, y: py + 12.0, w: qw, h: bh - 24.0, rx: 4.0, class: "lane", tip: None });
+    let qmax = y_max.1.max(1.0);
+    let fill = (q / qmax).clamp(0.0, 1.0) as f32 * qw;
+    out.push(Item::Rect { x: qx + qw - fill, y: py + 12.0, w: fill, h: bh - 24.0, rx: 4.0, class: "s-queue", tip: None });
+    out.push(Item::Text { x: qx + qw / 2.0, y: py + 8.0, text: format!("B's queue: {}", q as u64), class: "small bold", anchor: Anchor::Middle });
+    out.push(Item::Rect { x: bx, y: py, w: bw, h: bh, rx: 6.0, class: "box", tip: None });
+    out.push(Item::Text { x: bx + bw / 2.0, y: py + 22.0, text: "service B".into(), class: "bold", anchor: Anchor::Middle });
+    out.push(Item::Text { x: bx + bw / 2.0, y: py + 42.0, text: "100 req/s".into(), class: "small muted", anchor: Anchor::Middle });
+    // Arrows: offered load →, goodput ←.
+    let (ax, az) = (x0 + bw + 4.0, qx - 4.0);
+    let thick = |v: f64| if v > 150.0 { "s-danger" } else { "s-queue" };
+    out.push(Item::Line { x1: ax, y1: py + 18.0, x2: az, y2: py + 18.0, class: thick(offered) });
+    out.push(Item::Text { x: (ax + az) / 2.0, y: py + 12.0, text: format!("{} /s →", short_num(offered.round())), class: "small bold s-danger", anchor: Anchor::Middle });
+    out.push(Item::Line { x1: ax, y1: py + bh - 14.0, x2: az, y2: py + bh - 14.0, class: "s-run" });
+    out.push(Item::Text { x: (ax + az) / 2.0, y: py + bh - 2.0, text: format!("← {} ok/s", short_num(good.round())), class: "small bold s-run", anchor: Anchor::Middle });
+    // Counts.
+    let (att, ok, to, failed, served, rej) = d.counts(t);
+    out.push(Item::Text {
+        x: x0,
+        y: py + bh + 20.0,
+        text: format!("attempts {att} · ok {ok} · timed out {to} · rejected {rej} · given up {failed}"),
+        class: "small",
+        anchor: Anchor::Start,
+    });
+    let wasted = served.saturating_sub(ok);
+    out.push(Item::Text {
+        x: x0,
+        y: py + bh + 36.0,
+        text: format!("B served {served}, of which {wasted} for callers that had already given up"),
+        class: if wasted > ok { "small bold s-danger" } else { "small muted" },
+        anchor: Anchor::Start,
+    });
+    let marker = Some((drop_at, "original load drops".to_string()));
+    let cy = py + bh + 70.0;
+    let sp = ChartSpec {
+        x: x0 + 36.0,
+        y: cy,
+        w: w - 40.0,
+        h: 110.0,
+        title: "load and goodput (per second)".into(),
+        end: d.end,
+        y_max: y_max.0,
+        threshold: Some((100.0, "B's capacity".into())),
+        marker: marker.clone(),
+    };
+    out.push(Item::Group {
+        class: "chart-box",
+        label: Some(format!("offered {} per second, goodput {} per second", offered.round(), good.round())),
+        key: None,
+        items: chart(&sp, &[(&d.offered, "s-danger", "offered"), (&d.original, "s-done", "original"), (&d.goodput, "s-run", "goodput")], t),
+    });
+    let sq = ChartSpec {
+        x: x0 + 36.0,
+        y: cy + 160.0,
+        w: w - 40.0,
+        h: 70.0,
+        title: format!("B's queue: {}", q as u64),
+        end: d.end,
+        y_max: y_max.1,
+        threshold: None,
+        marker,
+    };
+    out.push(Item::Group {
+        class: "chart-box",
+        label: Some(sq.title.clone()),
+        key: None,
+        items: chart(&sq, &[(&d.queue, "s-queue", "")], t),
+    });
+    out
+}
+
+/// Naive vs fixed, side by side, at `t`. `drop_at` is when the original load drops.
+pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time) -> Scene {
+    let w = 980.0;
+    let pw = (w - 60.0) / 2.0;
+    let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
+    let y_q = naive.queue.max().max(fixed.queue.max());
+    let mut sc = Scene::new(w, 410.0, format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)));
+    sc.items.extend(panel(naive, t, 10.0, pw, "Naive retries", "retry at once, forever; B's queue unbounded", drop_at, (y_load, y_q)));
+    sc.items.push(Item::Line { x1: w / 2.0, y1: 4.0, x2: w / 2.0, y2: 400.0, class: "grid" });
+    sc.items.extend(panel(fixed, t, 50.0 + pw, pw, "The fix", "3 attempts, backoff with jitter, B refuses beyond 50 queued", drop_at, (y_load, y_q)));
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::retry_storm::{run, StormParams};
+
+    #[test]
+    fn goodput_falls_while_offered_load_rises_and_the_fix_recovers() {
+        let naive = StormData::new(&run(&StormParams::default()));
+        let fixed = StormData::new(&run(&StormParams { fix: true, ..StormParams::default() }));
+        let (g0, o0) = naive.window(0, 4 * SEC);
+        let (g1, o1) = naive.window(20 * SEC, 30 * SEC);
+        assert!(g1 < g0 / 4.0, "goodput {g0} -> {g1}");
+        assert!(o1 > o0 * 2.0, "offered {o0} -> {o1}");
+        let (gf, _) = fixed.window(20 * SEC, 30 * SEC);
+        assert!(gf > 60.0, "fixed goodput {gf}");
+        let sc = storm_scene(&naive, &fixed, 25 * SEC, 12 * SEC);
+        assert!(sc.texts().contains(&"Naive retries"));
+        assert!(sc.texts().iter().any(|x| x.starts_with("B served")));
+    }
+}
