@@ -12,3 +12,5 @@ mod harness;
 mod playback;
 #[path = "web/shell.rs"]
 mod shell;
+#[path = "web/ports.rs"]
+mod ports;

@@ -20,6 +20,8 @@ use std::fmt::Write as _;
 
 pub mod charts;
 pub mod pipeline;
+pub mod ports;
+pub mod readiness;
 pub mod scale;
 pub mod storm;
 

@@ -1,8 +1,368 @@
-//! Visualisation `ports`: Blocking accept() vs select() on two ports. (Being built: see the issue for chapter `blocking-io`.)
+//! Visualisation `ports` (chapters 1 and 2): the blocking accept loop and the `select()` loop on
+//! the same client arrivals, one clock. Wiring only: link params → arrival script → both traces
+//! (memoised) → one merged timeline → `figure::ports::layout` at `pb.t`.
+//!
+//! Link params (`ports.*`): `preset` (notes, 9002, burst, random), `seed` (random), `arr` (an
+//! explicit script, `9002@0,9001@10`, written when the learner adds clients), `t`.
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::playback::{use_playback, Action, Figure, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::ports::{layout, PortsModel};
+use crate::figure::{fmt_secs, ports::describe};
+use crate::scenario::lessons::two_ports::{
+    parse_port, parse_secs, run_blocking, run_select, Arrival, Preset, Script, MAX_T,
+    SCRIPT_ACCEPTED,
+};
+use crate::sim::{Time, MS, SEC};
+
+const SEED_ACCEPTED: &str = "a whole number from 0 to 999999";
+
+fn parse_seed(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(v) if v <= 999_999 => Ok(v),
+        Ok(v) => Err(format!("{v} is larger than 999999")),
+        Err(_) => Err(format!("\"{}\" is not a whole number", s.trim())),
+    }
+}
+
+/// What the arrivals come from: a preset (with its seed) or an explicit script.
+#[derive(Clone, Debug, PartialEq)]
+struct Source {
+    preset: Option<Preset>,
+    seed: u64,
+    script: Script,
+}
+
+fn from_link(params: &VizParams) -> Source {
+    let seed = params
+        .get_parsed("seed", SEED_ACCEPTED, parse_seed)
+        .unwrap_or(1);
+    let preset = params
+        .get_parsed("preset", Preset::ACCEPTED, Preset::parse)
+        .unwrap_or(Preset::Notes);
+    match params.get_parsed("arr", SCRIPT_ACCEPTED, Script::parse) {
+        Some(script) => Source {
+            preset: None,
+            seed,
+            script,
+        },
+        None => Source {
+            preset: Some(preset),
+            seed,
+            script: preset.script(seed),
+        },
+    }
+}
+
+/// The predict-then-reveal choices for "when is the first 9002 client served (blocking)?",
+/// computed from the script; the index of the right one from the run.
+fn predict_choices(script: &Script, m: &PortsModel) -> (Vec<(String, Option<Time>)>, usize) {
+    let first = |port| {
+        script
+            .arrivals
+            .iter()
+            .find(|a| a.port == port)
+            .map(|a| a.t)
+    };
+    let mut choices = Vec::new();
+    if let Some(t) = first(9002) {
+        choices.push((
+            format!("At {}, as soon as it arrives", fmt_secs(t)),
+            Some(t),
+        ));
+    }
+    if let Some(t) = first(9001) {
+        choices.push((
+            format!("At about {}, right after the first 9001 client", fmt_secs(t)),
+            Some(t),
+        ));
+    }
+    choices.push(("Never, in this run".into(), None));
+    let actual = m.blocking.first_served(9002);
+    let right = match actual {
+        None => choices.len() - 1,
+        Some(a) => choices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, t))| t.map(|t| (i, a.abs_diff(t))))
+            .min_by_key(|&(_, d)| d)
+            .map(|(i, _)| i)
+            .unwrap_or(0),
+    };
+    (choices, right)
+}
+
+fn input_value(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .or_else(|| {
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+        })
+        .unwrap_or_default()
+}
+
+fn is_narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < 640.0)
+}
 
 /// The `ports` visualisation.
 #[component]
 pub fn Ports() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("ports");
+    params.check_known(&["preset", "seed", "arr"]);
+    let source = {
+        let params = params.clone();
+        use_state(move || from_link(&params))
+    };
+    let narrow = use_state(is_narrow);
+    let error = use_state(|| None::<String>);
+    let seed_text = use_state(|| source.seed.to_string());
+    let add_time = use_state(String::new);
+    let add_port = use_state(|| 9002u32);
+    let guess = use_state(|| None::<usize>);
+
+    let run = use_memo(source.script.clone(), |script| {
+        let b = run_blocking(script);
+        let s = run_select(script);
+        let tl = Timeline::merge(&Timeline::from_trace(&b), &Timeline::from_trace(&s));
+        (PortsModel::new(&b, &s), tl)
+    });
+    let pb = use_playback("ports", run.1.clone());
+    let model = &run.0;
+    let scene = Rc::new(layout(model, pb.t, *narrow));
+
+    // Changing the arrivals: state + link.
+    let set_source = {
+        let source = source.clone();
+        let params = params.clone();
+        let guess = guess.clone();
+        let error = error.clone();
+        Callback::from(move |s: Source| {
+            match s.preset {
+                Some(p) => {
+                    params.remove("arr");
+                    if p == Preset::Notes {
+                        params.remove("preset");
+                    } else {
+                        params.set("preset", p.key());
+                    }
+                    if p == Preset::Random {
+                        params.set("seed", &s.seed.to_string());
+                    } else {
+                        params.remove("seed");
+                    }
+                }
+                None => {
+                    params.remove("preset");
+                    params.remove("seed");
+                    params.set("arr", &s.script.encode());
+                }
+            }
+            guess.set(None);
+            error.set(None);
+            source.set(s);
+        })
+    };
+    let add = {
+        let source = source.clone();
+        let set_source = set_source.clone();
+        let error = error.clone();
+        Callback::from(move |a: Arrival| match source.script.with(a) {
+            Ok(script) => set_source.emit(Source {
+                preset: None,
+                seed: source.seed,
+                script,
+            }),
+            Err(e) => error.set(Some(format!("Could not add the client: {e}."))),
+        })
+    };
+    let on_key = {
+        let add = add.clone();
+        let t = (pb.t / MS) * MS;
+        Callback::from(move |key: String| {
+            if let Some(p) = key.strip_prefix("port:").and_then(|p| parse_port(p).ok()) {
+                add.emit(Arrival { t, port: p });
+            }
+        })
+    };
+    let on_add_submit = {
+        let add = add.clone();
+        let add_time = add_time.clone();
+        let add_port = add_port.clone();
+        let error = error.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_secs(&add_time) {
+                Ok(t) => add.emit(Arrival { t, port: *add_port }),
+                Err(why) => error.set(Some(format!(
+                    "Arrival time refused: {why}. Accepted: a number of seconds from 0 to {}, like 2.5.",
+                    MAX_T / SEC
+                ))),
+            }
+        })
+    };
+    let preset_buttons = Preset::ALL.iter().map(|&p| {
+        let set_source = set_source.clone();
+        let seed_text = seed_text.clone();
+        let error = error.clone();
+        let source = source.clone();
+        let pressed = source.preset == Some(p);
+        let onclick = Callback::from(move |_| {
+            let seed = if p == Preset::Random {
+                match parse_seed(&seed_text) {
+                    Ok(s) => s,
+                    Err(why) => {
+                        error.set(Some(format!("Seed refused: {why}. Accepted: {SEED_ACCEPTED}.")));
+                        return;
+                    }
+                }
+            } else {
+                source.seed
+            };
+            set_source.emit(Source {
+                preset: Some(p),
+                seed,
+                script: p.script(seed),
+            });
+        });
+        html! {
+            <button type="button" class={classes!("preset", format!("preset-{}", p.key()))}
+                    aria-pressed={pressed.to_string()} {onclick}>{ p.label() }</button>
+        }
+    });
+
+    // Predict-then-reveal for the "all traffic on 9002" preset.
+    let predict = if source.preset == Some(Preset::Only9002) {
+        let (choices, right) = predict_choices(&source.script, model);
+        let body = match *guess {
+            None => html! {
+                <div class="predict-choices" style="display:flex;flex-wrap:wrap;gap:0.4rem">
+                    { for choices.iter().enumerate().map(|(i, (label, _))| {
+                        let guess = guess.clone();
+                        html! { <button type="button" class="predict-choice"
+                                    onclick={Callback::from(move |_| guess.set(Some(i)))}>{ label.clone() }</button> }
+                    }) }
+                </div>
+            },
+            Some(g) => {
+                let verdict = if g == right { "Right." } else { "Not quite." };
+                let arrived = source.script.arrivals.iter().find(|a| a.port == 9002).map(|a| a.t);
+                let fact = match (model.blocking.first_served(9002), arrived) {
+                    (Some(s), Some(a)) => format!(
+                        "The blocking server accepted the first 9002 client at {} — it arrived at {} and waited {}, because the server sat in accept() on 9001 until a 9001 client came.",
+                        fmt_secs(s), fmt_secs(a), fmt_secs(s - a)),
+                    _ => "The blocking server never accepted a 9002 client in this run: it sat in accept() on 9001 the whole time.".to_string(),
+                };
+                let sel = model
+                    .select
+                    .first_served(9002)
+                    .map(|s| format!(" The select() server accepted it at {}.", fmt_secs(s)))
+                    .unwrap_or_default();
+                let jump = model.blocking.first_served(9002).map(|s| {
+                    let pb = pb.clone();
+                    html! { <button type="button" class="predict-jump"
+                                onclick={Callback::from(move |_| { pb.dispatch(Action::Pause); pb.dispatch(Action::Seek(s)) })}>
+                                { "Show that moment" }</button> }
+                });
+                html! {
+                    <p class="predict-reveal" role="status">
+                        <strong>{ verdict }</strong>{ " " }{ fact }{ sel }{ " " }{ for jump }
+                    </p>
+                }
+            }
+        };
+        html! {
+            <div class="predict notice" style="display:block">
+                <p style="margin:0 0 0.4rem"><strong>{ "Predict first: " }</strong>
+                    { "all clients come to 9002 (one finally comes to 9001). When will the blocking server serve the first 9002 client?" }</p>
+                { body }
+            </div>
+        }
+    } else {
+        html! {}
+    };
+
+    let describe_cb = {
+        let run = run.clone();
+        Callback::from(move |t: u64| describe(&run.0, t))
+    };
+    let seed_input = {
+        let seed_text = seed_text.clone();
+        Callback::from(move |e: InputEvent| seed_text.set(input_value(&e)))
+    };
+    let time_input = {
+        let add_time = add_time.clone();
+        Callback::from(move |e: InputEvent| add_time.set(input_value(&e)))
+    };
+    let port_change = {
+        let add_port = add_port.clone();
+        Callback::from(move |e: Event| add_port.set(parse_port(&input_value(&e)).unwrap_or(9002)))
+    };
+    let toggle_narrow = {
+        let narrow = narrow.clone();
+        Callback::from(move |_| narrow.set(!*narrow))
+    };
+    let b_line = model.blocking.line_at(pb.t);
+    let s_line = model.select.line_at(pb.t);
+    let caption = html! {
+        <p class="figure-note">
+            { "Same clients, same clock. Dots are clients waiting in a port's backlog, labelled with how long they have waited (red after 2 s). Click a port to add a client arriving now. " }
+            <button type="button" class="ports-layout" onclick={toggle_narrow}>
+                { if *narrow { "Side by side" } else { "Stack the two servers" } }
+            </button>
+        </p>
+    };
+    html! {
+        <div class="viz-wide ports-viz">
+            <div class="ports-controls" role="group" aria-label="Client arrivals" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.6rem;align-items:center;margin:0.5rem 0">
+                <span>{ "Arrivals:" }</span>
+                { for preset_buttons }
+                <label>{ "seed " }
+                    <input type="text" inputmode="numeric" class="ports-seed" size="6"
+                           value={(*seed_text).clone()} oninput={seed_input} aria-label="Seed for random arrivals" />
+                </label>
+            </div>
+            <form class="ports-add" onsubmit={on_add_submit} style="display:flex;flex-wrap:wrap;gap:0.4rem 0.6rem;align-items:center;margin:0.5rem 0">
+                <span>{ "Add a client on" }</span>
+                <select class="ports-add-port" aria-label="Port" onchange={port_change}>
+                    <option value="9001" selected={*add_port == 9001}>{ "9001" }</option>
+                    <option value="9002" selected={*add_port == 9002}>{ "9002" }</option>
+                </select>
+                <label>{ "at " }
+                    <input type="text" inputmode="decimal" class="ports-add-time" size="6" placeholder="2.5"
+                           value={(*add_time).clone()} oninput={time_input} aria-label="Arrival time in seconds" />
+                    { " s" }
+                </label>
+                <button type="submit" class="ports-add-btn">{ "Add client" }</button>
+                <span class="muted">{ format!("{} clients", source.script.arrivals.len()) }</span>
+            </form>
+            if let Some(msg) = (*error).clone() {
+                <p class="ports-error notice" role="alert">{ msg }</p>
+            }
+            { predict }
+            <Figure id="ports" title="Blocking accept() vs select() on two ports" playback={pb.clone()} describe={describe_cb} {caption}>
+                <SceneView scene={scene} on_key={Some(on_key)} />
+                <div class="ports-code" style="display:flex;flex-wrap:wrap;gap:0 1rem">
+                    <div style="flex:1 1 18rem;min-width:0">
+                        <CodePanel id="blocking_server.py" active_line={b_line} label={AttrValue::from("Left: blocking_server.py")} />
+                    </div>
+                    <div style="flex:1 1 18rem;min-width:0">
+                        <CodePanel id="select_server.py" active_line={s_line} label={AttrValue::from("Right: select_server.py")} />
+                    </div>
+                </div>
+            </Figure>
+        </div>
+    }
 }

@@ -241,14 +241,18 @@ impl Script {
         let last = self.arrivals.iter().map(|a| a.t).max().unwrap_or(0);
         (last + TAIL).max(MIN_WINDOW)
     }
+}
 
-    fn times(&self, port: u32) -> Vec<Time> {
-        self.arrivals
-            .iter()
-            .filter(|a| a.port == port)
-            .map(|a| a.t)
-            .collect()
-    }
+/// The fixed script of the chapter 3 `readiness` picture: one client each, then both at once.
+pub fn readiness_script() -> Script {
+    let a = |port, ms: u64| Arrival { t: ms * MS, port };
+    Script::new(vec![
+        a(9001, 500),
+        a(9002, 1_800),
+        a(9001, 3_000),
+        a(9002, 3_000),
+        a(9002, 5_200),
+    ])
 }
 
 fn sim(script: &Script) -> Sim {

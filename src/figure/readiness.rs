@@ -1,0 +1,305 @@
+//! Figure `readiness` (chapter 3): register interest → the system notifies readiness → the
+//! callback runs, drawn from a `select()` run ([`super::ports::SideRun`]).
+//!
+//! ```text
+//!  1. Registered interest        2. Notifications            3. Callbacks
+//!  | port 9001 READ greet |      1.0 s  nothing (timeout)    greet(9001) at 0.5 s
+//!  | port 9002 READ greet |      1.8 s  ready: 9002          greet(9002) running
+//!  notified ●      ●   ●●        callback ▮     ▮   ▮▮
+//! ```
+//!
+//! The registration row whose socket was in the latest ready set is marked (`s-accent`), the row
+//! whose callback runs now is marked `s-run`. Classes: `box`, `lane`, `muted`, `small`, `bold`,
+//! `big`, `now`, `s-accent`, `s-run`, `s-queue`, `faint`, `axis`.
+
+use super::ports::{port_ix, SideRun};
+use super::{fmt_secs, Anchor, Item, Linear, Scene};
+use crate::sim::Time;
+
+/// Which step of the pattern is happening at `t`: 1 register, 2 wait/notify, 3 callback.
+pub fn step_at(run: &SideRun, t: Time) -> u32 {
+    if run.handler_at(t).is_some() {
+        3
+    } else if t == 0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// The line of `event_callbacks.py` to mark at `t` (see content/CODE_LINES.md).
+pub fn code_line(run: &SideRun, t: Time) -> u32 {
+    match step_at(run, t) {
+        1 => 17,
+        3 => 24,
+        _ => 21,
+    }
+}
+
+fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
+    Item::Text {
+        x,
+        y,
+        text: s.into(),
+        class,
+        anchor,
+    }
+}
+
+fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {
+    Item::Rect {
+        x,
+        y,
+        w,
+        h,
+        rx: 3.0,
+        class,
+        tip: None,
+    }
+}
+
+fn ports_of(ready: [bool; 2]) -> String {
+    match ready {
+        [true, true] => "9001 and 9002".into(),
+        [true, false] => "9001".into(),
+        [false, true] => "9002".into(),
+        [false, false] => String::new(),
+    }
+}
+
+/// Width and height of the picture.
+pub const W: f32 = 820.0;
+/// Height.
+pub const H: f32 = 250.0;
+
+/// The picture at `t`.
+pub fn layout(run: &SideRun, t: Time) -> Scene {
+    let mut sc = Scene::new(
+        W,
+        H,
+        format!("Register, notify, call back: the select() run at {}", fmt_secs(t)),
+    );
+    let step = step_at(run, t);
+    let cols = [10.0f32, 290.0, 560.0];
+    let heads = [
+        "1. Register interest",
+        "2. Readiness notifications",
+        "3. Callback runs",
+    ];
+    for (i, (&x, h)) in cols.iter().zip(heads).enumerate() {
+        let class = if step == i as u32 + 1 { "big s-accent" } else { "big" };
+        sc.push(text(x, 22.0, h, class, Anchor::Start));
+    }
+
+    // Column 1: the registrations.
+    let running = run.handler_at(t).copied();
+    let last_ret = run
+        .selects
+        .iter()
+        .rev()
+        .find(|c| c.ret.is_some_and(|r| r <= t));
+    let notified = last_ret.map(|c| c.ready).unwrap_or([false; 2]);
+    sc.push(text(cols[0] + 8.0, 46.0, "socket", "muted small", Anchor::Start));
+    sc.push(text(cols[0] + 90.0, 46.0, "event", "muted small", Anchor::Start));
+    sc.push(text(cols[0] + 180.0, 46.0, "callback", "muted small", Anchor::Start));
+    for (i, port) in [9001u32, 9002].into_iter().enumerate() {
+        let y = 54.0 + i as f32 * 34.0;
+        let mut items = vec![rect(cols[0], y, 262.0, 28.0, "box")];
+        let run_here = running.is_some_and(|h| h.port == port);
+        if run_here {
+            items.push(rect(cols[0], y, 6.0, 28.0, "s-run"));
+        } else if notified[port_ix(port)] {
+            items.push(rect(cols[0], y, 6.0, 28.0, "s-accent"));
+        }
+        items.push(text(cols[0] + 12.0, y + 18.0, format!("port {port}"), "bold", Anchor::Start));
+        items.push(text(cols[0] + 90.0, y + 18.0, "EVENT_READ", "small", Anchor::Start));
+        let cb_class = if run_here { "s-run bold" } else { "" };
+        items.push(text(cols[0] + 180.0, y + 18.0, "greet", cb_class, Anchor::Start));
+        sc.push(Item::Group {
+            class: "registration",
+            label: Some(format!("port {port}: on EVENT_READ call greet")),
+            key: None,
+            items,
+        });
+    }
+    sc.push(text(
+        cols[0],
+        140.0,
+        "registered once, at the start (line 17)",
+        "muted small",
+        Anchor::Start,
+    ));
+
+    // Column 2: the last few notifications (select returns), newest last.
+    let done: Vec<_> = run
+        .selects
+        .iter()
+        .filter_map(|c| c.ret.filter(|&r| r <= t).map(|r| (r, c.ready)))
+        .collect();
+    let from = done.len().saturating_sub(4);
+    let mut y = 50.0;
+    for (k, &(r, ready)) in done[from..].iter().enumerate() {
+        let newest = from + k + 1 == done.len();
+        let (msg, class) = if ready == [false, false] {
+            ("nothing ready (timeout)".to_string(), "muted small")
+        } else if newest {
+            (format!("ready: {}", ports_of(ready)), "s-accent bold")
+        } else {
+            (format!("ready: {}", ports_of(ready)), "")
+        };
+        sc.push(text(cols[1], y, fmt_secs(r), "muted small", Anchor::Start));
+        sc.push(text(cols[1] + 56.0, y, msg, class, Anchor::Start));
+        y += 20.0;
+    }
+    let waiting = run
+        .select_at(t)
+        .is_some_and(|c| c.ret.is_none_or(|r| r > t));
+    if waiting {
+        sc.push(text(
+            cols[1],
+            y,
+            "sel.select() waiting…",
+            "small bold",
+            Anchor::Start,
+        ));
+    }
+
+    // Column 3: the callbacks that ran, newest last; the running one highlighted.
+    let ran: Vec<_> = run.handlers.iter().filter(|h| h.start <= t).collect();
+    let from = ran.len().saturating_sub(4);
+    let mut y = 50.0;
+    for h in &ran[from..] {
+        let now = h.start <= t && t < h.end;
+        let (msg, class) = if now {
+            (format!("greet(port {}) running", h.port), "s-run bold")
+        } else {
+            (format!("greet(port {}) at {}", h.port, fmt_secs(h.start)), "")
+        };
+        sc.push(text(cols[2], y, msg, class, Anchor::Start));
+        y += 20.0;
+    }
+    if ran.is_empty() {
+        sc.push(text(cols[2], 50.0, "none yet", "muted small", Anchor::Start));
+    }
+
+    // Bottom: the same story on a time axis.
+    let x0 = 90.0;
+    let x1 = W - 14.0;
+    let s = Linear::time(run.end, x0, x1);
+    let lanes = ["notified", "callback"];
+    for (i, n) in lanes.iter().enumerate() {
+        let y = 160.0 + i as f32 * 30.0;
+        sc.push(rect(x0, y, x1 - x0, 22.0, "lane"));
+        sc.push(text(x0 - 8.0, y + 15.0, *n, "small", Anchor::End));
+    }
+    for c in &run.selects {
+        let Some(r) = c.ret.filter(|&r| r <= t) else {
+            continue;
+        };
+        let x = s.t(r);
+        if c.ready == [false, false] {
+            sc.push(Item::Line {
+                x1: x,
+                y1: 165.0,
+                x2: x,
+                y2: 177.0,
+                class: "axis faint",
+            });
+        } else {
+            sc.push(Item::Circle {
+                cx: x,
+                cy: 171.0,
+                r: 5.0,
+                class: "s-accent",
+                tip: Some(format!("{}: ready {}", fmt_secs(r), ports_of(c.ready))),
+            });
+        }
+    }
+    for h in run.handlers.iter().filter(|h| h.start <= t) {
+        let a = s.t(h.start);
+        let b = s.t(h.end.min(t)).max(a + 3.0);
+        sc.push(Item::Rect {
+            x: a,
+            y: 193.0,
+            w: b - a,
+            h: 16.0,
+            rx: 2.0,
+            class: "s-run",
+            tip: Some(format!("greet(port {}) at {}", h.port, fmt_secs(h.start))),
+        });
+    }
+    for tick in s.ticks(8) {
+        sc.push(text(
+            s.at(tick),
+            232.0,
+            fmt_secs(tick as Time),
+            "muted small",
+            Anchor::Middle,
+        ));
+    }
+    let tx = s.t(t.min(run.end));
+    sc.push(Item::Line {
+        x1: tx,
+        y1: 156.0,
+        x2: tx,
+        y2: 216.0,
+        class: "now",
+    });
+    sc
+}
+
+/// One sentence for screen readers.
+pub fn describe(run: &SideRun, t: Time) -> String {
+    let what = match step_at(run, t) {
+        1 => "both sockets are registered with greet as their callback".to_string(),
+        3 => format!(
+            "greet runs for port {}",
+            run.handler_at(t).map(|h| h.port).unwrap_or(0)
+        ),
+        _ => "the loop waits in sel.select() for a notification".to_string(),
+    };
+    format!("At {}: {what}.", fmt_secs(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::two_ports::{readiness_script, run_select};
+    use crate::sim::{MS, SEC};
+
+    fn run() -> SideRun {
+        SideRun::from_trace(&run_select(&readiness_script()))
+    }
+
+    #[test]
+    fn callback_highlighted_only_after_its_socket_is_notified() {
+        let r = run();
+        // 9001 client at 0.5 s: notified and greeted at once.
+        let sc = layout(&r, 500 * MS);
+        let texts = sc.texts();
+        assert!(texts.contains(&"greet(port 9001) running"), "{texts:?}");
+        assert!(texts.contains(&"ready: 9001"));
+        assert_eq!(code_line(&r, 500 * MS), 24);
+        assert_eq!(code_line(&r, 0), 17);
+        assert_eq!(code_line(&r, 900 * MS), 21);
+        // Every handler starts at the return of a select() that reported its port.
+        for h in &r.handlers {
+            let c = r
+                .selects
+                .iter()
+                .rev()
+                .find(|c| c.ret.is_some_and(|x| x <= h.start))
+                .unwrap();
+            assert!(c.ready[port_ix(h.port)], "{h:?}");
+        }
+    }
+
+    #[test]
+    fn timeouts_show_as_empty_notifications() {
+        let r = run();
+        let sc = layout(&r, 3 * SEC - 1);
+        assert!(sc.texts().contains(&"nothing ready (timeout)"), "{:?}", sc.texts());
+        let both = layout(&r, 3 * SEC);
+        assert!(both.texts().contains(&"ready: 9001 and 9002"), "{:?}", both.texts());
+    }
+}

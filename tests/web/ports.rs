@@ -1,0 +1,192 @@
+//! The `ports` and `readiness` visualisations in a real browser: presets from the link, the
+//! blocking side vs the select side at a given time, adding clients by click and by form (bad
+//! times refused with a message), predict-then-reveal, and the chapter 3 picture.
+use std::time::Duration;
+
+use await_and_see::app::hooks::NoticesProvider;
+use await_and_see::app::viz::{ports::Ports, readiness::Readiness};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+#[component]
+fn PortsPage() -> Html {
+    html! { <NoticesProvider><Ports /></NoticesProvider> }
+}
+
+#[component]
+fn ReadinessPage() -> Html {
+    html! { <NoticesProvider><Readiness /></NoticesProvider> }
+}
+
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<yew::AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    fn q(&self, sel: &str) -> Element {
+        self.root
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
+    }
+    fn text(&self, sel: &str) -> String {
+        self.q(sel).text_content().unwrap_or_default()
+    }
+    fn click(&self, sel: &str) {
+        self.q(sel).dyn_into::<HtmlElement>().expect("html").click();
+    }
+    fn click_svg(&self, sel: &str) {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("ev");
+        self.q(sel).dispatch_event(&ev).expect("dispatch");
+    }
+    fn type_into(&self, sel: &str, value: &str) {
+        let input: HtmlInputElement = self.q(sel).dyn_into().expect("input");
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("input", &init).expect("input event");
+        input.dispatch_event(&ev).expect("dispatch");
+    }
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
+}
+
+async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
+    await_and_see::app::hooks::replace_hash(hash);
+    let document = web_sys::window().expect("window").document().expect("doc");
+    let root = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&root).expect("append");
+    let handle = yew::Renderer::<C>::with_root(root.clone()).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn all_traffic_on_9002_blocking_side_waits_select_side_served() {
+    let m = mount::<PortsPage>("#/blocking-io?ports.preset=9002&ports.t=5000").await;
+    let left = m.text("g.side.blocking");
+    let right = m.text("g.side.select");
+    assert!(left.contains("line 11: stuck in accept() on 9001"), "{left}");
+    assert!(left.contains("A 9002 client has waited 4.0 s"), "{left}");
+    assert!(left.contains("9002: 0 served"), "{left}");
+    assert!(right.contains("9002: 4 served, mean wait 0.0 s"), "{right}");
+    assert!(!right.contains("waiting (longest"), "{right}");
+    // The code panels mark the line each server is on.
+    let code = m.text(".ports-code .line.active");
+    assert!(code.contains("sock1.accept()"), "{code}");
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_port_adds_a_client_now_and_changes_the_trace() {
+    let m = mount::<PortsPage>("#/blocking-io?ports.preset=9002&ports.t=5000").await;
+    assert!(m.text(".ports-add").contains("6 clients"));
+    m.click_svg("g.side.blocking [data-key=\"port:9001\"]");
+    settle().await;
+    assert!(m.text(".ports-add").contains("7 clients"), "{}", m.text(".ports-add"));
+    // The new 9001 client at 5 s frees the blocking server: 9001 served, then a 9002 client.
+    let left = m.text("g.side.blocking");
+    assert!(left.contains("9001: 1 served"), "{left}");
+    assert!(hash().contains("ports.arr="), "{}", hash());
+    assert!(hash().contains("9001@5"), "{}", hash());
+}
+
+#[wasm_bindgen_test]
+async fn bad_arrival_times_are_refused_with_a_message() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    for (value, expect) in [
+        ("-1", "before the start"),
+        ("31", "cap of 30 s"),
+        ("abc", "not a number"),
+        ("", "no time given"),
+    ] {
+        m.type_into(".ports-add-time", value);
+        settle().await;
+        m.click(".ports-add-btn");
+        settle().await;
+        let err = m.text(".ports-error");
+        assert!(err.contains(expect), "{value}: {err}");
+        assert!(err.contains("Accepted"), "{err}");
+        assert!(m.text(".ports-add").contains("2 clients"));
+    }
+    m.type_into(".ports-add-time", "2.5");
+    settle().await;
+    m.click(".ports-add-btn");
+    settle().await;
+    assert!(m.text(".ports-add").contains("3 clients"));
+    assert!(m.root.query_selector(".ports-error").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_link_parameter_becomes_a_notice() {
+    let m = mount::<PortsPage>("#/blocking-io?ports.arr=9003@1").await;
+    let notices = m.text(".notices");
+    assert!(notices.contains("ports.arr=9003@1"), "{notices}");
+    assert!(notices.contains("9001 or 9002"), "{notices}");
+    // The default script is used.
+    assert!(m.text(".ports-add").contains("2 clients"));
+}
+
+#[wasm_bindgen_test]
+async fn predict_then_reveal_checks_the_answer_against_the_run() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    m.click(".preset-9002");
+    settle().await;
+    assert!(m.text(".predict").contains("When will the blocking server serve"));
+    let buttons = m.root.query_selector_all(".predict-choice").unwrap();
+    let mut right = None;
+    for i in 0..buttons.length() {
+        let b = buttons.item(i).unwrap();
+        if b.text_content().unwrap_or_default().contains("first 9001 client") {
+            right = Some(b);
+        }
+    }
+    right
+        .expect("a choice naming the 9001 client")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    let reveal = m.text(".predict-reveal");
+    assert!(reveal.starts_with("Right."), "{reveal}");
+    assert!(reveal.contains("at 8.1 s"), "{reveal}");
+    assert!(reveal.contains("select() server accepted it at 1 s"), "{reveal}");
+}
+
+#[wasm_bindgen_test]
+async fn readiness_shows_register_notify_callback() {
+    let m = mount::<ReadinessPage>("#/event-driven?readiness.t=500").await;
+    let svg = m.text("svg.viz");
+    assert!(svg.contains("1. Register interest"), "{svg}");
+    assert!(svg.contains("ready: 9001"), "{svg}");
+    assert!(svg.contains("greet(port 9001) running"), "{svg}");
+    let code = m.text(".line.active");
+    assert!(code.contains("handler(key.fileobj)"), "{code}");
+}
