@@ -1,8 +1,175 @@
-//! Visualisation `event-loop`: Inside the event loop, one decision at a time. (Being built: see the issue for chapter `event-loop`.)
+//! Visualisation `event-loop` (chapter 7): the engine's own scheduler state, stepped one
+//! scheduling decision at a time, next to `event_loop_toy.py` with the corresponding line marked.
+//! Wiring only: variant -> lesson program (memoised) -> `figure::event_loop::stages` -> stage at
+//! (`pb.t`, the stepper's position) -> `figure::event_loop::layout`.
+//!
+//! Link params (`event-loop.*`): `v` (`two`: A 2 s + B 3 s, `three`: + C 2 s, `blocking`: A calls
+//! time.sleep), `t`.
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::use_viz_params;
+use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::event_loop::{describe, layout, stage_for_time, stages, toy_line, Stage};
+use crate::figure::fmt_secs;
+use crate::scenario::lessons::coroutines::{tasks_gather, Query};
+use crate::sim::{Replay, Trace};
+
+const VARIANTS: [(&str, &str); 3] = [
+    ("two", "A 2 s, B 3 s (tasks_gather.py)"),
+    ("three", "A 2 s, B 3 s, C 2 s"),
+    ("blocking", "A 2 s calls time.sleep, B 3 s"),
+];
+const V_ACCEPTED: &str = "two, three or blocking";
+
+fn program(v: &str) -> Trace {
+    let mut qs = vec![Query::new("A", 2.0), Query::new("B", 3.0)];
+    match v {
+        "three" => qs.push(Query::new("C", 2.0)),
+        "blocking" => qs[0].blocking = true,
+        _ => {}
+    }
+    // Valid by construction; an error would only mean a bug, shown as an empty run.
+    tasks_gather(&qs).unwrap_or_else(|_| crate::sim::Sim::new(Default::default()).into_trace())
+}
+
+/// A trace with its stepper stages (memoised together).
+pub(crate) struct Stepped {
+    pub trace: Rc<Trace>,
+    pub stages: Vec<Stage>,
+    pub timeline: Timeline,
+}
+
+impl Stepped {
+    pub(crate) fn new(trace: Trace) -> Self {
+        let stages = stages(&trace);
+        let timeline = Timeline::from_trace(&trace);
+        Stepped {
+            trace: Rc::new(trace),
+            stages,
+            timeline,
+        }
+    }
+}
+
+/// The "previous / next decision" buttons and the position readout.
+pub(crate) fn stepper(pb: &Playback, pos: &UseStateHandle<usize>, cur: usize, st: &[Stage]) -> Html {
+    let go = |to: usize| {
+        let pb = pb.clone();
+        let pos = pos.clone();
+        let t = st.get(to).map(|s| s.t).unwrap_or(0);
+        Callback::from(move |_| {
+            pos.set(to);
+            pb.dispatch(Action::Pause);
+            pb.dispatch(Action::Seek(t));
+        })
+    };
+    let last = st.len().saturating_sub(1);
+    html! {
+        <div class="stepper" role="group" aria-label="Scheduling decisions" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;margin:0.4rem 0">
+            <button type="button" class="step-prev" disabled={cur == 0} onclick={go(cur.saturating_sub(1))}>{ "◀ Previous decision" }</button>
+            <button type="button" class="step-next" disabled={cur >= last} onclick={go((cur + 1).min(last))}>{ "Next decision ▶" }</button>
+            <span class="step-pos" aria-live="polite">{ format!("step {} of {}", cur + 1, st.len()) }</span>
+        </div>
+    }
+}
+
+fn target_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
 
 /// The `event-loop` visualisation.
 #[component]
 pub fn EventLoop() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("event-loop");
+    params.check_known(&["v"]);
+    let variant = {
+        let params = params.clone();
+        use_state(move || {
+            params
+                .get_parsed("v", V_ACCEPTED, |s| {
+                    VARIANTS
+                        .iter()
+                        .find(|v| v.0 == s.trim())
+                        .map(|v| v.0)
+                        .ok_or_else(|| format!("\"{s}\" is not a variant"))
+                })
+                .unwrap_or("two")
+        })
+    };
+    let run = use_memo(*variant, |v| Stepped::new(program(v)));
+    let pb = use_playback("event-loop", run.timeline.clone());
+    let pos = use_state(|| 0usize);
+    let cur = stage_for_time(&run.stages, *pos, pb.t);
+    let stage = run.stages[cur.min(run.stages.len() - 1)];
+    let replay = Replay::new(&run.trace);
+    let scene = Rc::new(layout(&run.trace, &replay, stage));
+    let snap = replay.state_after(stage.n);
+    let printed: Vec<String> = snap
+        .printed
+        .iter()
+        .map(|p| format!("{:>6}  {}", fmt_secs(p.t), run.trace.str(p.text)))
+        .collect();
+
+    let on_variant = {
+        let variant = variant.clone();
+        let params = params.clone();
+        let pos = pos.clone();
+        Callback::from(move |e: Event| {
+            let v = target_value(&e);
+            if let Some(found) = VARIANTS.iter().find(|x| x.0 == v) {
+                if found.0 == "two" {
+                    params.remove("v");
+                } else {
+                    params.set("v", found.0);
+                }
+                pos.set(0);
+                variant.set(found.0);
+            }
+        })
+    };
+    let describe_cb = {
+        let run = run.clone();
+        let pos = *pos;
+        Callback::from(move |t: u64| {
+            let i = stage_for_time(&run.stages, pos, t);
+            let rp = Replay::new(&run.trace);
+            describe(&run.trace, run.stages[i], &rp)
+        })
+    };
+    let caption = html! {
+        <p class="figure-note">
+            { "The state is read from our scheduler's trace after each decision: Next decision steps one pick, poll, park or clock jump at a time; Play and the time slider move the virtual clock. The code panel marks the toy loop's line that does the same thing." }
+        </p>
+    };
+    html! {
+        <div class="viz-wide event-loop-viz">
+            <div role="group" aria-label="Program" style="margin:0.5rem 0">
+                <label for="event-loop-v">{ "Tasks: " }</label>
+                <select id="event-loop-v" class="variant" onchange={on_variant}>
+                    { for VARIANTS.iter().map(|(k, label)| html! {
+                        <option value={*k} selected={*variant == *k}>{ *label }</option>
+                    }) }
+                </select>
+            </div>
+            <Figure id="event-loop" title="Inside the event loop, one decision at a time" playback={pb.clone()} describe={describe_cb} {caption}>
+                { stepper(&pb, &pos, cur, &run.stages) }
+                <SceneView scene={scene} />
+                <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
+                    <div class="console" aria-label="Console">
+                        <div style="font-size:0.8rem;opacity:0.8">{ "Console" }</div>
+                        <pre style="margin:0;min-height:6.5em;font-size:0.85rem">{ for printed.iter().map(|l| html! { <div class="console-line">{ l.clone() }</div> }) }</pre>
+                    </div>
+                    <CodePanel id="event_loop_toy.py" active_line={Some(toy_line(stage.kind))} label={AttrValue::from("event_loop_toy.py: the same step in the toy loop")} />
+                </div>
+            </Figure>
+        </div>
+    }
 }

@@ -1,8 +1,390 @@
-//! Visualisation `queries`: Two queries: one after the other vs gather. (Being built: see the issue for chapter `blocking-calls`.)
+//! Visualisation `queries` (chapters 4 and 5): the same queries one after the other
+//! (`queries_sync.py`) and with `asyncio.gather` (`queries_gather.py`), one above the other on one
+//! clock. Wiring only: params -> lesson programs (memoised) -> `figure::timeline::Gantt` ->
+//! merged timeline -> `figure::timeline::layout` at `pb.t`.
+//!
+//! Link params (`queries.*`): `a`, `b`, `c` (seconds; `c` adds a third query), `block` (`A`, `B`
+//! or `C`: that query calls blocking `time.sleep` inside its `async def`), `t`.
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::fmt_secs;
+use crate::figure::timeline::{layout, Gantt, Opts};
+use crate::scenario::lessons::coroutines::{gather, parse_secs, sequential, Query, SECS_ACCEPTED};
+use crate::sim::{Time, SEC};
+
+const NAMES: [&str; 3] = ["A", "B", "C"];
+const KEYS: [&str; 3] = ["a", "b", "c"];
+const DEFAULTS: [Time; 3] = [2 * SEC, 3 * SEC, SEC];
+const BLOCK_ACCEPTED: &str = "A, B or C (the query that calls time.sleep)";
+
+/// The learner's settings.
+#[derive(Clone, Debug, PartialEq)]
+struct Setup {
+    durs: [Time; 3],
+    third: bool,
+    block: Option<usize>,
+}
+
+impl Setup {
+    fn queries(&self) -> Vec<Query> {
+        let n = if self.third { 3 } else { 2 };
+        (0..n)
+            .map(|i| Query {
+                name: NAMES[i].into(),
+                dur: self.durs[i],
+                blocking: self.block == Some(i),
+            })
+            .collect()
+    }
+}
+
+fn from_link(p: &VizParams) -> Setup {
+    let mut durs = DEFAULTS;
+    for i in 0..3 {
+        if let Some(v) = p.get_parsed(KEYS[i], SECS_ACCEPTED, parse_secs) {
+            durs[i] = v;
+        }
+    }
+    let third = p.get("c").is_some() && p.get_parsed("c", SECS_ACCEPTED, parse_secs).is_some();
+    let block = p
+        .get_parsed("block", BLOCK_ACCEPTED, |s| {
+            match NAMES.iter().position(|n| n.eq_ignore_ascii_case(s.trim())) {
+                Some(i) => Ok(i),
+                None => Err(format!("\"{s}\" is not a query name")),
+            }
+        });
+    let block = block.filter(|&i| i < 2 || third);
+    Setup { durs, third, block }
+}
+
+fn secs_text(t: Time) -> String {
+    let s = t as f64 / SEC as f64;
+    let txt = format!("{s:.3}");
+    txt.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn target_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .or_else(|| {
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+        })
+        .unwrap_or_default()
+}
+
+struct Runs {
+    seq: Gantt,
+    gat: Gantt,
+    timeline: Timeline,
+    error: Option<String>,
+}
+
+fn build(qs: &[Query]) -> Runs {
+    match (sequential(qs), gather(qs)) {
+        (Ok(a), Ok(b)) => {
+            let timeline = Timeline::merge(&Timeline::from_trace(&a), &Timeline::from_trace(&b));
+            let blocking = qs.iter().any(|q| q.blocking);
+            Runs {
+                seq: Gantt::from_trace("One after the other (queries_sync.py)", &a),
+                gat: Gantt::from_trace(
+                    if blocking {
+                        "asyncio.gather, one query calls time.sleep"
+                    } else {
+                        "asyncio.gather (queries_gather.py)"
+                    },
+                    &b,
+                ),
+                timeline,
+                error: None,
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => Runs {
+            seq: Gantt::from_trace("", &crate::sim::Sim::new(Default::default()).into_trace()),
+            gat: Gantt::from_trace("", &crate::sim::Sim::new(Default::default()).into_trace()),
+            timeline: Timeline::default(),
+            error: Some(e),
+        },
+    }
+}
+
+fn console(lines: &[(Time, String)], label: &str) -> Html {
+    html! {
+        <div class="console" aria-label={label.to_string()}>
+            <div class="console-head" style="font-size:0.8rem;opacity:0.8">{ label.to_string() }</div>
+            <pre style="margin:0;min-height:6.5em;font-size:0.85rem">
+                { for lines.iter().map(|(t, s)| html! { <div class="console-line"><span style="opacity:0.6">{ format!("{:>6}  ", fmt_secs(*t)) }</span>{ s.clone() }</div> }) }
+            </pre>
+        </div>
+    }
+}
 
 /// The `queries` visualisation.
 #[component]
 pub fn Queries() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("queries");
+    params.check_known(&["a", "b", "c", "block"]);
+    let setup = {
+        let params = params.clone();
+        use_state(move || from_link(&params))
+    };
+    let texts = {
+        let s = (*setup).clone();
+        use_state(move || s.durs.map(secs_text))
+    };
+    let errors = use_state(|| [None::<String>, None, None]);
+    let guess = use_state(String::new);
+    let verdict = use_state(|| None::<String>);
+    let guess_error = use_state(|| None::<String>);
+
+    let runs = use_memo(setup.queries(), |qs| build(qs));
+    let pb = use_playback("queries", runs.timeline.clone());
+    let revealed = verdict.is_some();
+    let scene = Rc::new(layout(
+        &[&runs.seq, &runs.gat],
+        pb.t,
+        Opts {
+            hide: (!revealed).then_some(1),
+            ..Opts::default()
+        },
+    ));
+
+    let apply = {
+        let setup = setup.clone();
+        let params = params.clone();
+        Callback::from(move |s: Setup| {
+            for i in 0..3 {
+                if s.durs[i] == DEFAULTS[i] && i < 2 {
+                    params.remove(KEYS[i]);
+                } else if i < 2 || s.third {
+                    params.set(KEYS[i], &secs_text(s.durs[i]));
+                }
+            }
+            if !s.third {
+                params.remove("c");
+            }
+            match s.block {
+                Some(i) => params.set("block", NAMES[i]),
+                None => params.remove("block"),
+            }
+            setup.set(s);
+        })
+    };
+
+    let dur_inputs = (0..if setup.third { 3 } else { 2 }).map(|i| {
+        let on_input = {
+            let texts = texts.clone();
+            let errors = errors.clone();
+            let setup = setup.clone();
+            let apply = apply.clone();
+            Callback::from(move |e: InputEvent| {
+                let v = target_value(&e);
+                let mut tx = (*texts).clone();
+                tx[i] = v.clone();
+                texts.set(tx);
+                let mut er = (*errors).clone();
+                match parse_secs(&v) {
+                    Ok(d) => {
+                        er[i] = None;
+                        let mut s = (*setup).clone();
+                        s.durs[i] = d;
+                        apply.emit(s);
+                    }
+                    Err(why) => {
+                        er[i] = Some(format!(
+                            "Query {} refused: {why}. Accepted: {SECS_ACCEPTED}. The picture keeps {} s.",
+                            NAMES[i],
+                            secs_text(setup.durs[i])
+                        ))
+                    }
+                }
+                errors.set(er);
+            })
+        };
+        let id = format!("queries-dur-{}", KEYS[i]);
+        let err = errors[i].clone();
+        html! {
+            <span class="field">
+                <label for={id.clone()}>{ format!("Query {} (s)", NAMES[i]) }</label>{ " " }
+                <input id={id} class={classes!("dur", format!("dur-{}", KEYS[i]))} type="text" inputmode="decimal" size="5"
+                    value={texts[i].clone()} aria-invalid={err.is_some().to_string()} oninput={on_input} />
+                if let Some(e) = err { <span class="field-error" role="alert" style="display:block;color:var(--danger);font-size:0.85rem">{ e }</span> }
+            </span>
+        }
+    });
+    let toggle_third = {
+        let setup = setup.clone();
+        let apply = apply.clone();
+        let errors = errors.clone();
+        Callback::from(move |_| {
+            let mut s = (*setup).clone();
+            s.third = !s.third;
+            if !s.third && s.block == Some(2) {
+                s.block = None;
+            }
+            let mut er = (*errors).clone();
+            er[2] = None;
+            errors.set(er);
+            apply.emit(s);
+        })
+    };
+    let on_block = {
+        let setup = setup.clone();
+        let apply = apply.clone();
+        Callback::from(move |e: Event| {
+            let v = target_value(&e);
+            let mut s = (*setup).clone();
+            s.block = NAMES.iter().position(|n| *n == v);
+            apply.emit(s);
+        })
+    };
+    let n = if setup.third { 3 } else { 2 };
+
+    // Predict, then reveal.
+    let gather_end = runs.gat.end;
+    let on_guess = {
+        let guess = guess.clone();
+        Callback::from(move |e: InputEvent| guess.set(target_value(&e)))
+    };
+    let check = {
+        let guess = guess.clone();
+        let verdict = verdict.clone();
+        let guess_error = guess_error.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_secs(&guess) {
+                Ok(g) => {
+                    let diff = g.abs_diff(gather_end);
+                    guess_error.set(None);
+                    verdict.set(Some(if diff <= SEC / 20 {
+                        format!("Right: the gather run ends at {}.", fmt_secs(gather_end))
+                    } else {
+                        format!(
+                            "Not quite: you said {}, the gather run ends at {}.",
+                            fmt_secs(g),
+                            fmt_secs(gather_end)
+                        )
+                    }));
+                }
+                Err(why) => guess_error.set(Some(format!(
+                    "Answer refused: {why}. Accepted: {SECS_ACCEPTED}."
+                ))),
+            }
+        })
+    };
+    let skip = {
+        let verdict = verdict.clone();
+        Callback::from(move |_| verdict.set(Some(format!("The gather run ends at {}.", fmt_secs(gather_end)))))
+    };
+    let predict = match &*verdict {
+        None => html! {
+            <form class="predict notice" style="display:block" onsubmit={check}>
+                <label for="queries-guess"><strong>{ "Predict first: " }</strong>
+                    { format!("with these {n} queries, how long will the gather run take (seconds)?") }</label>{ " " }
+                <input id="queries-guess" class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess} />{ " " }
+                <button type="submit" class="check">{ "Check" }</button>{ " " }
+                <button type="button" class="reveal" onclick={skip}>{ "Just show me" }</button>
+                if let Some(e) = &*guess_error { <span class="field-error" role="alert" style="display:block;color:var(--danger)">{ e.clone() }</span> }
+            </form>
+        },
+        Some(v) => {
+            let again = {
+                let verdict = verdict.clone();
+                let guess = guess.clone();
+                Callback::from(move |_| { verdict.set(None); guess.set(String::new()); })
+            };
+            html! {
+                <p class="predict-reveal notice" role="status" style="display:block">
+                    <strong>{ v.clone() }</strong>
+                    { format!(" One after the other: {}.", fmt_secs(runs.seq.end)) }{ " " }
+                    <button type="button" class="predict-again" onclick={again}>{ "Predict again" }</button>
+                </p>
+            }
+        }
+    };
+
+    let describe = {
+        let runs = runs.clone();
+        let revealed = revealed;
+        Callback::from(move |t: u64| {
+            let a = runs.seq.printed_at(t).len();
+            let mut s = format!(
+                "At {}: sequential run {}",
+                fmt_secs(t),
+                if t >= runs.seq.end { format!("finished after {}", fmt_secs(runs.seq.end)) } else { format!("{a} lines printed") }
+            );
+            if revealed {
+                s.push_str(&format!(
+                    "; gather run {}.",
+                    if t >= runs.gat.end { format!("finished after {}", fmt_secs(runs.gat.end)) } else { "still running".into() }
+                ));
+            }
+            s
+        })
+    };
+
+    let body = match &runs.error {
+        Some(e) => html! { <div class="notice" role="alert">{ format!("Cannot run these queries: {e}.") }</div> },
+        None => html! {
+            <>
+                <SceneView scene={scene} />
+                <div class="queries-panes" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
+                    <div>
+                        { console(runs.seq.printed_at(pb.t), "Console: one after the other") }
+                        <CodePanel id="queries_sync.py" active_line={runs.seq.line_at(pb.t)} label={AttrValue::from("queries_sync.py (the upper run)")} />
+                    </div>
+                    <div>
+                        if revealed {
+                            { console(runs.gat.printed_at(pb.t), "Console: asyncio.gather") }
+                        } else {
+                            { console(&[], "Console: asyncio.gather (after your prediction)") }
+                        }
+                        <CodePanel id="queries_gather.py" active_line={if revealed { runs.gat.line_at(pb.t) } else { None }}
+                            label={AttrValue::from(match setup.block {
+                                Some(i) => format!("queries_gather.py (the lower run; query {} calls time.sleep at line 6 instead)", NAMES[i]),
+                                None => "queries_gather.py (the lower run)".to_string(),
+                            })} />
+                    </div>
+                </div>
+            </>
+        },
+    };
+    let caption = html! {
+        <p class="figure-note">
+            { "Amber: waiting on I/O, the thread is free. Red: blocked, the call holds the thread. Pale red: ready, but frozen because the thread is held. Green dots: the moments the query's code runs." }
+        </p>
+    };
+    html! {
+        <div class="viz-wide queries-viz">
+            <div class="queries-controls" role="group" aria-label="Queries" style="display:flex;flex-wrap:wrap;gap:0.4rem 1rem;align-items:flex-start;margin:0.5rem 0">
+                { for dur_inputs }
+                <button type="button" class="third" aria-pressed={setup.third.to_string()} onclick={toggle_third}>
+                    { if setup.third { "Remove query C" } else { "Add a third query" } }
+                </button>
+                <span class="field">
+                    <label for="queries-block">{ "In the gather run, " }</label>
+                    <select id="queries-block" class="block" onchange={on_block}>
+                        <option value="" selected={setup.block.is_none()}>{ "every query awaits asyncio.sleep" }</option>
+                        { for (0..n).map(|i| html! {
+                            <option value={NAMES[i]} selected={setup.block == Some(i)}>{ format!("query {} calls time.sleep (blocking)", NAMES[i]) }</option>
+                        }) }
+                    </select>
+                </span>
+            </div>
+            { predict }
+            <Figure id="queries" title="Two queries: one after the other vs gather" playback={pb.clone()} {describe} {caption}>
+                { body }
+            </Figure>
+        </div>
+    }
 }
+
