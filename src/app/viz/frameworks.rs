@@ -1,8 +1,274 @@
-//! Visualisation `frameworks`: Thread-per-request vs event loop under the same traffic. (Being built: see the issue for chapter `frameworks`.)
+//! Visualisation `frameworks` (chapter 8): the same traffic against a thread-per-request server
+//! and an event-loop server on one clock, code tabs for the eight endpoints of the chapter (each
+//! labelled with its model; the picture marks that model's side), and a switch that makes the
+//! event-loop handler call a blocking sleep (`fastapi_blocks_loop.py`): a real run in which the
+//! loop collapses.
+//!
+//! Wiring only: parameters -> two runs of [`load::run`] (memoised, sampled once) ->
+//! `Timeline::merge` -> [`use_playback`] -> [`frameworks_scene`] -> [`SceneView`] + [`CodePanel`].
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::use_viz_params;
+use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::thread_pool::{param_u32, sample, second_marks, NumField};
+use crate::app::viz::SceneView;
+use crate::figure::load::{frameworks_scene, group, Budget, Side};
+use crate::scenario::lessons::load::{LoadParams, Model, BLOCK_MS, RATE, STACK_KIB, TASK_KIB, THREADS};
+
+/// One code tab: id (link value), label, sample file, model, the line that waits.
+pub struct Tab {
+    /// Link value (`frameworks.tab=`).
+    pub id: &'static str,
+    /// Tab label.
+    pub label: &'static str,
+    /// Sample under content/code/.
+    pub file: &'static str,
+    /// The model it runs on.
+    pub side: Side,
+    /// The line marked while requests are in flight (content/CODE_LINES.md).
+    pub line: u32,
+}
+
+/// The tabs, thread-per-request first.
+pub const TABS: &[Tab] = &[
+    Tab { id: "spring-mvc", label: "Spring MVC", file: "spring_mvc.java", side: Side::Threads, line: 10 },
+    Tab { id: "jax-rs", label: "JAX-RS", file: "jax_rs.java", side: Side::Threads, line: 10 },
+    Tab { id: "flask", label: "Flask", file: "flask_view.py", side: Side::Threads, line: 8 },
+    Tab { id: "django", label: "Django", file: "django_view.py", side: Side::Threads, line: 5 },
+    Tab { id: "fastapi-def", label: "FastAPI def", file: "fastapi_def.py", side: Side::Threads, line: 9 },
+    Tab { id: "webflux", label: "WebFlux Mono", file: "webflux.java", side: Side::Loop, line: 14 },
+    Tab { id: "quarkus", label: "Quarkus Uni", file: "quarkus_uni.java", side: Side::Loop, line: 15 },
+    Tab { id: "fastapi-async", label: "FastAPI async def", file: "fastapi_async.py", side: Side::Loop, line: 9 },
+];
+
+/// Queue bounds offered for the pool (`frameworks.queue=`).
+const QUEUES: &[(&str, Option<u32>)] = &[("none", None), ("100", Some(100)), ("1000", Some(1000))];
+
+/// Defaults: the chapter's endpoint waits 1 s; 200 threads; 500 req/s.
+pub fn defaults() -> LoadParams {
+    LoadParams {
+        block_ms: 1_000,
+        ..LoadParams::default()
+    }
+}
 
 /// The `frameworks` visualisation.
 #[component]
 pub fn Frameworks() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("frameworks");
+    params.check_known(&["threads", "rate", "block_ms", "stack_kib", "task_kib", "queue", "blocking", "tab"]);
+    let d = defaults();
+    let init = {
+        let params = params.clone();
+        move || {
+            let queue = params
+                .get_parsed("queue", "none, 100 or 1000", |s| {
+                    QUEUES
+                        .iter()
+                        .find(|q| q.0 == s)
+                        .map(|q| q.1)
+                        .ok_or_else(|| "not an offered queue bound".to_string())
+                })
+                .unwrap_or(None);
+            LoadParams {
+                threads: param_u32(&params, "threads", THREADS, "").unwrap_or(d.threads),
+                rate: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate),
+                block_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.block_ms),
+                stack_kib: param_u32(&params, "stack_kib", STACK_KIB, " KiB").unwrap_or(d.stack_kib),
+                task_kib: param_u32(&params, "task_kib", TASK_KIB, " KiB").unwrap_or(d.task_kib),
+                max_waiting: queue,
+                ..d
+            }
+        }
+    };
+    let lp = use_state(init);
+    let blocking = {
+        let params = params.clone();
+        use_state(move || {
+            params
+                .get_parsed("blocking", "0 or 1", |s| match s {
+                    "0" => Ok(false),
+                    "1" => Ok(true),
+                    _ => Err("not 0 or 1".into()),
+                })
+                .unwrap_or(false)
+        })
+    };
+    let tab = {
+        let params = params.clone();
+        use_state(move || {
+            let ids: Vec<&str> = TABS.iter().map(|t| t.id).collect();
+            params
+                .get_parsed("tab", &ids.join(", "), |s| {
+                    TABS.iter()
+                        .position(|t| t.id == s)
+                        .ok_or_else(|| "no such tab".to_string())
+                })
+                .unwrap_or(0)
+        })
+    };
+    let pool = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
+    let evloop = use_memo((*lp, *blocking), |(p, b)| {
+        sample(if *b { Model::EventLoopBlocking } else { Model::EventLoop }, p)
+    });
+    let timeline = Timeline::merge(&second_marks(pool.series.end), &second_marks(evloop.series.end));
+    let pb = use_playback("frameworks", timeline);
+    let budget = Budget {
+        threads: lp.threads,
+        rate: lp.rate,
+        block_ms: lp.block_ms,
+        stack_kib: lp.stack_kib,
+        task_kib: lp.task_kib,
+        queue_limit: lp.max_waiting,
+    };
+    let cur = &TABS[(*tab).min(TABS.len() - 1)];
+    let scene = Rc::new(frameworks_scene(&pool.series, &evloop.series, &budget, cur.side, *blocking, pb.t));
+
+    let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
+        let lp = lp.clone();
+        let params = params.clone();
+        Callback::from(move |v: u32| {
+            let mut p = *lp;
+            f(&mut p, v);
+            if v == default {
+                params.remove(key);
+            } else {
+                params.set(key, &v.to_string());
+            }
+            lp.set(p);
+        })
+    };
+    let on_queue = {
+        let lp = lp.clone();
+        let params = params.clone();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
+            else {
+                return;
+            };
+            let v = sel.value();
+            if let Some(q) = QUEUES.iter().find(|q| q.0 == v) {
+                if q.1.is_none() {
+                    params.remove("queue");
+                } else {
+                    params.set("queue", q.0);
+                }
+                lp.set(LoadParams { max_waiting: q.1, ..*lp });
+            }
+        })
+    };
+    let on_blocking = {
+        let blocking = blocking.clone();
+        let params = params.clone();
+        let tab = tab.clone();
+        Callback::from(move |_: Event| {
+            let b = !*blocking;
+            if b {
+                params.set("blocking", "1");
+                // The trap is an async handler: show the event-loop side.
+                if TABS[*tab].side == Side::Threads {
+                    tab.set(TABS.len() - 1);
+                }
+            } else {
+                params.remove("blocking");
+            }
+            blocking.set(b);
+        })
+    };
+    let describe = {
+        let (pool, evloop) = (pool.clone(), evloop.clone());
+        Callback::from(move |t: u64| {
+            let (a, b) = (pool.series.at(t), evloop.series.at(t));
+            format!(
+                "At {:.1} s: thread-per-request has {} in flight and {} waiting; the event loop has {} in flight and {} waiting.",
+                t as f64 / 1e6,
+                a.in_flight(),
+                a.waiting(),
+                b.in_flight(),
+                b.waiting()
+            )
+        })
+    };
+    let side_stats = if cur.side == Side::Threads {
+        pool.series.at(pb.t)
+    } else {
+        evloop.series.at(pb.t)
+    };
+    let (file, line) = if cur.side == Side::Loop && *blocking {
+        ("fastapi_blocks_loop.py", 9)
+    } else {
+        (cur.file, cur.line)
+    };
+    let active = (side_stats.in_flight() > 0).then_some(line);
+    let model = |s: Side| match s {
+        Side::Threads => "thread-per-request",
+        Side::Loop => "event loop",
+    };
+    let caption = html! {
+        <p class="small muted">
+            { format!("Real runs: {} requests against each server, simulated in {:.0} ms + {:.0} ms.",
+                group(pool.requests), pool.ms, evloop.ms) }
+        </p>
+    };
+    html! {
+        <Figure id="frameworks" title="Thread-per-request vs event loop under the same traffic" playback={pb.clone()} {describe} {caption}>
+            <SceneView scene={scene} />
+            <div class="viz-controls">
+                <NumField id="frameworks-rate" label="arrival rate" value={lp.rate} min={RATE.0} max={RATE.1}
+                          unit="req/s" on_change={set("rate", |p, v| p.rate = v, d.rate)} />
+                <NumField id="frameworks-block" label="slow call" value={lp.block_ms} min={BLOCK_MS.0} max={BLOCK_MS.1}
+                          unit="ms" on_change={set("block_ms", |p, v| p.block_ms = v, d.block_ms)} />
+                <NumField id="frameworks-threads" label="pool threads" value={lp.threads} min={THREADS.0} max={THREADS.1}
+                          on_change={set("threads", |p, v| p.threads = v, d.threads)} />
+                <NumField id="frameworks-stack" label="stack per thread" value={lp.stack_kib} min={STACK_KIB.0} max={STACK_KIB.1}
+                          unit="KiB" on_change={set("stack_kib", |p, v| p.stack_kib = v, d.stack_kib)} />
+                <NumField id="frameworks-task" label="state per task" value={lp.task_kib} min={TASK_KIB.0} max={TASK_KIB.1}
+                          unit="KiB" on_change={set("task_kib", |p, v| p.task_kib = v, d.task_kib)} />
+                <div class="viz-field" style="display:flex;flex-wrap:wrap;gap:1em;align-items:center;margin:.25em 0">
+                    <label>{ "pool queue limit " }
+                        <select id="frameworks-queue" onchange={on_queue}>
+                            { for QUEUES.iter().map(|q| html! {
+                                <option value={q.0} selected={lp.max_waiting == q.1}>
+                                    { if q.1.is_none() { "unbounded".to_string() } else { q.0.to_string() } }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>
+                        <input type="checkbox" id="frameworks-blocking" checked={*blocking} onchange={on_blocking} />
+                        { " an async handler calls blocking time.sleep (the trap)" }
+                    </label>
+                </div>
+            </div>
+            <div class="code-tabs" role="tablist" aria-label="The same endpoint in eight frameworks" style="display:flex;flex-wrap:wrap;gap:.25em;margin:.5em 0">
+                { for TABS.iter().enumerate().map(|(i, t)| {
+                    let onclick = {
+                        let tab = tab.clone();
+                        let params = params.clone();
+                        Callback::from(move |_| {
+                            if i == 0 { params.remove("tab") } else { params.set("tab", TABS[i].id) }
+                            tab.set(i);
+                        })
+                    };
+                    let selected = i == *tab;
+                    html! {
+                        <button type="button" role="tab" aria-selected={selected.to_string()}
+                                class={classes!("tab", selected.then_some("selected"))}
+                                style={if selected { "font-weight:600;text-decoration:underline" } else { "" }}
+                                data-tab={t.id} {onclick}>
+                            { t.label }<span class="small muted">{ format!(" · {}", model(t.side)) }</span>
+                        </button>
+                    }
+                }) }
+            </div>
+            <CodePanel id={file} active_line={active}
+                       label={format!("{} — runs on: {}{}", cur.label, model(cur.side),
+                            if cur.side == Side::Loop && *blocking { " (with the blocking mistake)" } else { "" })} />
+        </Figure>
+    }
 }

@@ -1,8 +1,275 @@
-//! Visualisation `thread-pool`: A thread pool under load. (Being built: see the issue for chapter `blocking-calls`.)
+//! Visualisation `thread-pool` (chapter 4): a pool of N threads under steady load, with the
+//! Little's-law budget, the waiting queue and the latency of finished requests.
+//!
+//! Wiring only: URL/slider parameters -> [`load::run`] (memoised; the trace is sampled once into a
+//! [`LoadSeries`] and dropped) -> [`Timeline`] -> [`use_playback`] -> [`thread_pool_scene`] at
+//! `pb.t` -> [`SceneView`]. [`NumField`] (a slider with a number box that refuses out-of-range
+//! values with a message) is shared with the `frameworks` visualisation.
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::load::{group, thread_pool_scene, Budget, LoadSeries};
+use crate::scenario::lessons::load::{self, LoadParams, Model, BLOCK_MS, RATE, THREADS};
+use crate::sim::SEC;
+
+/// `performance.now()` in ms (0 when unavailable).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// A run sampled for drawing, with how long simulating + sampling took (ms of real time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sampled {
+    /// The series.
+    pub series: LoadSeries,
+    /// Requests simulated.
+    pub requests: u64,
+    /// Real milliseconds spent.
+    pub ms: f64,
+}
+
+/// Run one model and sample it (the trace itself is dropped).
+pub fn sample(model: Model, p: &LoadParams) -> Sampled {
+    let t0 = now_ms();
+    let trace = load::run(model, p);
+    let series = LoadSeries::from_trace(&trace);
+    drop(trace);
+    Sampled {
+        series,
+        requests: p.requests(),
+        ms: now_ms() - t0,
+    }
+}
+
+/// One marks per second (step next/prev moves a second at a time).
+pub fn second_marks(end: u64) -> Timeline {
+    Timeline::new(end, (0..=end / SEC).map(|s| s * SEC).collect::<Vec<_>>())
+}
+
+/// Read an integer link parameter in `lo..=hi`, reporting bad values.
+pub fn param_u32(params: &VizParams, key: &str, (lo, hi): (u32, u32), unit: &str) -> Option<u32> {
+    params.get_parsed(
+        key,
+        &format!("a whole number from {} to {}{unit}", group(lo as u64), group(hi as u64)),
+        |s| {
+            let v: u32 = s
+                .trim()
+                .parse()
+                .map_err(|_| "not a whole number".to_string())?;
+            if v < lo || v > hi {
+                Err("out of range".into())
+            } else {
+                Ok(v)
+            }
+        },
+    )
+}
+
+/// Properties of [`NumField`].
+#[derive(Properties, PartialEq)]
+pub struct NumFieldProps {
+    /// Field id (unique in the page, e.g. `thread-pool-threads`).
+    pub id: AttrValue,
+    /// Label.
+    pub label: AttrValue,
+    /// Current value.
+    pub value: u32,
+    /// Smallest accepted.
+    pub min: u32,
+    /// Largest accepted.
+    pub max: u32,
+    /// Unit after the box ("req/s").
+    #[prop_or_default]
+    pub unit: AttrValue,
+    /// Called with a valid new value.
+    pub on_change: Callback<u32>,
+}
+
+/// A slider with a number box. Out-of-range or non-numeric input is refused with a message that
+/// names the accepted range; the previous value stays.
+#[component]
+pub fn NumField(p: &NumFieldProps) -> Html {
+    let error = use_state(|| None::<String>);
+    let range_id = format!("{}-range", p.id);
+    let accept = {
+        let error = error.clone();
+        let on_change = p.on_change.clone();
+        let (min, max, value, label) = (p.min, p.max, p.value, p.label.clone());
+        move |raw: String| {
+            let parsed = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            match parsed {
+                Some(v) if v >= min as f64 && v <= max as f64 && v.fract() == 0.0 => {
+                    error.set(None);
+                    on_change.emit(v as u32);
+                }
+                _ => error.set(Some(format!(
+                    "{label}: \"{raw}\" refused — accepted: a whole number from {} to {}. Kept {}.",
+                    group(min as u64),
+                    group(max as u64),
+                    group(value as u64)
+                ))),
+            }
+        }
+    };
+    let on_range = {
+        let accept = accept.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                accept(i.value());
+            }
+        })
+    };
+    let on_box = Callback::from(move |e: Event| {
+        if let Some(i) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            accept(i.value());
+        }
+    });
+    html! {
+        <div class="viz-field" style="display:flex;flex-wrap:wrap;align-items:center;gap:.5em;margin:.25em 0">
+            <label for={range_id.clone()} style="min-width:9em">{ p.label.clone() }</label>
+            <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
+                   value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
+            <input type="number" id={p.id.clone()} class="num" style="width:6em"
+                   value={p.value.to_string()} onchange={on_box}
+                   aria-label={format!("{} (number)", p.label)} />
+            <span class="muted">{ p.unit.clone() }</span>
+            if let Some(msg) = (*error).clone() {
+                <span class="field-error notice" role="alert" style="flex-basis:100%">{ msg }</span>
+            }
+        </div>
+    }
+}
 
 /// The `thread-pool` visualisation.
 #[component]
 pub fn ThreadPool() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("thread-pool");
+    params.check_known(&["threads", "rate", "block_ms"]);
+    let d = LoadParams::default();
+    let initial = {
+        let params = params.clone();
+        move || LoadParams {
+            threads: param_u32(&params, "threads", THREADS, "").unwrap_or(d.threads),
+            rate: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate),
+            block_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.block_ms),
+            ..d
+        }
+    };
+    let lp = use_state(initial);
+    let run = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
+    let timeline = second_marks(run.series.end);
+    let pb = use_playback("thread-pool", timeline);
+    let budget = Budget {
+        threads: lp.threads,
+        rate: lp.rate,
+        block_ms: lp.block_ms,
+        stack_kib: lp.stack_kib,
+        task_kib: lp.task_kib,
+        queue_limit: lp.max_waiting,
+    };
+    let scene = Rc::new(thread_pool_scene(&run.series, &budget, pb.t));
+
+    let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
+        let lp = lp.clone();
+        let params = params.clone();
+        Callback::from(move |v: u32| {
+            let mut p = *lp;
+            f(&mut p, v);
+            if v == default {
+                params.remove(key);
+            } else {
+                params.set(key, &v.to_string());
+            }
+            lp.set(p);
+        })
+    };
+    let describe = {
+        let run = run.clone();
+        Callback::from(move |t: u64| {
+            let s = run.series.at(t);
+            format!(
+                "At {:.1} s: {} threads busy, {} requests waiting, {} finished.",
+                t as f64 / 1e6,
+                s.in_flight(),
+                s.waiting(),
+                s.done
+            )
+        })
+    };
+    let caption = html! {
+        <p class="small muted">
+            { format!("A real run: {} requests over {} s, simulated in {:.0} ms. Presets: ",
+                group(run.requests), lp.secs, run.ms) }
+            <PresetButton label="the notes (200, 500/s, 2 s)" value={(200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
+            <PresetButton label="keeps up (90/s)" value={(200, 90, 2000)} lp={lp.clone()} params={params.clone()} />
+            <PresetButton label="1,200 threads" value={(1200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
+            <PresetButton label="100k requests (5,000/s)" value={(200, 5000, 2000)} lp={lp.clone()} params={params.clone()} />
+        </p>
+    };
+    html! {
+        <Figure id="thread-pool" title="A thread pool under load" playback={pb.clone()} {describe} {caption}>
+            <SceneView scene={scene} />
+            <div class="viz-controls">
+                <NumField id="thread-pool-threads" label="threads" value={lp.threads}
+                          min={THREADS.0} max={THREADS.1}
+                          on_change={set("threads", |p, v| p.threads = v, d.threads)} />
+                <NumField id="thread-pool-rate" label="arrival rate" value={lp.rate}
+                          min={RATE.0} max={RATE.1} unit="req/s"
+                          on_change={set("rate", |p, v| p.rate = v, d.rate)} />
+                <NumField id="thread-pool-block" label="blocking time" value={lp.block_ms}
+                          min={BLOCK_MS.0} max={BLOCK_MS.1} unit="ms"
+                          on_change={set("block_ms", |p, v| p.block_ms = v, d.block_ms)} />
+            </div>
+        </Figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PresetProps {
+    label: AttrValue,
+    value: (u32, u32, u32),
+    lp: UseStateHandle<LoadParams>,
+    params: VizParams,
+}
+
+#[component]
+fn PresetButton(p: &PresetProps) -> Html {
+    let onclick = {
+        let (lp, params, (threads, rate, block_ms)) = (p.lp.clone(), p.params.clone(), p.value);
+        Callback::from(move |_| {
+            let d = LoadParams::default();
+            for (k, v, dv) in [
+                ("threads", threads, d.threads),
+                ("rate", rate, d.rate),
+                ("block_ms", block_ms, d.block_ms),
+            ] {
+                if v == dv {
+                    params.remove(k);
+                } else {
+                    params.set(k, &v.to_string());
+                }
+            }
+            lp.set(LoadParams {
+                threads,
+                rate,
+                block_ms,
+                ..*lp
+            });
+        })
+    };
+    html! { <button type="button" class="preset" {onclick}>{ p.label.clone() }</button> }
 }

@@ -1,0 +1,864 @@
+//! Servers under load (chapters 4 and 8): pure layout of the `thread-pool` and `frameworks`
+//! pictures from request traces.
+//!
+//! A load trace holds ~100,000 requests, so nothing here walks the trace per frame:
+//! [`LoadSeries::from_trace`] samples it **once** (counts after every `bucket` of virtual time:
+//! arrived, started, done, rejected, memory; latency p50/p99 of the requests finished in each
+//! half-second window, a window with none keeping the previous value), and every frame reads one sample ([`LoadSeries::at`]) and cuts the chart
+//! polylines at `t` — O(samples), independent of the number of requests.
+//!
+//! Words used in the pictures: a request is **waiting** from arrival until a thread (pool) or the
+//! loop (event loop) starts it, **in flight** from start to done, **rejected** when the pool's
+//! bounded queue is full.
+//!
+//! CSS classes: the shared palette only (`s-run` busy thread / in flight, `s-queue` waiting,
+//! `s-danger` over budget / rejected, `s-accent` p99, `s-done` free slot, `lane`, `box`, `grid`,
+//! `axis`, `now`, `chart`, `dashed`, `faint`, `muted`, `small`, `big`, `bold`).
+use crate::figure::{fmt_secs, Anchor, Item, Linear, Scene};
+use crate::sim::trace::join_bytes;
+use crate::sim::{EventKind, Time, Trace, MS};
+
+/// Latency percentiles are computed over windows of this length.
+pub const PCT_WINDOW: Time = 500 * MS;
+
+/// Counts at one instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LoadStats {
+    /// Requests arrived so far.
+    pub arrived: u32,
+    /// Requests started (got a thread / first polled by the loop).
+    pub started: u32,
+    /// Requests finished.
+    pub done: u32,
+    /// Requests rejected (bounded queue full).
+    pub rejected: u32,
+    /// Memory accounted, bytes.
+    pub memory: u64,
+    /// Median latency (ms) of requests finished in the last complete window.
+    pub p50_ms: Option<u32>,
+    /// 99th percentile latency (ms), same window.
+    pub p99_ms: Option<u32>,
+}
+
+impl LoadStats {
+    /// Waiting for a thread / for the loop.
+    pub fn waiting(&self) -> u32 {
+        self.arrived
+            .saturating_sub(self.started)
+            .saturating_sub(self.rejected)
+    }
+    /// Started, not finished.
+    pub fn in_flight(&self) -> u32 {
+        self.started.saturating_sub(self.done)
+    }
+}
+
+/// A load trace sampled once: the per-frame source of both pictures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadSeries {
+    /// Sample spacing, µs.
+    pub bucket: Time,
+    /// End of the run.
+    pub end: Time,
+    /// `samples[i]` = counts after every event with `t <= i * bucket` (latencies excluded).
+    pub samples: Vec<LoadStats>,
+    /// Per percentile window `k` (ending at `(k+1) * PCT_WINDOW`): (p50, p99) in ms.
+    pub pct: Vec<Option<(u32, u32)>>,
+    /// Largest waiting count, in-flight count and memory over the run (for fixed chart scales).
+    pub max_waiting: u32,
+    /// Largest in-flight count.
+    pub max_in_flight: u32,
+    /// Largest memory, bytes.
+    pub max_memory: u64,
+    /// Largest p99, ms.
+    pub max_latency_ms: u32,
+}
+
+fn pctl(sorted: &[u32], q: f64) -> u32 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+impl LoadSeries {
+    /// Sample `trace` (one pass over its events, one sort per percentile window).
+    pub fn from_trace(trace: &Trace) -> LoadSeries {
+        let end = trace.end;
+        let bucket = (end / 400).max(50 * MS);
+        let n = (end / bucket) as usize + 1;
+        let mut samples = Vec::with_capacity(n);
+        let mut cur = LoadStats::default();
+        let windows = (end.div_ceil(PCT_WINDOW)) as usize;
+        let mut lat: Vec<Vec<u32>> = vec![Vec::new(); windows.max(1)];
+        let mut ev = trace.events.iter().peekable();
+        for i in 0..n {
+            let until = i as Time * bucket;
+            while let Some(e) = ev.peek() {
+                if e.t > until {
+                    break;
+                }
+                match e.kind {
+                    EventKind::RequestArrive { .. } => cur.arrived += 1,
+                    EventKind::RequestStart { .. } => cur.started += 1,
+                    EventKind::RequestDone { latency, .. } => {
+                        cur.done += 1;
+                        let k = (e.t.saturating_sub(1) / PCT_WINDOW) as usize;
+                        if let Some(w) = lat.get_mut(k) {
+                            w.push(latency / 1000);
+                        }
+                    }
+                    EventKind::RequestReject { .. } => cur.rejected += 1,
+                    EventKind::Memory { lo, hi } => cur.memory = join_bytes(lo, hi),
+                    _ => {}
+                }
+                ev.next();
+            }
+            samples.push(cur);
+        }
+        let pct: Vec<Option<(u32, u32)>> = lat
+            .into_iter()
+            .map(|mut w| {
+                if w.is_empty() {
+                    None
+                } else {
+                    w.sort_unstable();
+                    Some((pctl(&w, 0.5), pctl(&w, 0.99)))
+                }
+            })
+            .collect();
+        // A window in which nothing finished keeps the last value ("latest finished requests").
+        let mut pct = pct;
+        for k in 1..pct.len() {
+            if pct[k].is_none() {
+                pct[k] = pct[k - 1];
+            }
+        }
+        let max_waiting = samples.iter().map(|s| s.waiting()).max().unwrap_or(0);
+        let max_in_flight = samples.iter().map(|s| s.in_flight()).max().unwrap_or(0);
+        let max_memory = samples.iter().map(|s| s.memory).max().unwrap_or(0);
+        let max_latency_ms = pct.iter().flatten().map(|p| p.1).max().unwrap_or(0);
+        LoadSeries {
+            bucket,
+            end,
+            samples,
+            pct,
+            max_waiting,
+            max_in_flight,
+            max_memory,
+            max_latency_ms,
+        }
+    }
+
+    fn index(&self, t: Time) -> usize {
+        ((t.min(self.end) / self.bucket) as usize).min(self.samples.len().saturating_sub(1))
+    }
+
+    /// The counts at `t` (the latest sample at or before `t`), with the latency percentiles of
+    /// the latest complete window.
+    pub fn at(&self, t: Time) -> LoadStats {
+        let mut s = self.samples.get(self.index(t)).copied().unwrap_or_default();
+        let k = (t / PCT_WINDOW) as usize;
+        if let Some(Some((a, b))) = k.checked_sub(1).and_then(|k| self.pct.get(k)) {
+            s.p50_ms = Some(*a);
+            s.p99_ms = Some(*b);
+        }
+        s
+    }
+
+    /// `(time, value)` points of `f` up to `t` (cut at `t`; the chart draws what has happened).
+    pub fn points_until(&self, t: Time, f: impl Fn(&LoadStats) -> f64) -> Vec<(Time, f64)> {
+        let last = self.index(t);
+        self.samples[..=last.min(self.samples.len().saturating_sub(1))]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as Time * self.bucket, f(s)))
+            .collect()
+    }
+
+    /// Latency points (window end, ms) up to `t`, `which` = 0 for p50, 1 for p99; windows with no
+    /// finished request break the line (separate runs).
+    pub fn latency_runs(&self, t: Time, which: usize) -> Vec<Vec<(Time, f64)>> {
+        let mut runs: Vec<Vec<(Time, f64)>> = Vec::new();
+        let mut cur: Vec<(Time, f64)> = Vec::new();
+        for (k, p) in self.pct.iter().enumerate() {
+            let at = (k as Time + 1) * PCT_WINDOW;
+            if at > t {
+                break;
+            }
+            match p {
+                Some((a, b)) => cur.push((at, if which == 0 { *a } else { *b } as f64)),
+                None => {
+                    if !cur.is_empty() {
+                        runs.push(std::mem::take(&mut cur));
+                    }
+                }
+            }
+        }
+        if !cur.is_empty() {
+            runs.push(cur);
+        }
+        runs
+    }
+}
+
+/// Thousands separators: 4000 -> "4,000".
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes as "200 MiB", "4.0 MiB", "12 KiB", "1.2 GiB".
+pub fn fmt_bytes(b: u64) -> String {
+    const K: f64 = 1024.0;
+    let f = b as f64;
+    if f >= K * K * K {
+        format!("{:.1} GiB", f / (K * K * K))
+    } else if f >= 10.0 * K * K {
+        format!("{:.0} MiB", f / (K * K))
+    } else if f >= K * K {
+        format!("{:.1} MiB", f / (K * K))
+    } else if f >= K {
+        format!("{:.0} KiB", f / K)
+    } else {
+        format!("{b} B")
+    }
+}
+
+/// Milliseconds as "2.0 s" / "850 ms".
+pub fn fmt_ms(ms: u32) -> String {
+    if ms >= 1000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// A "nice" upper bound for a chart axis (1, 2, 5 × 10^k), at least `min`.
+pub fn nice_ceil(v: f64, min: f64) -> f64 {
+    let v = v.max(min);
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
+    Item::Text {
+        x,
+        y,
+        text: s.into(),
+        class,
+        anchor,
+    }
+}
+
+fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {
+    Item::Rect {
+        x,
+        y,
+        w,
+        h,
+        rx: 2.0,
+        class,
+        tip: None,
+    }
+}
+
+/// One line of a chart.
+pub struct Line {
+    /// Points (virtual time, value).
+    pub runs: Vec<Vec<(Time, f64)>>,
+    /// CSS classes of the polyline.
+    pub class: &'static str,
+}
+
+/// A small time chart: frame, y ticks (0 and max), the lines cut at `t`, and the now line.
+#[allow(clippy::too_many_arguments)]
+pub fn chart(
+    items: &mut Vec<Item>,
+    (x, y, w, h): (f32, f32, f32, f32),
+    title: &str,
+    end: Time,
+    t: Time,
+    ymax: f64,
+    ylabel: &dyn Fn(f64) -> String,
+    lines: &[Line],
+) {
+    let xs = Linear::time(end, x, x + w);
+    let ys = Linear::new(0.0, ymax.max(1e-9), y + h, y);
+    items.push(text(x, y - 6.0, title, "small bold", Anchor::Start));
+    items.push(rect(x, y, w, h, "lane"));
+    for v in [ymax / 2.0, ymax] {
+        let yy = ys.at(v);
+        items.push(Item::Line {
+            x1: x,
+            y1: yy,
+            x2: x + w,
+            y2: yy,
+            class: "grid",
+        });
+    }
+    items.push(text(x - 4.0, y + 4.0, ylabel(ymax), "small muted", Anchor::End));
+    items.push(text(x - 4.0, y + h, ylabel(0.0), "small muted", Anchor::End));
+    items.push(Item::Line {
+        x1: x,
+        y1: y + h,
+        x2: x + w,
+        y2: y + h,
+        class: "axis",
+    });
+    for tick in xs.ticks(4) {
+        let tx = xs.at(tick);
+        items.push(text(
+            tx,
+            y + h + 12.0,
+            fmt_secs(tick as Time),
+            "small muted",
+            Anchor::Middle,
+        ));
+    }
+    for line in lines {
+        for run in &line.runs {
+            let pts: Vec<(f32, f32)> = run
+                .iter()
+                .map(|&(tt, v)| (xs.t(tt), ys.at(v.min(ymax))))
+                .collect();
+            if pts.len() == 1 {
+                items.push(Item::Circle {
+                    cx: pts[0].0,
+                    cy: pts[0].1,
+                    r: 2.0,
+                    class: line.class,
+                    tip: None,
+                });
+            } else if !pts.is_empty() {
+                items.push(Item::Poly {
+                    points: pts,
+                    class: line.class,
+                });
+            }
+        }
+    }
+    let nx = xs.t(t.min(end));
+    items.push(Item::Line {
+        x1: nx,
+        y1: y,
+        x2: nx,
+        y2: y + h,
+        class: "now",
+    });
+}
+
+/// What the learner set (for the budget line and labels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    /// Pool threads.
+    pub threads: u32,
+    /// Arrivals per second.
+    pub rate: u32,
+    /// Blocking / awaited time per request, ms.
+    pub block_ms: u32,
+    /// Stack per thread, KiB.
+    pub stack_kib: u32,
+    /// State per event-loop task, KiB.
+    pub task_kib: u32,
+    /// Pool queue bound.
+    pub queue_limit: Option<u32>,
+}
+
+impl Budget {
+    /// Little's law: arrival rate × time per request.
+    pub fn needed(&self) -> f64 {
+        self.rate as f64 * self.block_ms as f64 / 1000.0
+    }
+    /// Requests per second the pool can finish.
+    pub fn capacity(&self) -> f64 {
+        self.threads as f64 * 1000.0 / self.block_ms as f64
+    }
+    /// Does the pool keep up?
+    pub fn keeps_up(&self) -> bool {
+        self.needed() <= self.threads as f64
+    }
+}
+
+fn num_f(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        group(v.round() as u64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A grid of `threads` slots (at most 200 squares; above that each square stands for several
+/// threads) with the first `busy` filled. Returns the height used.
+pub fn pool_grid(items: &mut Vec<Item>, (x, y, w): (f32, f32, f32), threads: u32, busy: u32) -> f32 {
+    let per = threads.div_ceil(200).max(1);
+    let cells = threads.div_ceil(per);
+    let cols = 20u32.min(cells.max(1));
+    let rows = cells.div_ceil(cols);
+    let step = (w / cols as f32).min(14.0);
+    let size = step - 2.0;
+    let full = busy / per + u32::from(busy % per * 2 >= per && busy % per > 0);
+    let mut g = Vec::with_capacity(cells as usize);
+    for i in 0..cells {
+        let (c, r) = (i % cols, i / cols);
+        let class = if i < full { "s-run" } else { "s-done faint" };
+        g.push(rect(x + c as f32 * step, y + r as f32 * step, size, size, class));
+    }
+    items.push(Item::Group {
+        class: "pool",
+        label: Some(format!("{busy} of {threads} threads busy")),
+        key: None,
+        items: g,
+    });
+    let mut hgt = rows as f32 * step;
+    if per > 1 {
+        items.push(text(
+            x,
+            y + hgt + 10.0,
+            format!("each square = {per} threads"),
+            "small muted",
+            Anchor::Start,
+        ));
+        hgt += 12.0;
+    }
+    hgt
+}
+
+/// The `thread-pool` picture at time `t`.
+pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
+    const W: f32 = 640.0;
+    let mut sc = Scene::new(W, 470.0, "A thread pool under load");
+    let st = s.at(t);
+    let it = &mut sc.items;
+
+    // 1. Little's law budget.
+    let needed = b.needed();
+    let over = !b.keeps_up();
+    it.push(text(
+        16.0,
+        22.0,
+        format!(
+            "threads needed = {} req/s × {} = {} threads",
+            group(b.rate as u64),
+            fmt_ms(b.block_ms),
+            num_f(needed)
+        ),
+        "big",
+        Anchor::Start,
+    ));
+    let bx = 150.0;
+    let bw = W - bx - 90.0;
+    let top = needed.max(b.threads as f64).max(1.0);
+    let sx = Linear::new(0.0, top, bx, bx + bw);
+    it.push(text(16.0, 44.0, "needed", "small", Anchor::Start));
+    it.push(rect(bx, 35.0, sx.at(needed) - bx, 12.0, if over { "s-danger" } else { "s-run" }));
+    it.push(text(sx.at(needed) + 4.0, 45.0, num_f(needed), "small bold", Anchor::Start));
+    it.push(text(16.0, 62.0, "available", "small", Anchor::Start));
+    it.push(rect(bx, 53.0, sx.at(b.threads as f64) - bx, 12.0, "s-queue"));
+    it.push(text(
+        sx.at(b.threads as f64) + 4.0,
+        63.0,
+        group(b.threads as u64),
+        "small bold",
+        Anchor::Start,
+    ));
+    let verdict = if over {
+        format!(
+            "Over budget: the pool finishes at most {} req/s, {} arrive; the queue grows by {} per second.",
+            num_f(b.capacity()),
+            group(b.rate as u64),
+            num_f(b.rate as f64 - b.capacity())
+        )
+    } else {
+        format!(
+            "Within budget: {} of {} threads busy on average; the pool keeps up.",
+            num_f(needed),
+            group(b.threads as u64)
+        )
+    };
+    it.push(text(
+        16.0,
+        84.0,
+        verdict,
+        if over { "small s-danger" } else { "small s-run" },
+        Anchor::Start,
+    ));
+
+    // 2. The pool and the queue, now.
+    let py = 110.0;
+    let busy = st.in_flight();
+    it.push(text(
+        16.0,
+        py - 6.0,
+        format!("thread pool: {} / {} busy", group(busy as u64), group(b.threads as u64)),
+        "small bold",
+        Anchor::Start,
+    ));
+    pool_grid(it, (16.0, py, 290.0), b.threads, busy);
+    let qx = 340.0;
+    let qw = W - qx - 16.0;
+    let waiting = st.waiting();
+    it.push(text(
+        qx,
+        py - 6.0,
+        format!("waiting for a thread: {}", group(waiting as u64)),
+        "small bold",
+        Anchor::Start,
+    ));
+    let qmax = nice_ceil(s.max_waiting as f64, 10.0);
+    it.push(rect(qx, py, qw, 22.0, "lane"));
+    it.push(rect(qx, py, qw * (waiting as f64 / qmax) as f32, 22.0, "s-queue"));
+    it.push(text(qx, py + 36.0, "0", "small muted", Anchor::Start));
+    it.push(text(qx + qw, py + 36.0, group(qmax as u64), "small muted", Anchor::End));
+    let rows = [
+        format!("arrived {}", group(st.arrived as u64)),
+        format!("finished {}", group(st.done as u64)),
+        if st.rejected > 0 {
+            format!("rejected {}", group(st.rejected as u64))
+        } else {
+            format!(
+                "next arrival waits ≈ {}",
+                fmt_secs((waiting as f64 / b.capacity().max(1e-9) * 1e6) as Time + b.block_ms as Time * MS)
+            )
+        },
+        match (st.p50_ms, st.p99_ms) {
+            (Some(a), Some(c)) => format!("latency p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
+            _ => "latency: no request finished yet".into(),
+        },
+    ];
+    for (i, r) in rows.into_iter().enumerate() {
+        it.push(text(qx, py + 58.0 + i as f32 * 16.0, r, "small", Anchor::Start));
+    }
+
+    // 3. Charts.
+    let cy = 290.0;
+    let cw = (W - 60.0 - 40.0) / 2.0;
+    let ymax_q = nice_ceil(s.max_waiting as f64, 10.0);
+    chart(
+        it,
+        (50.0, cy, cw, 140.0),
+        "requests waiting",
+        s.end,
+        t,
+        ymax_q,
+        &|v| group(v as u64),
+        &[Line {
+            runs: vec![s.points_until(t, |x| x.waiting() as f64)],
+            class: "chart s-queue",
+        }],
+    );
+    let lmax = nice_ceil(s.max_latency_ms as f64, 1000.0);
+    chart(
+        it,
+        (50.0 + cw + 60.0, cy, cw, 140.0),
+        "latency of finished requests (p50, p99 dashed)",
+        s.end,
+        t,
+        lmax,
+        &|v| fmt_ms(v as u32),
+        &[
+            Line {
+                runs: s.latency_runs(t, 0),
+                class: "chart s-run",
+            },
+            Line {
+                runs: s.latency_runs(t, 1),
+                class: "chart s-accent dashed",
+            },
+        ],
+    );
+    sc
+}
+
+/// Which side of the `frameworks` picture the selected code tab runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Thread-per-request.
+    Threads,
+    /// Event loop.
+    Loop,
+}
+
+/// The `frameworks` picture at `t`: thread-per-request (left) and event loop (right), one clock.
+pub fn frameworks_scene(
+    pool: &LoadSeries,
+    evloop: &LoadSeries,
+    b: &Budget,
+    focus: Side,
+    blocking: bool,
+    t: Time,
+) -> Scene {
+    const W: f32 = 640.0;
+    let mut sc = Scene::new(W, 520.0, "Thread-per-request vs event loop under the same traffic");
+    let end = pool.end.max(evloop.end);
+    let it = &mut sc.items;
+    it.push(text(
+        W / 2.0,
+        18.0,
+        format!(
+            "same traffic: {} req/s, each waits {} on a slow call · t = {}",
+            group(b.rate as u64),
+            fmt_ms(b.block_ms),
+            fmt_secs(t)
+        ),
+        "small",
+        Anchor::Middle,
+    ));
+    let mem_max = nice_ceil(pool.max_memory.max(evloop.max_memory) as f64, 1024.0 * 1024.0);
+    let lat_max = nice_ceil(pool.max_latency_ms.max(evloop.max_latency_ms) as f64, 1000.0);
+    let fl_max = nice_ceil(
+        (pool.max_in_flight + pool.max_waiting).max(evloop.max_in_flight + evloop.max_waiting) as f64,
+        10.0,
+    );
+    let colw = (W - 48.0) / 2.0;
+    for (i, side) in [Side::Threads, Side::Loop].into_iter().enumerate() {
+        let s = if side == Side::Threads { pool } else { evloop };
+        let st = s.at(t);
+        let x = 16.0 + i as f32 * (colw + 16.0);
+        let mut g = Vec::new();
+        let focused = side == focus;
+        g.push(Item::Rect {
+            x: x - 6.0,
+            y: 28.0,
+            w: colw + 12.0,
+            h: 484.0,
+            rx: 6.0,
+            class: "box",
+            tip: None,
+        });
+        if focused {
+            g.push(rect(x - 6.0, 28.0, colw + 12.0, 4.0, "s-accent"));
+        }
+        let title = match side {
+            Side::Threads => format!("thread-per-request · {} threads", group(b.threads as u64)),
+            Side::Loop if blocking => "event loop · handler BLOCKS the loop".to_string(),
+            Side::Loop => "event loop · 1 thread".to_string(),
+        };
+        g.push(text(x, 48.0, title, "bold", Anchor::Start));
+        if focused {
+            g.push(text(x + colw, 48.0, "◀ this tab", "small s-accent", Anchor::End));
+        }
+        let threads_used = match side {
+            Side::Threads => st.in_flight(),
+            Side::Loop => 1,
+        };
+        let threads_total = match side {
+            Side::Threads => b.threads,
+            Side::Loop => 1,
+        };
+        let mem_note = match side {
+            Side::Threads => format!("{} KiB stack per thread", group(b.stack_kib as u64)),
+            Side::Loop => format!("{} KiB state per request", group(b.task_kib as u64)),
+        };
+        let mut rows: Vec<(String, &'static str)> = vec![
+            (
+                format!("in flight: {}", group(st.in_flight() as u64)),
+                "small",
+            ),
+            (
+                format!(
+                    "threads in use: {} / {}",
+                    group(threads_used as u64),
+                    group(threads_total as u64)
+                ),
+                "small",
+            ),
+            (
+                format!("waiting: {}", group(st.waiting() as u64)),
+                if st.waiting() > 0 { "small s-danger" } else { "small" },
+            ),
+            (
+                format!("memory: {} ({mem_note})", fmt_bytes(st.memory)),
+                "small",
+            ),
+            (
+                match (st.p50_ms, st.p99_ms) {
+                    (Some(a), Some(c)) => format!("latency p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
+                    _ => "latency: none finished yet".into(),
+                },
+                "small",
+            ),
+            (
+                format!("finished: {}", group(st.done as u64)),
+                "small",
+            ),
+        ];
+        if side == Side::Threads {
+            rows.push((
+                match b.queue_limit {
+                    Some(q) => format!("rejected: {} (queue limit {})", group(st.rejected as u64), group(q as u64)),
+                    None => format!("rejected: {} (unbounded queue)", group(st.rejected as u64)),
+                },
+                if st.rejected > 0 { "small s-danger" } else { "small" },
+            ));
+        } else {
+            rows.push(("rejected: 0 (nothing to run out of)".into(), "small"));
+        }
+        for (k, (r, class)) in rows.into_iter().enumerate() {
+            g.push(text(x, 68.0 + k as f32 * 15.0, r, class, Anchor::Start));
+        }
+        // Memory bar on a shared scale.
+        let my = 180.0;
+        g.push(rect(x, my, colw, 8.0, "lane"));
+        g.push(rect(x, my, colw * (st.memory as f64 / mem_max) as f32, 8.0, "s-accent"));
+        g.push(text(
+            x + colw,
+            my + 20.0,
+            format!("memory scale 0–{}", fmt_bytes(mem_max as u64)),
+            "small muted",
+            Anchor::End,
+        ));
+        chart(
+            &mut g,
+            (x + 40.0, 232.0, colw - 48.0, 100.0),
+            "in flight (solid) and waiting (dashed)",
+            end,
+            t,
+            fl_max,
+            &|v| group(v as u64),
+            &[
+                Line {
+                    runs: vec![s.points_until(t, |x| x.in_flight() as f64)],
+                    class: "chart s-run",
+                },
+                Line {
+                    runs: vec![s.points_until(t, |x| x.waiting() as f64)],
+                    class: "chart s-queue dashed",
+                },
+            ],
+        );
+        chart(
+            &mut g,
+            (x + 40.0, 380.0, colw - 48.0, 100.0),
+            "latency p50 (solid), p99 (dashed)",
+            end,
+            t,
+            lat_max,
+            &|v| fmt_ms(v as u32),
+            &[
+                Line {
+                    runs: s.latency_runs(t, 0),
+                    class: "chart s-run",
+                },
+                Line {
+                    runs: s.latency_runs(t, 1),
+                    class: "chart s-accent dashed",
+                },
+            ],
+        );
+        it.push(Item::Group {
+            class: if focused { "side focused" } else { "side" },
+            label: Some(match side {
+                Side::Threads => "thread-per-request server".into(),
+                Side::Loop => "event-loop server".into(),
+            }),
+            key: None,
+            items: g,
+        });
+    }
+    sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::lessons::load::{run, LoadParams, Model};
+    use crate::sim::SEC;
+
+    fn budget(p: &LoadParams) -> Budget {
+        Budget {
+            threads: p.threads,
+            rate: p.rate,
+            block_ms: p.block_ms,
+            stack_kib: p.stack_kib,
+            task_kib: p.task_kib,
+            queue_limit: p.max_waiting,
+        }
+    }
+
+    #[test]
+    fn defaults_backlog_after_10s_is_about_4000() {
+        let p = LoadParams::default();
+        let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+        let st = s.at(10 * SEC);
+        assert!((3_600..=4_400).contains(&st.waiting()), "{st:?}");
+        assert_eq!(st.in_flight(), 200);
+        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC);
+        let texts = sc.texts();
+        assert!(texts.contains(&"threads needed = 500 req/s × 2.0 s = 1,000 threads"), "{texts:?}");
+        assert!(texts.contains(&"thread pool: 200 / 200 busy"), "{texts:?}");
+        let w = format!("waiting for a thread: {}", group(st.waiting() as u64));
+        assert!(texts.contains(&w.as_str()), "{texts:?}");
+        // Latency climbs: the p50 late in the run is far above the 2 s of work.
+        let late = s.at(20 * SEC);
+        assert!(late.p50_ms.unwrap() > 10_000, "{late:?}");
+        assert!(s.at(3 * SEC).p50_ms.unwrap() < 3_000);
+    }
+
+    #[test]
+    fn a_pool_within_budget_keeps_up() {
+        for p in [
+            LoadParams { rate: 90, ..LoadParams::default() },
+            LoadParams { threads: 1_200, ..LoadParams::default() },
+        ] {
+            let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+            assert_eq!(s.max_waiting, 0, "{p:?}");
+            assert_eq!(s.at(15 * SEC).p99_ms, Some(2_000));
+            let sc = thread_pool_scene(&s, &budget(&p), 15 * SEC);
+            assert!(sc.texts().iter().any(|t| t.starts_with("Within budget")));
+            assert!(sc.texts().contains(&"waiting for a thread: 0"));
+        }
+    }
+
+    #[test]
+    fn event_loop_side_has_no_backlog_unless_a_handler_blocks() {
+        let p = LoadParams { block_ms: 1_000, ..LoadParams::default() };
+        let pool = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+        let ev = LoadSeries::from_trace(&run(Model::EventLoop, &p));
+        assert_eq!(ev.max_waiting, 0);
+        let st = ev.at(10 * SEC);
+        assert_eq!(st.in_flight(), 500);
+        assert_eq!(st.memory, 500 * 4 * 1024);
+        assert_eq!(pool.at(10 * SEC).memory, 200 * 1024 * 1024);
+        let sc = frameworks_scene(&pool, &ev, &budget(&p), Side::Loop, false, 10 * SEC);
+        let texts = sc.texts();
+        assert!(texts.contains(&"waiting: 0"), "{texts:?}");
+        assert!(texts.contains(&"◀ this tab"));
+        let blk = LoadSeries::from_trace(&run(Model::EventLoopBlocking, &p));
+        assert!(blk.at(10 * SEC).waiting() > 4_000);
+        let sc = frameworks_scene(&pool, &blk, &budget(&p), Side::Loop, true, 10 * SEC);
+        assert!(sc.texts().contains(&"event loop · handler BLOCKS the loop"));
+    }
+
+    #[test]
+    fn bounded_queue_rejects() {
+        let p = LoadParams { max_waiting: Some(100), ..LoadParams::default() };
+        let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+        let st = s.at(10 * SEC);
+        assert_eq!(st.waiting(), 100);
+        assert!(st.rejected > 3_000);
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(group(4000), "4,000");
+        assert_eq!(group(100000), "100,000");
+        assert_eq!(fmt_bytes(200 * 1024 * 1024), "200 MiB");
+        assert_eq!(fmt_bytes(4096), "4 KiB");
+        assert_eq!(nice_ceil(3_960.0, 10.0), 5_000.0);
+        assert_eq!(nice_ceil(0.0, 10.0), 10.0);
+    }
+}
