@@ -19,11 +19,15 @@
 use std::fmt::Write as _;
 
 pub mod charts;
+pub mod coroutine;
+pub mod event_loop;
+pub mod load;
 pub mod pipeline;
 pub mod ports;
 pub mod readiness;
 pub mod scale;
 pub mod storm;
+pub mod timeline;
 
 pub use scale::{fmt_secs, Linear};
 
