@@ -14,3 +14,5 @@ mod playback;
 mod shell;
 #[path = "web/ports.rs"]
 mod ports;
+#[path = "web/backpressure.rs"]
+mod backpressure;

@@ -1,8 +1,148 @@
-//! Visualisation `backpressure`: No backpressure: unbounded buffers and retry storms. (Being built: see the issue for chapter `backpressure`.)
+//! Visualisation `backpressure` (chapter 9): what happens without backpressure. Two parts, chosen
+//! with `backpressure.part` (`buffer` or `storm`):
+//!
+//! * **buffer**: `unbounded_queue.py` — a producer at 1,000 items/s, a consumer at 100 items/s,
+//!   an unbounded queue charging 1 KB per item; the memory meter climbs to the (scaled-down)
+//!   4 MB limit and the run ends in a recorded out-of-memory crash.
+//! * **storm**: the retry storm, naive retries and the fix side by side on the same traffic.
+//!
+//! Wiring only: lesson programs (memoised) → `figure::pipeline` / `figure::storm` at `pb.t`.
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::use_viz_params;
+use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::fmt_secs;
+use crate::figure::pipeline::{lab_scene, LabData};
+use crate::figure::storm::{storm_scene, StormData};
+use crate::scenario::lessons::flow_lab::{self, LabParams, Strategy};
+use crate::scenario::lessons::retry_storm::{self, StormParams};
+use crate::sim::{Time, MS, SEC};
+
+/// Which part is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The unbounded buffer.
+    Buffer,
+    /// The retry storm.
+    Storm,
+}
+
+/// The unbounded-buffer run of chapter 9.
+pub fn buffer_params() -> LabParams {
+    LabParams {
+        producer_rate: 1000,
+        consumer_rate: 100,
+        strategy: Strategy::Buffer,
+        memory_limit: 4 * 1024 * 1024,
+        ..LabParams::default()
+    }
+}
+
+fn marks_every(end: Time, step: Time) -> Timeline {
+    Timeline::new(end, (1..=end / step).map(|k| k * step).collect::<Vec<_>>())
+}
 
 /// The `backpressure` visualisation.
 #[component]
 pub fn Backpressure() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("backpressure");
+    params.check_known(&["part"]);
+    let part = {
+        let params = params.clone();
+        use_state(move || {
+            match params.get_parsed("part", "buffer, storm", |v| match v {
+                "buffer" => Ok(Part::Buffer),
+                "storm" => Ok(Part::Storm),
+                _ => Err(format!("\"{v}\" is not a part")),
+            }) {
+                Some(p) => p,
+                None => Part::Buffer,
+            }
+        })
+    };
+    let buffer = use_memo((), |_| {
+        flow_lab::run(&buffer_params()).map(|tr| (LabData::new(&tr), tr.end))
+    });
+    let storm = use_memo((), |_| {
+        let p = StormParams::default();
+        let naive = retry_storm::run(&p);
+        let fixed = retry_storm::run(&StormParams { fix: true, ..p.clone() });
+        let end = naive.end.max(fixed.end);
+        (StormData::new(&naive), StormData::new(&fixed), end, p.surge_until)
+    });
+    let timeline = match *part {
+        Part::Buffer => match &*buffer {
+            Ok((_, end)) => marks_every(*end, 100 * MS),
+            Err(_) => Timeline::default(),
+        },
+        Part::Storm => marks_every(storm.2, 500 * MS),
+    };
+    let pb = use_playback("backpressure", timeline);
+    let t = pb.t;
+    let pick = |p: Part| {
+        let (part, params) = (part.clone(), params.clone());
+        Callback::from(move |_: MouseEvent| {
+            match p {
+                Part::Buffer => params.remove("part"),
+                Part::Storm => params.set("part", "storm"),
+            }
+            part.set(p);
+        })
+    };
+    let (scene, text, code, line): (Option<Rc<crate::figure::Scene>>, String, &str, Option<u32>) =
+        match *part {
+            Part::Buffer => match &*buffer {
+                Ok((d, _)) => {
+                    let oom = d.oom.is_some_and(|o| o <= t);
+                    (
+                        Some(Rc::new(lab_scene(d, t, "No backpressure: producer 1000/s, consumer 100/s, no bound"))),
+                        if oom {
+                            format!("{}: out of memory, the run crashed.", fmt_secs(t))
+                        } else {
+                            format!("{}: {} items queued.", fmt_secs(t), d.depth.at(t))
+                        },
+                        "unbounded_queue.py",
+                        Some(9),
+                    )
+                }
+                Err(e) => (None, e.clone(), "unbounded_queue.py", None),
+            },
+            Part::Storm => {
+                let (n, f, _, drop_at) = &*storm;
+                let (gn, on) = (n.goodput.at(t), n.offered.at(t));
+                let (gf, of) = (f.goodput.at(t), f.offered.at(t));
+                (
+                    Some(Rc::new(storm_scene(n, f, t, *drop_at))),
+                    format!(
+                        "{}: naive retries offer {:.0} requests/s for a goodput of {:.0}/s; the fix offers {:.0}/s for {:.0}/s.",
+                        fmt_secs(t), on, gn, of, gf
+                    ),
+                    if t < 4 * SEC { "naive_retry.py" } else { "retry_backoff.py" },
+                    None,
+                )
+            }
+        };
+    let describe = Callback::from(move |_t: u64| text.clone());
+    let is = |p: Part| (*part == p).to_string();
+    html! {
+        <Figure id="backpressure" title="No backpressure: unbounded buffers and retry storms" playback={pb.clone()} {describe}>
+            <div class="bp-parts" role="group" aria-label="Part" style="display:flex;gap:0.5rem;margin:0.4rem 0">
+                <button type="button" class="bp-part-buffer" aria-pressed={is(Part::Buffer)} onclick={pick(Part::Buffer)}>{ "1. Unbounded buffer" }</button>
+                <button type="button" class="bp-part-storm" aria-pressed={is(Part::Storm)} onclick={pick(Part::Storm)}>{ "2. Retry storm and the fix" }</button>
+            </div>
+            if let Some(scene) = scene {
+                <SceneView {scene} />
+            }
+            if *part == Part::Buffer {
+                <p class="figure-note muted">{ "Memory is scaled down (1 KB per item, a 4 MB limit) so the crash comes within seconds; with gigabytes it comes later, the same way." }</p>
+                <CodePanel id={code} active_line={line} />
+            } else {
+                <p class="figure-note muted">{ "Same traffic on both sides: 120 calls/s for 12 s, then 80/s (below B's 100/s). Left: naive_retry.py. Right: retry_backoff.py plus a bounded queue in B." }</p>
+            }
+        </Figure>
+    }
 }

@@ -1,8 +1,95 @@
-//! Visualisation `demand`: Demand: request(n) credits bound the work in flight. (Being built: see the issue for chapter `strategies`.)
+//! Visualisation `demand` (chapter 10): Reactor's `flatMap(call, n)` as `request(n)` credits.
+//! Wiring only: `demand.n` (link) / the slider → `scenario::lessons::credit_demand` (memoised) →
+//! `figure::pipeline::DemandData` → `demand_scene` at `pb.t`, with flux_flatmap.java marked.
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::app::content::CodePanel;
+use crate::app::hooks::use_viz_params;
+use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::SceneView;
+use crate::figure::fmt_secs;
+use crate::figure::pipeline::{demand_line, demand_scene, DemandData};
+use crate::scenario::lessons::credit_demand::{check_concurrency, run, DemandParams, CONCURRENCY_RANGE};
+
+fn parse_n(v: &str) -> Result<u32, String> {
+    let n = v
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("\"{}\" is not a whole number", v.trim()))?;
+    check_concurrency(n)
+}
 
 /// The `demand` visualisation.
 #[component]
 pub fn Demand() -> Html {
-    html! { <div class="notice" role="status">{ "This visualisation is being built." }</div> }
+    let params = use_viz_params("demand");
+    params.check_known(&["n"]);
+    let accepted = format!("a whole number from {} to {}", CONCURRENCY_RANGE.0, CONCURRENCY_RANGE.1);
+    let n = {
+        let (params, accepted) = (params.clone(), accepted.clone());
+        use_state(move || params.get_parsed("n", &accepted, parse_n).unwrap_or(8))
+    };
+    let error = use_state(|| None::<String>);
+    let data = use_memo(*n, |&n| {
+        let p = DemandParams { concurrency: n, ..DemandParams::default() };
+        run(&p).map(|tr| (Timeline::from_trace(&tr), DemandData::new(&tr, p.items, p.workers)))
+    });
+    let timeline = match &*data {
+        Ok((tl, _)) => tl.clone(),
+        Err(_) => Timeline::default(),
+    };
+    let pb = use_playback("demand", timeline);
+    let t = pb.t;
+    let on_n = {
+        let (n, params, error) = (n.clone(), params.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            match parse_n(&input.value()) {
+                Ok(v) => {
+                    if v == 8 {
+                        params.remove("n")
+                    } else {
+                        params.set("n", &v.to_string())
+                    }
+                    error.set(None);
+                    n.set(v);
+                }
+                Err(msg) => error.set(Some(format!("Not changed: {msg}."))),
+            }
+        })
+    };
+    let (scene, line, text) = match &*data {
+        Ok((_, d)) => (
+            Some(Rc::new(demand_scene(d, t))),
+            demand_line(d, t),
+            format!("{}: {} calls in flight of at most {}.", fmt_secs(t), d.inflight.at(t), d.n),
+        ),
+        Err(e) => (None, None, e.clone()),
+    };
+    let describe = Callback::from(move |_t: u64| text.clone());
+    html! {
+        <Figure id="demand" title="Demand: request(n) credits bound the work in flight" playback={pb.clone()} {describe}>
+            <div class="demand-controls" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.8rem;align-items:center;margin:0.4rem 0">
+                <label style="display:inline-flex;gap:0.4rem;align-items:center">
+                    { format!("concurrency n = {}", *n) }
+                    <input type="range" class="demand-n" min="1" max={CONCURRENCY_RANGE.1.to_string()} step="1"
+                        value={n.to_string()} onchange={on_n.clone()} />
+                </label>
+                <input type="number" class="demand-n-box" aria-label="concurrency" min="1" max={CONCURRENCY_RANGE.1.to_string()}
+                    value={n.to_string()} onchange={on_n} style="width:4em" />
+                <span class="muted">{ "60 items · the service has 4 workers, ~200 ms per call" }</span>
+            </div>
+            if let Some(msg) = (*error).clone() {
+                <p class="demand-error notice" role="alert">{ msg }</p>
+            }
+            if let Some(scene) = scene {
+                <SceneView {scene} />
+            }
+            <CodePanel id="flux_flatmap.java" active_line={line} />
+        </Figure>
+    }
 }

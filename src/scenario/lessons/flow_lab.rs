@@ -12,7 +12,7 @@
 //! from `ts` on; the consumer drains the old queue first. Both queues count in the snapshot's
 //! global counters, so `produced = consumed + dropped + queued` still holds.
 use crate::sim::{
-    Config, EventKind, Outcome, Policy, QueueConfig, Sim, Time, TokenBucket, Trace, MS, SEC,
+    Config, EventKind, Outcome, Policy, QueueConfig, Sim, Time, TokenBucket, Trace, SEC,
 };
 
 /// What to do with the gap between the producer's and the consumer's rates.
@@ -80,7 +80,7 @@ impl Strategy {
 }
 
 /// Lowest / highest accepted producer and consumer rate (items per second).
-pub const RATE_RANGE: (u32, u32) = (1, 500);
+pub const RATE_RANGE: (u32, u32) = (1, 1000);
 /// Lowest / highest accepted queue capacity.
 pub const CAPACITY_RANGE: (u32, u32) = (1, 1000);
 
@@ -325,7 +325,7 @@ pub fn out_of_memory(tr: &Trace) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Replay;
+    use crate::sim::{Replay, MS};
 
     #[test]
     fn block_keeps_depth_within_capacity_and_buffer_runs_out_of_memory() {
@@ -351,7 +351,7 @@ mod tests {
             ..LabParams::default()
         })
         .unwrap_err()
-        .contains("accepted 1 to 500"));
+        .contains("accepted 1 to 1000"));
     }
 
     #[test]
