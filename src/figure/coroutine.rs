@@ -179,7 +179,9 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
             TaskState::Created if never.contains(&tv.id) => {
                 "thrown away without ever running".to_string()
             }
-            TaskState::Created => "calling the function ran nothing: the body has not started".into(),
+            TaskState::Created => {
+                "calling the function ran nothing: the body has not started".into()
+            }
             TaskState::Ready if tv.started => {
                 format!("what it awaited is done: ready to continue{line}")
             }
@@ -243,7 +245,10 @@ mod tests {
     fn say_hello_created_then_warned() {
         let tr = say_hello(false);
         let st = stages(&tr);
-        let run = st.iter().find(|s| matches!(s.kind, StageKind::Run(_))).unwrap();
+        let run = st
+            .iter()
+            .find(|s| matches!(s.kind, StageKind::Run(_)))
+            .unwrap();
         assert_eq!(words_at(&tr, *run), ["say_hello: created"]);
         let rp = Replay::new(&tr);
         let sc = layout(&tr, &rp, *st.last().unwrap());
@@ -282,7 +287,10 @@ mod tests {
             let w = words_at(&tr, *s);
             assert!(w.iter().filter(|x| x.ends_with("running")).count() <= 1);
         }
-        let idle = st.iter().find(|s| matches!(s.kind, StageKind::Idle(_))).unwrap();
+        let idle = st
+            .iter()
+            .find(|s| matches!(s.kind, StageKind::Idle(_)))
+            .unwrap();
         assert_eq!(words_at(&tr, *idle), ["A: suspended", "B: suspended"]);
         let due = st.iter().find(|s| s.kind == StageKind::Due).unwrap();
         assert_eq!(words_at(&tr, *due), ["A: resumed", "B: suspended"]);

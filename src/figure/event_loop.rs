@@ -207,7 +207,12 @@ pub fn wait_words(tr: &Trace, w: Wait, deadline: Option<Time>) -> String {
 /// One sentence for the stage (caption and live region).
 pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
     let snap = replay.state_after(s.n);
-    let deadline_of = |x: TaskId| snap.timers.iter().find(|tm| tm.task == x).map(|tm| tm.deadline);
+    let deadline_of = |x: TaskId| {
+        snap.timers
+            .iter()
+            .find(|tm| tm.task == x)
+            .map(|tm| tm.deadline)
+    };
     let at = fmt_secs(s.t);
     match s.kind {
         StageKind::Start => format!("{at}: the tasks are created and queued; nothing has run yet."),
@@ -370,7 +375,14 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Ready queue.
-    panel(348.0, 8.0, w - 356.0, 86.0, "ready queue (front first)", &mut items);
+    panel(
+        348.0,
+        8.0,
+        w - 356.0,
+        86.0,
+        "ready queue (front first)",
+        &mut items,
+    );
     if snap.ready.is_empty() {
         items.push(Item::Text {
             x: 360.0,
@@ -414,7 +426,14 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
 
     // Timers by deadline.
     let ty = 104.0;
-    panel(8.0, ty, 350.0, 120.0, "timers (earliest deadline first)", &mut items);
+    panel(
+        8.0,
+        ty,
+        350.0,
+        120.0,
+        "timers (earliest deadline first)",
+        &mut items,
+    );
     if snap.timers.is_empty() {
         items.push(Item::Text {
             x: 20.0,
@@ -454,13 +473,22 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Waiting on something else.
-    panel(368.0, ty, w - 376.0, 120.0, "suspended, not on a timer", &mut items);
+    panel(
+        368.0,
+        ty,
+        w - 376.0,
+        120.0,
+        "suspended, not on a timer",
+        &mut items,
+    );
     let mut k = 0;
     for tv in &snap.tasks {
         let TaskState::Waiting(wt) = tv.state else {
             continue;
         };
-        if matches!(wt, Wait::Timer(_)) || tr.tasks[tv.id as usize].kind != crate::sim::TaskKind::Task {
+        if matches!(wt, Wait::Timer(_))
+            || tr.tasks[tv.id as usize].kind != crate::sim::TaskKind::Task
+        {
             continue;
         }
         if k >= 4 {
@@ -533,10 +561,33 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                "Start", "pick main", "run main", "park main", "pick A", "run A", "park A",
-                "pick B", "run B", "park B", "idle 2", "Due", "pick A", "run A", "done A",
-                "pick main", "run main", "park main", "idle 1", "Due", "pick B", "run B", "done B", "pick main", "run main",
-                "done main", "End"
+                "Start",
+                "pick main",
+                "run main",
+                "park main",
+                "pick A",
+                "run A",
+                "park A",
+                "pick B",
+                "run B",
+                "park B",
+                "idle 2",
+                "Due",
+                "pick A",
+                "run A",
+                "done A",
+                "pick main",
+                "run main",
+                "park main",
+                "idle 1",
+                "Due",
+                "pick B",
+                "run B",
+                "done B",
+                "pick main",
+                "run main",
+                "done main",
+                "End"
             ]
         );
         // Times never decrease; the idle jump lands on 2 s.
@@ -560,7 +611,10 @@ mod tests {
         // Both parked: timers A@2 s then B@3 s, queue empty.
         let sc = layout(&tr, &rp, st[9]);
         let t = sc.texts();
-        assert!(t.contains(&"due at 2 s") && t.contains(&"due at 3 s"), "{t:?}");
+        assert!(
+            t.contains(&"due at 2 s") && t.contains(&"due at 3 s"),
+            "{t:?}"
+        );
         assert!(t.contains(&"empty"));
         assert!(t.contains(&"gather (2 still running)"), "{t:?}");
         // The jump.

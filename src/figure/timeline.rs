@@ -209,7 +209,14 @@ impl Gantt {
         for (i, s) in st.iter().enumerate() {
             let li = lane_of[i];
             if li != usize::MAX {
-                close(&mut lanes[li], *s, since[i], tr.end, &held, wait_deadline[i]);
+                close(
+                    &mut lanes[li],
+                    *s,
+                    since[i],
+                    tr.end,
+                    &held,
+                    wait_deadline[i],
+                );
             }
         }
         let _ = timer_task;
@@ -469,15 +476,24 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                     y2: ty + LANE_H,
                     class: "axis dashed",
                 });
-                items.push(Item::Text {
-                    x: x.t(g.end) + 4.0,
-                    y: top + HEAD_H - 2.0,
-                    text: fmt_secs(g.end),
-                    class: "small bold",
-                    anchor: Anchor::Start,
-                });
+                if x.t(g.end) + 60.0 < o.width - RIGHT {
+                    items.push(Item::Text {
+                        x: x.t(g.end) + 4.0,
+                        y: top + HEAD_H - 2.0,
+                        text: fmt_secs(g.end),
+                        class: "small bold",
+                        anchor: Anchor::Start,
+                    });
+                }
             }
-        } else {
+        }
+        items.push(Item::Group {
+            class: "thread-row",
+            label: Some("thread".into()),
+            key: None,
+            items: th,
+        });
+        if hidden {
             items.push(Item::Rect {
                 x: LEFT,
                 y,
@@ -495,12 +511,6 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                 anchor: Anchor::Middle,
             });
         }
-        items.push(Item::Group {
-            class: "thread-row",
-            label: Some("thread".into()),
-            key: None,
-            items: th,
-        });
         y += rows as f32 * LANE_H + GAP;
     }
     // Axis.
@@ -642,7 +652,9 @@ mod tests {
         let mut seed = 7u64;
         let mut n = 0;
         for _ in 0..100 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let t = (seed >> 33) % (5 * SEC + 1);
             n += layout(&[&a, &b], t, Opts::default()).items.len();
         }

@@ -38,10 +38,13 @@ fn program(ex: &str) -> Trace {
 }
 
 fn last_line(tr: &Trace, n: u32) -> Option<u32> {
-    tr.events[..n as usize].iter().rev().find_map(|e| match e.kind {
-        EventKind::Line { line } => Some(line),
-        _ => None,
-    })
+    tr.events[..n as usize]
+        .iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::Line { line } => Some(line),
+            _ => None,
+        })
 }
 
 /// The `coroutine` visualisation.
@@ -87,7 +90,11 @@ pub fn Coroutine() -> Html {
             }
         }
     }
-    let code = EXAMPLES.iter().find(|x| x.0 == *ex).map(|x| x.2).unwrap_or("say_hello.py");
+    let code = EXAMPLES
+        .iter()
+        .find(|x| x.0 == *ex)
+        .map(|x| x.2)
+        .unwrap_or("say_hello.py");
 
     let tabs = EXAMPLES.iter().map(|(k, label, _)| {
         let ex_h = ex.clone();

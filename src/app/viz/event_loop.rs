@@ -57,7 +57,12 @@ impl Stepped {
 }
 
 /// The "previous / next decision" buttons and the position readout.
-pub(crate) fn stepper(pb: &Playback, pos: &UseStateHandle<usize>, cur: usize, st: &[Stage]) -> Html {
+pub(crate) fn stepper(
+    pb: &Playback,
+    pos: &UseStateHandle<usize>,
+    cur: usize,
+    st: &[Stage],
+) -> Html {
     let go = |to: usize| {
         let pb = pb.clone();
         let pos = pos.clone();

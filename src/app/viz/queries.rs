@@ -53,13 +53,12 @@ fn from_link(p: &VizParams) -> Setup {
         }
     }
     let third = p.get("c").is_some() && p.get_parsed("c", SECS_ACCEPTED, parse_secs).is_some();
-    let block = p
-        .get_parsed("block", BLOCK_ACCEPTED, |s| {
-            match NAMES.iter().position(|n| n.eq_ignore_ascii_case(s.trim())) {
-                Some(i) => Ok(i),
-                None => Err(format!("\"{s}\" is not a query name")),
-            }
-        });
+    let block = p.get_parsed("block", BLOCK_ACCEPTED, |s| {
+        match NAMES.iter().position(|n| n.eq_ignore_ascii_case(s.trim())) {
+            Some(i) => Ok(i),
+            None => Err(format!("\"{s}\" is not a query name")),
+        }
+    });
     let block = block.filter(|&i| i < 2 || third);
     Setup { durs, third, block }
 }
@@ -283,7 +282,12 @@ pub fn Queries() -> Html {
     };
     let skip = {
         let verdict = verdict.clone();
-        Callback::from(move |_| verdict.set(Some(format!("The gather run ends at {}.", fmt_secs(gather_end)))))
+        Callback::from(move |_| {
+            verdict.set(Some(format!(
+                "The gather run ends at {}.",
+                fmt_secs(gather_end)
+            )))
+        })
     };
     let predict = match &*verdict {
         None => html! {
@@ -300,7 +304,10 @@ pub fn Queries() -> Html {
             let again = {
                 let verdict = verdict.clone();
                 let guess = guess.clone();
-                Callback::from(move |_| { verdict.set(None); guess.set(String::new()); })
+                Callback::from(move |_| {
+                    verdict.set(None);
+                    guess.set(String::new());
+                })
             };
             html! {
                 <p class="predict-reveal notice" role="status" style="display:block">
@@ -320,12 +327,20 @@ pub fn Queries() -> Html {
             let mut s = format!(
                 "At {}: sequential run {}",
                 fmt_secs(t),
-                if t >= runs.seq.end { format!("finished after {}", fmt_secs(runs.seq.end)) } else { format!("{a} lines printed") }
+                if t >= runs.seq.end {
+                    format!("finished after {}", fmt_secs(runs.seq.end))
+                } else {
+                    format!("{a} lines printed")
+                }
             );
             if revealed {
                 s.push_str(&format!(
                     "; gather run {}.",
-                    if t >= runs.gat.end { format!("finished after {}", fmt_secs(runs.gat.end)) } else { "still running".into() }
+                    if t >= runs.gat.end {
+                        format!("finished after {}", fmt_secs(runs.gat.end))
+                    } else {
+                        "still running".into()
+                    }
                 ));
             }
             s
@@ -333,7 +348,9 @@ pub fn Queries() -> Html {
     };
 
     let body = match &runs.error {
-        Some(e) => html! { <div class="notice" role="alert">{ format!("Cannot run these queries: {e}.") }</div> },
+        Some(e) => {
+            html! { <div class="notice" role="alert">{ format!("Cannot run these queries: {e}.") }</div> }
+        }
         None => html! {
             <>
                 <SceneView scene={scene} />
@@ -387,4 +404,3 @@ pub fn Queries() -> Html {
         </div>
     }
 }
-

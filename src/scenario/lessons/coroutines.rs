@@ -81,7 +81,10 @@ pub fn parse_secs(s: &str) -> Result<Time, String> {
 /// Check a list of queries: 1..=3 of them, each 0.1..=20 s.
 pub fn validate(qs: &[Query]) -> Result<(), String> {
     if qs.is_empty() || qs.len() > MAX_QUERIES {
-        return Err(format!("between 1 and {MAX_QUERIES} queries, got {}", qs.len()));
+        return Err(format!(
+            "between 1 and {MAX_QUERIES} queries, got {}",
+            qs.len()
+        ));
     }
     for q in qs {
         let s = q.dur as f64 / SEC as f64;
@@ -119,7 +122,10 @@ pub fn sequential(qs: &[Query]) -> Result<Trace, String> {
             coro.await;
         }
         cx.line(11);
-        cx.print(&format!("All queries done after {} s", secs_label(cx.now())));
+        cx.print(&format!(
+            "All queries done after {} s",
+            secs_label(cx.now())
+        ));
     });
     sim.run();
     Ok(sim.into_trace())
@@ -172,7 +178,10 @@ fn gather_program(qs: &[Query], l: [u32; 6], prefix: &'static str) -> Result<Tra
         cx.gather(coros).await;
         if l[5] != 0 {
             cx.line(l[5]);
-            cx.print(&format!("All queries done after {} s", secs_label(cx.now())));
+            cx.print(&format!(
+                "All queries done after {} s",
+                secs_label(cx.now())
+            ));
         }
     });
     sim.run();
@@ -261,7 +270,11 @@ mod tests {
         q[0].blocking = true;
         assert_eq!(gather(&q).unwrap().end, 5 * SEC);
         // The chapter 5 exercise: 1, 2 (blocking), 4 -> 6 s.
-        let mut q3 = vec![Query::new("A", 1.0), Query::new("B", 2.0), Query::new("C", 4.0)];
+        let mut q3 = vec![
+            Query::new("A", 1.0),
+            Query::new("B", 2.0),
+            Query::new("C", 4.0),
+        ];
         q3[1].blocking = true;
         assert_eq!(gather(&q3).unwrap().end, 6 * SEC);
     }

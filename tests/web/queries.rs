@@ -1,0 +1,204 @@
+//! The `queries`, `coroutine` and `event-loop` visualisations in a real browser (issue 5): totals
+//! of both runs from the trace, changed durations, the blocking switch, refused bad durations,
+//! the never-awaited warning and the event-loop stepper.
+use std::time::Duration;
+
+use await_and_see::app::hooks::NoticesProvider;
+use await_and_see::app::viz::{coroutine::Coroutine, event_loop::EventLoop, queries::Queries};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+#[component]
+fn QueriesPage() -> Html {
+    html! { <NoticesProvider><Queries /></NoticesProvider> }
+}
+#[component]
+fn CoroutinePage() -> Html {
+    html! { <NoticesProvider><Coroutine /></NoticesProvider> }
+}
+#[component]
+fn EventLoopPage() -> Html {
+    html! { <NoticesProvider><EventLoop /></NoticesProvider> }
+}
+
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<yew::AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    fn q(&self, sel: &str) -> Element {
+        self.root
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
+    }
+    fn text(&self, sel: &str) -> String {
+        self.q(sel).text_content().unwrap_or_default()
+    }
+    fn click(&self, sel: &str) {
+        self.q(sel).dyn_into::<HtmlElement>().expect("html").click();
+    }
+    fn click_svg(&self, sel: &str) {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("ev");
+        self.q(sel).dispatch_event(&ev).expect("dispatch");
+    }
+    fn type_into(&self, sel: &str, value: &str) {
+        let input: HtmlInputElement = self.q(sel).dyn_into().expect("input");
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("input", &init).expect("input event");
+        input.dispatch_event(&ev).expect("dispatch");
+    }
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
+}
+
+async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
+    await_and_see::app::hooks::replace_hash(hash);
+    let document = web_sys::window().expect("window").document().expect("doc");
+    let root = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let handle = yew::Renderer::<C>::with_root(root.clone()).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn svg_text<C: BaseComponent>(m: &Mounted<C>) -> String {
+    m.text("svg.viz")
+}
+
+#[wasm_bindgen_test]
+async fn default_runs_end_at_5_and_3_seconds() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.t=100000").await;
+    let s = svg_text(&m);
+    assert!(s.contains("total 5 s"), "{s}");
+    assert!(s.contains("total: ?"), "gather hidden before the prediction: {s}");
+    m.type_into("input.guess", "3");
+    m.click("button.check");
+    settle().await;
+    assert!(m.text(".predict-reveal").contains("Right"), "{}", m.text(".predict-reveal"));
+    let s = svg_text(&m);
+    assert!(s.contains("total 3 s"), "{s}");
+}
+
+#[wasm_bindgen_test]
+async fn b_four_seconds_gives_6_and_4() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.b=4&queries.t=100000").await;
+    m.click("button.reveal");
+    settle().await;
+    let s = svg_text(&m);
+    assert!(s.contains("total 6 s") && s.contains("total 4 s"), "{s}");
+}
+
+#[wasm_bindgen_test]
+async fn typing_b_four_changes_both_runs() {
+    let m = mount::<QueriesPage>("#/embed/queries").await;
+    m.click("button.reveal");
+    m.type_into("input.dur-b", "4");
+    settle().await;
+    // Go to the end with the End key on the figure region.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("End");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("kev");
+    m.q(".figure-svg").dispatch_event(&ev).expect("dispatch");
+    settle().await;
+    let s = svg_text(&m);
+    assert!(s.contains("total 6 s") && s.contains("total 4 s"), "{s}");
+}
+
+#[wasm_bindgen_test]
+async fn blocking_switch_makes_gather_take_the_sum() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.block=A&queries.t=100000").await;
+    m.click("button.reveal");
+    settle().await;
+    let s = svg_text(&m);
+    assert_eq!(s.matches("total 5 s").count(), 2, "{s}");
+    assert!(s.contains("held by time.sleep"), "{s}");
+}
+
+#[wasm_bindgen_test]
+async fn bad_durations_are_refused_with_a_message() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.t=100000").await;
+    for (bad, why) in [("-1", "negative"), ("0", "not allowed"), ("25", "cap"), ("abc", "not a number")] {
+        m.type_into("input.dur-b", bad);
+        settle().await;
+        let e = m.text(".field-error");
+        assert!(e.contains(why) && e.contains("Accepted"), "{bad}: {e}");
+        // The picture keeps the last good value.
+        assert!(svg_text(&m).contains("total 5 s"));
+    }
+    m.type_into("input.dur-b", "3");
+    settle().await;
+    assert!(m.root.query_selector(".field-error").ok().flatten().is_none());
+    // A bad link value becomes a notice.
+    let m2 = mount::<QueriesPage>("#/embed/queries?queries.a=-2").await;
+    let n = m2.text(".notices");
+    assert!(n.contains("queries.a=-2") && n.contains("negative"), "{n}");
+}
+
+#[wasm_bindgen_test]
+async fn never_awaited_coroutine_warns() {
+    let m = mount::<CoroutinePage>("#/embed/coroutine").await;
+    for _ in 0..10 {
+        m.click("button.step-next");
+        settle().await;
+    }
+    let s = svg_text(&m);
+    assert!(s.contains("RuntimeWarning: coroutine 'say_hello' was never awaited"), "{s}");
+    m.click("button.ex-wait");
+    settle().await;
+    for _ in 0..6 {
+        m.click("button.step-next");
+        settle().await;
+    }
+    assert!(svg_text(&m).contains("suspended"), "{}", svg_text(&m));
+}
+
+#[wasm_bindgen_test]
+async fn event_loop_steps_one_decision_at_a_time() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop").await;
+    assert!(m.text(".step-pos").starts_with("step 1 of"));
+    for _ in 0..4 {
+        m.click("button.step-next");
+        settle().await;
+    }
+    // Pick A: A at the front of the ready queue, line 22 of the toy loop marked.
+    let s = svg_text(&m);
+    assert!(s.contains("picked next"), "{s}");
+    let active = m.text(".code-panel .line.active");
+    assert!(active.contains("ready.popleft()"), "{active}");
+    for _ in 0..6 {
+        m.click("button.step-next");
+        settle().await;
+    }
+    let s = svg_text(&m);
+    assert!(s.contains("jumped +2 s"), "{s}");
+}
