@@ -16,3 +16,5 @@ mod shell;
 mod ports;
 #[path = "web/backpressure.rs"]
 mod backpressure;
+#[path = "web/queries.rs"]
+mod queries;
