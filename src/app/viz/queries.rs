@@ -81,6 +81,13 @@ fn target_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+fn narrow_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < 640.0)
+}
+
 struct Runs {
     seq: Gantt,
     gat: Gantt,
@@ -153,7 +160,8 @@ pub fn Queries() -> Html {
         pb.t,
         Opts {
             hide: (!revealed).then_some(1),
-            ..Opts::default()
+            // Narrow screens get a narrower viewBox so the labels stay readable.
+            width: if narrow_screen() { 460.0 } else { 720.0 },
         },
     ));
 
