@@ -129,10 +129,20 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             x: lx,
             y: y0 - 5.0,
             text: label.to_string(),
-            class: legend_class(class),
+            class: "small muted",
             anchor: Anchor::End,
         });
-        lx -= label.len() as f32 * 5.6 + 10.0;
+        lx -= label.len() as f32 * 5.6 + 4.0;
+        out.push(Item::Rect {
+            x: lx - 10.0,
+            y: y0 - 12.0,
+            w: 10.0,
+            h: 6.0,
+            rx: 1.0,
+            class: legend_class(class),
+            tip: None,
+        });
+        lx -= 18.0;
     }
     for v in [0.0, y_max / 2.0, y_max] {
         let y = ys.at(v);
@@ -189,7 +199,7 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             x: x0 + 4.0,
             y: y - 3.0,
             text: label.clone(),
-            class: "small s-danger",
+            class: "small",
             anchor: Anchor::Start,
         });
     }
@@ -233,12 +243,12 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
 
 fn legend_class(c: &str) -> &'static str {
     match c {
-        "s-queue" => "small bold s-queue",
-        "s-run" => "small bold s-run",
-        "s-danger" => "small bold s-danger",
-        "s-wait" => "small bold s-wait",
-        "s-accent" => "small bold s-accent",
-        _ => "small bold s-done",
+        "s-queue" => "s-queue",
+        "s-run" => "s-run",
+        "s-danger" => "s-danger",
+        "s-wait" => "s-wait",
+        "s-accent" => "s-accent",
+        _ => "s-done",
     }
 }
 

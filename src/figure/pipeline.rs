@@ -11,9 +11,7 @@
 //! (drops, OOM), `s-accent` (credits), `muted`, `small`, `big`, `bold`, `faint`, `outline`.
 use super::charts::{chart, short_num, ChartSpec, Series};
 use super::{fmt_secs, Anchor, Item, Scene};
-use crate::sim::{
-    EventKind, Policy, ResourceKind, TaskId, TaskState, Time, Trace, Wait, MS, SEC,
-};
+use crate::sim::{EventKind, Policy, ResourceKind, TaskId, TaskState, Time, Trace, Wait, MS, SEC};
 
 /// How long (virtual) an item takes to travel from the producer into the queue in the picture.
 pub const TRAVEL: Time = 150 * MS;
@@ -219,7 +217,10 @@ impl LabData {
 
 /// Is the producer suspended in `put` on a full queue at `t`?
 pub fn producer_waiting_in_put(d: &LabData, t: Time) -> bool {
-    matches!(d.tracks[0].at(t), Some(TaskState::Waiting(Wait::QueuePut(_))))
+    matches!(
+        d.tracks[0].at(t),
+        Some(TaskState::Waiting(Wait::QueuePut(_)))
+    )
 }
 
 /// The line of `producer_consumer.py` to mark (CODE_LINES.md): 11 while the producer waits in
@@ -337,7 +338,11 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 x: x0 + pw / 2.0 + 3.0,
                 y: py + 44.0,
                 text: pstatus.into(),
-                class: if pclass == "s-wait" { "small bold s-wait" } else { "small muted" },
+                class: if pclass == "s-wait" {
+                    "small bold s-wait"
+                } else {
+                    "small muted"
+                },
                 anchor: Anchor::Middle,
             },
         ],
@@ -382,7 +387,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             cx: x,
             cy: y,
             r,
-            class: "s-queue",
+            class: "bold",
             tip: None,
         });
     }
@@ -402,7 +407,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             x: qx + 6.0,
             y: py + bh - 6.0,
             text: format!("+{} more", depth_now - max_dots),
-            class: "small bold s-queue",
+            class: "small bold",
             anchor: Anchor::Start,
         });
     }
@@ -441,7 +446,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 cx: ax + (bx - ax) * f,
                 cy: py + bh / 2.0 - 8.0,
                 r,
-                class: "s-queue",
+                class: "bold",
                 tip: None,
             });
         }
@@ -456,14 +461,14 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 cx: qx + qw / 2.0,
                 cy: py + bh + 6.0 + 14.0 * f,
                 r,
-                class: "s-danger",
+                class: "bold",
                 tip: Some("dropped".into()),
             });
             out.push(Item::Text {
                 x: qx + qw / 2.0 + 10.0,
                 y: py + bh + 14.0,
                 text: "dropped!".into(),
-                class: "small bold s-danger",
+                class: "small bold",
                 anchor: Anchor::Start,
             });
         }
@@ -516,7 +521,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             cx: cx + 12.0,
             cy: py + 12.0,
             r,
-            class: "s-run",
+            class: "bold",
             tip: None,
         });
     }
@@ -533,12 +538,20 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         x: x0,
         y: ay,
         text: acc,
-        class: if ok { "bold accounting" } else { "bold s-danger accounting" },
+        class: if ok {
+            "bold accounting"
+        } else {
+            "bold s-danger accounting"
+        },
         anchor: Anchor::Start,
     });
     let mem_kb = d.memory_kb.at(t);
     let mem = match d.limit_kb {
-        Some(l) => format!("memory {} KB of {} KB", short_num(mem_kb.round()), short_num(l)),
+        Some(l) => format!(
+            "memory {} KB of {} KB",
+            short_num(mem_kb.round()),
+            short_num(l)
+        ),
         None => format!("memory {} KB", short_num(mem_kb.round())),
     };
     out.push(Item::Text {
@@ -566,7 +579,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 "Out of memory at {}: the process crashed; everything queued is lost",
                 fmt_secs(d.oom.unwrap_or(t))
             ),
-            class: "bold s-danger",
+            class: "bold",
             anchor: Anchor::Middle,
         });
     }
@@ -622,7 +635,11 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         vec![(&d.latency, "s-wait", "")],
     ));
     specs.push((
-        spec(format!("dropped: {}", d.dropped.at(t)), d.dropped.max(), None),
+        spec(
+            format!("dropped: {}", d.dropped.at(t)),
+            d.dropped.max(),
+            None,
+        ),
         vec![(&d.dropped, "s-danger", "")],
     ));
     let n = specs.len() as u32;
@@ -661,10 +678,15 @@ pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
     sc
 }
 
-
 /// The fork: the same prefix, two continuations side by side (left: unchanged; right: switched
 /// at `switch`).
-pub fn fork_scene(a: &LabData, b: &LabData, t: Time, headings: (&str, &str), switch: Time) -> Scene {
+pub fn fork_scene(
+    a: &LabData,
+    b: &LabData,
+    t: Time,
+    headings: (&str, &str),
+    switch: Time,
+) -> Scene {
     let w = 980.0;
     let pw = (w - 40.0) / 2.0;
     let marker = Some((switch, "switch".to_string()));
@@ -695,7 +717,12 @@ pub fn fork_scene(a: &LabData, b: &LabData, t: Time, headings: (&str, &str), swi
     let mut sc = Scene::new(
         w,
         ha.max(hb) + 10.0,
-        format!("Fork at {}: {} vs {}", fmt_secs(switch), headings.0, headings.1),
+        format!(
+            "Fork at {}: {} vs {}",
+            fmt_secs(switch),
+            headings.0,
+            headings.1
+        ),
     );
     sc.items.push(Item::Line {
         x1: w / 2.0,
@@ -810,7 +837,11 @@ pub fn demand_line(d: &DemandData, t: Time) -> Option<u32> {
 /// service (workers + queue), and charts of calls in flight, throughput and the service queue.
 pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     let w = 720.0;
-    let mut sc = Scene::new(w, 380.0, format!("request(n) with n = {} at {}", d.n, fmt_secs(t)));
+    let mut sc = Scene::new(
+        w,
+        380.0,
+        format!("request(n) with n = {} at {}", d.n, fmt_secs(t)),
+    );
     let it = &mut sc.items;
     let py = 30.0;
     let bh = 70.0;
@@ -819,11 +850,29 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     let (vx, vw) = (560.0, 150.0);
     let emitted = d.starts.partition_point(|&x| x <= t) as u32;
     let inflight = d.inflight.at(t) as u32;
-    let available = if d.credits.cut(t) == 0 { d.n } else { d.credits.at(t) as u32 };
+    let available = if d.credits.cut(t) == 0 {
+        d.n
+    } else {
+        d.credits.at(t) as u32
+    };
     let waiting_credit = matches!(d.flatmap.at(t), Some(TaskState::Waiting(Wait::Credits(_))));
     // Source.
-    it.push(Item::Rect { x: sx, y: py, w: sw, h: bh, rx: 6.0, class: "box", tip: None });
-    it.push(Item::Text { x: sx + sw / 2.0, y: py + 22.0, text: "Flux.fromIterable".into(), class: "bold", anchor: Anchor::Middle });
+    it.push(Item::Rect {
+        x: sx,
+        y: py,
+        w: sw,
+        h: bh,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
+    it.push(Item::Text {
+        x: sx + sw / 2.0,
+        y: py + 22.0,
+        text: "Flux.fromIterable".into(),
+        class: "bold",
+        anchor: Anchor::Middle,
+    });
     it.push(Item::Text {
         x: sx + sw / 2.0,
         y: py + 42.0,
@@ -834,8 +883,18 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     it.push(Item::Text {
         x: sx + sw / 2.0,
         y: py + 60.0,
-        text: if waiting_credit { "waiting for demand".into() } else if emitted >= d.items { "all sent".into() } else { "may send".into() },
-        class: if waiting_credit { "small bold s-wait" } else { "small muted" },
+        text: if waiting_credit {
+            "waiting for demand".into()
+        } else if emitted >= d.items {
+            "all sent".into()
+        } else {
+            "may send".into()
+        },
+        class: if waiting_credit {
+            "small bold s-wait"
+        } else {
+            "small muted"
+        },
         anchor: Anchor::Middle,
     });
     // Credits held by the source.
@@ -844,7 +903,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
             cx: sx + 10.0 + i as f32 * 9.0,
             cy: py + bh + 12.0,
             r: 4.0,
-            class: "s-accent",
+            class: "bold",
             tip: Some("credit".into()),
         });
     }
@@ -852,32 +911,76 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         x: sx,
         y: py + bh + 32.0,
         text: format!("credits available: {available}"),
-        class: "small s-accent",
+        class: "small",
         anchor: Anchor::Start,
     });
     // Lanes between source and flatMap: demand upstream (top), items downstream (bottom).
     let (ax, bx) = (sx + sw + 4.0, fx - 4.0);
     let up_y = py + 20.0;
     let down_y = py + bh - 20.0;
-    it.push(Item::Line { x1: ax, y1: up_y, x2: bx, y2: up_y, class: "grid dashed" });
-    it.push(Item::Text { x: (ax + bx) / 2.0, y: up_y - 6.0, text: "request(1) ←".into(), class: "small s-accent", anchor: Anchor::Middle });
-    it.push(Item::Line { x1: ax, y1: down_y, x2: bx, y2: down_y, class: "grid" });
-    it.push(Item::Text { x: (ax + bx) / 2.0, y: down_y + 14.0, text: "→ item".into(), class: "small s-queue", anchor: Anchor::Middle });
+    it.push(Item::Line {
+        x1: ax,
+        y1: up_y,
+        x2: bx,
+        y2: up_y,
+        class: "grid dashed",
+    });
+    it.push(Item::Text {
+        x: (ax + bx) / 2.0,
+        y: up_y - 6.0,
+        text: "request(1) ←".into(),
+        class: "small",
+        anchor: Anchor::Middle,
+    });
+    it.push(Item::Line {
+        x1: ax,
+        y1: down_y,
+        x2: bx,
+        y2: down_y,
+        class: "grid",
+    });
+    it.push(Item::Text {
+        x: (ax + bx) / 2.0,
+        y: down_y + 14.0,
+        text: "→ item".into(),
+        class: "small",
+        anchor: Anchor::Middle,
+    });
     let travel = 250 * MS;
     let lo = d.grants.partition_point(|&g| g + travel <= t);
     let hi = d.grants.partition_point(|&g| g <= t);
     for &g in &d.grants[lo..hi] {
         let f = (t - g) as f32 / travel as f32;
-        it.push(Item::Circle { cx: bx + (ax - bx) * f, cy: up_y, r: 4.0, class: "s-accent token", tip: None });
+        it.push(Item::Circle {
+            cx: bx + (ax - bx) * f,
+            cy: up_y,
+            r: 4.0,
+            class: "s-accent token",
+            tip: None,
+        });
     }
     let lo = d.starts.partition_point(|&g| g + travel <= t);
     let hi = d.starts.partition_point(|&g| g <= t);
     for &g in &d.starts[lo..hi] {
         let f = (t - g) as f32 / travel as f32;
-        it.push(Item::Circle { cx: ax + (bx - ax) * f, cy: down_y, r: 4.0, class: "s-queue", tip: None });
+        it.push(Item::Circle {
+            cx: ax + (bx - ax) * f,
+            cy: down_y,
+            r: 4.0,
+            class: "bold",
+            tip: None,
+        });
     }
     // flatMap with N slots.
-    it.push(Item::Rect { x: fx, y: py, w: fw, h: bh, rx: 6.0, class: "box", tip: None });
+    it.push(Item::Rect {
+        x: fx,
+        y: py,
+        w: fw,
+        h: bh,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
     it.push(Item::Text {
         x: fx + fw / 2.0,
         y: py + 18.0,
@@ -895,16 +998,40 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
             w: 10.0,
             h: 12.0,
             rx: 2.0,
-            class: if i < inflight { "s-run" } else { "outline faint" },
+            class: if i < inflight {
+                "s-run"
+            } else {
+                "outline faint"
+            },
             tip: None,
         });
     }
     // Service.
     let q = d.queue.at(t) as u32;
     let busy = inflight.min(d.workers);
-    it.push(Item::Line { x1: fx + fw + 4.0, y1: py + bh / 2.0, x2: vx - 4.0, y2: py + bh / 2.0, class: "axis" });
-    it.push(Item::Rect { x: vx, y: py, w: vw, h: bh, rx: 6.0, class: "box", tip: None });
-    it.push(Item::Text { x: vx + vw / 2.0, y: py + 18.0, text: "service".into(), class: "bold", anchor: Anchor::Middle });
+    it.push(Item::Line {
+        x1: fx + fw + 4.0,
+        y1: py + bh / 2.0,
+        x2: vx - 4.0,
+        y2: py + bh / 2.0,
+        class: "axis",
+    });
+    it.push(Item::Rect {
+        x: vx,
+        y: py,
+        w: vw,
+        h: bh,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
+    it.push(Item::Text {
+        x: vx + vw / 2.0,
+        y: py + 18.0,
+        text: "service".into(),
+        class: "bold",
+        anchor: Anchor::Middle,
+    });
     it.push(Item::Text {
         x: vx + vw / 2.0,
         y: py + 38.0,
@@ -916,7 +1043,11 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         x: vx + vw / 2.0,
         y: py + 56.0,
         text: format!("waiting in its queue: {q}"),
-        class: if q > 0 { "small bold s-wait" } else { "small muted" },
+        class: if q > 0 {
+            "small bold s-wait"
+        } else {
+            "small muted"
+        },
         anchor: Anchor::Middle,
     });
     // Charts.
@@ -925,27 +1056,48 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     let specs = [
         (
             ChartSpec {
-                x: 40.0, y, w: cw, h: 80.0,
+                x: 40.0,
+                y,
+                w: cw,
+                h: 80.0,
                 title: format!("calls in flight: {inflight}"),
-                end: d.end, y_max: d.n as f64, threshold: Some((d.n as f64, format!("n = {}", d.n))), marker: None,
+                end: d.end,
+                y_max: d.n as f64,
+                threshold: Some((d.n as f64, format!("n = {}", d.n))),
+                marker: None,
             },
-            &d.inflight, "s-run",
+            &d.inflight,
+            "s-run",
         ),
         (
             ChartSpec {
-                x: 280.0, y, w: cw, h: 80.0,
+                x: 280.0,
+                y,
+                w: cw,
+                h: 80.0,
                 title: format!("throughput: {} calls/s", short_num(d.throughput.at(t))),
-                end: d.end, y_max: d.throughput.max(), threshold: None, marker: None,
+                end: d.end,
+                y_max: d.throughput.max(),
+                threshold: None,
+                marker: None,
             },
-            &d.throughput, "s-queue",
+            &d.throughput,
+            "s-queue",
         ),
         (
             ChartSpec {
-                x: 520.0, y, w: cw, h: 80.0,
+                x: 520.0,
+                y,
+                w: cw,
+                h: 80.0,
                 title: format!("service queue: {q}"),
-                end: d.end, y_max: d.queue.max(), threshold: None, marker: None,
+                end: d.end,
+                y_max: d.queue.max(),
+                threshold: None,
+                marker: None,
             },
-            &d.queue, "s-wait",
+            &d.queue,
+            "s-wait",
         ),
     ];
     for (sp, s, c) in specs.iter() {
@@ -1013,9 +1165,16 @@ mod tests {
         assert!(d.depth.max() <= 10.0);
         let t = 5 * SEC;
         assert!(producer_waiting_in_put(&d, t) || producer_waiting_in_put(&d, t + 10 * MS));
-        let waiting = (0..200).map(|k| k * 100 * MS).find(|&t| producer_waiting_in_put(&d, t)).unwrap();
+        let waiting = (0..200)
+            .map(|k| k * 100 * MS)
+            .find(|&t| producer_waiting_in_put(&d, t))
+            .unwrap();
         let sc = lab_scene(&d, waiting, "block");
-        assert!(sc.texts().contains(&"waiting in put(): full"), "{:?}", sc.texts());
+        assert!(
+            sc.texts().contains(&"waiting in put(): full"),
+            "{:?}",
+            sc.texts()
+        );
         assert!(sc.texts().contains(&"queue: 10 / 10"), "{:?}", sc.texts());
     }
 
@@ -1027,7 +1186,10 @@ mod tests {
         let sc = lab_scene(&d, oom, "buffer");
         assert!(sc.texts().iter().any(|x| x.starts_with("Out of memory at")));
         let before = lab_scene(&d, oom - SEC, "buffer");
-        assert!(!before.texts().iter().any(|x| x.starts_with("Out of memory at")));
+        assert!(!before
+            .texts()
+            .iter()
+            .any(|x| x.starts_with("Out of memory at")));
         for s in [Strategy::DropNewest, Strategy::DropOldest] {
             let (_, d) = lab(s);
             assert!(d.dropped.max() > 100.0, "{s:?}");
@@ -1058,7 +1220,13 @@ mod tests {
         // Same prefix.
         assert_eq!(da.books_at(5 * SEC - 1), db.books_at(5 * SEC - 1));
         let sc = fork_scene(&da, &db, 10 * SEC, ("keep", "switch"), 5 * SEC);
-        assert_eq!(sc.texts().iter().filter(|x| x.starts_with("produced ")).count(), 2);
+        assert_eq!(
+            sc.texts()
+                .iter()
+                .filter(|x| x.starts_with("produced "))
+                .count(),
+            2
+        );
         assert!(db.dropped.at(10 * SEC) > 0.0 && da.dropped.at(10 * SEC) == 0.0);
     }
 

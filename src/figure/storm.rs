@@ -39,8 +39,15 @@ pub struct StormData {
 impl StormData {
     /// Precompute from a storm trace (see `scenario::lessons::retry_storm`).
     pub fn new(tr: &Trace) -> StormData {
-        let (mut attempt_t, mut orig_t, mut ok_t, mut timeout_t, mut fail_t, mut served_t, mut reject_t) =
-            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (
+            mut attempt_t,
+            mut orig_t,
+            mut ok_t,
+            mut timeout_t,
+            mut fail_t,
+            mut served_t,
+            mut reject_t,
+        ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut queue = Series::step();
         queue.push(0, 0.0);
         for e in &tr.events {
@@ -99,17 +106,39 @@ impl StormData {
 
     /// Goodput and offered load (per second) over the window `[a, b)`.
     pub fn window(&self, a: Time, b: Time) -> (f64, f64) {
-        let c = |v: &Vec<Time>| (v.partition_point(|&x| x < b) - v.partition_point(|&x| x < a)) as f64;
+        let c =
+            |v: &Vec<Time>| (v.partition_point(|&x| x < b) - v.partition_point(|&x| x < a)) as f64;
         let secs = (b - a).max(1) as f64 / SEC as f64;
         (c(&self.ok_t) / secs, c(&self.attempt_t) / secs)
     }
 }
 
 /// One panel: heading, A → B diagram, load chart, queue chart. Returns items and height.
-fn panel(d: &StormData, t: Time, x0: f32, w: f32, heading: &str, sub: &str, drop_at: Time, y_max: (f64, f64)) -> Vec<Item> {
+fn panel(
+    d: &StormData,
+    t: Time,
+    x0: f32,
+    w: f32,
+    heading: &str,
+    sub: &str,
+    drop_at: Time,
+    y_max: (f64, f64),
+) -> Vec<Item> {
     let mut out = Vec::new();
-    out.push(Item::Text { x: x0, y: 18.0, text: heading.into(), class: "big", anchor: Anchor::Start });
-    out.push(Item::Text { x: x0, y: 34.0, text: sub.into(), class: "small muted", anchor: Anchor::Start });
+    out.push(Item::Text {
+        x: x0,
+        y: 18.0,
+        text: heading.into(),
+        class: "big",
+        anchor: Anchor::Start,
+    });
+    out.push(Item::Text {
+        x: x0,
+        y: 34.0,
+        text: sub.into(),
+        class: "small muted",
+        anchor: Anchor::Start,
+    });
     let py = 48.0;
     let bh = 56.0;
     let bw = 90.0;
@@ -117,34 +146,122 @@ fn panel(d: &StormData, t: Time, x0: f32, w: f32, heading: &str, sub: &str, drop
     let good = d.goodput.at(t);
     let q = d.queue.at(t);
     // A
-    out.push(Item::Rect { x: x0, y: py, w: bw, h: bh, rx: 6.0, class: "box", tip: None });
-    out.push(Item::Text { x: x0 + bw / 2.0, y: py + 22.0, text: "service A".into(), class: "bold", anchor: Anchor::Middle });
-    out.push(Item::Text { x: x0 + bw / 2.0, y: py + 42.0, text: "timeout 1 s".into(), class: "small muted", anchor: Anchor::Middle });
+    out.push(Item::Rect {
+        x: x0,
+        y: py,
+        w: bw,
+        h: bh,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
+    out.push(Item::Text {
+        x: x0 + bw / 2.0,
+        y: py + 22.0,
+        text: "service A".into(),
+        class: "bold",
+        anchor: Anchor::Middle,
+    });
+    out.push(Item::Text {
+        x: x0 + bw / 2.0,
+        y: py + 42.0,
+        text: "timeout 1 s".into(),
+        class: "small muted",
+        anchor: Anchor::Middle,
+    });
     // B with its queue
     let bx = x0 + w - bw;
     let qx = x0 + bw + 80.0;
     let qw = bx - qx - 10.0;
-    out.push(Item::Rect { x: qx, y: py + 12.0, w: qw, h: bh - 24.0, rx: 4.0, class: "lane", tip: None });
+    out.push(Item::Rect {
+        x: qx,
+        y: py + 12.0,
+        w: qw,
+        h: bh - 24.0,
+        rx: 4.0,
+        class: "lane",
+        tip: None,
+    });
     let qmax = y_max.1.max(1.0);
     let fill = (q / qmax).clamp(0.0, 1.0) as f32 * qw;
-    out.push(Item::Rect { x: qx + qw - fill, y: py + 12.0, w: fill, h: bh - 24.0, rx: 4.0, class: "s-queue", tip: None });
-    out.push(Item::Text { x: qx + qw / 2.0, y: py + 8.0, text: format!("B's queue: {}", q as u64), class: "small bold", anchor: Anchor::Middle });
-    out.push(Item::Rect { x: bx, y: py, w: bw, h: bh, rx: 6.0, class: "box", tip: None });
-    out.push(Item::Text { x: bx + bw / 2.0, y: py + 22.0, text: "service B".into(), class: "bold", anchor: Anchor::Middle });
-    out.push(Item::Text { x: bx + bw / 2.0, y: py + 42.0, text: "100 req/s".into(), class: "small muted", anchor: Anchor::Middle });
+    out.push(Item::Rect {
+        x: qx + qw - fill,
+        y: py + 12.0,
+        w: fill,
+        h: bh - 24.0,
+        rx: 4.0,
+        class: "bold",
+        tip: None,
+    });
+    out.push(Item::Text {
+        x: qx + qw / 2.0,
+        y: py + 8.0,
+        text: format!("B's queue: {}", q as u64),
+        class: "small bold",
+        anchor: Anchor::Middle,
+    });
+    out.push(Item::Rect {
+        x: bx,
+        y: py,
+        w: bw,
+        h: bh,
+        rx: 6.0,
+        class: "box",
+        tip: None,
+    });
+    out.push(Item::Text {
+        x: bx + bw / 2.0,
+        y: py + 22.0,
+        text: "service B".into(),
+        class: "bold",
+        anchor: Anchor::Middle,
+    });
+    out.push(Item::Text {
+        x: bx + bw / 2.0,
+        y: py + 42.0,
+        text: "100 req/s".into(),
+        class: "small muted",
+        anchor: Anchor::Middle,
+    });
     // Arrows: offered load →, goodput ←.
     let (ax, az) = (x0 + bw + 4.0, qx - 4.0);
     let thick = |v: f64| if v > 150.0 { "s-danger" } else { "s-queue" };
-    out.push(Item::Line { x1: ax, y1: py + 18.0, x2: az, y2: py + 18.0, class: thick(offered) });
-    out.push(Item::Text { x: (ax + az) / 2.0, y: py + 12.0, text: format!("{} /s →", short_num(offered.round())), class: "small bold s-danger", anchor: Anchor::Middle });
-    out.push(Item::Line { x1: ax, y1: py + bh - 14.0, x2: az, y2: py + bh - 14.0, class: "s-run" });
-    out.push(Item::Text { x: (ax + az) / 2.0, y: py + bh - 2.0, text: format!("← {} ok/s", short_num(good.round())), class: "small bold s-run", anchor: Anchor::Middle });
+    out.push(Item::Line {
+        x1: ax,
+        y1: py + 18.0,
+        x2: az,
+        y2: py + 18.0,
+        class: thick(offered),
+    });
+    out.push(Item::Text {
+        x: (ax + az) / 2.0,
+        y: py + 12.0,
+        text: format!("{} /s →", short_num(offered.round())),
+        class: "small bold",
+        anchor: Anchor::Middle,
+    });
+    out.push(Item::Line {
+        x1: ax,
+        y1: py + bh - 14.0,
+        x2: az,
+        y2: py + bh - 14.0,
+        class: "bold",
+    });
+    out.push(Item::Text {
+        x: (ax + az) / 2.0,
+        y: py + bh - 2.0,
+        text: format!("← {} ok/s", short_num(good.round())),
+        class: "small bold",
+        anchor: Anchor::Middle,
+    });
     // Counts.
     let (att, ok, to, failed, served, rej) = d.counts(t);
     out.push(Item::Text {
         x: x0,
         y: py + bh + 20.0,
-        text: format!("attempts {att} · ok {ok} · timed out {to} · rejected {rej} · given up {failed}"),
+        text: format!(
+            "attempts {att} · ok {ok} · timed out {to} · rejected {rej} · given up {failed}"
+        ),
         class: "small",
         anchor: Anchor::Start,
     });
@@ -153,7 +270,11 @@ fn panel(d: &StormData, t: Time, x0: f32, w: f32, heading: &str, sub: &str, drop
         x: x0,
         y: py + bh + 36.0,
         text: format!("B served {served}, of which {wasted} for callers that had already given up"),
-        class: if wasted > ok { "small bold s-danger" } else { "small muted" },
+        class: if wasted > ok {
+            "small bold s-danger"
+        } else {
+            "small muted"
+        },
         anchor: Anchor::Start,
     });
     let marker = Some((drop_at, "original load drops".to_string()));
@@ -171,9 +292,21 @@ fn panel(d: &StormData, t: Time, x0: f32, w: f32, heading: &str, sub: &str, drop
     };
     out.push(Item::Group {
         class: "chart-box",
-        label: Some(format!("offered {} per second, goodput {} per second", offered.round(), good.round())),
+        label: Some(format!(
+            "offered {} per second, goodput {} per second",
+            offered.round(),
+            good.round()
+        )),
         key: None,
-        items: chart(&sp, &[(&d.offered, "s-danger", "offered"), (&d.original, "s-done", "original"), (&d.goodput, "s-run", "goodput")], t),
+        items: chart(
+            &sp,
+            &[
+                (&d.offered, "s-danger", "offered"),
+                (&d.original, "s-done", "original"),
+                (&d.goodput, "s-run", "goodput"),
+            ],
+            t,
+        ),
     });
     let sq = ChartSpec {
         x: x0 + 36.0,
@@ -201,10 +334,38 @@ pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time)
     let pw = (w - 60.0) / 2.0;
     let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
     let y_q = naive.queue.max().max(fixed.queue.max());
-    let mut sc = Scene::new(w, 410.0, format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)));
-    sc.items.extend(panel(naive, t, 10.0, pw, "Naive retries", "retry at once, forever; B's queue unbounded", drop_at, (y_load, y_q)));
-    sc.items.push(Item::Line { x1: w / 2.0, y1: 4.0, x2: w / 2.0, y2: 400.0, class: "grid" });
-    sc.items.extend(panel(fixed, t, 50.0 + pw, pw, "The fix", "3 attempts, backoff with jitter, B refuses beyond 50 queued", drop_at, (y_load, y_q)));
+    let mut sc = Scene::new(
+        w,
+        410.0,
+        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
+    );
+    sc.items.extend(panel(
+        naive,
+        t,
+        10.0,
+        pw,
+        "Naive retries",
+        "retry at once, forever; B's queue unbounded",
+        drop_at,
+        (y_load, y_q),
+    ));
+    sc.items.push(Item::Line {
+        x1: w / 2.0,
+        y1: 4.0,
+        x2: w / 2.0,
+        y2: 400.0,
+        class: "grid",
+    });
+    sc.items.extend(panel(
+        fixed,
+        t,
+        50.0 + pw,
+        pw,
+        "The fix",
+        "3 attempts, backoff with jitter, B refuses beyond 50 queued",
+        drop_at,
+        (y_load, y_q),
+    ));
     sc
 }
 
@@ -216,7 +377,10 @@ mod tests {
     #[test]
     fn goodput_falls_while_offered_load_rises_and_the_fix_recovers() {
         let naive = StormData::new(&run(&StormParams::default()));
-        let fixed = StormData::new(&run(&StormParams { fix: true, ..StormParams::default() }));
+        let fixed = StormData::new(&run(&StormParams {
+            fix: true,
+            ..StormParams::default()
+        }));
         let (g0, o0) = naive.window(0, 4 * SEC);
         let (g1, o1) = naive.window(20 * SEC, 30 * SEC);
         assert!(g1 < g0 / 4.0, "goodput {g0} -> {g1}");

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use await_and_see::app::hooks::NoticesProvider;
 use await_and_see::app::viz::{backpressure::Backpressure, demand::Demand, strategies::Strategies};
-use await_and_see::figure::pipeline::{accounting, lab_scene, preset_line, producer_waiting_in_put, LabData};
+use await_and_see::figure::pipeline::{
+    accounting, lab_scene, preset_line, producer_waiting_in_put, LabData,
+};
 use await_and_see::figure::storm::StormData;
 use await_and_see::scenario::lessons::flow_lab::{run, run_join_preset, LabParams, Strategy};
 use await_and_see::scenario::lessons::retry_storm::{self, StormParams};
@@ -55,8 +57,12 @@ async fn mount(which: &'static str, hash: &str) -> Mounted {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<Page>::with_root_and_props(root.clone(), PageProps { which }).render();
-    let m = Mounted { root, handle: Some(handle) };
+    let handle =
+        yew::Renderer::<Page>::with_root_and_props(root.clone(), PageProps { which }).render();
+    let m = Mounted {
+        root,
+        handle: Some(handle),
+    };
     settle().await;
     m
 }
@@ -72,9 +78,17 @@ fn text(m: &Mounted) -> String {
 }
 
 async fn change_input(m: &Mounted, sel: &str, v: &str) {
-    let input: HtmlInputElement = m.root.query_selector(sel).unwrap().unwrap().dyn_into().unwrap();
+    let input: HtmlInputElement = m
+        .root
+        .query_selector(sel)
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     input.set_value(v);
-    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     settle().await;
 }
 
@@ -99,7 +113,11 @@ fn maxsize_10_depth_never_exceeds_10_and_producer_is_shown_waiting() {
 
 #[wasm_bindgen_test]
 async fn preset_panel_marks_line_11_in_the_browser() {
-    let m = mount("strategies", "#/strategies?strategies.preset=join&strategies.t=1").await;
+    let m = mount(
+        "strategies",
+        "#/strategies?strategies.preset=join&strategies.t=1s",
+    )
+    .await;
     let marked = m.root.query_selector("[data-line=\"11\"]").unwrap();
     assert!(marked.is_some(), "code panel with line 11");
     let svg_text = text(&m);
@@ -109,7 +127,11 @@ async fn preset_panel_marks_line_11_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn unbounded_buffer_reaches_the_oom_event() {
-    let tr = run(&LabParams { strategy: Strategy::Buffer, ..LabParams::default() }).unwrap();
+    let tr = run(&LabParams {
+        strategy: Strategy::Buffer,
+        ..LabParams::default()
+    })
+    .unwrap();
     assert_eq!(tr.outcome, await_and_see::sim::Outcome::OutOfMemory);
     let d = LabData::new(&tr);
     let sc = lab_scene(&d, tr.end, "buffer");
@@ -118,14 +140,18 @@ fn unbounded_buffer_reaches_the_oom_event() {
 
 #[wasm_bindgen_test]
 async fn backpressure_buffer_part_shows_the_crash_at_the_end() {
-    let m = mount("backpressure", "#/backpressure?backpressure.t=19").await;
+    let m = mount("backpressure", "#/backpressure?backpressure.t=19s").await;
     assert!(text(&m).contains("Out of memory at"), "{}", text(&m));
 }
 
 #[wasm_bindgen_test]
 fn drop_strategies_count_drops_and_the_books_balance() {
     for s in Strategy::ALL {
-        let tr = run(&LabParams { strategy: s, ..LabParams::default() }).unwrap();
+        let tr = run(&LabParams {
+            strategy: s,
+            ..LabParams::default()
+        })
+        .unwrap();
         let d = LabData::new(&tr);
         for k in 0..=50 {
             let t = tr.end * k / 50;
@@ -142,7 +168,11 @@ fn drop_strategies_count_drops_and_the_books_balance() {
 
 #[wasm_bindgen_test]
 async fn drop_newest_permalink_shows_a_balanced_accounting_row() {
-    let m = mount("strategies", "#/strategies?strategies.s=drop-newest&strategies.t=10").await;
+    let m = mount(
+        "strategies",
+        "#/strategies?strategies.s=drop-newest&strategies.t=10s",
+    )
+    .await;
     let tx = text(&m);
     assert!(tx.contains("produced "), "{tx}");
     assert!(tx.contains("✓"), "{tx}");
@@ -159,20 +189,37 @@ fn retry_storm_goodput_falls_while_offered_load_rises() {
 
 #[wasm_bindgen_test]
 async fn storm_part_renders_both_panels() {
-    let m = mount("backpressure", "#/backpressure?backpressure.part=storm&backpressure.t=25").await;
+    let m = mount(
+        "backpressure",
+        "#/backpressure?backpressure.part=storm&backpressure.t=25s",
+    )
+    .await;
     let tx = text(&m);
-    assert!(tx.contains("Naive retries") && tx.contains("The fix"), "{tx}");
+    assert!(
+        tx.contains("Naive retries") && tx.contains("The fix"),
+        "{tx}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn bad_rates_and_capacities_are_refused_with_a_message() {
-    let m = mount("strategies", "#/strategies?strategies.p=0&strategies.cap=abc").await;
+    let m = mount(
+        "strategies",
+        "#/strategies?strategies.p=0&strategies.cap=abc",
+    )
+    .await;
     let tx = text(&m);
-    assert!(tx.contains("strategies.p=0") && tx.contains("1 to 1000"), "{tx}");
+    assert!(
+        tx.contains("strategies.p=0") && tx.contains("1 to 1000"),
+        "{tx}"
+    );
     assert!(tx.contains("strategies.cap=abc"), "{tx}");
     change_input(&m, ".lab-c", "5000").await;
     let tx = text(&m);
-    assert!(tx.contains("consumer rate 5000 is out of range: accepted 1 to 1000 items per second"), "{tx}");
+    assert!(
+        tx.contains("consumer rate 5000 is out of range: accepted 1 to 1000 items per second"),
+        "{tx}"
+    );
     change_input(&m, ".lab-cap", "0").await;
     assert!(text(&m).contains("capacity 0 is out of range: accepted 1 to 1000 items"));
     // A good value is accepted and clears the message.
