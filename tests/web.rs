@@ -6,15 +6,17 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "web/backpressure.rs"]
+mod backpressure;
 #[path = "web/harness.rs"]
 mod harness;
 #[path = "web/playback.rs"]
 mod playback;
-#[path = "web/shell.rs"]
-mod shell;
 #[path = "web/ports.rs"]
 mod ports;
-#[path = "web/backpressure.rs"]
-mod backpressure;
+#[path = "web/shell.rs"]
+mod shell;
 #[path = "web/queries.rs"]
 mod queries;
+#[path = "web/load.rs"]
+mod load;

@@ -310,8 +310,20 @@ pub fn chart(
             class: "grid",
         });
     }
-    items.push(text(x - 4.0, y + 4.0, ylabel(ymax), "small muted", Anchor::End));
-    items.push(text(x - 4.0, y + h, ylabel(0.0), "small muted", Anchor::End));
+    items.push(text(
+        x - 4.0,
+        y + 4.0,
+        ylabel(ymax),
+        "small muted",
+        Anchor::End,
+    ));
+    items.push(text(
+        x - 4.0,
+        y + h,
+        ylabel(0.0),
+        "small muted",
+        Anchor::End,
+    ));
     items.push(Item::Line {
         x1: x,
         y1: y + h,
@@ -403,7 +415,12 @@ fn num_f(v: f64) -> String {
 
 /// A grid of `threads` slots (at most 200 squares; above that each square stands for several
 /// threads) with the first `busy` filled. Returns the height used.
-pub fn pool_grid(items: &mut Vec<Item>, (x, y, w): (f32, f32, f32), threads: u32, busy: u32) -> f32 {
+pub fn pool_grid(
+    items: &mut Vec<Item>,
+    (x, y, w): (f32, f32, f32),
+    threads: u32,
+    busy: u32,
+) -> f32 {
     let per = threads.div_ceil(200).max(1);
     let cells = threads.div_ceil(per);
     let cols = 20u32.min(cells.max(1));
@@ -415,7 +432,13 @@ pub fn pool_grid(items: &mut Vec<Item>, (x, y, w): (f32, f32, f32), threads: u32
     for i in 0..cells {
         let (c, r) = (i % cols, i / cols);
         let class = if i < full { "s-run" } else { "s-done faint" };
-        g.push(rect(x + c as f32 * step, y + r as f32 * step, size, size, class));
+        g.push(rect(
+            x + c as f32 * step,
+            y + r as f32 * step,
+            size,
+            size,
+            class,
+        ));
     }
     items.push(Item::Group {
         class: "pool",
@@ -464,10 +487,28 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
     let top = needed.max(b.threads as f64).max(1.0);
     let sx = Linear::new(0.0, top, bx, bx + bw);
     it.push(text(16.0, 44.0, "needed", "small", Anchor::Start));
-    it.push(rect(bx, 35.0, sx.at(needed) - bx, 12.0, if over { "s-danger" } else { "s-run" }));
-    it.push(text(sx.at(needed) + 4.0, 45.0, num_f(needed), "small bold", Anchor::Start));
+    it.push(rect(
+        bx,
+        35.0,
+        sx.at(needed) - bx,
+        12.0,
+        if over { "s-danger" } else { "s-run" },
+    ));
+    it.push(text(
+        sx.at(needed) + 4.0,
+        45.0,
+        num_f(needed),
+        "small bold",
+        Anchor::Start,
+    ));
     it.push(text(16.0, 62.0, "available", "small", Anchor::Start));
-    it.push(rect(bx, 53.0, sx.at(b.threads as f64) - bx, 12.0, "s-queue"));
+    it.push(rect(
+        bx,
+        53.0,
+        sx.at(b.threads as f64) - bx,
+        12.0,
+        "s-queue",
+    ));
     it.push(text(
         sx.at(b.threads as f64) + 4.0,
         63.0,
@@ -493,7 +534,11 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
         16.0,
         84.0,
         verdict,
-        if over { "small s-danger" } else { "small s-run" },
+        if over {
+            "small s-danger"
+        } else {
+            "small s-run"
+        },
         Anchor::Start,
     ));
 
@@ -503,7 +548,11 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
     it.push(text(
         16.0,
         py - 6.0,
-        format!("thread pool: {} / {} busy", group(busy as u64), group(b.threads as u64)),
+        format!(
+            "thread pool: {} / {} busy",
+            group(busy as u64),
+            group(b.threads as u64)
+        ),
         "small bold",
         Anchor::Start,
     ));
@@ -520,9 +569,21 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
     ));
     let qmax = nice_ceil(s.max_waiting as f64, 10.0);
     it.push(rect(qx, py, qw, 22.0, "lane"));
-    it.push(rect(qx, py, qw * (waiting as f64 / qmax) as f32, 22.0, "s-queue"));
+    it.push(rect(
+        qx,
+        py,
+        qw * (waiting as f64 / qmax) as f32,
+        22.0,
+        "s-queue",
+    ));
     it.push(text(qx, py + 36.0, "0", "small muted", Anchor::Start));
-    it.push(text(qx + qw, py + 36.0, group(qmax as u64), "small muted", Anchor::End));
+    it.push(text(
+        qx + qw,
+        py + 36.0,
+        group(qmax as u64),
+        "small muted",
+        Anchor::End,
+    ));
     let rows = [
         format!("arrived {}", group(st.arrived as u64)),
         format!("finished {}", group(st.done as u64)),
@@ -531,7 +592,10 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
         } else {
             format!(
                 "next arrival waits ≈ {}",
-                fmt_secs((waiting as f64 / b.capacity().max(1e-9) * 1e6) as Time + b.block_ms as Time * MS)
+                fmt_secs(
+                    (waiting as f64 / b.capacity().max(1e-9) * 1e6) as Time
+                        + b.block_ms as Time * MS
+                )
             )
         },
         match (st.p50_ms, st.p99_ms) {
@@ -540,12 +604,18 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
         },
     ];
     for (i, r) in rows.into_iter().enumerate() {
-        it.push(text(qx, py + 58.0 + i as f32 * 16.0, r, "small", Anchor::Start));
+        it.push(text(
+            qx,
+            py + 58.0 + i as f32 * 16.0,
+            r,
+            "small",
+            Anchor::Start,
+        ));
     }
 
     // 3. Charts.
     let cy = 290.0;
-    let cw = (W - 60.0 - 40.0) / 2.0;
+    let cw = (W - 50.0 - 60.0 - 20.0) / 2.0;
     let ymax_q = nice_ceil(s.max_waiting as f64, 10.0);
     chart(
         it,
@@ -564,7 +634,7 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
     chart(
         it,
         (50.0 + cw + 60.0, cy, cw, 140.0),
-        "latency of finished requests (p50, p99 dashed)",
+        "latency of finished: p50, p99 (dashed)",
         s.end,
         t,
         lmax,
@@ -602,7 +672,11 @@ pub fn frameworks_scene(
     t: Time,
 ) -> Scene {
     const W: f32 = 640.0;
-    let mut sc = Scene::new(W, 520.0, "Thread-per-request vs event loop under the same traffic");
+    let mut sc = Scene::new(
+        W,
+        520.0,
+        "Thread-per-request vs event loop under the same traffic",
+    );
     let end = pool.end.max(evloop.end);
     let it = &mut sc.items;
     it.push(text(
@@ -617,10 +691,15 @@ pub fn frameworks_scene(
         "small",
         Anchor::Middle,
     ));
-    let mem_max = nice_ceil(pool.max_memory.max(evloop.max_memory) as f64, 1024.0 * 1024.0);
-    let lat_max = nice_ceil(pool.max_latency_ms.max(evloop.max_latency_ms) as f64, 1000.0);
+    let mib = 1024.0 * 1024.0;
+    let mem_max = nice_ceil(pool.max_memory.max(evloop.max_memory) as f64 / mib, 1.0) * mib;
+    let lat_max = nice_ceil(
+        pool.max_latency_ms.max(evloop.max_latency_ms) as f64,
+        1000.0,
+    );
     let fl_max = nice_ceil(
-        (pool.max_in_flight + pool.max_waiting).max(evloop.max_in_flight + evloop.max_waiting) as f64,
+        (pool.max_in_flight + pool.max_waiting).max(evloop.max_in_flight + evloop.max_waiting)
+            as f64,
         10.0,
     );
     let colw = (W - 48.0) / 2.0;
@@ -649,7 +728,13 @@ pub fn frameworks_scene(
         };
         g.push(text(x, 48.0, title, "bold", Anchor::Start));
         if focused {
-            g.push(text(x + colw, 48.0, "◀ this tab", "small s-accent", Anchor::End));
+            g.push(text(
+                x + colw,
+                48.0,
+                "◀ this tab",
+                "small s-accent",
+                Anchor::End,
+            ));
         }
         let threads_used = match side {
             Side::Threads => st.in_flight(),
@@ -678,7 +763,11 @@ pub fn frameworks_scene(
             ),
             (
                 format!("waiting: {}", group(st.waiting() as u64)),
-                if st.waiting() > 0 { "small s-danger" } else { "small" },
+                if st.waiting() > 0 {
+                    "small s-danger"
+                } else {
+                    "small"
+                },
             ),
             (
                 format!("memory: {} ({mem_note})", fmt_bytes(st.memory)),
@@ -691,18 +780,23 @@ pub fn frameworks_scene(
                 },
                 "small",
             ),
-            (
-                format!("finished: {}", group(st.done as u64)),
-                "small",
-            ),
+            (format!("finished: {}", group(st.done as u64)), "small"),
         ];
         if side == Side::Threads {
             rows.push((
                 match b.queue_limit {
-                    Some(q) => format!("rejected: {} (queue limit {})", group(st.rejected as u64), group(q as u64)),
+                    Some(q) => format!(
+                        "rejected: {} (queue limit {})",
+                        group(st.rejected as u64),
+                        group(q as u64)
+                    ),
                     None => format!("rejected: {} (unbounded queue)", group(st.rejected as u64)),
                 },
-                if st.rejected > 0 { "small s-danger" } else { "small" },
+                if st.rejected > 0 {
+                    "small s-danger"
+                } else {
+                    "small"
+                },
             ));
         } else {
             rows.push(("rejected: 0 (nothing to run out of)".into(), "small"));
@@ -713,7 +807,13 @@ pub fn frameworks_scene(
         // Memory bar on a shared scale.
         let my = 180.0;
         g.push(rect(x, my, colw, 8.0, "lane"));
-        g.push(rect(x, my, colw * (st.memory as f64 / mem_max) as f32, 8.0, "s-accent"));
+        g.push(rect(
+            x,
+            my,
+            colw * (st.memory as f64 / mem_max) as f32,
+            8.0,
+            "s-accent",
+        ));
         g.push(text(
             x + colw,
             my + 20.0,
@@ -798,7 +898,10 @@ mod tests {
         assert_eq!(st.in_flight(), 200);
         let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC);
         let texts = sc.texts();
-        assert!(texts.contains(&"threads needed = 500 req/s × 2.0 s = 1,000 threads"), "{texts:?}");
+        assert!(
+            texts.contains(&"threads needed = 500 req/s × 2.0 s = 1,000 threads"),
+            "{texts:?}"
+        );
         assert!(texts.contains(&"thread pool: 200 / 200 busy"), "{texts:?}");
         let w = format!("waiting for a thread: {}", group(st.waiting() as u64));
         assert!(texts.contains(&w.as_str()), "{texts:?}");
@@ -811,8 +914,14 @@ mod tests {
     #[test]
     fn a_pool_within_budget_keeps_up() {
         for p in [
-            LoadParams { rate: 90, ..LoadParams::default() },
-            LoadParams { threads: 1_200, ..LoadParams::default() },
+            LoadParams {
+                rate: 90,
+                ..LoadParams::default()
+            },
+            LoadParams {
+                threads: 1_200,
+                ..LoadParams::default()
+            },
         ] {
             let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
             assert_eq!(s.max_waiting, 0, "{p:?}");
@@ -825,7 +934,10 @@ mod tests {
 
     #[test]
     fn event_loop_side_has_no_backlog_unless_a_handler_blocks() {
-        let p = LoadParams { block_ms: 1_000, ..LoadParams::default() };
+        let p = LoadParams {
+            block_ms: 1_000,
+            ..LoadParams::default()
+        };
         let pool = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
         let ev = LoadSeries::from_trace(&run(Model::EventLoop, &p));
         assert_eq!(ev.max_waiting, 0);
@@ -845,7 +957,10 @@ mod tests {
 
     #[test]
     fn bounded_queue_rejects() {
-        let p = LoadParams { max_waiting: Some(100), ..LoadParams::default() };
+        let p = LoadParams {
+            max_waiting: Some(100),
+            ..LoadParams::default()
+        };
         let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
         let st = s.at(10 * SEC);
         assert_eq!(st.waiting(), 100);

@@ -1,0 +1,195 @@
+//! `thread-pool` (chapter 4) and `frameworks` (chapter 8): numbers read from the rendered DOM at
+//! chosen times (set through the link's `<id>.t`, or by stepping), refused slider values, and the
+//! per-frame cost of the 100,000-request run.
+use std::time::Duration;
+
+use await_and_see::app::hooks::NoticesProvider;
+use await_and_see::app::viz::frameworks::Frameworks;
+use await_and_see::app::viz::thread_pool::{now_ms, ThreadPool};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+#[component]
+fn PoolPage() -> Html {
+    html! { <NoticesProvider><ThreadPool /></NoticesProvider> }
+}
+
+#[component]
+fn FwPage() -> Html {
+    html! { <NoticesProvider><Frameworks /></NoticesProvider> }
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
+}
+
+fn new_root(hash: &str) -> Element {
+    await_and_see::app::hooks::replace_hash(hash);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// All SVG texts of the root, in order.
+fn texts(root: &Element) -> Vec<String> {
+    let list = root.query_selector_all("svg text").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
+        .collect()
+}
+
+fn number_after(texts: &[String], prefix: &str) -> Vec<u32> {
+    texts
+        .iter()
+        .filter_map(|t| t.strip_prefix(prefix))
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(|c| *c != ',')
+                .collect::<String>()
+                .parse::<u32>()
+                .unwrap_or_else(|_| panic!("no number in {rest}"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn pool_backlog_after_10s_is_about_4000_at_the_defaults() {
+    let root = new_root("#/embed/thread-pool?thread-pool.t=10s");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let tx = texts(&root);
+    let waiting = number_after(&tx, "waiting for a thread: ");
+    assert_eq!(waiting.len(), 1, "{tx:?}");
+    assert!((3_600..=4_400).contains(&waiting[0]), "backlog {waiting:?}");
+    assert!(tx.iter().any(|t| t == "thread pool: 200 / 200 busy"), "{tx:?}");
+    assert!(tx
+        .iter()
+        .any(|t| t == "threads needed = 500 req/s × 2.0 s = 1,000 threads"));
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_pool_within_budget_visibly_keeps_up() {
+    let root = new_root("#/embed/thread-pool?thread-pool.rate=90&thread-pool.t=15s");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let tx = texts(&root);
+    assert_eq!(number_after(&tx, "waiting for a thread: "), vec![0], "{tx:?}");
+    assert!(tx.iter().any(|t| t.starts_with("Within budget")), "{tx:?}");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn out_of_range_slider_values_are_refused_with_the_range() {
+    let root = new_root("#/embed/thread-pool");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let input: HtmlInputElement = root
+        .query_selector("#thread-pool-threads")
+        .unwrap()
+        .expect("threads box")
+        .dyn_into()
+        .unwrap();
+    input.set_value("99999");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("a message")
+        .text_content()
+        .unwrap_or_default();
+    assert!(alert.contains("99999"), "{alert}");
+    assert!(alert.contains("from 1 to 5,000"), "{alert}");
+    // The picture kept the old value.
+    assert!(texts(&root)
+        .iter()
+        .any(|t| t.contains("/ 200 busy")));
+    // A bad link parameter becomes a notice naming the accepted range.
+    app.destroy();
+    root.remove();
+    let root = new_root("#/embed/thread-pool?thread-pool.rate=0");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let notices = root.text_content().unwrap_or_default();
+    assert!(
+        notices.contains("thread-pool.rate=0") && notices.contains("1 to 5,000"),
+        "{notices}"
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn frameworks_event_loop_has_no_backlog_and_the_trap_collapses_it() {
+    let root = new_root("#/embed/frameworks?frameworks.t=10s");
+    let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
+    settle().await;
+    let tx = texts(&root);
+    // Left: thread-per-request (200 threads, 1 s calls, 500 req/s: 300/s more than it serves).
+    let waiting = number_after(&tx, "waiting: ");
+    assert_eq!(waiting.len(), 2, "{tx:?}");
+    assert!((2_700..=3_300).contains(&waiting[0]), "{waiting:?}");
+    assert_eq!(waiting[1], 0, "event loop backlog");
+    // Code tabs: eight, each labelled with its model.
+    let tabs = root.query_selector_all("[role=tab]").unwrap();
+    assert_eq!(tabs.length(), 8);
+    let all = root.text_content().unwrap_or_default();
+    assert!(all.contains("WebFlux Mono · event loop") && all.contains("Spring MVC · thread-per-request"));
+    // The trap: a blocking handler on the loop.
+    let cb: HtmlElement = root
+        .query_selector("#frameworks-blocking")
+        .unwrap()
+        .expect("switch")
+        .dyn_into()
+        .unwrap();
+    cb.click();
+    settle().await;
+    let tx = texts(&root);
+    assert!(tx.iter().any(|t| t == "event loop · handler BLOCKS the loop"), "{tx:?}");
+    let waiting = number_after(&tx, "waiting: ");
+    assert!(waiting[1] > 4_000, "{waiting:?}");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_100k_run_steps_within_a_frame_budget() {
+    let root = new_root("#/embed/thread-pool?thread-pool.rate=5000");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("100,000 requests"));
+    let next: HtmlElement = root
+        .query_selector(".pb-next")
+        .unwrap()
+        .expect("step")
+        .dyn_into()
+        .unwrap();
+    // Per-frame work is O(samples), not O(requests): the median step (unoptimised test build)
+    // stays well inside a frame budget. (Playing the release build shows no long task at all.)
+    let mut times = Vec::new();
+    for _ in 0..12 {
+        let t0 = now_ms();
+        next.click();
+        settle().await;
+        times.push(now_ms() - t0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let median = times[times.len() / 2];
+    assert!(median < 50.0, "median step {median} ms ({times:?})");
+    app.destroy();
+    root.remove();
+}
