@@ -387,7 +387,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             cx: x,
             cy: y,
             r,
-            class: "bold",
+            class: "s-queue",
             tip: None,
         });
     }
@@ -446,7 +446,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 cx: ax + (bx - ax) * f,
                 cy: py + bh / 2.0 - 8.0,
                 r,
-                class: "bold",
+                class: "s-queue",
                 tip: None,
             });
         }
@@ -461,7 +461,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 cx: qx + qw / 2.0,
                 cy: py + bh + 6.0 + 14.0 * f,
                 r,
-                class: "bold",
+                class: "s-danger",
                 tip: Some("dropped".into()),
             });
             out.push(Item::Text {
@@ -521,7 +521,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             cx: cx + 12.0,
             cy: py + 12.0,
             r,
-            class: "bold",
+            class: "s-run",
             tip: None,
         });
     }
@@ -903,7 +903,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
             cx: sx + 10.0 + i as f32 * 9.0,
             cy: py + bh + 12.0,
             r: 4.0,
-            class: "bold",
+            class: "s-accent",
             tip: Some("credit".into()),
         });
     }
@@ -967,7 +967,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
             cx: ax + (bx - ax) * f,
             cy: down_y,
             r: 4.0,
-            class: "bold",
+            class: "s-queue",
             tip: None,
         });
     }

@@ -190,7 +190,7 @@ fn panel(
         w: fill,
         h: bh - 24.0,
         rx: 4.0,
-        class: "bold",
+        class: "s-queue",
         tip: None,
     });
     out.push(Item::Text {
@@ -245,7 +245,7 @@ fn panel(
         y1: py + bh - 14.0,
         x2: az,
         y2: py + bh - 14.0,
-        class: "bold",
+        class: "s-run",
     });
     out.push(Item::Text {
         x: (ax + az) / 2.0,
