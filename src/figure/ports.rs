@@ -191,9 +191,7 @@ impl SideRun {
 
     /// The handler running at `t`, if any.
     pub fn handler_at(&self, t: Time) -> Option<&Handler> {
-        self.handlers
-            .iter()
-            .find(|h| h.start <= t && t < h.end)
+        self.handlers.iter().find(|h| h.start <= t && t < h.end)
     }
 
     /// The last `select()` call started at or before `t`.
@@ -215,7 +213,11 @@ impl SideRun {
     pub fn stats(&self, t: Time, port: u32) -> PortStats {
         let mut s = PortStats::default();
         let mut sum = 0;
-        for c in self.clients.iter().filter(|c| c.port == port && c.arrived <= t) {
+        for c in self
+            .clients
+            .iter()
+            .filter(|c| c.port == port && c.arrived <= t)
+        {
             s.arrived += 1;
             let w = c.waited(t);
             match c.served {
@@ -285,7 +287,7 @@ pub fn secs1(t: Time) -> String {
 /// Width of one side.
 pub const SIDE_W: f32 = 400.0;
 /// Height of one side.
-pub const SIDE_H: f32 = 330.0;
+pub const SIDE_H: f32 = 360.0;
 const GAP: f32 = 20.0;
 
 /// Which server a side draws.
@@ -337,6 +339,19 @@ fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str, tip: Option<String>
     }
 }
 
+/// A tinted band behind a line of text whose baseline is `y` (coloured text would be stroked).
+pub fn tint(x: f32, y: f32, w: f32, class: &'static str) -> Item {
+    Item::Rect {
+        x,
+        y: y - 13.0,
+        w,
+        h: 18.0,
+        rx: 3.0,
+        class,
+        tip: None,
+    }
+}
+
 fn set_label(ready: [bool; 2]) -> String {
     match ready {
         [true, true] => "{9001, 9002}".into(),
@@ -347,18 +362,32 @@ fn set_label(ready: [bool; 2]) -> String {
 }
 
 /// Draw one side with its top-left corner at `(ox, oy)`.
-pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> Vec<Item> {
+pub fn side(
+    kind: Kind,
+    run: &SideRun,
+    end: Time,
+    t: Time,
+    (ox, oy, sw): (f32, f32, f32),
+) -> Vec<Item> {
     let mut out = Vec::new();
     let (title, file) = match kind {
         Kind::Blocking => ("Blocking accept()", "blocking_server.py"),
         Kind::Select => ("select() on both ports", "select_server.py"),
     };
-    out.push(rect(ox, oy, SIDE_W, SIDE_H, "box", None));
+    out.push(rect(ox, oy, sw, SIDE_H, "box", None));
     out.push(text(ox + 10.0, oy + 20.0, title, "big", Anchor::Start));
-    out.push(text(ox + SIDE_W - 10.0, oy + 20.0, file, "muted small", Anchor::End));
+    out.push(text(
+        ox + sw - 10.0,
+        oy + 20.0,
+        file,
+        "muted small",
+        Anchor::End,
+    ));
     let (st, stuck) = status(kind, run, t);
-    let st_class = if stuck.is_some() { "s-blocked bold" } else { "bold" };
-    out.push(text(ox + 10.0, oy + 40.0, st, st_class, Anchor::Start));
+    if stuck.is_some() {
+        out.push(tint(ox + 6.0, oy + 40.0, sw - 12.0, "s-blocked faint"));
+    }
+    out.push(text(ox + 10.0, oy + 40.0, st, "bold", Anchor::Start));
 
     // ---- doors and backlogs ----
     let watched = |port: u32| match kind {
@@ -371,11 +400,27 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
         let w = watched(port);
         let mut door = vec![rect(ox + 10.0, y, 62.0, 46.0, "box", None)];
         if w {
-            let class = if kind == Kind::Blocking { "s-blocked" } else { "s-accent" };
+            let class = if kind == Kind::Blocking {
+                "s-blocked"
+            } else {
+                "s-accent"
+            };
             door.push(rect(ox + 10.0, y, 6.0, 46.0, class, None));
         }
-        door.push(text(ox + 44.0, y + 21.0, port.to_string(), "bold", Anchor::Middle));
-        door.push(text(ox + 44.0, y + 37.0, "+ client", "muted small", Anchor::Middle));
+        door.push(text(
+            ox + 44.0,
+            y + 21.0,
+            port.to_string(),
+            "bold",
+            Anchor::Middle,
+        ));
+        door.push(text(
+            ox + 44.0,
+            y + 37.0,
+            "+ client",
+            "muted small",
+            Anchor::Middle,
+        ));
         out.push(Item::Group {
             class: "door",
             label: Some(format!("Port {port}: add a client arriving now")),
@@ -389,7 +434,7 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
             (Kind::Select, true) => "in the interest set",
             (Kind::Select, false) => "",
         };
-        let note_class = if w { "small" } else { "muted small" };
+        let note_class = if w { "" } else { "muted" };
         out.push(text(ox + 80.0, y + 10.0, note, note_class, Anchor::Start));
         // The client being greeted, if it is from this port.
         let mut x = ox + 92.0;
@@ -401,15 +446,16 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                 class: "s-run",
                 tip: Some(format!("client #{} being greeted", h.client)),
             });
-            out.push(text(x, y + 46.0, "greeting", "small", Anchor::Middle));
-            x += 34.0;
+            out.push(text(x, y + 46.0, "greeting", "", Anchor::Middle));
+            x += 40.0;
         }
         let waiting: Vec<&ClientRec> = run
             .clients
             .iter()
             .filter(|c| c.port == port && c.waiting_at(t))
             .collect();
-        let shown = waiting.len().min(8);
+        let room = ((ox + sw - 24.0 - x) / 40.0).floor().max(1.0) as usize;
+        let shown = waiting.len().min(room);
         for c in &waiting[..shown] {
             let wt = c.waited(t);
             let class = if wt >= 2 * SEC { "s-danger" } else { "s-wait" };
@@ -425,8 +471,8 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                     secs1(wt)
                 )),
             });
-            out.push(text(x, y + 46.0, secs1(wt), "small", Anchor::Middle));
-            x += 34.0;
+            out.push(text(x, y + 46.0, secs1(wt), "", Anchor::Middle));
+            x += 40.0;
         }
         if waiting.len() > shown {
             out.push(text(
@@ -452,11 +498,15 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                     .map(|c| c.waited(t))
                     .max();
                 if let Some(wt) = longest {
+                    out.push(tint(ox + 6.0, y, sw - 12.0, "s-danger faint"));
                     out.push(text(
                         ox + 10.0,
                         y,
-                        format!("A {other} client has waited {}: the server is stuck on {p}", secs1(wt)),
-                        "s-danger bold",
+                        format!(
+                            "A {other} client has waited {}: the server is stuck on {p}",
+                            secs1(wt)
+                        ),
+                        "bold",
                         Anchor::Start,
                     ));
                 }
@@ -464,7 +514,7 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
         }
         Kind::Select => {
             let (line, class) = match run.select_at(t) {
-                None => ("interest {9001, 9002}".to_string(), "small"),
+                None => ("interest {9001, 9002}".to_string(), ""),
                 Some(c) => match c.ret.filter(|&r| r <= t) {
                     None => (
                         match c.timeout {
@@ -474,26 +524,33 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                             ),
                             None => "interest {9001, 9002} → waiting…".to_string(),
                         },
-                        "small",
+                        "",
                     ),
                     Some(_) => {
                         let h = handler
-                            .map(|h| format!(" → handler greets {}", h.port))
+                            .map(|h| format!(" → handler: {}", h.port))
                             .unwrap_or_default();
                         (
                             format!("interest {{9001, 9002}} → ready {}{h}", set_label(c.ready)),
-                            if c.ready == [false, false] { "muted small" } else { "s-accent bold small" },
+                            if c.ready == [false, false] {
+                                "muted"
+                            } else {
+                                "bold"
+                            },
                         )
                     }
                 },
             };
+            if class == "bold" {
+                out.push(tint(ox + 6.0, y, sw - 12.0, "s-accent faint"));
+            }
             out.push(text(ox + 10.0, y, line, class, Anchor::Start));
         }
     }
 
     // ---- the history chart ----
     let x0 = ox + 62.0;
-    let x1 = ox + SIDE_W - 12.0;
+    let x1 = ox + sw - 12.0;
     let sc = Linear::time(end, x0, x1);
     let tx = sc.t(t.min(end));
     let lanes_y = oy + 188.0;
@@ -505,7 +562,7 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
     for (i, n) in names.iter().enumerate() {
         let ly = lanes_y + i as f32 * (lane_h + 4.0);
         out.push(rect(x0, ly, x1 - x0, lane_h, "lane", None));
-        out.push(text(x0 - 6.0, ly + 15.0, *n, "small", Anchor::End));
+        out.push(text(x0 - 6.0, ly + 15.0, *n, "", Anchor::End));
     }
     // Lane 0: the server.
     let ly = lanes_y;
@@ -517,15 +574,17 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                 }
                 let next = run.lines.get(k + 1).map(|l| l.0).unwrap_or(end).min(t);
                 let (class, label) = match line {
-                    11 => ("s-blocked", "accept 9001"),
-                    18 => ("s-blocked", "accept 9002"),
+                    11 => ("s-blocked faint", "in accept() on 9001"),
+                    18 => ("s-blocked faint", "in accept() on 9002"),
                     _ => ("s-run", ""),
                 };
                 let (a, b) = (sc.t(lt), sc.t(next));
-                let (yy, hh) = if class == "s-run" { (ly + 2.0, lane_h - 4.0) } else { (ly + 7.0, 8.0) };
-                out.push(rect(a, yy, b - a, hh, class, None));
-                if !label.is_empty() && b - a > 64.0 {
-                    out.push(text((a + b) / 2.0, ly + 20.0, label, "small", Anchor::Middle));
+                let tip = (!label.is_empty()).then(|| {
+                    format!("{label} from {} to {}", fmt_secs(lt), fmt_secs(next))
+                });
+                out.push(rect(a, ly + 2.0, (b - a).max(1.5), lane_h - 4.0, class, tip));
+                if !label.is_empty() && b - a > 90.0 {
+                    out.push(text(a + 4.0, ly + 15.0, label, "small", Anchor::Start));
                 }
             }
         }
@@ -553,7 +612,11 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
                             cy: ly + 11.0,
                             r: 4.0,
                             class: "s-accent",
-                            tip: Some(format!("select() returned {} at {}", set_label(c.ready), fmt_secs(rt))),
+                            tip: Some(format!(
+                                "select() returned {} at {}",
+                                set_label(c.ready),
+                                fmt_secs(rt)
+                            )),
                         });
                     }
                 }
@@ -572,7 +635,11 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
             let yy = ly + 5.0 + (k % 3) as f32 * 5.0;
             let stop = c.served.filter(|&s| s <= t).unwrap_or(t);
             let (a, b) = (sc.t(c.arrived), sc.t(stop));
-            let class = if stop - c.arrived >= 2 * SEC { "s-danger" } else { "s-wait" };
+            let class = if stop - c.arrived >= 2 * SEC {
+                "s-danger"
+            } else {
+                "s-wait"
+            };
             out.push(rect(a, yy, (b - a).max(1.5), 3.0, class, None));
             if let Some(s) = c.served.filter(|&s| s <= t) {
                 out.push(Item::Circle {
@@ -595,7 +662,13 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
     let ay = lanes_y + 3.0 * (lane_h + 4.0);
     for tick in sc.ticks(6) {
         let xx = sc.at(tick);
-        out.push(text(xx, ay + 10.0, fmt_secs(tick as Time), "muted small", Anchor::Middle));
+        out.push(text(
+            xx,
+            ay + 10.0,
+            fmt_secs(tick as Time),
+            "muted small",
+            Anchor::Middle,
+        ));
     }
     out.push(Item::Line {
         x1: tx,
@@ -605,41 +678,109 @@ pub fn side(kind: Kind, run: &SideRun, end: Time, t: Time, ox: f32, oy: f32) -> 
         class: "now",
     });
 
-    // ---- summary ----
-    let sy = ay + 30.0;
+    // ---- summary: a small table per port ----
+    let sy = ay + 28.0;
+    let cols = [ox + 10.0, ox + 64.0, ox + 130.0, ox + 210.0, ox + 290.0];
+    let heads = ["port", "served", "mean wait", "worst wait", "still waiting"];
+    for (x, h) in cols.iter().zip(heads) {
+        out.push(text(*x, sy + 16.0, h, "muted small", Anchor::Start));
+    }
     let (mut served, mut arrived) = (0, 0);
     for (i, port) in [9001u32, 9002].into_iter().enumerate() {
         let s = run.stats(t, port);
         served += s.served;
         arrived += s.arrived;
         let mean = s.mean.map(secs1).unwrap_or_else(|| "–".into());
-        let worst = if s.served > 0 { secs1(s.worst) } else { "–".into() };
-        let mut line = format!("{port}: {} served, mean wait {mean}, worst {worst}", s.served);
-        if s.waiting > 0 {
-            line += &format!("; {} waiting (longest {})", s.waiting, secs1(s.worst_waiting));
+        let worst = if s.served > 0 {
+            secs1(s.worst)
+        } else {
+            "–".into()
+        };
+        let still = if s.waiting > 0 {
+            format!("{}, longest {}", s.waiting, secs1(s.worst_waiting))
+        } else {
+            "0".into()
+        };
+        let y = sy + 33.0 + i as f32 * 18.0;
+        let mut row = Vec::new();
+        if s.waiting > 0 && s.worst_waiting >= 2 * SEC {
+            row.push(tint(ox + 6.0, y, sw - 12.0, "s-danger faint"));
         }
-        let class = if s.waiting > 0 && s.worst_waiting >= 2 * SEC { "s-danger small" } else { "small" };
-        out.push(text(ox + 10.0, sy + 16.0 + i as f32 * 15.0, line, class, Anchor::Start));
+        let cells = [port.to_string(), s.served.to_string(), mean.clone(), worst.clone(), still];
+        for (k, (x, c)) in cols.iter().zip(cells).enumerate() {
+            row.push(text(*x, y, c, if k == 0 { "bold" } else { "" }, Anchor::Start));
+        }
+        out.push(Item::Group {
+            class: "summary",
+            label: Some(format!(
+                "{port}: {} served, mean wait {mean}, worst {worst}, {} still waiting",
+                s.served, s.waiting
+            )),
+            key: None,
+            items: row,
+        });
     }
-    out.insert(
-        out.len() - 2,
-        text(
-            ox + 10.0,
-            sy,
-            format!("Served {served} of {arrived} clients so far"),
-            "bold",
-            Anchor::Start,
-        ),
-    );
+    out.push(text(
+        ox + 10.0,
+        sy,
+        format!("Served {served} of {arrived} clients so far"),
+        "bold",
+        Anchor::Start,
+    ));
     out
 }
 
-/// The whole picture at `t`: side by side (`narrow == false`, 820 wide) or stacked (420 wide).
+/// How the two sides are arranged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Arrange {
+    /// Side by side, each [`SIDE_W`] wide (840 in all).
+    SideBySide,
+    /// One above the other, each this wide.
+    Stacked(f32),
+}
+
+impl Arrange {
+    /// The arrangement for a container this many CSS pixels wide: side by side from 780 px,
+    /// stacked and wide from 480 px, stacked and compact below.
+    pub fn for_width(px: f64) -> Arrange {
+        if px >= 780.0 {
+            Arrange::SideBySide
+        } else if px >= 480.0 {
+            Arrange::Stacked(540.0)
+        } else {
+            Arrange::Stacked(SIDE_W)
+        }
+    }
+}
+
+/// The whole picture at `t`: side by side (`narrow == false`, 840 wide) or stacked (420 wide).
 pub fn layout(m: &PortsModel, t: Time, narrow: bool) -> Scene {
-    let (w, h, bx, by, sx, sy) = if narrow {
-        (SIDE_W + 20.0, 2.0 * SIDE_H + GAP + 20.0, 10.0, 10.0, 10.0, SIDE_H + GAP + 10.0)
-    } else {
-        (2.0 * SIDE_W + GAP + 20.0, SIDE_H + 20.0, 10.0, 10.0, SIDE_W + GAP + 10.0, 10.0)
+    layout_with(
+        m,
+        t,
+        if narrow {
+            Arrange::Stacked(SIDE_W)
+        } else {
+            Arrange::SideBySide
+        },
+    )
+}
+
+/// The whole picture at `t`, arranged as asked.
+pub fn layout_with(m: &PortsModel, t: Time, arrange: Arrange) -> Scene {
+    let (w, h, b, s) = match arrange {
+        Arrange::Stacked(sw) => (
+            sw + 20.0,
+            2.0 * SIDE_H + GAP + 20.0,
+            (10.0, 10.0, sw),
+            (10.0, SIDE_H + GAP + 10.0, sw),
+        ),
+        Arrange::SideBySide => (
+            2.0 * SIDE_W + GAP + 20.0,
+            SIDE_H + 20.0,
+            (10.0, 10.0, SIDE_W),
+            (SIDE_W + GAP + 10.0, 10.0, SIDE_W),
+        ),
     };
     let mut sc = Scene::new(
         w,
@@ -653,13 +794,13 @@ pub fn layout(m: &PortsModel, t: Time, narrow: bool) -> Scene {
         class: "side blocking",
         label: Some("Blocking server".into()),
         key: None,
-        items: side(Kind::Blocking, &m.blocking, m.end, t, bx, by),
+        items: side(Kind::Blocking, &m.blocking, m.end, t, b),
     });
     sc.push(Item::Group {
         class: "side select",
         label: Some("select() server".into()),
         key: None,
-        items: side(Kind::Select, &m.select, m.end, t, sx, sy),
+        items: side(Kind::Select, &m.select, m.end, t, s),
     });
     sc
 }
@@ -699,7 +840,18 @@ mod tests {
                     items: items.clone(),
                     ..Scene::default()
                 };
-                s.texts().into_iter().map(str::to_string).collect()
+                let mut v: Vec<String> = s.texts().into_iter().map(str::to_string).collect();
+                // Group labels too (the summary rows carry their sentence there).
+                fn walk(items: &[Item], out: &mut Vec<String>) {
+                    for i in items {
+                        if let Item::Group { label, items, .. } = i {
+                            out.extend(label.clone());
+                            walk(items, out);
+                        }
+                    }
+                }
+                walk(items, &mut v);
+                v
             }
             _ => panic!("not a group"),
         }
@@ -713,16 +865,28 @@ mod tests {
         let left = side_texts(&sc, 0);
         let right = side_texts(&sc, 1);
         // Blocking: stuck on 9001, the 9002 client from 1 s has waited 4 s.
-        assert!(left.iter().any(|s| s == "line 11: stuck in accept() on 9001"), "{left:?}");
-        assert!(left.iter().any(|s| s == "4.0 s"), "{left:?}");
         assert!(
-            left.iter().any(|s| s.starts_with("A 9002 client has waited 4.0 s")),
+            left.iter()
+                .any(|s| s == "line 11: stuck in accept() on 9001"),
             "{left:?}"
         );
-        assert!(left.iter().any(|s| s.starts_with("9002: 0 served") && s.contains("4 waiting")));
+        assert!(left.iter().any(|s| s == "4.0 s"), "{left:?}");
+        assert!(
+            left.iter()
+                .any(|s| s.starts_with("A 9002 client has waited 4.0 s")),
+            "{left:?}"
+        );
+        assert!(left
+            .iter()
+            .any(|s| s.starts_with("9002: 0 served") && s.contains("4 still waiting")));
         // select(): everything that arrived is served, with no wait.
-        assert!(right.iter().any(|s| s.starts_with("9002: 4 served, mean wait 0.0 s")), "{right:?}");
-        assert!(!right.iter().any(|s| s.contains("waiting (longest")));
+        assert!(
+            right
+                .iter()
+                .any(|s| s.starts_with("9002: 4 served, mean wait 0.0 s")),
+            "{right:?}"
+        );
+        assert!(right.iter().any(|s| s.contains("9002: 4 served") && s.contains(" 0 still waiting")));
         // The first 9002 client: 8 s (after the 9001 client) on the left, 1 s on the right.
         assert_eq!(m.blocking.first_served(9002), Some(8 * SEC + HANDLE));
         assert_eq!(m.select.first_served(9002), Some(SEC));
@@ -732,16 +896,38 @@ mod tests {
     fn doors_are_keyed_and_select_side_shows_empty_returns() {
         let m = model(Preset::Notes);
         let sc = layout(&m, 3 * SEC + 500 * MS, false);
-        assert_eq!(sc.keys(), vec!["port:9001", "port:9002", "port:9001", "port:9002"]);
+        assert_eq!(
+            sc.keys(),
+            vec!["port:9001", "port:9002", "port:9001", "port:9002"]
+        );
         // Between clients, select() keeps timing out with an empty ready set.
-        assert!(m.select.selects.iter().filter(|c| c.ready == [false, false]).count() >= 8);
+        assert!(
+            m.select
+                .selects
+                .iter()
+                .filter(|c| c.ready == [false, false])
+                .count()
+                >= 8
+        );
         let right = side_texts(&sc, 1);
-        assert!(right.iter().any(|s| s.starts_with("interest {9001, 9002} → waiting")), "{right:?}");
+        assert!(
+            right
+                .iter()
+                .any(|s| s.starts_with("interest {9001, 9002} → waiting")),
+            "{right:?}"
+        );
         // At 0 s the 9002 client is being greeted right away.
         let sc0 = layout(&m, 50 * MS, false);
         let right0 = side_texts(&sc0, 1);
-        assert!(right0.iter().any(|s| s.contains("ready {9002} → handler greets 9002")), "{right0:?}");
-        assert!(right0.iter().any(|s| s == "line 14: handler accepts and greets on 9002"));
+        assert!(
+            right0
+                .iter()
+                .any(|s| s.contains("ready {9002} → handler: 9002")),
+            "{right0:?}"
+        );
+        assert!(right0
+            .iter()
+            .any(|s| s == "line 14: handler accepts and greets on 9002"));
     }
 
     #[test]

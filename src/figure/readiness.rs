@@ -12,7 +12,7 @@
 //! whose callback runs now is marked `s-run`. Classes: `box`, `lane`, `muted`, `small`, `bold`,
 //! `big`, `now`, `s-accent`, `s-run`, `s-queue`, `faint`, `axis`.
 
-use super::ports::{port_ix, SideRun};
+use super::ports::{port_ix, tint, SideRun};
 use super::{fmt_secs, Anchor, Item, Linear, Scene};
 use crate::sim::Time;
 
@@ -77,7 +77,10 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
     let mut sc = Scene::new(
         W,
         H,
-        format!("Register, notify, call back: the select() run at {}", fmt_secs(t)),
+        format!(
+            "Register, notify, call back: the select() run at {}",
+            fmt_secs(t)
+        ),
     );
     let step = step_at(run, t);
     let cols = [10.0f32, 290.0, 560.0];
@@ -87,8 +90,10 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         "3. Callback runs",
     ];
     for (i, (&x, h)) in cols.iter().zip(heads).enumerate() {
-        let class = if step == i as u32 + 1 { "big s-accent" } else { "big" };
-        sc.push(text(x, 22.0, h, class, Anchor::Start));
+        if step == i as u32 + 1 {
+            sc.push(tint(x - 4.0, 22.0, 250.0, "s-accent faint"));
+        }
+        sc.push(text(x, 22.0, h, "big", Anchor::Start));
     }
 
     // Column 1: the registrations.
@@ -99,9 +104,27 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         .rev()
         .find(|c| c.ret.is_some_and(|r| r <= t));
     let notified = last_ret.map(|c| c.ready).unwrap_or([false; 2]);
-    sc.push(text(cols[0] + 8.0, 46.0, "socket", "muted small", Anchor::Start));
-    sc.push(text(cols[0] + 90.0, 46.0, "event", "muted small", Anchor::Start));
-    sc.push(text(cols[0] + 180.0, 46.0, "callback", "muted small", Anchor::Start));
+    sc.push(text(
+        cols[0] + 8.0,
+        46.0,
+        "socket",
+        "muted small",
+        Anchor::Start,
+    ));
+    sc.push(text(
+        cols[0] + 90.0,
+        46.0,
+        "event",
+        "muted small",
+        Anchor::Start,
+    ));
+    sc.push(text(
+        cols[0] + 180.0,
+        46.0,
+        "callback",
+        "muted small",
+        Anchor::Start,
+    ));
     for (i, port) in [9001u32, 9002].into_iter().enumerate() {
         let y = 54.0 + i as f32 * 34.0;
         let mut items = vec![rect(cols[0], y, 262.0, 28.0, "box")];
@@ -111,10 +134,28 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         } else if notified[port_ix(port)] {
             items.push(rect(cols[0], y, 6.0, 28.0, "s-accent"));
         }
-        items.push(text(cols[0] + 12.0, y + 18.0, format!("port {port}"), "bold", Anchor::Start));
-        items.push(text(cols[0] + 90.0, y + 18.0, "EVENT_READ", "small", Anchor::Start));
-        let cb_class = if run_here { "s-run bold" } else { "" };
-        items.push(text(cols[0] + 180.0, y + 18.0, "greet", cb_class, Anchor::Start));
+        items.push(text(
+            cols[0] + 12.0,
+            y + 18.0,
+            format!("port {port}"),
+            "bold",
+            Anchor::Start,
+        ));
+        items.push(text(
+            cols[0] + 90.0,
+            y + 18.0,
+            "EVENT_READ",
+            "small",
+            Anchor::Start,
+        ));
+        let cb_class = if run_here { "bold" } else { "" };
+        items.push(text(
+            cols[0] + 180.0,
+            y + 18.0,
+            "greet",
+            cb_class,
+            Anchor::Start,
+        ));
         sc.push(Item::Group {
             class: "registration",
             label: Some(format!("port {port}: on EVENT_READ call greet")),
@@ -143,7 +184,8 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         let (msg, class) = if ready == [false, false] {
             ("nothing ready (timeout)".to_string(), "muted small")
         } else if newest {
-            (format!("ready: {}", ports_of(ready)), "s-accent bold")
+            sc.push(tint(cols[1] - 4.0, y, 250.0, "s-accent faint"));
+            (format!("ready: {}", ports_of(ready)), "bold")
         } else {
             (format!("ready: {}", ports_of(ready)), "")
         };
@@ -171,15 +213,25 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
     for h in &ran[from..] {
         let now = h.start <= t && t < h.end;
         let (msg, class) = if now {
-            (format!("greet(port {}) running", h.port), "s-run bold")
+            sc.push(tint(cols[2] - 4.0, y, 250.0, "s-run faint"));
+            (format!("greet(port {}) running", h.port), "bold")
         } else {
-            (format!("greet(port {}) at {}", h.port, fmt_secs(h.start)), "")
+            (
+                format!("greet(port {}) at {}", h.port, fmt_secs(h.start)),
+                "",
+            )
         };
         sc.push(text(cols[2], y, msg, class, Anchor::Start));
         y += 20.0;
     }
     if ran.is_empty() {
-        sc.push(text(cols[2], 50.0, "none yet", "muted small", Anchor::Start));
+        sc.push(text(
+            cols[2],
+            50.0,
+            "none yet",
+            "muted small",
+            Anchor::Start,
+        ));
     }
 
     // Bottom: the same story on a time axis.
@@ -298,8 +350,16 @@ mod tests {
     fn timeouts_show_as_empty_notifications() {
         let r = run();
         let sc = layout(&r, 3 * SEC - 1);
-        assert!(sc.texts().contains(&"nothing ready (timeout)"), "{:?}", sc.texts());
+        assert!(
+            sc.texts().contains(&"nothing ready (timeout)"),
+            "{:?}",
+            sc.texts()
+        );
         let both = layout(&r, 3 * SEC);
-        assert!(both.texts().contains(&"ready: 9001 and 9002"), "{:?}", both.texts());
+        assert!(
+            both.texts().contains(&"ready: 9001 and 9002"),
+            "{:?}",
+            both.texts()
+        );
     }
 }

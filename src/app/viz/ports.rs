@@ -3,7 +3,7 @@
 //! (memoised) → one merged timeline → `figure::ports::layout` at `pb.t`.
 //!
 //! Link params (`ports.*`): `preset` (notes, 9002, burst, random), `seed` (random), `arr` (an
-//! explicit script, `9002@0,9001@10`, written when the learner adds clients), `t`.
+//! explicit script, `9002:0,9001:10`, written when the learner adds clients), `t`.
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -12,7 +12,7 @@ use crate::app::content::CodePanel;
 use crate::app::hooks::{use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Timeline};
 use crate::app::viz::SceneView;
-use crate::figure::ports::{layout, PortsModel};
+use crate::figure::ports::{layout_with, Arrange, PortsModel};
 use crate::figure::{fmt_secs, ports::describe};
 use crate::scenario::lessons::two_ports::{
     parse_port, parse_secs, run_blocking, run_select, Arrival, Preset, Script, MAX_T,
@@ -62,13 +62,7 @@ fn from_link(params: &VizParams) -> Source {
 /// The predict-then-reveal choices for "when is the first 9002 client served (blocking)?",
 /// computed from the script; the index of the right one from the run.
 fn predict_choices(script: &Script, m: &PortsModel) -> (Vec<(String, Option<Time>)>, usize) {
-    let first = |port| {
-        script
-            .arrivals
-            .iter()
-            .find(|a| a.port == port)
-            .map(|a| a.t)
-    };
+    let first = |port| script.arrivals.iter().find(|a| a.port == port).map(|a| a.t);
     let mut choices = Vec::new();
     if let Some(t) = first(9002) {
         choices.push((
@@ -78,7 +72,10 @@ fn predict_choices(script: &Script, m: &PortsModel) -> (Vec<(String, Option<Time
     }
     if let Some(t) = first(9001) {
         choices.push((
-            format!("At about {}, right after the first 9001 client", fmt_secs(t)),
+            format!(
+                "At about {}, right after the first 9001 client",
+                fmt_secs(t)
+            ),
             Some(t),
         ));
     }
@@ -126,7 +123,23 @@ pub fn Ports() -> Html {
         let params = params.clone();
         use_state(move || from_link(&params))
     };
-    let narrow = use_state(is_narrow);
+    // None: arranged for the figure's width; Some(stacked?) once the learner chooses.
+    let narrow = use_state(|| None::<bool>);
+    let width = use_state(|| if is_narrow() { 400.0 } else { 1000.0 });
+    // Stack the two servers when the figure's column is too narrow for both side by side.
+    let wrapper = use_node_ref();
+    {
+        let wrapper = wrapper.clone();
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = wrapper.cast::<web_sys::Element>() {
+                let w = el.client_width();
+                if w > 0 {
+                    width.set(w as f64);
+                }
+            }
+        });
+    }
     let error = use_state(|| None::<String>);
     let seed_text = use_state(|| source.seed.to_string());
     let add_time = use_state(String::new);
@@ -141,7 +154,17 @@ pub fn Ports() -> Html {
     });
     let pb = use_playback("ports", run.1.clone());
     let model = &run.0;
-    let scene = Rc::new(layout(model, pb.t, *narrow));
+    let auto = Arrange::for_width(*width);
+    let arrange = match *narrow {
+        None => auto,
+        Some(false) => Arrange::SideBySide,
+        Some(true) => match auto {
+            Arrange::SideBySide => Arrange::Stacked(540.0),
+            a => a,
+        },
+    };
+    let stacked = arrange != Arrange::SideBySide;
+    let scene = Rc::new(layout_with(model, pb.t, arrange));
 
     // Changing the arrivals: state + link.
     let set_source = {
@@ -224,7 +247,9 @@ pub fn Ports() -> Html {
                 match parse_seed(&seed_text) {
                     Ok(s) => s,
                     Err(why) => {
-                        error.set(Some(format!("Seed refused: {why}. Accepted: {SEED_ACCEPTED}.")));
+                        error.set(Some(format!(
+                            "Seed refused: {why}. Accepted: {SEED_ACCEPTED}."
+                        )));
                         return;
                     }
                 }
@@ -258,7 +283,12 @@ pub fn Ports() -> Html {
             },
             Some(g) => {
                 let verdict = if g == right { "Right." } else { "Not quite." };
-                let arrived = source.script.arrivals.iter().find(|a| a.port == 9002).map(|a| a.t);
+                let arrived = source
+                    .script
+                    .arrivals
+                    .iter()
+                    .find(|a| a.port == 9002)
+                    .map(|a| a.t);
                 let fact = match (model.blocking.first_served(9002), arrived) {
                     (Some(s), Some(a)) => format!(
                         "The blocking server accepted the first 9002 client at {} — it arrived at {} and waited {}, because the server sat in accept() on 9001 until a 9001 client came.",
@@ -312,7 +342,7 @@ pub fn Ports() -> Html {
     };
     let toggle_narrow = {
         let narrow = narrow.clone();
-        Callback::from(move |_| narrow.set(!*narrow))
+        Callback::from(move |_| narrow.set(Some(!stacked)))
     };
     let b_line = model.blocking.line_at(pb.t);
     let s_line = model.select.line_at(pb.t);
@@ -320,12 +350,12 @@ pub fn Ports() -> Html {
         <p class="figure-note">
             { "Same clients, same clock. Dots are clients waiting in a port's backlog, labelled with how long they have waited (red after 2 s). Click a port to add a client arriving now. " }
             <button type="button" class="ports-layout" onclick={toggle_narrow}>
-                { if *narrow { "Side by side" } else { "Stack the two servers" } }
+                { if stacked { "Side by side" } else { "Stack the two servers" } }
             </button>
         </p>
     };
     html! {
-        <div class="viz-wide ports-viz">
+        <div class="viz-wide ports-viz" ref={wrapper}>
             <div class="ports-controls" role="group" aria-label="Client arrivals" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.6rem;align-items:center;margin:0.5rem 0">
                 <span>{ "Arrivals:" }</span>
                 { for preset_buttons }

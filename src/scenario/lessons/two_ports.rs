@@ -9,7 +9,7 @@
 //! down from microseconds so the handler is visible when playing).
 //!
 //! The arrival script is data ([`Script`]): presets, a seeded random one, and a compact text form
-//! (`9002@0,9001@10.5`) for links, with validation that says what was wrong and what is accepted.
+//! (`9002:0,9001:10.5`) for links, with validation that says what was wrong and what is accepted.
 
 use crate::sim::{Config, Rng, Sim, Time, Trace, MS, SEC};
 
@@ -52,7 +52,12 @@ pub enum Preset {
 
 impl Preset {
     /// Every preset, in button order.
-    pub const ALL: [Preset; 4] = [Preset::Notes, Preset::Only9002, Preset::Burst, Preset::Random];
+    pub const ALL: [Preset; 4] = [
+        Preset::Notes,
+        Preset::Only9002,
+        Preset::Burst,
+        Preset::Random,
+    ];
 
     /// The link value.
     pub fn key(self) -> &'static str {
@@ -138,9 +143,7 @@ pub fn parse_secs(s: &str) -> Result<Time, String> {
     if s.is_empty() {
         return Err("no time given".into());
     }
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("\"{s}\" is not a number"))?;
+    let v: f64 = s.parse().map_err(|_| format!("\"{s}\" is not a number"))?;
     if !v.is_finite() {
         return Err(format!("\"{s}\" is not a number"));
     }
@@ -167,7 +170,7 @@ pub fn parse_port(s: &str) -> Result<u32, String> {
 
 /// What the link form of a script accepts, for messages.
 pub const SCRIPT_ACCEPTED: &str =
-    "a comma-separated list of PORT@SECONDS such as 9002@0,9001@10 (ports 9001 or 9002, 0 to 30 s, at most 40 clients)";
+    "a comma-separated list of PORT:SECONDS such as 9002:0,9001:10 (ports 9001 or 9002, 0 to 30 s, at most 40 clients)";
 
 impl Script {
     /// A script of these arrivals (sorted here).
@@ -198,17 +201,17 @@ impl Script {
         Ok(Script::new(v))
     }
 
-    /// The link form: `9002@0,9001@10.5`.
+    /// The link form: `9002:0,9001:10.5` (`@` is accepted too when parsing).
     pub fn encode(&self) -> String {
         self.arrivals
             .iter()
             .map(|a| {
                 let ms = a.t / MS;
                 if ms % 1000 == 0 {
-                    format!("{}@{}", a.port, ms / 1000)
+                    format!("{}:{}", a.port, ms / 1000)
                 } else {
                     let s = format!("{}.{:03}", ms / 1000, ms % 1000);
-                    format!("{}@{}", a.port, s.trim_end_matches('0'))
+                    format!("{}:{}", a.port, s.trim_end_matches('0'))
                 }
             })
             .collect::<Vec<_>>()
@@ -223,8 +226,8 @@ impl Script {
         }
         let mut v = Vec::new();
         for item in s.split(',') {
-            let Some((p, t)) = item.split_once('@') else {
-                return Err(format!("\"{item}\" is not PORT@SECONDS"));
+            let Some((p, t)) = item.split_once(':').or_else(|| item.split_once('@')) else {
+                return Err(format!("\"{item}\" is not PORT:SECONDS"));
             };
             let port = parse_port(p).map_err(|e| format!("in \"{item}\": {e}"))?;
             let t = parse_secs(t).map_err(|e| format!("in \"{item}\": {e}"))?;
@@ -311,7 +314,12 @@ pub fn run_select(script: &Script) -> Trace {
     s.into_trace()
 }
 
-fn script_both(cx: &crate::sim::Ctx, script: &Script, s1: crate::sim::Socket, s2: crate::sim::Socket) {
+fn script_both(
+    cx: &crate::sim::Ctx,
+    script: &Script,
+    s1: crate::sim::Socket,
+    s2: crate::sim::Socket,
+) {
     for a in &script.arrivals {
         let sock = if a.port == 9001 { s1 } else { s2 };
         cx.script_arrivals(sock, &[a.t]);
@@ -347,13 +355,21 @@ mod tests {
 
     #[test]
     fn text_form_round_trips_and_refuses_bad_items() {
-        let sc = Script::parse("9002@0,9001@10.5").unwrap();
-        assert_eq!(sc.encode(), "9002@0,9001@10.5");
-        assert!(Script::parse("9003@1").unwrap_err().contains("9001 or 9002"));
-        assert!(Script::parse("9001@-1").unwrap_err().contains("before the start"));
-        assert!(Script::parse("9001@31").unwrap_err().contains("cap of 30 s"));
-        assert!(Script::parse("9001@x").unwrap_err().contains("not a number"));
-        assert!(Script::parse("9001").unwrap_err().contains("PORT@SECONDS"));
+        let sc = Script::parse("9002:0,9001@10.5").unwrap();
+        assert_eq!(sc.encode(), "9002:0,9001:10.5");
+        assert!(Script::parse("9003@1")
+            .unwrap_err()
+            .contains("9001 or 9002"));
+        assert!(Script::parse("9001@-1")
+            .unwrap_err()
+            .contains("before the start"));
+        assert!(Script::parse("9001@31")
+            .unwrap_err()
+            .contains("cap of 30 s"));
+        assert!(Script::parse("9001@x")
+            .unwrap_err()
+            .contains("not a number"));
+        assert!(Script::parse("9001").unwrap_err().contains("PORT:SECONDS"));
         assert_eq!(parse_secs("2.5"), Ok(2_500 * MS));
         assert!(parse_secs("NaN").is_err());
         assert!(parse_secs("inf").is_err());
