@@ -554,12 +554,13 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         ),
         None => format!("memory {} KB", short_num(mem_kb.round())),
     };
+    let narrow = o.cols == 1;
     out.push(Item::Text {
-        x: x0 + w,
-        y: ay,
+        x: if narrow { x0 } else { x0 + w },
+        y: if narrow { ay + 16.0 } else { ay },
         text: mem,
         class: "small muted",
-        anchor: Anchor::End,
+        anchor: if narrow { Anchor::Start } else { Anchor::End },
     });
     let mut y = ay + 8.0;
     if d.oom.is_some_and(|o| o <= t) {
