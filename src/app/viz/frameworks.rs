@@ -16,7 +16,9 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::{param_u32, sample, second_marks, NumField};
 use crate::app::viz::SceneView;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
-use crate::scenario::lessons::load::{LoadParams, Model, BLOCK_MS, RATE, STACK_KIB, TASK_KIB, THREADS};
+use crate::scenario::lessons::load::{
+    LoadParams, Model, BLOCK_MS, RATE, STACK_KIB, TASK_KIB, THREADS,
+};
 
 /// One code tab: id (link value), label, sample file, model, the line that waits.
 pub struct Tab {
@@ -34,14 +36,62 @@ pub struct Tab {
 
 /// The tabs, thread-per-request first.
 pub const TABS: &[Tab] = &[
-    Tab { id: "spring-mvc", label: "Spring MVC", file: "spring_mvc.java", side: Side::Threads, line: 10 },
-    Tab { id: "jax-rs", label: "JAX-RS", file: "jax_rs.java", side: Side::Threads, line: 10 },
-    Tab { id: "flask", label: "Flask", file: "flask_view.py", side: Side::Threads, line: 8 },
-    Tab { id: "django", label: "Django", file: "django_view.py", side: Side::Threads, line: 5 },
-    Tab { id: "fastapi-def", label: "FastAPI def", file: "fastapi_def.py", side: Side::Threads, line: 9 },
-    Tab { id: "webflux", label: "WebFlux Mono", file: "webflux.java", side: Side::Loop, line: 14 },
-    Tab { id: "quarkus", label: "Quarkus Uni", file: "quarkus_uni.java", side: Side::Loop, line: 15 },
-    Tab { id: "fastapi-async", label: "FastAPI async def", file: "fastapi_async.py", side: Side::Loop, line: 9 },
+    Tab {
+        id: "spring-mvc",
+        label: "Spring MVC",
+        file: "spring_mvc.java",
+        side: Side::Threads,
+        line: 10,
+    },
+    Tab {
+        id: "jax-rs",
+        label: "JAX-RS",
+        file: "jax_rs.java",
+        side: Side::Threads,
+        line: 10,
+    },
+    Tab {
+        id: "flask",
+        label: "Flask",
+        file: "flask_view.py",
+        side: Side::Threads,
+        line: 8,
+    },
+    Tab {
+        id: "django",
+        label: "Django",
+        file: "django_view.py",
+        side: Side::Threads,
+        line: 5,
+    },
+    Tab {
+        id: "fastapi-def",
+        label: "FastAPI def",
+        file: "fastapi_def.py",
+        side: Side::Threads,
+        line: 9,
+    },
+    Tab {
+        id: "webflux",
+        label: "WebFlux Mono",
+        file: "webflux.java",
+        side: Side::Loop,
+        line: 14,
+    },
+    Tab {
+        id: "quarkus",
+        label: "Quarkus Uni",
+        file: "quarkus_uni.java",
+        side: Side::Loop,
+        line: 15,
+    },
+    Tab {
+        id: "fastapi-async",
+        label: "FastAPI async def",
+        file: "fastapi_async.py",
+        side: Side::Loop,
+        line: 9,
+    },
 ];
 
 /// Queue bounds offered for the pool (`frameworks.queue=`).
@@ -59,7 +109,16 @@ pub fn defaults() -> LoadParams {
 #[component]
 pub fn Frameworks() -> Html {
     let params = use_viz_params("frameworks");
-    params.check_known(&["threads", "rate", "block_ms", "stack_kib", "task_kib", "queue", "blocking", "tab"]);
+    params.check_known(&[
+        "threads",
+        "rate",
+        "block_ms",
+        "stack_kib",
+        "task_kib",
+        "queue",
+        "blocking",
+        "tab",
+    ]);
     let d = defaults();
     let init = {
         let params = params.clone();
@@ -77,7 +136,8 @@ pub fn Frameworks() -> Html {
                 threads: param_u32(&params, "threads", THREADS, "").unwrap_or(d.threads),
                 rate: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate),
                 block_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.block_ms),
-                stack_kib: param_u32(&params, "stack_kib", STACK_KIB, " KiB").unwrap_or(d.stack_kib),
+                stack_kib: param_u32(&params, "stack_kib", STACK_KIB, " KiB")
+                    .unwrap_or(d.stack_kib),
                 task_kib: param_u32(&params, "task_kib", TASK_KIB, " KiB").unwrap_or(d.task_kib),
                 max_waiting: queue,
                 ..d
@@ -112,9 +172,19 @@ pub fn Frameworks() -> Html {
     };
     let pool = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
     let evloop = use_memo((*lp, *blocking), |(p, b)| {
-        sample(if *b { Model::EventLoopBlocking } else { Model::EventLoop }, p)
+        sample(
+            if *b {
+                Model::EventLoopBlocking
+            } else {
+                Model::EventLoop
+            },
+            p,
+        )
     });
-    let timeline = Timeline::merge(&second_marks(pool.series.end), &second_marks(evloop.series.end));
+    let timeline = Timeline::merge(
+        &second_marks(pool.series.end),
+        &second_marks(evloop.series.end),
+    );
     let pb = use_playback("frameworks", timeline);
     let budget = Budget {
         threads: lp.threads,
@@ -125,7 +195,14 @@ pub fn Frameworks() -> Html {
         queue_limit: lp.max_waiting,
     };
     let cur = &TABS[(*tab).min(TABS.len() - 1)];
-    let scene = Rc::new(frameworks_scene(&pool.series, &evloop.series, &budget, cur.side, *blocking, pb.t));
+    let scene = Rc::new(frameworks_scene(
+        &pool.series,
+        &evloop.series,
+        &budget,
+        cur.side,
+        *blocking,
+        pb.t,
+    ));
 
     let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
         let lp = lp.clone();
@@ -158,7 +235,10 @@ pub fn Frameworks() -> Html {
                 } else {
                     params.set("queue", q.0);
                 }
-                lp.set(LoadParams { max_waiting: q.1, ..*lp });
+                lp.set(LoadParams {
+                    max_waiting: q.1,
+                    ..*lp
+                });
             }
         })
     };

@@ -58,7 +58,11 @@ pub fn second_marks(end: u64) -> Timeline {
 pub fn param_u32(params: &VizParams, key: &str, (lo, hi): (u32, u32), unit: &str) -> Option<u32> {
     params.get_parsed(
         key,
-        &format!("a whole number from {} to {}{unit}", group(lo as u64), group(hi as u64)),
+        &format!(
+            "a whole number from {} to {}{unit}",
+            group(lo as u64),
+            group(hi as u64)
+        ),
         |s| {
             let v: u32 = s
                 .trim()
