@@ -447,7 +447,7 @@ pub fn side(
                 tip: Some(format!("client #{} being greeted", h.client)),
             });
             out.push(text(x, y + 46.0, "greeting", "", Anchor::Middle));
-            x += 40.0;
+            x += 56.0;
         }
         let waiting: Vec<&ClientRec> = run
             .clients
@@ -503,7 +503,7 @@ pub fn side(
                         ox + 10.0,
                         y,
                         format!(
-                            "A {other} client has waited {}: the server is stuck on {p}",
+                            "A {other} client has waited {}; server stuck on {p}",
                             secs1(wt)
                         ),
                         "bold",

@@ -68,7 +68,7 @@ fn ports_of(ready: [bool; 2]) -> String {
 }
 
 /// Width and height of the picture.
-pub const W: f32 = 820.0;
+pub const W: f32 = 660.0;
 /// Height.
 pub const H: f32 = 250.0;
 
@@ -83,15 +83,15 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         ),
     );
     let step = step_at(run, t);
-    let cols = [10.0f32, 290.0, 560.0];
+    let cols = [10.0f32, 238.0, 452.0];
     let heads = [
         "1. Register interest",
-        "2. Readiness notifications",
+        "2. Notifications",
         "3. Callback runs",
     ];
     for (i, (&x, h)) in cols.iter().zip(heads).enumerate() {
         if step == i as u32 + 1 {
-            sc.push(tint(x - 4.0, 22.0, 250.0, "s-accent faint"));
+            sc.push(tint(x - 4.0, 22.0, 204.0, "s-accent faint"));
         }
         sc.push(text(x, 22.0, h, "big", Anchor::Start));
     }
@@ -112,14 +112,14 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         Anchor::Start,
     ));
     sc.push(text(
-        cols[0] + 90.0,
+        cols[0] + 82.0,
         46.0,
         "event",
         "muted small",
         Anchor::Start,
     ));
     sc.push(text(
-        cols[0] + 180.0,
+        cols[0] + 164.0,
         46.0,
         "callback",
         "muted small",
@@ -127,7 +127,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
     ));
     for (i, port) in [9001u32, 9002].into_iter().enumerate() {
         let y = 54.0 + i as f32 * 34.0;
-        let mut items = vec![rect(cols[0], y, 262.0, 28.0, "box")];
+        let mut items = vec![rect(cols[0], y, 212.0, 28.0, "box")];
         let run_here = running.is_some_and(|h| h.port == port);
         if run_here {
             items.push(rect(cols[0], y, 6.0, 28.0, "s-run"));
@@ -142,7 +142,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
             Anchor::Start,
         ));
         items.push(text(
-            cols[0] + 90.0,
+            cols[0] + 82.0,
             y + 18.0,
             "EVENT_READ",
             "small",
@@ -150,7 +150,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         ));
         let cb_class = if run_here { "bold" } else { "" };
         items.push(text(
-            cols[0] + 180.0,
+            cols[0] + 164.0,
             y + 18.0,
             "greet",
             cb_class,
@@ -184,7 +184,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         let (msg, class) = if ready == [false, false] {
             ("nothing ready (timeout)".to_string(), "muted small")
         } else if newest {
-            sc.push(tint(cols[1] - 4.0, y, 250.0, "s-accent faint"));
+            sc.push(tint(cols[1] - 4.0, y, 204.0, "s-accent faint"));
             (format!("ready: {}", ports_of(ready)), "bold")
         } else {
             (format!("ready: {}", ports_of(ready)), "")
@@ -213,7 +213,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
     for h in &ran[from..] {
         let now = h.start <= t && t < h.end;
         let (msg, class) = if now {
-            sc.push(tint(cols[2] - 4.0, y, 250.0, "s-run faint"));
+            sc.push(tint(cols[2] - 4.0, y, 204.0, "s-run faint"));
             (format!("greet(port {}) running", h.port), "bold")
         } else {
             (
@@ -235,7 +235,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
     }
 
     // Bottom: the same story on a time axis.
-    let x0 = 90.0;
+    let x0 = 80.0;
     let x1 = W - 14.0;
     let s = Linear::time(run.end, x0, x1);
     let lanes = ["notified", "callback"];

@@ -214,3 +214,23 @@ async fn readiness_shows_register_notify_callback() {
     let code = m.text(".line.active");
     assert!(code.contains("handler(key.fileobj)"), "{code}");
 }
+
+#[wasm_bindgen_test]
+fn a_frame_of_layout_is_cheap_in_wasm() {
+    use await_and_see::figure::ports::{layout_with, Arrange, PortsModel};
+    use await_and_see::scenario::lessons::two_ports::{run_blocking, run_select, Preset};
+    let perf = web_sys::window().expect("window").performance().expect("performance");
+    let sc = Preset::Burst.script(1);
+    let t0 = perf.now();
+    let m = PortsModel::new(&run_blocking(&sc), &run_select(&sc));
+    let build = perf.now() - t0;
+    let t1 = perf.now();
+    let n = 200;
+    for i in 0..n {
+        let _ = layout_with(&m, i * 35_000, Arrange::SideBySide);
+    }
+    let per_frame = (perf.now() - t1) / n as f64;
+    web_sys::console::log_1(&format!("ports: both runs + model {build:.1} ms, layout {per_frame:.3} ms/frame").into());
+    assert!(build < 200.0, "runs took {build} ms");
+    assert!(per_frame < 8.0, "layout took {per_frame} ms per frame");
+}
