@@ -2,7 +2,7 @@
 //! fed by the same client arrivals (chapters 1 and 2).
 //!
 //! ```text
-//!  Blocking accept()                         select() on both
+//!  Blocking accept()                         select() on both ports
 //!  stuck on line 11: accept() on 9001        waiting in select() on {9001, 9002}
 //!  [9001]| o o                               [9001]|
 //!  [9002]  o(4.0 s) o(3.0 s)                 [9002]|
@@ -285,9 +285,9 @@ pub fn secs1(t: Time) -> String {
 }
 
 /// Width of one side.
-pub const SIDE_W: f32 = 400.0;
+pub const SIDE_W: f32 = 330.0;
 /// Height of one side.
-pub const SIDE_H: f32 = 360.0;
+pub const SIDE_H: f32 = 376.0;
 const GAP: f32 = 20.0;
 
 /// Which server a side draws.
@@ -376,13 +376,9 @@ pub fn side(
     };
     out.push(rect(ox, oy, sw, SIDE_H, "box", None));
     out.push(text(ox + 10.0, oy + 20.0, title, "big", Anchor::Start));
-    out.push(text(
-        ox + sw - 10.0,
-        oy + 20.0,
-        file,
-        "muted small",
-        Anchor::End,
-    ));
+    if sw >= 400.0 {
+        out.push(text(ox + sw - 10.0, oy + 20.0, file, "muted small", Anchor::End));
+    }
     let (st, stuck) = status(kind, run, t);
     if stuck.is_some() {
         out.push(tint(ox + 6.0, oy + 40.0, sw - 12.0, "s-blocked faint"));
@@ -485,8 +481,17 @@ pub fn side(
         }
     }
 
-    // ---- the callout (blocking) or the readiness layer (select) ----
-    let y = oy + 174.0;
+    // ---- the callout (blocking) or the readiness layer (select), two lines ----
+    let y = oy + 172.0;
+    let band = |class| Item::Rect {
+        x: ox + 6.0,
+        y: y - 13.0,
+        w: sw - 12.0,
+        h: 36.0,
+        rx: 3.0,
+        class,
+        tip: None,
+    };
     match kind {
         Kind::Blocking => {
             if let Some(p) = stuck {
@@ -498,15 +503,19 @@ pub fn side(
                     .map(|c| c.waited(t))
                     .max();
                 if let Some(wt) = longest {
-                    out.push(tint(ox + 6.0, y, sw - 12.0, "s-danger faint"));
+                    out.push(band("s-danger faint"));
                     out.push(text(
                         ox + 10.0,
                         y,
-                        format!(
-                            "A {other} client has waited {}; server stuck on {p}",
-                            secs1(wt)
-                        ),
+                        format!("A {other} client has waited {}", secs1(wt)),
                         "bold",
+                        Anchor::Start,
+                    ));
+                    out.push(text(
+                        ox + 10.0,
+                        y + 17.0,
+                        format!("while the server is stuck on {p}."),
+                        "",
                         Anchor::Start,
                     ));
                 }
@@ -514,15 +523,12 @@ pub fn side(
         }
         Kind::Select => {
             let (line, class) = match run.select_at(t) {
-                None => ("interest {9001, 9002}".to_string(), ""),
+                None => ("→ about to call select()".to_string(), ""),
                 Some(c) => match c.ret.filter(|&r| r <= t) {
                     None => (
                         match c.timeout {
-                            Some(d) => format!(
-                                "interest {{9001, 9002}} → waiting… (timeout at {})",
-                                fmt_secs(c.start + d)
-                            ),
-                            None => "interest {9001, 9002} → waiting…".to_string(),
+                            Some(d) => format!("→ waiting… (timeout at {})", fmt_secs(c.start + d)),
+                            None => "→ waiting…".to_string(),
                         },
                         "",
                     ),
@@ -531,7 +537,7 @@ pub fn side(
                             .map(|h| format!(" → handler: {}", h.port))
                             .unwrap_or_default();
                         (
-                            format!("interest {{9001, 9002}} → ready {}{h}", set_label(c.ready)),
+                            format!("→ ready {}{h}", set_label(c.ready)),
                             if c.ready == [false, false] {
                                 "muted"
                             } else {
@@ -542,18 +548,25 @@ pub fn side(
                 },
             };
             if class == "bold" {
-                out.push(tint(ox + 6.0, y, sw - 12.0, "s-accent faint"));
+                out.push(band("s-accent faint"));
             }
-            out.push(text(ox + 10.0, y, line, class, Anchor::Start));
+            out.push(text(
+                ox + 10.0,
+                y,
+                "interest set {9001, 9002}",
+                "",
+                Anchor::Start,
+            ));
+            out.push(text(ox + 10.0, y + 17.0, line, class, Anchor::Start));
         }
     }
 
     // ---- the history chart ----
     let x0 = ox + 62.0;
-    let x1 = ox + sw - 12.0;
+    let x1 = ox + sw - 18.0;
     let sc = Linear::time(end, x0, x1);
     let tx = sc.t(t.min(end));
-    let lanes_y = oy + 188.0;
+    let lanes_y = oy + 204.0;
     let lane_h = 22.0;
     let names = match kind {
         Kind::Blocking => ["server", "9001", "9002"],
@@ -680,8 +693,9 @@ pub fn side(
 
     // ---- summary: a small table per port ----
     let sy = ay + 28.0;
-    let cols = [ox + 10.0, ox + 64.0, ox + 130.0, ox + 210.0, ox + 290.0];
-    let heads = ["port", "served", "mean wait", "worst wait", "still waiting"];
+    let k = sw / SIDE_W;
+    let cols = [10.0, 50.0, 104.0, 172.0, 238.0].map(|c| ox + c * k);
+    let heads = ["port", "served", "mean wait", "worst wait", "waiting"];
     for (x, h) in cols.iter().zip(heads) {
         out.push(text(*x, sy + 16.0, h, "muted small", Anchor::Start));
     }
@@ -697,7 +711,7 @@ pub fn side(
             "–".into()
         };
         let still = if s.waiting > 0 {
-            format!("{}, longest {}", s.waiting, secs1(s.worst_waiting))
+            format!("{} ({})", s.waiting, secs1(s.worst_waiting))
         } else {
             "0".into()
         };
@@ -733,27 +747,27 @@ pub fn side(
 /// How the two sides are arranged.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Arrange {
-    /// Side by side, each [`SIDE_W`] wide (840 in all).
+    /// Side by side, each [`SIDE_W`] wide (700 in all).
     SideBySide,
     /// One above the other, each this wide.
     Stacked(f32),
 }
 
 impl Arrange {
-    /// The arrangement for a container this many CSS pixels wide: side by side from 780 px,
-    /// stacked and wide from 480 px, stacked and compact below.
+    /// The arrangement for a container this many CSS pixels wide: side by side from 560 px,
+    /// stacked and wide (480) from 440 px, stacked and compact below.
     pub fn for_width(px: f64) -> Arrange {
-        if px >= 780.0 {
+        if px >= 560.0 {
             Arrange::SideBySide
-        } else if px >= 480.0 {
-            Arrange::Stacked(540.0)
+        } else if px >= 440.0 {
+            Arrange::Stacked(480.0)
         } else {
             Arrange::Stacked(SIDE_W)
         }
     }
 }
 
-/// The whole picture at `t`: side by side (`narrow == false`, 840 wide) or stacked (420 wide).
+/// The whole picture at `t`: side by side (`narrow == false`, 700 wide) or stacked (350 wide).
 pub fn layout(m: &PortsModel, t: Time, narrow: bool) -> Scene {
     layout_with(
         m,
@@ -913,7 +927,7 @@ mod tests {
         assert!(
             right
                 .iter()
-                .any(|s| s.starts_with("interest {9001, 9002} → waiting")),
+                .any(|s| s.starts_with("→ waiting… (timeout at")),
             "{right:?}"
         );
         // At 0 s the 9002 client is being greeted right away.

@@ -159,7 +159,7 @@ pub fn Ports() -> Html {
         None => auto,
         Some(false) => Arrange::SideBySide,
         Some(true) => match auto {
-            Arrange::SideBySide => Arrange::Stacked(540.0),
+            Arrange::SideBySide => Arrange::Stacked(480.0),
             a => a,
         },
     };
