@@ -112,14 +112,14 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         Anchor::Start,
     ));
     sc.push(text(
-        cols[0] + 82.0,
+        cols[0] + 88.0,
         46.0,
         "event",
         "muted small",
         Anchor::Start,
     ));
     sc.push(text(
-        cols[0] + 164.0,
+        cols[0] + 168.0,
         46.0,
         "callback",
         "muted small",
@@ -142,7 +142,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
             Anchor::Start,
         ));
         items.push(text(
-            cols[0] + 82.0,
+            cols[0] + 88.0,
             y + 18.0,
             "EVENT_READ",
             "small",
@@ -150,7 +150,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         ));
         let cb_class = if run_here { "bold" } else { "" };
         items.push(text(
-            cols[0] + 164.0,
+            cols[0] + 168.0,
             y + 18.0,
             "greet",
             cb_class,
@@ -184,7 +184,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         let (msg, class) = if ready == [false, false] {
             ("nothing ready (timeout)".to_string(), "muted small")
         } else if newest {
-            sc.push(tint(cols[1] - 4.0, y, 204.0, "s-accent faint"));
+            sc.push(tint(cols[1] - 4.0, y, 212.0, "s-accent faint"));
             (format!("ready: {}", ports_of(ready)), "bold")
         } else {
             (format!("ready: {}", ports_of(ready)), "")

@@ -234,3 +234,14 @@ fn a_frame_of_layout_is_cheap_in_wasm() {
     assert!(build < 200.0, "runs took {build} ms");
     assert!(per_frame < 8.0, "layout took {per_frame} ms per frame");
 }
+
+#[wasm_bindgen_test]
+async fn a_permalink_with_an_arrival_script_reproduces_the_run() {
+    let m = mount::<PortsPage>("#/blocking-io?ports.arr=9002:0,9001:10&ports.t=5000").await;
+    assert!(m.text(".ports-add").contains("2 clients"));
+    let left = m.text("g.side.blocking");
+    assert!(left.contains("A 9002 client has waited 5.0 s"), "{left}");
+    assert!(m.text(".pb-time").contains("5.000 s"), "{}", m.text(".pb-time"));
+    // No preset button is pressed for a custom script.
+    assert!(m.root.query_selector("button.preset[aria-pressed=\"true\"]").unwrap().is_none());
+}
