@@ -29,11 +29,16 @@ def first_chapter_with(site, pattern, tags=("button", "a", "summary")):
 
 
 def player_state(d):
-    """What a person sees of every player: time readouts, slider values, selects and inputs."""
+    """What a person sees of every picture: its drawing, time readout, slider and speed."""
     return d.execute_script(r"""
-      const val = e => e.tagName === 'OUTPUT' ? e.innerText.trim() : (e.type === 'checkbox' ? String(e.checked) : e.value);
-      return [...document.querySelectorAll('main output, main input, main select, article output, article input, article select')]
-        .map(e => (e.className || e.tagName) + '=' + val(e));""")
+      const figs = [...document.querySelectorAll('[data-viz]')];
+      return figs.map(f => {
+        const pb = f.querySelector('.playback, [role=group][aria-label*=layback i]') || f;
+        const vals = [...pb.querySelectorAll('output, input, select')]
+          .map(e => (e.className || e.tagName) + '=' + (e.tagName === 'OUTPUT' ? e.innerText.trim() : e.value));
+        const svg = f.querySelector('svg');
+        return f.getAttribute('data-viz') + ' ' + vals.join(' ') + ' svg:' + (svg ? svg.outerHTML : '');
+      });""")
 
 
 def player_parts(d):
@@ -61,21 +66,28 @@ def permalink_after_changes(site, d):
     if slug is None:
         pytest.xfail("permalink: no 'Copy link' control on any chapter")
     B.open_fresh(d, slug)
-    # Move the view away from its defaults: step a few events, pick another speed.
-    step = B.find_control(d, r"step forward|next event|^step\b", tags=("button",))
+    # Move the first picture away from its defaults: another seed (if it has one), a few steps.
+    d.execute_script(r"""
+      const s = document.querySelector('[data-viz] input[class*=seed], [data-viz] input[aria-label*=seed i], [data-viz] input[name*=seed i]');
+      if (s) { const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        set.call(s, String((parseInt(s.value || '0', 10) || 0) + 1));
+        s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); }""")
+    time.sleep(0.3)
+    step = B.find_control(d, r"step forward|next event", tags=("button",))
     for _ in range(3):
         if step is not None and step.is_enabled():
             step.click()
-            time.sleep(0.05)
-    d.execute_script(r"""
-      const s = document.querySelector('main select, article select');
-      if (s && s.options.length > 1) { s.selectedIndex = (s.selectedIndex + 1) % s.options.length;
-        s.dispatchEvent(new Event('change', {bubbles: true})); s.dispatchEvent(new Event('input', {bubbles: true})); }""")
+            time.sleep(0.1)
     time.sleep(0.3)
     before = player_state(d)
+    d.execute_script("window.__e2e.copied.length = 0")
     B.find_control(d, COPY_LINK).click()
-    link = B.wait_until(lambda: (d.execute_script("return window.__e2e.copied") or [None])[-1], 3) \
-        or d.current_url
+    link = B.wait_until(lambda: (d.execute_script("return window.__e2e.copied") or [None])[-1], 3)
+    if not link:  # the clipboard fallback: a field with the link to select by hand
+        link = d.execute_script(
+            "const f = [...document.querySelectorAll('input, textarea')].find(e => e.value.includes('#/'));"
+            "return f ? f.value : null")
+    assert link, "Copy link neither copied a link nor showed one"
     assert not B.console_errors(d)
     return slug, before, link
 
@@ -83,20 +95,32 @@ def permalink_after_changes(site, d):
 def test_permalink_round_trip_reproduces_the_view(site, d):
     slug, before, link = permalink_after_changes(site, d)
     assert B.slug_of(link) == slug, f"copied link {link!r} does not point at #/{slug}"
+    assert "?" in link.split("#", 1)[-1], f"copied link {link!r} carries no state (time, speed) after stepping"
     B.open_fresh(d, link)
     after = player_state(d)
     assert not B.console_errors(d)
-    assert after == before, f"permalink {link} restored {after}, expected {before}"
+    assert len(after) == len(before)
+    for a, b in zip(after, before):
+        assert a == b, f"permalink {link} restored a different view:\n  got      {a[:300]}\n  expected {b[:300]}"
+    note(f"permalink: {link}")
+
+
+def with_param(link, kv):
+    return link + ("&" if "?" in link.split("#", 1)[-1] else "?") + kv
 
 
 def test_permalink_with_bad_parameters_names_what_was_ignored(site, d):
     slug, _, link = permalink_after_changes(site, d)
-    bad = link + ("&" if "?" in link.split("#", 1)[-1] else "?") + "e2ebogus=1"
-    B.open_fresh(d, bad)
-    text = d.execute_script("return document.body.innerText")
-    assert not B.console_errors(d)
-    assert "e2ebogus" in text, "no visible notice naming the ignored parameter 'e2ebogus'"
-    assert d.execute_script("return !!document.querySelector('h1')"), "page did not render"
+    viz = site["pages"][slug].viz_ids[0] if site["pages"][slug].viz_ids else None
+    assert viz, f"#/{slug} has a Copy link control but no [data-viz] picture"
+    for kv, needle in ((f"{viz}.e2ebogus=1", "e2ebogus"), (f"{viz}.t=banana", "banana")):
+        bad = with_param(link, kv)
+        B.open_fresh(d, bad)
+        text = d.execute_script("return document.body.innerText")
+        assert not B.console_errors(d), bad
+        assert needle in text, f"{bad}: no visible notice naming {needle!r}"
+        assert d.execute_script("return document.querySelectorAll('[data-viz] svg').length") > 0, \
+            f"{bad}: the picture was not drawn with defaults"
 
 
 # ---------------------------------------------------------------- embed
@@ -295,6 +319,39 @@ def test_keyboard_playback(site, d):
     keys(Keys.SPACE)
     assert B.wait_until(lambda: label() == idle, 2), "Space again did not pause"
     assert moved, "playing for 5 s did not advance the time readout"
+    assert not B.console_errors(d)
+
+
+def test_keyboard_on_the_picture_region(site, d):
+    """The focusable picture region that announces its keys (Space, arrows, Home/End) obeys them."""
+    slug = first_chapter_with(site, PLAY, ("button",))
+    if slug is None:
+        pytest.xfail("playback: no Play/Pause control on any chapter")
+    B.open_fresh(d, slug)
+    region = tab_to(d, "e => /space/i.test(e.getAttribute('aria-label') || '') && /arrow/i.test(e.getAttribute('aria-label') || '')")
+    if region is None:
+        pytest.xfail("playback: no focusable picture region whose label announces Space/arrow keys")
+    assert focus_visible(d), "the focused picture region has no visible focus indicator"
+    keys = lambda k: (ActionChains(d).send_keys(k).perform(), time.sleep(0.15))
+    keys(Keys.HOME)
+    start = readout(d)
+    keys(Keys.ARROW_RIGHT)
+    assert readout(d) != start, "ArrowRight on the picture did not step forward"
+    keys(Keys.ARROW_LEFT)
+    assert readout(d) == start, "ArrowLeft on the picture did not step back"
+    keys(Keys.END)
+    assert readout(d) != start, "End on the picture did not jump to the end"
+    keys(Keys.HOME)
+    assert readout(d) == start, "Home on the picture did not jump to the start"
+    play = d.execute_script("return document.activeElement.closest('[data-viz]')"
+                            ".querySelector('button[aria-pressed]')")
+    pressed = lambda: play.get_attribute("aria-pressed") if play else readout(d)
+    idle = pressed()
+    keys(Keys.SPACE)
+    assert B.wait_until(lambda: pressed() != idle, 2), "Space on the picture did not start playback"
+    keys(Keys.SPACE)
+    assert B.wait_until(lambda: pressed() == idle, 2) or not play, "Space again did not pause"
+    assert d.execute_script("return scrollY") < 100000
     assert not B.console_errors(d)
 
 
