@@ -634,6 +634,23 @@ pub fn side(
                     }
                 }
             }
+            // The handler runs (accept + greet), one per ready socket, drawn over the lane.
+            for h in run.handlers.iter().filter(|h| h.start <= t) {
+                let (a, b) = (sc.t(h.start), sc.t(h.end.min(t)));
+                out.push(rect(
+                    a,
+                    ly + 2.0,
+                    (b - a).max(2.0),
+                    lane_h - 4.0,
+                    "s-run",
+                    Some(format!(
+                        "handler for port {} (client #{}) at {}",
+                        h.port,
+                        h.client,
+                        fmt_secs(h.start)
+                    )),
+                ));
+            }
         }
     }
     // Lanes 1, 2: clients, a wait bar from arrival to accept (or now), a dot when served.
