@@ -5,5 +5,9 @@
 mod common;
 #[path = "engine/executor.rs"]
 mod executor;
+#[path = "engine/notes.rs"]
+mod notes;
 #[path = "engine/primitives.rs"]
 mod primitives;
+#[path = "engine/props.rs"]
+mod props;

@@ -27,7 +27,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_events: 5_000_000, max_time_s: 3600.0 }
+        Limits {
+            max_events: 5_000_000,
+            max_time_s: 3600.0,
+        }
     }
 }
 
@@ -109,8 +112,16 @@ impl Default for QueriesParams {
     fn default() -> Self {
         QueriesParams {
             queries: vec![
-                Query { name: "A".into(), seconds: 2.0, blocking: false },
-                Query { name: "B".into(), seconds: 3.0, blocking: false },
+                Query {
+                    name: "A".into(),
+                    seconds: 2.0,
+                    blocking: false,
+                },
+                Query {
+                    name: "B".into(),
+                    seconds: 3.0,
+                    blocking: false,
+                },
             ],
             limits: Limits::default(),
         }
@@ -181,7 +192,13 @@ pub struct ProducerConsumerParams {
 
 impl Default for ProducerConsumerParams {
     fn default() -> Self {
-        ProducerConsumerParams { maxsize: 10, items: 30, post_s: 0.2, produce_every_s: 0.0, limits: Limits::default() }
+        ProducerConsumerParams {
+            maxsize: 10,
+            items: 30,
+            post_s: 0.2,
+            produce_every_s: 0.0,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -205,7 +222,14 @@ pub struct BufferParams {
 
 impl Default for BufferParams {
     fn default() -> Self {
-        BufferParams { produce_per_s: 100, consume_per_s: 60, item_bytes: 64 << 10, memory_limit_mib: 64, duration_s: 60.0, limits: Limits::default() }
+        BufferParams {
+            produce_per_s: 100,
+            consume_per_s: 60,
+            item_bytes: 64 << 10,
+            memory_limit_mib: 64,
+            duration_s: 60.0,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -333,7 +357,7 @@ impl Default for RetryParams {
             fix: RetryFix::None,
             retry_budget_pct: 10,
             backoff_ms: 200.0,
-            b_queue_limit: 100,
+            b_queue_limit: 50,
             seed: 1,
             detailed: false,
             limits: Limits::default(),
@@ -357,7 +381,12 @@ pub struct CreditsParams {
 
 impl Default for CreditsParams {
     fn default() -> Self {
-        CreditsParams { items: 20, concurrency: 4, post_s: 1.0, limits: Limits::default() }
+        CreditsParams {
+            items: 20,
+            concurrency: 4,
+            post_s: 1.0,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -423,8 +452,15 @@ impl std::fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ScenarioError::Parse(m) => write!(f, "{m}"),
-            ScenarioError::Invalid { field, value, accepted } => {
-                write!(f, "field `{field}`: {value} is not accepted; accepted: {accepted}")
+            ScenarioError::Invalid {
+                field,
+                value,
+                accepted,
+            } => {
+                write!(
+                    f,
+                    "field `{field}`: {value} is not accepted; accepted: {accepted}"
+                )
             }
         }
     }
@@ -433,7 +469,11 @@ impl std::fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 fn bad(field: &str, value: impl std::fmt::Display, accepted: &str) -> ScenarioError {
-    ScenarioError::Invalid { field: field.into(), value: value.to_string(), accepted: accepted.into() }
+    ScenarioError::Invalid {
+        field: field.into(),
+        value: value.to_string(),
+        accepted: accepted.into(),
+    }
 }
 
 fn check_u(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), ScenarioError> {
@@ -462,13 +502,23 @@ pub(crate) fn millis(ms: f64) -> Time {
 
 impl Limits {
     fn validate(&self) -> Result<(), ScenarioError> {
-        check_u("limits.max_events", self.max_events as u64, 1_000, 20_000_000)?;
+        check_u(
+            "limits.max_events",
+            self.max_events as u64,
+            1_000,
+            20_000_000,
+        )?;
         check_f("limits.max_time_s", self.max_time_s, 0.001, 3600.0)
     }
 
     /// The engine configuration for these limits.
     pub fn config(&self) -> Config {
-        Config { max_events: self.max_events, max_time: secs(self.max_time_s), stop_at: None, memory_limit: None }
+        Config {
+            max_events: self.max_events,
+            max_time: secs(self.max_time_s),
+            stop_at: None,
+            memory_limit: None,
+        }
     }
 }
 
@@ -479,18 +529,57 @@ macro_rules! by_name {
     ($name:expr, |$ty:ident| $parse:expr) => {{
         use Program::*;
         let program = match $name {
-            "blocking_ports" => { let $ty = "blocking_ports"; BlockingPorts($parse?) }
-            "select_ports" => { let $ty = "select_ports"; SelectPorts($parse?) }
-            "sequential_queries" => { let $ty = "sequential_queries"; SequentialQueries($parse?) }
-            "gather_queries" => { let $ty = "gather_queries"; GatherQueries($parse?) }
-            "thread_per_request" => { let $ty = "thread_per_request"; ThreadPerRequest($parse?) }
-            "event_loop_server" => { let $ty = "event_loop_server"; EventLoopServer($parse?) }
-            "producer_consumer" => { let $ty = "producer_consumer"; ProducerConsumer($parse?) }
-            "unbounded_buffer" => { let $ty = "unbounded_buffer"; UnboundedBuffer($parse?) }
-            "drop_and_regulate" => { let $ty = "drop_and_regulate"; DropAndRegulate($parse?) }
-            "retry_storm" => { let $ty = "retry_storm"; RetryStorm($parse?) }
-            "credits_pipeline" => { let $ty = "credits_pipeline"; CreditsPipeline($parse?) }
-            other => return Err(bad("program", format!("{other:?}"), &format!("one of {}", PROGRAMS.join(", ")))),
+            "blocking_ports" => {
+                let $ty = "blocking_ports";
+                BlockingPorts($parse?)
+            }
+            "select_ports" => {
+                let $ty = "select_ports";
+                SelectPorts($parse?)
+            }
+            "sequential_queries" => {
+                let $ty = "sequential_queries";
+                SequentialQueries($parse?)
+            }
+            "gather_queries" => {
+                let $ty = "gather_queries";
+                GatherQueries($parse?)
+            }
+            "thread_per_request" => {
+                let $ty = "thread_per_request";
+                ThreadPerRequest($parse?)
+            }
+            "event_loop_server" => {
+                let $ty = "event_loop_server";
+                EventLoopServer($parse?)
+            }
+            "producer_consumer" => {
+                let $ty = "producer_consumer";
+                ProducerConsumer($parse?)
+            }
+            "unbounded_buffer" => {
+                let $ty = "unbounded_buffer";
+                UnboundedBuffer($parse?)
+            }
+            "drop_and_regulate" => {
+                let $ty = "drop_and_regulate";
+                DropAndRegulate($parse?)
+            }
+            "retry_storm" => {
+                let $ty = "retry_storm";
+                RetryStorm($parse?)
+            }
+            "credits_pipeline" => {
+                let $ty = "credits_pipeline";
+                CreditsPipeline($parse?)
+            }
+            other => {
+                return Err(bad(
+                    "program",
+                    format!("{other:?}"),
+                    &format!("one of {}", PROGRAMS.join(", ")),
+                ))
+            }
         };
         Scenario { program }
     }};
@@ -500,8 +589,16 @@ macro_rules! by_name {
 fn program_field(v: Option<Option<&str>>) -> Result<&str, ScenarioError> {
     match v {
         Some(Some(s)) => Ok(s),
-        Some(None) => Err(bad("program", "a non-string value", &format!("a string, one of {}", PROGRAMS.join(", ")))),
-        None => Err(bad("program", "nothing (the field is missing)", &format!("one of {}", PROGRAMS.join(", ")))),
+        Some(None) => Err(bad(
+            "program",
+            "a non-string value",
+            &format!("a string, one of {}", PROGRAMS.join(", ")),
+        )),
+        None => Err(bad(
+            "program",
+            "nothing (the field is missing)",
+            &format!("one of {}", PROGRAMS.join(", ")),
+        )),
     }
 }
 
@@ -509,7 +606,9 @@ impl Scenario {
     /// Parse a TOML scenario (native only). Errors name the line, the field and what is accepted.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ScenarioError::Parse(e.to_string()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ScenarioError::Parse(e.to_string()))?;
         let name = program_field(table.get("program").map(|v| v.as_str()))?;
         // Parse the parameters as the program's own struct, so errors keep their line and field;
         // the `program` line is blanked (not removed) to keep line numbers.
@@ -525,7 +624,9 @@ impl Scenario {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let s = by_name!(name, |ty| toml::from_str(&rest).map_err(|e: toml::de::Error| ScenarioError::Parse(format!("program `{ty}`: {e}"))));
+        let s = by_name!(name, |ty| toml::from_str(&rest).map_err(
+            |e: toml::de::Error| ScenarioError::Parse(format!("program `{ty}`: {e}"))
+        ));
         s.validate()?;
         Ok(s)
     }
@@ -533,12 +634,14 @@ impl Scenario {
     /// Parse a JSON scenario (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         let name = program_field(v.get("program").map(|p| p.as_str()))?.to_string();
         if let Some(m) = v.as_object_mut() {
             m.remove("program");
         }
-        let s = by_name!(name.as_str(), |ty| serde_json::from_value(v.clone()).map_err(|e| ScenarioError::Parse(format!("program `{ty}`: {e}"))));
+        let s = by_name!(name.as_str(), |ty| serde_json::from_value(v.clone())
+            .map_err(|e| ScenarioError::Parse(format!("program `{ty}`: {e}"))));
         s.validate()?;
         Ok(s)
     }
@@ -599,7 +702,11 @@ impl Scenario {
                 for (i, q) in p.queries.iter().enumerate() {
                     check_f(&format!("queries[{i}].seconds"), q.seconds, 0.0, 3600.0)?;
                     if q.name.is_empty() || q.name.len() > 40 {
-                        return Err(bad(&format!("queries[{i}].name"), format!("{:?}", q.name), "1 to 40 characters"));
+                        return Err(bad(
+                            &format!("queries[{i}].name"),
+                            format!("{:?}", q.name),
+                            "1 to 40 characters",
+                        ));
                     }
                 }
             }
@@ -615,7 +722,11 @@ impl Scenario {
                 check_u("request_bytes", p.request_bytes as u64, 0, 1 << 30)?;
                 let n = (p.rate_per_s as f64 * p.duration_s).round();
                 if n > 2_000_000.0 {
-                    return Err(bad("duration_s", p.duration_s, "rate_per_s * duration_s at most 2,000,000 requests"));
+                    return Err(bad(
+                        "duration_s",
+                        p.duration_s,
+                        "rate_per_s * duration_s at most 2,000,000 requests",
+                    ));
                 }
             }
             ProducerConsumer(p) => {
@@ -656,7 +767,11 @@ impl Scenario {
                 check_u("b_queue_limit", p.b_queue_limit as u64, 1, 10_000_000)?;
                 let n = p.rate_per_s.max(p.spike_rate_per_s) as f64 * p.duration_s;
                 if n > 2_000_000.0 {
-                    return Err(bad("duration_s", p.duration_s, "calls per second * duration_s at most 2,000,000"));
+                    return Err(bad(
+                        "duration_s",
+                        p.duration_s,
+                        "calls per second * duration_s at most 2,000,000",
+                    ));
                 }
             }
             CreditsPipeline(p) => {

@@ -44,9 +44,16 @@ pub fn arrivals(p: &PortsParams) -> Vec<(Time, u32)> {
         p.clients.iter().map(|&(t, port)| (secs(t), port)).collect()
     } else {
         match p.preset {
-            ArrivalPreset::Notes => {
-                [(1.0, 9002), (3.0, 9001), (4.0, 9002), (5.5, 9002), (7.0, 9001)].iter().map(|&(t, port)| (secs(t), port)).collect()
-            }
+            ArrivalPreset::Notes => [
+                (1.0, 9002),
+                (3.0, 9001),
+                (4.0, 9002),
+                (5.5, 9002),
+                (7.0, 9001),
+            ]
+            .iter()
+            .map(|&(t, port)| (secs(t), port))
+            .collect(),
             ArrivalPreset::All9002 => (1..=5).map(|i| (i * 1_500 * MS, 9002)).collect(),
             ArrivalPreset::Burst => {
                 let mut v = Vec::new();
@@ -61,7 +68,9 @@ pub fn arrivals(p: &PortsParams) -> Vec<(Time, u32)> {
             ArrivalPreset::Random => {
                 let mut rng = Rng::new(p.seed);
                 let span = secs(p.duration_s).max(1);
-                (0..p.random_clients).map(|_| (rng.below(span), 9001 + rng.below(2) as u32)).collect()
+                (0..p.random_clients)
+                    .map(|_| (rng.below(span), 9001 + rng.below(2) as u32))
+                    .collect()
             }
         }
     };
@@ -73,7 +82,12 @@ fn open_ports(cx: &Ctx, p: &PortsParams) -> (crate::sim::Socket, crate::sim::Soc
     let s1 = cx.listen(9001);
     let s2 = cx.listen(9002);
     let arr = arrivals(p);
-    let on = |port| arr.iter().filter(|a| a.1 == port).map(|a| a.0).collect::<Vec<_>>();
+    let on = |port| {
+        arr.iter()
+            .filter(|a| a.1 == port)
+            .map(|a| a.0)
+            .collect::<Vec<_>>()
+    };
     cx.script_arrivals(s1, &on(9001));
     cx.script_arrivals(s2, &on(9002));
     (s1, s2)
@@ -93,7 +107,11 @@ fn blocking_ports(cx: &Ctx, p: &PortsParams) {
                 c.line(base + 1);
                 let cl = c.accept(sock).await;
                 c.line(base + 2);
-                c.print(&format!("Connection from ('127.0.0.1', {}) on port {}", 50_000 + cl.id, sock.port));
+                c.print(&format!(
+                    "Connection from ('127.0.0.1', {}) on port {}",
+                    50_000 + cl.id,
+                    sock.port
+                ));
                 c.line(base + 3);
                 c.block_for(handle).await;
                 c.line(base + 4);
@@ -118,7 +136,11 @@ fn select_ports(cx: &Ctx, p: &PortsParams) {
                 c.line(10);
                 let cl = c.accept(s).await;
                 c.line(11);
-                c.print(&format!("Connection from ('127.0.0.1', {}) on port {}", 50_000 + cl.id, s.port));
+                c.print(&format!(
+                    "Connection from ('127.0.0.1', {}) on port {}",
+                    50_000 + cl.id,
+                    s.port
+                ));
                 c.line(12);
                 c.block_for(handle).await;
                 c.line(13);
@@ -153,7 +175,8 @@ fn gather_queries(cx: &Ctx, p: &QueriesParams) {
         let coros = qs
             .iter()
             .map(|q| {
-                let (c2, name, d, blocking) = (c.clone(), q.name.clone(), secs(q.seconds), q.blocking);
+                let (c2, name, d, blocking) =
+                    (c.clone(), q.name.clone(), secs(q.seconds), q.blocking);
                 c.coroutine(&format!("db_query({})", q.name), async move {
                     c2.line(4);
                     c2.print(&format!("Query {name} started"));
@@ -300,9 +323,19 @@ fn drop_and_regulate(cx: &Ctx, p: &StrategyParams) {
         Strategy::DropOldest => Policy::DropOldest,
         Strategy::Block | Strategy::Regulate => Policy::Block,
     };
-    let q = cx.queue::<u32>(QueueConfig { name: "queue".into(), capacity: Some(p.capacity), policy, item_bytes: 0 });
-    let bucket = (p.strategy == Strategy::Regulate).then(|| cx.token_bucket("regulate", p.regulate_per_s, p.burst));
-    let (pg, cg, items) = (SEC / p.produce_per_s as u64, SEC / p.consume_per_s as u64, p.items);
+    let q = cx.queue::<u32>(QueueConfig {
+        name: "queue".into(),
+        capacity: Some(p.capacity),
+        policy,
+        item_bytes: 0,
+    });
+    let bucket = (p.strategy == Strategy::Regulate)
+        .then(|| cx.token_bucket("regulate", p.regulate_per_s, p.burst));
+    let (pg, cg, items) = (
+        SEC / p.produce_per_s as u64,
+        SEC / p.consume_per_s as u64,
+        p.items,
+    );
     let (c, q2) = (cx.clone(), q.clone());
     let consumer = cx.spawn("consumer", async move {
         loop {
@@ -335,7 +368,11 @@ fn retry_storm(cx: &Ctx, p: &RetryParams) {
     let bq = cx.queue::<Job>(QueueConfig {
         name: "B queue".into(),
         capacity: bounded.then_some(p.b_queue_limit),
-        policy: if bounded { Policy::DropNewest } else { Policy::Block },
+        policy: if bounded {
+            Policy::DropNewest
+        } else {
+            Policy::Block
+        },
         item_bytes: 0,
     });
     let quiet = !p.detailed;
@@ -348,20 +385,34 @@ fn retry_storm(cx: &Ctx, p: &RetryParams) {
         let body = async move {
             loop {
                 let job = q.get().await;
-                let d = if q.len() > slow_q { slow_service } else { service };
+                let d = if q.len() > slow_q {
+                    slow_service
+                } else {
+                    service
+                };
                 c.sleep(d.max(1)).await;
                 job.reply.send(());
             }
         };
         let name = format!("B worker {w}");
-        workers.push(if quiet { cx.spawn_quiet(None, &name, body) } else { cx.spawn(&name, body) });
+        workers.push(if quiet {
+            cx.spawn_quiet(None, &name, body)
+        } else {
+            cx.spawn(&name, body)
+        });
     }
     let calls = Rc::new(Cell::new(0u64));
     let retries = Rc::new(Cell::new(0u64));
     let params = p.clone();
     let c = cx.clone();
     let spawn_call = move |call: u32, rng_seed: u64| {
-        let (c2, q, calls, retries, p) = (c.clone(), bq.clone(), calls.clone(), retries.clone(), params.clone());
+        let (c2, q, calls, retries, p) = (
+            c.clone(),
+            bq.clone(),
+            calls.clone(),
+            retries.clone(),
+            params.clone(),
+        );
         calls.set(calls.get() + 1);
         let body = async move {
             let start = c2.now();
@@ -371,7 +422,9 @@ fn retry_storm(cx: &Ctx, p: &RetryParams) {
             for attempt in 0..=p.max_retries {
                 if attempt > 0 {
                     let allowed = match p.fix {
-                        RetryFix::RetryBudget => retries.get() * 100 < p.retry_budget_pct as u64 * calls.get(),
+                        RetryFix::RetryBudget => {
+                            retries.get() * 100 < p.retry_budget_pct as u64 * calls.get()
+                        }
                         _ => true,
                     };
                     if !allowed {
@@ -387,12 +440,18 @@ fn retry_storm(cx: &Ctx, p: &RetryParams) {
                 c2.record(EventKind::CallStart { call, attempt });
                 let (tx, rx) = c2.oneshot::<()>();
                 if !q.put(Job { reply: tx }).await {
-                    c2.record(EventKind::RequestReject { req: call, rid: q.rid() });
+                    c2.record(EventKind::RequestReject {
+                        req: call,
+                        rid: q.rid(),
+                    });
                     continue;
                 }
                 match c2.timeout(timeout, rx).await {
                     Ok(()) => {
-                        c2.record(EventKind::CallOk { call, latency: (c2.now() - start).min(u32::MAX as u64) as u32 });
+                        c2.record(EventKind::CallOk {
+                            call,
+                            latency: (c2.now() - start).min(u32::MAX as u64) as u32,
+                        });
                         return;
                     }
                     Err(_) => c2.record(EventKind::CallTimeout { call, attempt }),

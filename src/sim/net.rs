@@ -75,6 +75,7 @@ pub struct Select {
     mask: u32,
     timeout: Option<Time>,
     started: bool,
+    yielded: bool,
     timer: Option<TimerKey>,
 }
 
@@ -101,7 +102,9 @@ impl Future for Select {
             .copied()
             .filter(|s| !st.sockets[s.no as usize].backlog.is_empty())
             .collect();
-        let timed_out = this.timer.is_some_and(|k| st.timer_fired(k)) || this.timeout == Some(0);
+        // A zero timeout polls: it still yields once (a system call is a scheduling point), so a
+        // `while True: select(socks, 0)` loop cannot spin forever inside one poll.
+        let timed_out = this.timer.is_some_and(|k| st.timer_fired(k)) || (this.timeout == Some(0) && this.yielded);
         if !ready.is_empty() || timed_out {
             let bits = ready.iter().fold(0u32, |m, s| m | 1 << s.no);
             if let Some(k) = this.timer.take() {
@@ -112,6 +115,13 @@ impl Future for Select {
         }
         for s in &this.socks {
             st.sockets[s.no as usize].waiters.push(cx.waker().clone());
+        }
+        if this.timeout == Some(0) {
+            this.yielded = true;
+            st.set_wait(Wait::Yield);
+            drop(st);
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         match (this.timer, this.timeout) {
             (None, Some(d)) => {
@@ -195,6 +205,7 @@ impl Ctx {
             mask,
             timeout,
             started: false,
+            yielded: false,
             timer: None,
         }
     }

@@ -429,7 +429,9 @@ impl<'a> Replay<'a> {
     pub fn state_after(&self, n: u32) -> Snapshot<'_> {
         let tr = self.trace;
         let n = n.min(tr.events.len() as u32);
-        let base = (n / Self::K) as usize;
+        // The nearest checkpoint at or before n (when n is the trace length and a multiple of
+        // K, no checkpoint was taken at n itself).
+        let base = ((n / Self::K) as usize).min(self.checkpoints.len().saturating_sub(1));
         let mut agg = match self.checkpoints.get(base) {
             Some(c) => c.clone(),
             None => Agg {

@@ -63,7 +63,13 @@ impl<T> JoinHandle<T> {
             st.ready.remove(p);
         }
         drop(st);
-        let fut = self.ctx.sh.futures.borrow_mut().get_mut(self.id as usize).and_then(Option::take);
+        let fut = self
+            .ctx
+            .sh
+            .futures
+            .borrow_mut()
+            .get_mut(self.id as usize)
+            .and_then(Option::take);
         drop(fut);
     }
 }

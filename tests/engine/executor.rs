@@ -66,7 +66,15 @@ fn ready_queue_is_fifo_and_equal_deadlines_fire_in_arming_order() {
     let tr = s.into_trace();
     assert_seq(
         &filtered(&tr, &["PollStart", "Clock"]),
-        &["0 a PollStart", "0 b PollStart", "0 c PollStart", "10 - Clock { dt: 10 }", "10 a PollStart", "10 b PollStart", "10 c PollStart"],
+        &[
+            "0 a PollStart",
+            "0 b PollStart",
+            "0 c PollStart",
+            "10 - Clock { dt: 10 }",
+            "10 a PollStart",
+            "10 b PollStart",
+            "10 c PollStart",
+        ],
     );
 }
 
@@ -88,7 +96,13 @@ fn sequential_blocking_queries_end_at_5s() {
     let printed: Vec<_> = tr.printed().map(|(t, _, s)| format!("{t} {s}")).collect();
     assert_eq!(
         printed,
-        ["0 Query A started", "2000000 Query A finished", "2000000 Query B started", "5000000 Query B finished", "5000000 All queries done"]
+        [
+            "0 Query A started",
+            "2000000 Query A finished",
+            "2000000 Query B started",
+            "5000000 Query B finished",
+            "5000000 All queries done"
+        ]
     );
     assert_seq(
         &filtered(&tr, &["BlockStart", "BlockEnd", "Woken"]),
@@ -127,10 +141,19 @@ fn gather_ends_at_3s_both_start_at_0() {
     assert_eq!(s.run(), Outcome::Finished);
     let tr = s.into_trace();
     assert_eq!(tr.end, 3 * SEC);
-    let printed: Vec<_> = tr.printed().map(|(t, w, s)| format!("{t} {} {s}", tr.task_name(w))).collect();
+    let printed: Vec<_> = tr
+        .printed()
+        .map(|(t, w, s)| format!("{t} {} {s}", tr.task_name(w)))
+        .collect();
     assert_eq!(
         printed,
-        ["0 A Query A started", "0 B Query B started", "2000000 A Query A finished", "3000000 B Query B finished", "3000000 main All queries done"]
+        [
+            "0 A Query A started",
+            "0 B Query B started",
+            "2000000 A Query A finished",
+            "3000000 B Query B finished",
+            "3000000 main All queries done"
+        ]
     );
     assert_seq(
         &of(&tr, "main"),
@@ -155,14 +178,21 @@ fn gather_with_a_blocking_call_inside_async_takes_the_sum() {
     // time.sleep inside async def blocks the event loop: gather takes 2 + 3 = 5 s.
     let (mut s, cx) = sim();
     s.spawn("main", async move {
-        cx.gather(vec![query(&cx, "A", 2, true), query(&cx, "B", 3, false)]).await;
+        cx.gather(vec![query(&cx, "A", 2, true), query(&cx, "B", 3, false)])
+            .await;
     });
     s.run();
     let tr = s.into_trace();
     // B's 3 s sleep was armed at 2 s (B could not even start while A blocked the loop).
     assert_eq!(tr.end, 5 * SEC);
     let starts: Vec<_> = tr.printed().map(|(t, _, s)| format!("{t} {s}")).collect();
-    assert_eq!(starts[..2], ["0 Query A started".to_string(), "2000000 Query A finished".into()]);
+    assert_eq!(
+        starts[..2],
+        [
+            "0 Query A started".to_string(),
+            "2000000 Query A finished".into()
+        ]
+    );
     assert_eq!(starts[2], "2000000 Query B started");
 }
 
@@ -188,7 +218,10 @@ fn timers_due_during_a_blocking_call_fire_late() {
     );
     // The blocked task continues first (front of the ready queue), then the late sleeper.
     assert_seq(
-        &filtered(&tr, &["3000000 blocker PollStart", "3000000 sleeper PollStart"]),
+        &filtered(
+            &tr,
+            &["3000000 blocker PollStart", "3000000 sleeper PollStart"],
+        ),
         &["3000000 blocker PollStart", "3000000 sleeper PollStart"],
     );
 }
@@ -198,11 +231,18 @@ fn blocking_on_another_thread_does_not_stop_the_loop() {
     let (mut s, cx) = sim();
     let worker = cx.new_thread("worker");
     let c2 = cx.clone();
-    s.ctx().spawn_on(worker, "blocker", async move { c2.block_for(3 * SEC).await });
+    s.ctx().spawn_on(
+        worker,
+        "blocker",
+        async move { c2.block_for(3 * SEC).await },
+    );
     s.spawn("sleeper", async move { cx.sleep(SEC).await });
     s.run();
     let tr = s.into_trace();
-    assert_seq(&filtered(&tr, &["TimerFired"]), &["1000000 sleeper TimerFired { timer: 1, late: 0 }"]);
+    assert_seq(
+        &filtered(&tr, &["TimerFired"]),
+        &["1000000 sleeper TimerFired { timer: 1, late: 0 }"],
+    );
     assert_eq!(tr.end, 3 * SEC);
 }
 
@@ -239,7 +279,13 @@ fn coroutine_lifecycle_inline_await_and_never_awaited() {
         ],
     );
     let r = Replay::new(&tr);
-    let st = |t| r.state_at(t).tasks.iter().find(|v| v.id == 1).map(|v| v.state);
+    let st = |t| {
+        r.state_at(t)
+            .tasks
+            .iter()
+            .find(|v| v.id == 1)
+            .map(|v| v.state)
+    };
     assert_eq!(st(0), Some(TaskState::Created));
     assert_eq!(st(1500), Some(TaskState::Waiting(Wait::Timer(1))));
     assert_eq!(st(2000), Some(TaskState::Done));
@@ -276,16 +322,30 @@ fn deadlock_is_an_event_listing_stuck_tasks() {
     assert_eq!(s.run(), Outcome::Deadlock);
     let tr = s.into_trace();
     assert_eq!(tr.outcome, Outcome::Deadlock);
-    let tail: Vec<_> = lines(&tr).into_iter().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: Vec<_> = lines(&tr)
+        .into_iter()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     assert_seq(
         &tail,
-        &["0 waits-forever StillWaiting { wait: Join(1) }", "0 parked StillWaiting { wait: Other }", "0 - Deadlock { stuck: 2 }"],
+        &[
+            "0 waits-forever StillWaiting { wait: Join(1) }",
+            "0 parked StillWaiting { wait: Other }",
+            "0 - Deadlock { stuck: 2 }",
+        ],
     );
 }
 
 #[test]
 fn caps_end_runaway_runs() {
-    let mut s = Sim::new(Config { max_events: 1000, ..Config::default() });
+    let mut s = Sim::new(Config {
+        max_events: 1000,
+        ..Config::default()
+    });
     let cx = s.ctx();
     s.spawn("spin", async move {
         loop {
@@ -295,9 +355,17 @@ fn caps_end_runaway_runs() {
     assert_eq!(s.run(), Outcome::Cap(CapKind::Events));
     let tr = s.into_trace();
     assert!(tr.events.len() <= 1010);
-    assert_eq!(tr.events.last().map(|e| e.kind), Some(EventKind::Cap { what: CapKind::Events }));
+    assert_eq!(
+        tr.events.last().map(|e| e.kind),
+        Some(EventKind::Cap {
+            what: CapKind::Events
+        })
+    );
 
-    let mut s = Sim::new(Config { max_time: 10 * SEC, ..Config::default() });
+    let mut s = Sim::new(Config {
+        max_time: 10 * SEC,
+        ..Config::default()
+    });
     let cx = s.ctx();
     s.spawn("ticker", async move {
         loop {
@@ -310,7 +378,10 @@ fn caps_end_runaway_runs() {
 
 #[test]
 fn stop_at_ends_an_observation_window_as_finished() {
-    let mut s = Sim::new(Config { stop_at: Some(5 * SEC), ..Config::default() });
+    let mut s = Sim::new(Config {
+        stop_at: Some(5 * SEC),
+        ..Config::default()
+    });
     let cx = s.ctx();
     s.spawn("server", std::future::pending::<()>());
     s.spawn("ticker", async move {
@@ -321,7 +392,10 @@ fn stop_at_ends_an_observation_window_as_finished() {
     assert_eq!(s.run(), Outcome::Finished);
     let tr = s.into_trace();
     assert_eq!(tr.end, 5 * SEC);
-    assert_eq!(tr.events.last().map(|e| e.kind), Some(EventKind::Finished { pending: 2 }));
+    assert_eq!(
+        tr.events.last().map(|e| e.kind),
+        Some(EventKind::Finished { pending: 2 })
+    );
 }
 
 #[test]
@@ -339,7 +413,14 @@ fn line_markers_and_state_at() {
     let a = r.state_at(SEC / 2);
     assert_eq!(a.tasks[0].line, Some(1));
     assert_eq!(a.tasks[0].state, TaskState::Waiting(Wait::Timer(0)));
-    assert_eq!(a.timers, vec![TimerView { id: 0, deadline: SEC, task: 0 }]);
+    assert_eq!(
+        a.timers,
+        vec![TimerView {
+            id: 0,
+            deadline: SEC,
+            task: 0
+        }]
+    );
     assert!(a.printed.is_empty());
     let b = r.state_at(SEC);
     assert_eq!(b.tasks[0].line, Some(2));
@@ -375,7 +456,9 @@ fn state_at_matches_a_naive_replay_across_checkpoints() {
         let mut front = 0;
         for e in &tr.events[..n as usize] {
             match e.kind {
-                EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => ready.push_back(e.task),
+                EventKind::Scheduled { .. } | EventKind::Woken { front: false, .. } => {
+                    ready.push_back(e.task)
+                }
                 EventKind::Woken { front: true, .. } => {
                     ready.insert(front, e.task);
                     front += 1;
@@ -394,7 +477,11 @@ fn state_at_matches_a_naive_replay_across_checkpoints() {
                 _ => {}
             }
         }
-        assert_eq!(snap.ready, ready.into_iter().collect::<Vec<_>>(), "ready at {n}");
+        assert_eq!(
+            snap.ready,
+            ready.into_iter().collect::<Vec<_>>(),
+            "ready at {n}"
+        );
         let mut want: Vec<_> = timers.into_iter().map(|(id, d)| (d, id)).collect();
         want.sort();
         let got: Vec<_> = snap.timers.iter().map(|t| (t.deadline, t.id)).collect();

@@ -20,7 +20,10 @@ fn accept_waits_for_a_scripted_client() {
     cx.script_arrivals(sock, &[3 * SEC]);
     s.spawn("server", async move {
         let c = cx.accept(sock).await;
-        cx.print(&format!("Connection from client {} on port {}", c.id, c.port));
+        cx.print(&format!(
+            "Connection from client {} on port {}",
+            c.id, c.port
+        ));
     });
     assert_eq!(s.run(), Outcome::Finished);
     let tr = s.into_trace();
@@ -52,10 +55,19 @@ fn accept_reports_how_long_a_client_waited() {
     });
     s.run();
     let tr = s.into_trace();
-    assert_seq(&filtered(&tr, &["Accepted"]), &["4000000 server Accepted { client: 0, wait: 3000000 }"]);
+    assert_seq(
+        &filtered(&tr, &["Accepted"]),
+        &["4000000 server Accepted { client: 0, wait: 3000000 }"],
+    );
     let r = Replay::new(&tr);
     let snap = r.state_at(2 * SEC);
-    assert_eq!(snap.resources[0].waiting, &[Waiter { id: 0, arrived: SEC }]);
+    assert_eq!(
+        snap.resources[0].waiting,
+        &[Waiter {
+            id: 0,
+            arrived: SEC
+        }]
+    );
     assert!(r.state_at(4 * SEC).resources[0].waiting.is_empty());
 }
 
@@ -70,7 +82,8 @@ fn select_returns_ready_set_or_empty_on_timeout() {
     s.spawn("server", async move {
         for _ in 0..2 {
             let ready = cx.select(&[a, b], Some(SEC)).await;
-            g.borrow_mut().push((cx.now(), ready.iter().map(|s| s.port).collect::<Vec<_>>()));
+            g.borrow_mut()
+                .push((cx.now(), ready.iter().map(|s| s.port).collect::<Vec<_>>()));
         }
     });
     s.run();
@@ -141,7 +154,12 @@ fn bounded_queue_put_waits_when_full_and_join_waits_for_task_done() {
 
 fn drop_run(policy: Policy) -> (Trace, Vec<u32>) {
     let (mut s, cx) = sim();
-    let q: Queue<u32> = cx.queue(QueueConfig { name: "q".into(), capacity: Some(2), policy, item_bytes: 0 });
+    let q: Queue<u32> = cx.queue(QueueConfig {
+        name: "q".into(),
+        capacity: Some(2),
+        policy,
+        item_bytes: 0,
+    });
     let q1 = q.clone();
     let kept = Rc::new(RefCell::new(Vec::new()));
     let k = kept.clone();
@@ -164,7 +182,12 @@ fn drop_newest_and_drop_oldest() {
     assert_eq!(kept, vec![0, 1]);
     assert_seq(
         &filtered(&tr, &["QueuePut", "QueueDrop"]),
-        &["0 producer QueuePut { q: 0, depth: 1 }", "0 producer QueuePut { q: 0, depth: 2 }", "0 producer QueueDrop { q: 0, depth: 2 }", "0 producer QueueDrop { q: 0, depth: 2 }"],
+        &[
+            "0 producer QueuePut { q: 0, depth: 1 }",
+            "0 producer QueuePut { q: 0, depth: 2 }",
+            "0 producer QueueDrop { q: 0, depth: 2 }",
+            "0 producer QueueDrop { q: 0, depth: 2 }",
+        ],
     );
     let (tr, kept) = drop_run(Policy::DropOldest);
     assert_eq!(kept, vec![2, 3]);
@@ -186,7 +209,10 @@ fn drop_newest_and_drop_oldest() {
 
 #[test]
 fn unbounded_queue_runs_out_of_memory() {
-    let mut s = Sim::new(Config { memory_limit: Some(10_000), ..Config::default() });
+    let mut s = Sim::new(Config {
+        memory_limit: Some(10_000),
+        ..Config::default()
+    });
     let cx = s.ctx();
     let q: Queue<()> = cx.queue(QueueConfig::unbounded("buffer", 3_000));
     s.spawn("producer", async move {
@@ -299,7 +325,12 @@ fn thread_pool_requests_wait_for_a_free_thread() {
     assert_eq!((p.state.busy, p.state.depth, p.state.rejected), (2, 1, 1));
     assert_eq!(p.waiting, &[Waiter { id: 2, arrived: 0 }]);
     assert_eq!(snap.threads[1].request, Some(0));
-    assert_eq!(snap.threads[1].blocked_by.map(|t| tr.task_name(t).to_string()), Some("request 0".into()));
+    assert_eq!(
+        snap.threads[1]
+            .blocked_by
+            .map(|t| tr.task_name(t).to_string()),
+        Some("request 0".into())
+    );
 }
 
 #[test]
@@ -312,7 +343,10 @@ fn timeout_gives_up_and_retry_succeeds() {
             let d = if attempt == 0 { 3 * SEC } else { SEC / 2 };
             match cx.timeout(SEC, cx.sleep(d)).await {
                 Ok(()) => {
-                    cx.record(EventKind::CallOk { call: 0, latency: cx.now() as u32 });
+                    cx.record(EventKind::CallOk {
+                        call: 0,
+                        latency: cx.now() as u32,
+                    });
                     break;
                 }
                 Err(Elapsed) => cx.record(EventKind::CallTimeout { call: 0, attempt }),

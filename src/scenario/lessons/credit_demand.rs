@@ -87,7 +87,10 @@ pub fn run(p: &DemandParams) -> Result<Trace, String> {
             calls.push(cx.spawn(&format!("call {}", i + 1), async move {
                 cx2.line(14);
                 let start = cx2.now();
-                cx2.record(EventKind::CallStart { call: i, attempt: 0 });
+                cx2.record(EventKind::CallStart {
+                    call: i,
+                    attempt: 0,
+                });
                 let (tx, rx) = cx2.oneshot::<()>();
                 sq2.put((i, tx)).await;
                 rx.await;

@@ -180,12 +180,7 @@ pub fn run(p: &LabParams) -> Result<Trace, String> {
         ..Config::default()
     });
     let cx = sim.ctx();
-    let a = cx.queue::<(u32, Time)>(queue_config(
-        "queue",
-        p.strategy,
-        p.capacity,
-        p.item_bytes,
-    ));
+    let a = cx.queue::<(u32, Time)>(queue_config("queue", p.strategy, p.capacity, p.item_bytes));
     let b = p.switch.map(|(_, s)| {
         cx.queue::<(u32, Time)>(queue_config(
             "queue after the switch",
@@ -366,7 +361,11 @@ mod tests {
             let r = Replay::new(&tr);
             for t in [SEC, 5 * SEC, 7 * SEC, tr.end] {
                 let c = r.state_at(t).counters;
-                assert_eq!(c.produced, c.consumed + c.dropped + c.queued, "{s:?} at {t}");
+                assert_eq!(
+                    c.produced,
+                    c.consumed + c.dropped + c.queued,
+                    "{s:?} at {t}"
+                );
             }
         }
     }

@@ -2,8 +2,8 @@
 //! the coroutine lifecycle, the event loop's inner state, and other single-purpose demos a
 //! visualisation needs. One file per lesson; each exposes `fn run(...) -> Trace`.
 pub mod coroutines;
-pub mod load;
-pub mod two_ports;
 pub mod credit_demand;
 pub mod flow_lab;
+pub mod load;
 pub mod retry_storm;
+pub mod two_ports;

@@ -159,7 +159,11 @@ mod tests {
         });
         // Before the collapse goodput is near B's capacity; long after the surge it stays near 0.
         assert!(ok_between(&naive, 0, 4 * SEC) > 300);
-        assert!(ok_between(&naive, 25 * SEC, 30 * SEC) < 50, "{}", ok_between(&naive, 25 * SEC, 30 * SEC));
+        assert!(
+            ok_between(&naive, 25 * SEC, 30 * SEC) < 50,
+            "{}",
+            ok_between(&naive, 25 * SEC, 30 * SEC)
+        );
         // The fix serves the base load after the surge.
         assert!(ok_between(&fixed, 25 * SEC, 30 * SEC) > 350);
         assert!(naive.events.len() < 1_000_000, "{}", naive.events.len());
