@@ -433,7 +433,7 @@ pub fn side(
         let note_class = if w { "" } else { "muted" };
         out.push(text(ox + 80.0, y + 10.0, note, note_class, Anchor::Start));
         // The client being greeted, if it is from this port.
-        let mut x = ox + 92.0;
+        let mut x = ox + 98.0;
         if let Some(h) = handler.filter(|h| h.port == port) {
             out.push(Item::Circle {
                 cx: x,
@@ -602,6 +602,23 @@ pub fn side(
             }
         }
         Kind::Select => {
+            // The handler runs (accept + greet), one per ready socket, under the returns.
+            for h in run.handlers.iter().filter(|h| h.start <= t) {
+                let (a, b) = (sc.t(h.start), sc.t(h.end.min(t)));
+                out.push(rect(
+                    a,
+                    ly + 2.0,
+                    (b - a).max(2.0),
+                    lane_h - 4.0,
+                    "s-run",
+                    Some(format!(
+                        "handler for port {} (client #{}) at {}",
+                        h.port,
+                        h.client,
+                        fmt_secs(h.start)
+                    )),
+                ));
+            }
             for c in &run.selects {
                 if c.start > t {
                     break;
@@ -633,23 +650,6 @@ pub fn side(
                         });
                     }
                 }
-            }
-            // The handler runs (accept + greet), one per ready socket, drawn over the lane.
-            for h in run.handlers.iter().filter(|h| h.start <= t) {
-                let (a, b) = (sc.t(h.start), sc.t(h.end.min(t)));
-                out.push(rect(
-                    a,
-                    ly + 2.0,
-                    (b - a).max(2.0),
-                    lane_h - 4.0,
-                    "s-run",
-                    Some(format!(
-                        "handler for port {} (client #{}) at {}",
-                        h.port,
-                        h.client,
-                        fmt_secs(h.start)
-                    )),
-                ));
             }
         }
     }
