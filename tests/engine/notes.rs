@@ -67,8 +67,7 @@ fn blocking_server_makes_9002_client_wait_for_a_9001_client() {
         TaskState::Waiting(Wait::Accept(tr.socket(9001).unwrap()))
     );
     // All on 9002: nobody is ever served.
-    let mut p = PortsParams::default();
-    p.preset = ArrivalPreset::All9002;
+    let p = PortsParams { preset: ArrivalPreset::All9002, ..PortsParams::default() };
     let tr = run(Program::BlockingPorts(p));
     assert!(filtered(&tr, &["Accepted"]).is_empty());
     assert_eq!(tr.outcome, Outcome::Finished);

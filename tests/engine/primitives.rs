@@ -168,7 +168,8 @@ fn drop_run(policy: Policy) -> (Trace, Vec<u32>) {
             q1.put(i).await;
         }
         while !q1.is_empty() {
-            k.borrow_mut().push(q1.get().await);
+            let v = q1.get().await;
+            k.borrow_mut().push(v);
         }
     });
     s.run();
