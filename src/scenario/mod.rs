@@ -62,7 +62,7 @@ pub struct PortsParams {
     pub seed: u64,
     /// Observation window in seconds (0.1 ..= 3600).
     pub duration_s: f64,
-    /// `select` timeout in seconds, (b) only (0 ..= 60).
+    /// `select` timeout in seconds, (b) only (0.001 ..= 60; 0 would busy-poll in virtual time).
     pub select_timeout_s: f64,
     /// Time to handle one client (send + close) in milliseconds (0 ..= 10000).
     pub handle_ms: f64,
@@ -686,7 +686,8 @@ impl Scenario {
         match &self.program {
             BlockingPorts(p) | SelectPorts(p) => {
                 check_f("duration_s", p.duration_s, 0.1, 3600.0)?;
-                check_f("select_timeout_s", p.select_timeout_s, 0.0, 60.0)?;
+                // 0 would busy-poll: virtual time never advances while a task is always runnable.
+                check_f("select_timeout_s", p.select_timeout_s, 0.001, 60.0)?;
                 check_f("handle_ms", p.handle_ms, 0.0, 10_000.0)?;
                 check_u("random_clients", p.random_clients as u64, 1, 1000)?;
                 check_u("clients (count)", p.clients.len() as u64, 0, 10_000)?;
