@@ -9,7 +9,7 @@
 //!   `--no-web`, `--no-e2e`, `-k EXPR` (passed to pytest).
 //! * `build [--public-url /p/] [--dist DIR]` — release build (wasm-opt'd) into `dist/`.
 //! * `size [--no-build]`   — raw and gzip sizes of the release build vs the 200 KB budget.
-//! * `fcp [--route SLUG]`  — first contentful paint of a chapter in headless Chromium.
+//! * `fcp [--route SLUG] [--no-build]` — first contentful paint of a chapter in headless Chromium.
 //! * `preview [--port N]`  — serve `dist/` under `/await-and-see/` with the production headers.
 //! * `setup [--browser]`   — only install the tools.
 //! * `externalize-init`    — trunk post-build hook: move trunk's inline init script to a file.
@@ -68,7 +68,8 @@ const HELP: &str = "usage: cargo xtask <command>
   build [--public-url /p/] [--dist DIR]
                                   release build into dist/ (default public url /)
   size [--no-build]               wasm/js/css raw and gzip sizes vs the 200 KB gzip budget
-  fcp [--route SLUG] [--runs N]   first contentful paint of a chapter in headless Chromium
+  fcp [--route SLUG] [--runs N] [--no-build]
+                                  first contentful paint of a chapter in headless Chromium
   preview [--port N]              serve dist/ under /await-and-see/ with the production headers
   setup [--browser]               only install the tools (add --browser for Chromium + Python venv)
 
@@ -209,7 +210,8 @@ fn print_sizes(dist: &Path) -> R<u64> {
         let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         // The site's bundle only: the embed example's host script is not loaded by the site.
-        if matches!(ext, "wasm" | "js" | "css") && p.is_file() && !name.starts_with("example-host") {
+        if matches!(ext, "wasm" | "js" | "css") && p.is_file() && !name.starts_with("example-host")
+        {
             let raw = e.metadata().map(|m| m.len()).unwrap_or(0);
             rows.push((
                 p.file_name().unwrap().to_string_lossy().to_string(),
@@ -288,7 +290,9 @@ fn fcp_cmd(root: &Path, args: &[String]) -> R<()> {
     let browser = tools::ensure_browser()?;
     let py = tools::ensure_e2e_venv(root)?;
     let dist = root.join("target/e2e-dist");
-    build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+    if !flag(args, "--no-build") || !dist.join("index.html").exists() {
+        build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+    }
     let headers = server::headers_from_file(&root.join("static/_headers"));
     let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, 0)
         .map_err(|e| format!("starting the static server: {e}"))?;
