@@ -468,7 +468,7 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn bad(field: &str, value: impl std::fmt::Display, accepted: &str) -> ScenarioError {
+pub(crate) fn bad(field: &str, value: impl std::fmt::Display, accepted: &str) -> ScenarioError {
     ScenarioError::Invalid {
         field: field.into(),
         value: value.to_string(),
@@ -476,14 +476,14 @@ fn bad(field: &str, value: impl std::fmt::Display, accepted: &str) -> ScenarioEr
     }
 }
 
-fn check_u(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), ScenarioError> {
+pub(crate) fn check_u(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
         return Err(bad(field, v, &format!("an integer from {lo} to {hi}")));
     }
     Ok(())
 }
 
-fn check_f(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), ScenarioError> {
+pub(crate) fn check_f(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < lo || v > hi {
         return Err(bad(field, v, &format!("a number from {lo} to {hi}")));
     }
@@ -682,106 +682,7 @@ impl Scenario {
     /// Check every parameter; the error names the field, the value and what is accepted.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         self.limits().validate()?;
-        use Program::*;
-        match &self.program {
-            BlockingPorts(p) | SelectPorts(p) => {
-                check_f("duration_s", p.duration_s, 0.1, 3600.0)?;
-                // 0 would busy-poll: virtual time never advances while a task is always runnable.
-                check_f("select_timeout_s", p.select_timeout_s, 0.001, 60.0)?;
-                check_f("handle_ms", p.handle_ms, 0.0, 10_000.0)?;
-                check_u("random_clients", p.random_clients as u64, 1, 1000)?;
-                check_u("clients (count)", p.clients.len() as u64, 0, 10_000)?;
-                for (i, &(t, port)) in p.clients.iter().enumerate() {
-                    check_f(&format!("clients[{i}] time"), t, 0.0, 3600.0)?;
-                    if port != 9001 && port != 9002 {
-                        return Err(bad(&format!("clients[{i}] port"), port, "9001 or 9002"));
-                    }
-                }
-            }
-            SequentialQueries(p) | GatherQueries(p) => {
-                check_u("queries (count)", p.queries.len() as u64, 1, 8)?;
-                for (i, q) in p.queries.iter().enumerate() {
-                    check_f(&format!("queries[{i}].seconds"), q.seconds, 0.0, 3600.0)?;
-                    if q.name.is_empty() || q.name.len() > 40 {
-                        return Err(bad(
-                            &format!("queries[{i}].name"),
-                            format!("{:?}", q.name),
-                            "1 to 40 characters",
-                        ));
-                    }
-                }
-            }
-            ThreadPerRequest(p) | EventLoopServer(p) => {
-                check_u("threads", p.threads as u64, 1, 10_000)?;
-                check_u("rate_per_s", p.rate_per_s as u64, 1, 100_000)?;
-                check_f("work_s", p.work_s, 0.0, 60.0)?;
-                check_f("duration_s", p.duration_s, 0.001, 3600.0)?;
-                if let Some(m) = p.max_waiting {
-                    check_u("max_waiting", m as u64, 0, 10_000_000)?;
-                }
-                check_u("thread_bytes", p.thread_bytes as u64, 0, 1 << 30)?;
-                check_u("request_bytes", p.request_bytes as u64, 0, 1 << 30)?;
-                let n = (p.rate_per_s as f64 * p.duration_s).round();
-                if n > 2_000_000.0 {
-                    return Err(bad(
-                        "duration_s",
-                        p.duration_s,
-                        "rate_per_s * duration_s at most 2,000,000 requests",
-                    ));
-                }
-            }
-            ProducerConsumer(p) => {
-                check_u("maxsize", p.maxsize as u64, 1, 100_000)?;
-                check_u("items", p.items as u64, 0, 1_000_000)?;
-                check_f("post_s", p.post_s, 0.0, 60.0)?;
-                check_f("produce_every_s", p.produce_every_s, 0.0, 60.0)?;
-            }
-            UnboundedBuffer(p) => {
-                check_u("produce_per_s", p.produce_per_s as u64, 1, 1_000_000)?;
-                check_u("consume_per_s", p.consume_per_s as u64, 1, 1_000_000)?;
-                check_u("item_bytes", p.item_bytes as u64, 1, 1 << 30)?;
-                check_u("memory_limit_mib", p.memory_limit_mib as u64, 1, 1 << 20)?;
-                check_f("duration_s", p.duration_s, 0.001, 3600.0)?;
-            }
-            DropAndRegulate(p) => {
-                check_u("capacity", p.capacity as u64, 1, 100_000)?;
-                check_u("produce_per_s", p.produce_per_s as u64, 1, 1_000_000)?;
-                check_u("consume_per_s", p.consume_per_s as u64, 1, 1_000_000)?;
-                check_u("items", p.items as u64, 0, 1_000_000)?;
-                check_u("regulate_per_s", p.regulate_per_s as u64, 1, 1_000_000)?;
-                check_u("burst", p.burst as u64, 1, 100_000)?;
-            }
-            RetryStorm(p) => {
-                check_u("rate_per_s", p.rate_per_s as u64, 1, 100_000)?;
-                check_u("spike_rate_per_s", p.spike_rate_per_s as u64, 1, 100_000)?;
-                check_f("duration_s", p.duration_s, 0.001, 3600.0)?;
-                check_f("spike_from_s", p.spike_from_s, 0.0, 3600.0)?;
-                check_f("spike_to_s", p.spike_to_s, p.spike_from_s, 3600.0)?;
-                check_u("b_workers", p.b_workers as u64, 1, 10_000)?;
-                check_f("b_service_ms", p.b_service_ms, 0.001, 60_000.0)?;
-                check_f("b_slowdown", p.b_slowdown, 1.0, 100.0)?;
-                check_u("b_slow_queue", p.b_slow_queue as u64, 0, 10_000_000)?;
-                check_f("timeout_ms", p.timeout_ms, 0.001, 600_000.0)?;
-                check_u("max_retries", p.max_retries as u64, 0, 20)?;
-                check_u("retry_budget_pct", p.retry_budget_pct as u64, 0, 100)?;
-                check_f("backoff_ms", p.backoff_ms, 0.0, 600_000.0)?;
-                check_u("b_queue_limit", p.b_queue_limit as u64, 1, 10_000_000)?;
-                let n = p.rate_per_s.max(p.spike_rate_per_s) as f64 * p.duration_s;
-                if n > 2_000_000.0 {
-                    return Err(bad(
-                        "duration_s",
-                        p.duration_s,
-                        "calls per second * duration_s at most 2,000,000",
-                    ));
-                }
-            }
-            CreditsPipeline(p) => {
-                check_u("items", p.items as u64, 0, 1_000_000)?;
-                check_u("concurrency", p.concurrency as u64, 1, 100_000)?;
-                check_f("post_s", p.post_s, 0.0, 60.0)?;
-            }
-        }
-        Ok(())
+        programs::validate_program(&self.program)
     }
 }
 
