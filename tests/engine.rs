@@ -11,3 +11,5 @@ mod notes;
 mod primitives;
 #[path = "engine/props.rs"]
 mod props;
+#[path = "engine/hashes.rs"]
+mod hashes;
