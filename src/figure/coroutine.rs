@@ -227,7 +227,7 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
 mod tests {
     use super::*;
     use crate::figure::event_loop::{stages, StageKind};
-    use crate::scenario::lessons::coroutines::{say_hello, tasks_gather, wait_and_print, Query};
+    use crate::scenario::programs::queries::{say_hello, tasks_gather, wait_and_print, Query};
 
     fn words_at(tr: &Trace, s: Stage) -> Vec<String> {
         let rp = Replay::new(tr);

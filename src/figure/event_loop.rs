@@ -536,7 +536,7 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::coroutines::{tasks_gather, Query};
+    use crate::scenario::programs::queries::{tasks_gather, Query};
     use crate::sim::SEC;
 
     fn run() -> Trace {

@@ -875,14 +875,14 @@ pub fn frameworks_scene(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::load::{run, LoadParams, Model};
+    use crate::scenario::programs::load::{run, LoadParams, Model};
     use crate::sim::SEC;
 
     fn budget(p: &LoadParams) -> Budget {
         Budget {
             threads: p.threads,
-            rate: p.rate,
-            block_ms: p.block_ms,
+            rate: p.rate_per_s,
+            block_ms: p.work_ms,
             stack_kib: p.stack_kib,
             task_kib: p.task_kib,
             queue_limit: p.max_waiting,
@@ -915,7 +915,7 @@ mod tests {
     fn a_pool_within_budget_keeps_up() {
         for p in [
             LoadParams {
-                rate: 90,
+                rate_per_s: 90,
                 ..LoadParams::default()
             },
             LoadParams {
@@ -935,7 +935,7 @@ mod tests {
     #[test]
     fn event_loop_side_has_no_backlog_unless_a_handler_blocks() {
         let p = LoadParams {
-            block_ms: 1_000,
+            work_ms: 1_000,
             ..LoadParams::default()
         };
         let pool = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));

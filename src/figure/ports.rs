@@ -856,7 +856,7 @@ pub fn describe(m: &PortsModel, t: Time) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::two_ports::{run_blocking, run_select, Preset, HANDLE};
+    use crate::scenario::programs::ports::{run_blocking, run_select, Preset, HANDLE};
     use crate::sim::MS;
 
     fn model(p: Preset) -> PortsModel {
@@ -890,7 +890,7 @@ mod tests {
 
     #[test]
     fn only_9002_blocking_side_shows_the_client_waiting_select_side_served() {
-        let m = model(Preset::Only9002);
+        let m = model(Preset::All9002);
         let t = 5 * SEC;
         let sc = layout(&m, t, false);
         let left = side_texts(&sc, 0);

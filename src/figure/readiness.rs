@@ -316,7 +316,7 @@ pub fn describe(run: &SideRun, t: Time) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::two_ports::{readiness_script, run_select};
+    use crate::scenario::programs::ports::{readiness_script, run_select};
     use crate::sim::{MS, SEC};
 
     fn run() -> SideRun {

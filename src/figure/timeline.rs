@@ -562,7 +562,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::coroutines::{gather, sequential, Query};
+    use crate::scenario::programs::queries::{gather, sequential, Query};
     use crate::sim::SEC;
 
     fn qs(a: f64, b: f64) -> Vec<Query> {

@@ -13,6 +13,10 @@ fn run(p: Program) -> Trace {
 fn sequential_5s_gather_3s_both_start_at_0() {
     let seq = run(Program::SequentialQueries(QueriesParams::default()));
     assert_eq!(seq.end, 5 * SEC);
+    assert_eq!(
+        seq.printed().last().map(|p| (p.0, p.2.to_string())),
+        Some((5 * SEC, "All queries done after 5.0 s".into()))
+    );
     let g = run(Program::GatherQueries(QueriesParams::default()));
     assert_eq!(g.end, 3 * SEC);
     let starts: Vec<_> = g
@@ -23,18 +27,20 @@ fn sequential_5s_gather_3s_both_start_at_0() {
     assert_eq!(starts, vec![0, 0]);
     assert_eq!(
         g.printed().last().map(|p| (p.0, p.2.to_string())),
-        Some((3 * SEC, "All queries done".into()))
+        Some((3 * SEC, "All queries done after 3.0 s".into()))
     );
+    // One coroutine per query (a lane each), in both programs.
+    for tr in [&seq, &g] {
+        let names: Vec<_> = tr.tasks.iter().map(|t| tr.str(t.name).to_string()).collect();
+        assert!(names.contains(&"db_query(\"A\")".to_string()), "{names:?}");
+        assert!(names.contains(&"db_query(\"B\")".to_string()), "{names:?}");
+    }
 }
 
 #[test]
 fn gather_with_a_third_query_and_a_blocking_one() {
     let mut p = QueriesParams::default();
-    p.queries.push(Query {
-        name: "C".into(),
-        seconds: 1.0,
-        blocking: false,
-    });
+    p.queries.push(Query::new("C", 1.0));
     assert_eq!(run(Program::GatherQueries(p.clone())).end, 3 * SEC);
     p.queries[0].blocking = true; // A calls time.sleep(2) inside async def
     p.queries[1].blocking = true; // B calls time.sleep(3)
@@ -43,46 +49,51 @@ fn gather_with_a_third_query_and_a_blocking_one() {
 
 #[test]
 fn blocking_server_makes_9002_client_wait_for_a_9001_client() {
+    // The notes' example: a 9002 client at 0 s, the first 9001 client at 10 s.
     let tr = run(Program::BlockingPorts(PortsParams::default()));
-    // Notes preset: 9002 client at 1 s, 9001 client at 3 s.
     let acc = filtered(&tr, &["Accepted"]);
-    assert_eq!(acc[0], "3000000 server Accepted { client: 1, wait: 0 }"); // the 9001 client
     assert_eq!(
-        acc[1],
-        "3000000 server Accepted { client: 0, wait: 2000000 }"
-    ); // the 9002 client waited 2 s
-       // While the server waits in accept(9001), the 9002 client sits in the backlog.
+        acc,
+        [
+            "10000000 blocking server Accepted { client: 1, wait: 0 }", // the 9001 client
+            "10100000 blocking server Accepted { client: 0, wait: 10100000 }", // 9002 waited 10.1 s
+        ]
+    );
+    // While the server waits in accept(9001) (line 11), the 9002 client sits in the backlog.
     let r = Replay::new(&tr);
-    let s = r.state_at(2 * SEC);
+    let s = r.state_at(5 * SEC);
     let sock9002 = tr.socket(9002).unwrap();
     assert_eq!(
         s.resources[sock9002 as usize].waiting,
-        &[Waiter {
-            id: 0,
-            arrived: SEC
-        }]
+        &[Waiter { id: 0, arrived: 0 }]
     );
     assert_eq!(
         s.tasks[0].state,
         TaskState::Waiting(Wait::Accept(tr.socket(9001).unwrap()))
     );
-    // All on 9002: nobody is ever served.
-    let p = PortsParams { preset: ArrivalPreset::All9002, ..PortsParams::default() };
+    // All traffic on 9002: nobody is served until the one 9001 client comes at 8 s.
+    let p = PortsParams {
+        preset: ArrivalPreset::All9002,
+        ..PortsParams::default()
+    };
     let tr = run(Program::BlockingPorts(p));
-    assert!(filtered(&tr, &["Accepted"]).is_empty());
+    let first = tr
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Accepted { .. }))
+        .map(|e| e.t);
+    assert_eq!(first, Some(8 * SEC));
     assert_eq!(tr.outcome, Outcome::Finished);
+    assert_eq!(tr.end, 10 * SEC); // window: last arrival + 2 s
 }
 
 #[test]
 fn select_server_serves_each_client_at_its_arrival() {
-    for preset in [
-        ArrivalPreset::Notes,
-        ArrivalPreset::All9002,
-        ArrivalPreset::Burst,
-        ArrivalPreset::Random,
-    ] {
+    for preset in ArrivalPreset::ALL {
+        // Greeting takes no time here, so nobody waits behind another client.
         let p = PortsParams {
             preset,
+            handle_ms: 0.0,
             ..PortsParams::default()
         };
         let tr = run(Program::SelectPorts(p));
@@ -124,8 +135,11 @@ fn pool_backlog_grows_about_400_per_second_event_loop_keeps_up() {
     assert!((395..=405).contains(&served), "served {served} in 4 s");
     // Memory: 200 threads of 1 MiB.
     assert_eq!(s.memory, 200 << 20);
+    // The clients run on their own thread, not on a pool thread.
+    assert!(tr.threads.iter().any(|t| tr.str(t.name) == "clients"));
 
     let ev = run(Program::EventLoopServer(LoadParams::default()));
+    assert_eq!(ev.end, 20 * SEC); // the observation window
     for e in &ev.events {
         if let EventKind::RequestDone { latency, .. } = e.kind {
             assert_eq!(
@@ -135,11 +149,22 @@ fn pool_backlog_grows_about_400_per_second_event_loop_keeps_up() {
             );
         }
     }
-    assert_eq!(
-        count(&ev, ev.end, |k| matches!(k, EventKind::RequestDone { .. })),
-        5_000
-    );
-    assert_eq!(ev.end, 2 * SEC + 9_998 * MS);
+    // Everything that arrived by 18 s (500/s) is done by 20 s: no backlog.
+    let done = count(&ev, ev.end, |k| matches!(k, EventKind::RequestDone { .. }));
+    assert!((9_000..=9_001).contains(&done), "done {done}");
+    let arrived = count(&ev, 10 * SEC, |k| matches!(k, EventKind::RequestArrive { .. }));
+    let started = count(&ev, 10 * SEC, |k| matches!(k, EventKind::RequestStart { .. }));
+    assert_eq!(arrived, started);
+
+    // The trap: a blocking sleep inside the handler freezes the loop (one 2 s call at a time).
+    let bl = run(Program::EventLoopServer(LoadParams {
+        blocking_handler: true,
+        ..LoadParams::default()
+    }));
+    let started = count(&bl, 10 * SEC, |k| matches!(k, EventKind::RequestStart { .. }));
+    assert!(started <= 6, "started {started}");
+    let arrived = count(&bl, 10 * SEC, |k| matches!(k, EventKind::RequestArrive { .. }));
+    assert_eq!(arrived, 5_001, "clients keep arriving while the loop is frozen");
 }
 
 #[test]
@@ -157,24 +182,49 @@ fn queue_maxsize_10_never_exceeds_and_producer_waits_in_put() {
     }
     assert!(saw_wait, "the producer is seen waiting in put");
     assert_eq!(tr.outcome, Outcome::Finished);
+    // 100 items, one 50 ms POST at a time: the endpoint returns after about 5 s.
+    assert!((5 * SEC..5 * SEC + 100 * MS).contains(&tr.end), "end {}", tr.end);
     assert!(lines(&tr).iter().any(|l| l.contains("consumer Cancelled")));
     let r = Replay::new(&tr);
-    let producer = tr
+    let endpoint = tr
         .tasks
         .iter()
-        .position(|t| tr.str(t.name) == "produce_endpoint")
+        .position(|t| tr.str(t.name) == "produce")
         .unwrap();
-    assert_eq!(
-        r.state_at(SEC).tasks[producer].state,
-        TaskState::Waiting(Wait::Coroutine(2))
-    );
+    // At 1 s the endpoint is in `await producer(items)` and the producer in `await queue.put`.
+    let s = r.state_at(SEC);
+    assert_eq!(s.tasks[endpoint].state, TaskState::Waiting(Wait::Coroutine(2)));
+    assert!(matches!(s.tasks[2].state, TaskState::Waiting(Wait::QueuePut(_))));
+    assert_eq!(s.resources[0].state.depth, 10);
+    // The code line markers follow content/CODE_LINES.md (producer_consumer.py).
+    let marked: std::collections::BTreeSet<u32> = tr
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Line { line } => Some(line),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(marked.into_iter().collect::<Vec<_>>(), vec![11, 16, 17, 18, 22, 23, 24, 25]);
 }
 
 #[test]
 fn unbounded_buffer_runs_out_of_memory() {
+    // The notes: ~1,000 items/s in, ~100 out, 1 KiB each: +900 KiB/s, so a 4 MiB limit is passed
+    // after about 4.55 s.
     let tr = run(Program::UnboundedBuffer(BufferParams::default()));
     assert_eq!(tr.outcome, Outcome::OutOfMemory);
+    assert!((4_400 * MS..4_700 * MS).contains(&tr.end), "end {}", tr.end);
     // 40 items/s net growth at 64 KiB: 64 MiB (1024 items) is passed after about 25.6 s.
+    let tr = run(Program::UnboundedBuffer(BufferParams {
+        produce_per_s: 100,
+        consume_per_s: 60,
+        item_bytes: 64 << 10,
+        memory_limit_kib: 64 << 10,
+        duration_s: 60.0,
+        ..BufferParams::default()
+    }));
+    assert_eq!(tr.outcome, Outcome::OutOfMemory);
     assert!((25 * SEC..27 * SEC).contains(&tr.end), "end {}", tr.end);
 }
 
@@ -182,12 +232,14 @@ fn unbounded_buffer_runs_out_of_memory() {
 fn drop_policies_and_regulate() {
     for strategy in [
         Strategy::Block,
+        Strategy::Buffer,
         Strategy::DropNewest,
         Strategy::DropOldest,
         Strategy::Regulate,
     ] {
         let tr = run(Program::DropAndRegulate(StrategyParams {
             strategy,
+            items: Some(100),
             ..StrategyParams::default()
         }));
         assert_eq!(tr.outcome, Outcome::Finished, "{strategy:?}");
@@ -197,7 +249,25 @@ fn drop_policies_and_regulate() {
         assert_eq!(c.produced, c.consumed + c.dropped + c.queued);
         let dropping = matches!(strategy, Strategy::DropNewest | Strategy::DropOldest);
         assert_eq!(c.dropped > 0, dropping, "{strategy:?}");
+        if strategy.bounded() {
+            assert!(r.state_at(tr.end).resources[0].state.depth <= 10);
+        }
     }
+    // The fork: buffer until 5 s, then drop the newest. Nothing is dropped before the switch,
+    // the new queue drops after it, and the books balance throughout.
+    let tr = run(Program::DropAndRegulate(StrategyParams {
+        strategy: Strategy::Buffer,
+        switch: Some(Switch {
+            at_s: 5.0,
+            to: Strategy::DropNewest,
+        }),
+        ..StrategyParams::default()
+    }));
+    let r = Replay::new(&tr);
+    assert_eq!(r.state_at(5 * SEC - 1).counters.dropped, 0);
+    let c = r.state_at(10 * SEC).counters;
+    assert!(c.dropped > 50, "dropped {}", c.dropped);
+    assert_eq!(c.produced, c.consumed + c.dropped + c.queued);
 }
 
 fn goodput(tr: &Trace, from: Time, to: Time) -> f64 {
@@ -211,22 +281,30 @@ fn goodput(tr: &Trace, from: Time, to: Time) -> f64 {
 
 #[test]
 fn retry_storm_collapses_and_stays_collapsed_fixes_recover() {
+    // The notes: B serves 100/s; A sends 120/s (until 12 s), then 80/s; timeout 1 s, retry at once.
     let storm = run(Program::RetryStorm(RetryParams::default()));
-    let before = goodput(&storm, 2 * SEC, 10 * SEC);
-    let after = goodput(&storm, 40 * SEC, 60 * SEC);
-    assert!(before > 75.0, "healthy goodput before the spike: {before}");
+    let before = goodput(&storm, 0, 4 * SEC);
+    let after = goodput(&storm, 20 * SEC, 30 * SEC);
+    assert!(before > 90.0, "healthy goodput before the collapse: {before}");
     assert!(
         after < 10.0,
-        "goodput stays collapsed after the spike: {after}"
+        "goodput stays collapsed after the surge: {after}"
     );
-    // Shedding load at B (a bounded queue that rejects at once) recovers.
+    // The page's fix (3 attempts, backoff with jitter, B refuses beyond 50 queued) recovers.
+    let fixed = run(Program::RetryStorm(RetryParams {
+        fix: RetryFix::All,
+        ..RetryParams::default()
+    }));
+    let g = goodput(&fixed, 20 * SEC, 30 * SEC);
+    assert!(g > 70.0, "the fix recovers after the surge: {g}");
+    // Shedding load at B alone (a bounded queue that refuses at once) recovers too.
     let t = run(Program::RetryStorm(RetryParams {
         fix: RetryFix::BoundedQueue,
         ..RetryParams::default()
     }));
-    let g = goodput(&t, 40 * SEC, 60 * SEC);
-    assert!(g > 70.0, "bounded queue recovers after the spike: {g}");
-    // A retry budget cuts the amplification (far fewer attempts) but cannot drain B's backlog.
+    let g = goodput(&t, 20 * SEC, 30 * SEC);
+    assert!(g > 70.0, "bounded queue recovers after the surge: {g}");
+    // A retry budget alone cuts the amplification (far fewer attempts).
     let attempts = |tr: &Trace| {
         tr.events
             .iter()
@@ -245,20 +323,171 @@ fn retry_storm_collapses_and_stays_collapsed_fixes_recover() {
     );
 }
 
+fn max_in_flight(tr: &Trace) -> (i64, Vec<(Time, i64)>) {
+    let (mut k, mut max, mut at) = (0i64, 0i64, Vec::new());
+    for e in &tr.events {
+        match e.kind {
+            EventKind::CallStart { .. } => k += 1,
+            EventKind::CallOk { .. } => k -= 1,
+            _ => continue,
+        }
+        max = max.max(k);
+        at.push((e.t, k));
+    }
+    (max, at)
+}
+
 #[test]
 fn credits_bound_concurrency() {
-    let tr = run(Program::CreditsPipeline(CreditsParams::default()));
-    assert_eq!(tr.end, 5 * SEC); // 20 items, 4 at a time, 1 s each
-    let r = Replay::new(&tr);
+    // 20 items, 4 credits, 4 workers, 1 s per call without jitter: 5 rounds of 4, 5 s.
+    let tr = run(Program::CreditsPipeline(CreditsParams {
+        items: 20,
+        concurrency: 4,
+        workers: 4,
+        service_ms: 1000.0,
+        jitter: false,
+        ..CreditsParams::default()
+    }));
+    assert_eq!(tr.end, 5 * SEC);
+    let (max, at) = max_in_flight(&tr);
+    assert_eq!(max, 4);
     for t in (0..5).map(|s| s * SEC + SEC / 2) {
-        let running = r
-            .state_at(t)
-            .tasks
-            .iter()
-            .filter(|v| matches!(v.state, TaskState::Waiting(Wait::Timer(_))))
-            .count();
-        assert_eq!(running, 4, "posts in flight at {t}");
+        let k = at.iter().take_while(|x| x.0 <= t).last().map_or(0, |x| x.1);
+        assert_eq!(k, 4, "calls in flight at {t}");
     }
+    // The page's defaults: 60 items, request(8), 4 workers: never more than 8 in flight, and the
+    // 4 calls beyond the workers wait in the service queue.
+    let tr = run(Program::CreditsPipeline(CreditsParams::default()));
+    assert_eq!(max_in_flight(&tr).0, 8);
+    let deepest = tr
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::QueuePut { depth, .. } => Some(depth),
+            _ => None,
+        })
+        .max();
+    assert_eq!(deepest, Some(4));
+    assert_eq!(
+        tr.events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::CallOk { .. }))
+            .count(),
+        60
+    );
+}
+
+/// (g)-(k): a scenario file and the typed parameters the pages build give the same trace.
+#[test]
+fn toml_and_typed_params_give_the_same_trace_flow_retry_credits() {
+    use await_and_see::scenario::programs::{credits, flow, retry};
+    let same = |toml: &str, typed: Program, direct: Trace| {
+        let s = Scenario::from_toml(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
+        assert_eq!(s, Scenario::from(typed.clone()), "{toml}");
+        let a = scenario::run(&s).unwrap();
+        assert_eq!(a.hash(), scenario::run(&Scenario::from(typed)).unwrap().hash(), "{toml}");
+        assert_eq!(a.hash(), direct.hash(), "{toml}");
+        a.hash()
+    };
+    let pc = ProducerConsumerParams {
+        maxsize: 5,
+        items: 40,
+        post_s: 0.1,
+        produce_every_s: 0.02,
+        ..ProducerConsumerParams::default()
+    };
+    let h1 = same(
+        "program = \"producer_consumer\"\nmaxsize = 5\nitems = 40\npost_s = 0.1\nproduce_every_s = 0.02\n",
+        Program::ProducerConsumer(pc.clone()),
+        flow::producer_consumer(&pc),
+    );
+    let bp = BufferParams {
+        produce_per_s: 500,
+        memory_limit_kib: 1024,
+        ..BufferParams::default()
+    };
+    same(
+        "program = \"unbounded_buffer\"\nproduce_per_s = 500\nmemory_limit_kib = 1024\n",
+        Program::UnboundedBuffer(bp.clone()),
+        flow::unbounded_buffer(&bp),
+    );
+    // What `#/strategies?strategies.p=80&strategies.s=drop-oldest&strategies.fork=regulate&strategies.at=4.5` runs.
+    let sp = StrategyParams {
+        produce_per_s: 80,
+        strategy: Strategy::DropOldest,
+        switch: Some(Switch {
+            at_s: 4.5,
+            to: Strategy::Regulate,
+        }),
+        ..StrategyParams::default()
+    };
+    let h2 = same(
+        "program = \"drop_and_regulate\"\nproduce_per_s = 80\nstrategy = \"drop_oldest\"\nswitch = { at_s = 4.5, to = \"regulate\" }\n",
+        Program::DropAndRegulate(sp.clone()),
+        flow::drop_and_regulate(&sp),
+    );
+    let rp = RetryParams {
+        fix: RetryFix::All,
+        duration_s: 15.0,
+        ..RetryParams::default()
+    };
+    same(
+        "program = \"retry_storm\"\nfix = \"all\"\nduration_s = 15\n",
+        Program::RetryStorm(rp.clone()),
+        retry::retry_storm(&rp),
+    );
+    let cp = CreditsParams {
+        concurrency: 3,
+        ..CreditsParams::default()
+    };
+    same(
+        "program = \"credits_pipeline\"\nconcurrency = 3\n",
+        Program::CreditsPipeline(cp.clone()),
+        credits::credits_pipeline(&cp),
+    );
+    // JSON goes the same way, and different parameters give a different trace.
+    let j = Scenario::from_json("{\"program\": \"producer_consumer\", \"maxsize\": 5, \"items\": 40, \"post_s\": 0.1, \"produce_every_s\": 0.02}").unwrap();
+    assert_eq!(scenario::run(&j).unwrap().hash(), h1);
+    assert_ne!(h1, h2);
+    assert_ne!(
+        flow::producer_consumer(&ProducerConsumerParams::default()).hash(),
+        h1
+    );
+}
+
+#[test]
+fn flow_retry_credits_refuse_bad_values_by_field() {
+    let err = |toml: &str| Scenario::from_toml(toml).unwrap_err().to_string();
+    assert_eq!(
+        err("program = \"drop_and_regulate\"\ncapacity = 0\n"),
+        "field `capacity`: 0 is not accepted; accepted: an integer from 1 to 1000"
+    );
+    assert_eq!(
+        err("program = \"drop_and_regulate\"\nswitch = { at_s = 25, to = \"block\" }\n"),
+        "field `switch.at_s`: 25 is not accepted; accepted: a number from 0 to 20"
+    );
+    let e = err("program = \"drop_and_regulate\"\nstrategy = \"drop-newest\"\n");
+    assert!(e.contains("line 2") && e.contains("drop_newest"), "{e}");
+    assert_eq!(
+        err("program = \"unbounded_buffer\"\nproduce_per_s = 5000\n"),
+        "field `produce_per_s`: 5000 is not accepted; accepted: an integer from 1 to 1000"
+    );
+    assert_eq!(
+        err("program = \"producer_consumer\"\npost_s = -1\n"),
+        "field `post_s`: -1 is not accepted; accepted: a number from 0 to 60"
+    );
+    assert_eq!(
+        err("program = \"retry_storm\"\nsurge_from_s = 5\nsurge_to_s = 2\n"),
+        "field `surge_to_s`: 2 is not accepted; accepted: a number from 5 to 3600"
+    );
+    let e = err("program = \"retry_storm\"\nfix = \"yes\"\n");
+    assert!(e.contains("line 2") && e.contains("bounded_queue"), "{e}");
+    assert_eq!(
+        err("program = \"credits_pipeline\"\nconcurrency = 0\n"),
+        "field `concurrency`: 0 is not accepted; accepted: an integer from 1 to 1000"
+    );
+    let e = err("program = \"credits_pipeline\"\npost_s = 1\n");
+    assert!(e.contains("line 2") && e.contains("post_s"), "{e}");
 }
 
 #[test]
@@ -267,14 +496,97 @@ fn hundred_thousand_requests_are_aggregated() {
         duration_s: 200.0,
         ..LoadParams::default()
     };
-    let tr = run(Program::ThreadPerRequest(p));
-    let done = tr
-        .events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::RequestDone { .. }))
-        .count();
-    assert_eq!(done, 100_000);
+    let tr = run(Program::EventLoopServer(p));
+    let arrived = count(&tr, tr.end, |k| matches!(k, EventKind::RequestArrive { .. }));
+    let done = count(&tr, tr.end, |k| matches!(k, EventKind::RequestDone { .. }));
+    assert_eq!(arrived, 100_000);
+    assert!((99_000..=99_001).contains(&done), "done {done}"); // all but the last 2 s
     assert!(tr.events.len() < 600_000, "{} events", tr.events.len());
+}
+
+#[test]
+fn toml_and_typed_params_give_the_same_trace_ports_queries_load() {
+    use await_and_see::scenario::programs::{load, ports, queries};
+    let same = |toml: &str, typed: Trace| {
+        let s = Scenario::from_toml(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
+        let from_file = scenario::run(&s).unwrap();
+        assert_eq!(from_file.hash(), typed.hash(), "{toml}");
+        assert!(!from_file.events.is_empty());
+    };
+    // (a)/(b): the page's script (link form) and the file's `clients` list.
+    let script = ports::Script::parse("9002:0,9001:2.5,9002:2.5,9001:4").unwrap();
+    let clients = "clients = [[0, 9002], [2.5, 9001], [2.5, 9002], [4, 9001]]";
+    same(
+        &format!("program = \"blocking_ports\"\n{clients}\n"),
+        ports::run_blocking(&script),
+    );
+    same(
+        &format!("program = \"select_ports\"\n{clients}\n"),
+        ports::run_select(&script),
+    );
+    let p = PortsParams {
+        preset: ArrivalPreset::Random,
+        seed: 9,
+        random_clients: 30,
+        handle_ms: 250.0,
+        select_timeout_s: 0.5,
+        duration_s: Some(15.0),
+        ..PortsParams::default()
+    };
+    same(
+        "program = \"select_ports\"\npreset = \"random\"\nseed = 9\nrandom_clients = 30\nhandle_ms = 250\nselect_timeout_s = 0.5\nduration_s = 15.0\n",
+        ports::select_ports(&p),
+    );
+    same(
+        "program = \"blocking_ports\"\npreset = \"all_9002\"\n",
+        ports::run_blocking(&ports::Preset::All9002.script(0)),
+    );
+    // (c)/(d): the page's queries.
+    let mut qs = vec![Query::new("A", 1.0), Query::new("B", 2.5), Query::new("C", 4.0)];
+    let toml_qs = "queries = [{ name = \"A\", seconds = 1 }, { name = \"B\", seconds = 2.5, blocking = true }, { name = \"C\", seconds = 4 }]";
+    same(
+        &format!("program = \"sequential_queries\"\n{toml_qs}\n"),
+        queries::sequential(&qs).unwrap(),
+    );
+    qs[1].blocking = true;
+    same(
+        &format!("program = \"gather_queries\"\n{toml_qs}\n"),
+        queries::gather(&qs).unwrap(),
+    );
+    // (e)/(f): the page's models and parameters.
+    let p = LoadParams {
+        threads: 50,
+        rate_per_s: 120,
+        work_ms: 700,
+        duration_s: 6.0,
+        max_waiting: Some(100),
+        stack_kib: 512,
+        task_kib: 8,
+        ..LoadParams::default()
+    };
+    let knobs = "threads = 50\nrate_per_s = 120\nwork_ms = 700\nduration_s = 6.0\nmax_waiting = 100\nstack_kib = 512\ntask_kib = 8\n";
+    same(
+        &format!("program = \"thread_per_request\"\n{knobs}"),
+        load::run(Model::ThreadPerRequest, &p),
+    );
+    same(
+        &format!("program = \"event_loop_server\"\n{knobs}"),
+        load::run(Model::EventLoop, &p),
+    );
+    same(
+        &format!("program = \"event_loop_server\"\n{knobs}blocking_handler = true\n"),
+        load::run(Model::EventLoopBlocking, &p),
+    );
+    let j = LoadParams {
+        jitter: true,
+        seed: 5,
+        detailed: true,
+        ..p
+    };
+    same(
+        &format!("program = \"thread_per_request\"\n{knobs}jitter = true\nseed = 5\ndetailed = true\n"),
+        load::thread_per_request(&j),
+    );
 }
 
 #[test]
@@ -288,7 +600,7 @@ fn validation_names_field_value_and_range() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "field `rate_per_s`: 0 is not accepted; accepted: an integer from 1 to 100000"
+        "field `rate_per_s`: 0 is not accepted; accepted: an integer from 1 to 5000"
     );
     let e = Scenario::from_toml(
         "program = \"gather_queries\"\nqueries = [{ name = \"A\", seconds = -2 }]\n",

@@ -218,7 +218,7 @@ async fn readiness_shows_register_notify_callback() {
 #[wasm_bindgen_test]
 fn a_frame_of_layout_is_cheap_in_wasm() {
     use await_and_see::figure::ports::{layout_with, Arrange, PortsModel};
-    use await_and_see::scenario::lessons::two_ports::{run_blocking, run_select, Preset};
+    use await_and_see::scenario::programs::ports::{run_blocking, run_select, Preset};
     let perf = web_sys::window().expect("window").performance().expect("performance");
     let sc = Preset::Burst.script(1);
     let t0 = perf.now();

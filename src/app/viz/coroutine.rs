@@ -15,7 +15,7 @@ use crate::app::viz::SceneView;
 use crate::figure::coroutine::layout;
 use crate::figure::event_loop::{describe, stage_for_time};
 use crate::figure::fmt_secs;
-use crate::scenario::lessons::coroutines::{say_hello, tasks_gather, wait_and_print, Query};
+use crate::scenario::programs::queries::{say_hello, tasks_gather, wait_and_print, Query};
 use crate::sim::{EventKind, Replay, Trace};
 
 /// (key, tab label, code sample).

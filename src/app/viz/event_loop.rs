@@ -16,7 +16,7 @@ use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::event_loop::{describe, layout, stage_for_time, stages, toy_line, Stage};
 use crate::figure::fmt_secs;
-use crate::scenario::lessons::coroutines::{tasks_gather, Query};
+use crate::scenario::programs::queries::{tasks_gather, Query};
 use crate::sim::{Replay, Trace};
 
 const VARIANTS: [(&str, &str); 3] = [

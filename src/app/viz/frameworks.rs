@@ -16,7 +16,7 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::{param_u32, sample, second_marks, NumField};
 use crate::app::viz::SceneView;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
-use crate::scenario::lessons::load::{
+use crate::scenario::programs::load::{
     LoadParams, Model, BLOCK_MS, RATE, STACK_KIB, TASK_KIB, THREADS,
 };
 
@@ -100,7 +100,7 @@ const QUEUES: &[(&str, Option<u32>)] = &[("none", None), ("100", Some(100)), ("1
 /// Defaults: the chapter's endpoint waits 1 s; 200 threads; 500 req/s.
 pub fn defaults() -> LoadParams {
     LoadParams {
-        block_ms: 1_000,
+        work_ms: 1_000,
         ..LoadParams::default()
     }
 }
@@ -134,8 +134,8 @@ pub fn Frameworks() -> Html {
                 .unwrap_or(None);
             LoadParams {
                 threads: param_u32(&params, "threads", THREADS, "").unwrap_or(d.threads),
-                rate: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate),
-                block_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.block_ms),
+                rate_per_s: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate_per_s),
+                work_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.work_ms),
                 stack_kib: param_u32(&params, "stack_kib", STACK_KIB, " KiB")
                     .unwrap_or(d.stack_kib),
                 task_kib: param_u32(&params, "task_kib", TASK_KIB, " KiB").unwrap_or(d.task_kib),
@@ -188,8 +188,8 @@ pub fn Frameworks() -> Html {
     let pb = use_playback("frameworks", timeline);
     let budget = Budget {
         threads: lp.threads,
-        rate: lp.rate,
-        block_ms: lp.block_ms,
+        rate: lp.rate_per_s,
+        block_ms: lp.work_ms,
         stack_kib: lp.stack_kib,
         task_kib: lp.task_kib,
         queue_limit: lp.max_waiting,
@@ -299,10 +299,10 @@ pub fn Frameworks() -> Html {
         <Figure id="frameworks" title="Thread-per-request vs event loop under the same traffic" playback={pb.clone()} {describe} {caption}>
             <SceneView scene={scene} />
             <div class="viz-controls">
-                <NumField id="frameworks-rate" label="arrival rate" value={lp.rate} min={RATE.0} max={RATE.1}
-                          unit="req/s" on_change={set("rate", |p, v| p.rate = v, d.rate)} />
-                <NumField id="frameworks-block" label="slow call" value={lp.block_ms} min={BLOCK_MS.0} max={BLOCK_MS.1}
-                          unit="ms" on_change={set("block_ms", |p, v| p.block_ms = v, d.block_ms)} />
+                <NumField id="frameworks-rate" label="arrival rate" value={lp.rate_per_s} min={RATE.0} max={RATE.1}
+                          unit="req/s" on_change={set("rate", |p, v| p.rate_per_s = v, d.rate_per_s)} />
+                <NumField id="frameworks-block" label="slow call" value={lp.work_ms} min={BLOCK_MS.0} max={BLOCK_MS.1}
+                          unit="ms" on_change={set("block_ms", |p, v| p.work_ms = v, d.work_ms)} />
                 <NumField id="frameworks-threads" label="pool threads" value={lp.threads} min={THREADS.0} max={THREADS.1}
                           on_change={set("threads", |p, v| p.threads = v, d.threads)} />
                 <NumField id="frameworks-stack" label="stack per thread" value={lp.stack_kib} min={STACK_KIB.0} max={STACK_KIB.1}

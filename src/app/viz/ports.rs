@@ -14,7 +14,7 @@ use crate::app::playback::{use_playback, Action, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::ports::{layout_with, Arrange, PortsModel};
 use crate::figure::{fmt_secs, ports::describe};
-use crate::scenario::lessons::two_ports::{
+use crate::scenario::programs::ports::{
     parse_port, parse_secs, run_blocking, run_select, Arrival, Preset, Script, MAX_T,
     SCRIPT_ACCEPTED,
 };
@@ -269,7 +269,7 @@ pub fn Ports() -> Html {
     });
 
     // Predict-then-reveal for the "all traffic on 9002" preset.
-    let predict = if source.preset == Some(Preset::Only9002) {
+    let predict = if source.preset == Some(Preset::All9002) {
         let (choices, right) = predict_choices(&source.script, model);
         let body = match *guess {
             None => html! {

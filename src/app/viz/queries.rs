@@ -16,7 +16,7 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::timeline::{layout, Gantt, Opts};
-use crate::scenario::lessons::coroutines::{gather, parse_secs, sequential, Query, SECS_ACCEPTED};
+use crate::scenario::programs::queries::{gather, parse_secs, sequential, Query, SECS_ACCEPTED};
 use crate::sim::{Time, SEC};
 
 const NAMES: [&str; 3] = ["A", "B", "C"];
@@ -38,7 +38,7 @@ impl Setup {
         (0..n)
             .map(|i| Query {
                 name: NAMES[i].into(),
-                dur: self.durs[i],
+                seconds: self.durs[i] as f64 / crate::sim::SEC as f64,
                 blocking: self.block == Some(i),
             })
             .collect()

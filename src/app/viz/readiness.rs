@@ -11,7 +11,7 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::ports::SideRun;
 use crate::figure::readiness::{code_line, describe, layout};
-use crate::scenario::lessons::two_ports::{readiness_script, run_select};
+use crate::scenario::programs::ports::{readiness_script, run_select};
 
 /// The `readiness` visualisation.
 #[component]

@@ -14,7 +14,7 @@ use crate::app::hooks::{use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::load::{group, thread_pool_scene, Budget, LoadSeries};
-use crate::scenario::lessons::load::{self, LoadParams, Model, BLOCK_MS, RATE, THREADS};
+use crate::scenario::programs::load::{self, LoadParams, Model, BLOCK_MS, RATE, THREADS};
 use crate::sim::SEC;
 
 /// `performance.now()` in ms (0 when unavailable).
@@ -168,8 +168,8 @@ pub fn ThreadPool() -> Html {
         let params = params.clone();
         move || LoadParams {
             threads: param_u32(&params, "threads", THREADS, "").unwrap_or(d.threads),
-            rate: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate),
-            block_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.block_ms),
+            rate_per_s: param_u32(&params, "rate", RATE, " req/s").unwrap_or(d.rate_per_s),
+            work_ms: param_u32(&params, "block_ms", BLOCK_MS, " ms").unwrap_or(d.work_ms),
             ..d
         }
     };
@@ -179,8 +179,8 @@ pub fn ThreadPool() -> Html {
     let pb = use_playback("thread-pool", timeline);
     let budget = Budget {
         threads: lp.threads,
-        rate: lp.rate,
-        block_ms: lp.block_ms,
+        rate: lp.rate_per_s,
+        block_ms: lp.work_ms,
         stack_kib: lp.stack_kib,
         task_kib: lp.task_kib,
         queue_limit: lp.max_waiting,
@@ -217,7 +217,7 @@ pub fn ThreadPool() -> Html {
     let caption = html! {
         <p class="small muted">
             { format!("A real run: {} requests over {} s, simulated in {:.0} ms. Presets: ",
-                group(run.requests), lp.secs, run.ms) }
+                group(run.requests), lp.duration_s, run.ms) }
             <PresetButton label="the notes (200, 500/s, 2 s)" value={(200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
             <PresetButton label="keeps up (90/s)" value={(200, 90, 2000)} lp={lp.clone()} params={params.clone()} />
             <PresetButton label="1,200 threads" value={(1200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
@@ -231,12 +231,12 @@ pub fn ThreadPool() -> Html {
                 <NumField id="thread-pool-threads" label="threads" value={lp.threads}
                           min={THREADS.0} max={THREADS.1}
                           on_change={set("threads", |p, v| p.threads = v, d.threads)} />
-                <NumField id="thread-pool-rate" label="arrival rate" value={lp.rate}
+                <NumField id="thread-pool-rate" label="arrival rate" value={lp.rate_per_s}
                           min={RATE.0} max={RATE.1} unit="req/s"
-                          on_change={set("rate", |p, v| p.rate = v, d.rate)} />
-                <NumField id="thread-pool-block" label="blocking time" value={lp.block_ms}
+                          on_change={set("rate", |p, v| p.rate_per_s = v, d.rate_per_s)} />
+                <NumField id="thread-pool-block" label="blocking time" value={lp.work_ms}
                           min={BLOCK_MS.0} max={BLOCK_MS.1} unit="ms"
-                          on_change={set("block_ms", |p, v| p.block_ms = v, d.block_ms)} />
+                          on_change={set("block_ms", |p, v| p.work_ms = v, d.work_ms)} />
             </div>
         </Figure>
     }
@@ -258,8 +258,8 @@ fn PresetButton(p: &PresetProps) -> Html {
             let d = LoadParams::default();
             for (k, v, dv) in [
                 ("threads", threads, d.threads),
-                ("rate", rate, d.rate),
-                ("block_ms", block_ms, d.block_ms),
+                ("rate", rate, d.rate_per_s),
+                ("block_ms", block_ms, d.work_ms),
             ] {
                 if v == dv {
                     params.remove(k);
@@ -269,8 +269,8 @@ fn PresetButton(p: &PresetProps) -> Html {
             }
             lp.set(LoadParams {
                 threads,
-                rate,
-                block_ms,
+                rate_per_s: rate,
+                work_ms: block_ms,
                 ..*lp
             });
         })

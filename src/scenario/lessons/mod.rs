@@ -1,9 +1,3 @@
 //! Small lesson programs that are not course-author scenarios but still real runs of the engine:
 //! the coroutine lifecycle, the event loop's inner state, and other single-purpose demos a
 //! visualisation needs. One file per lesson; each exposes `fn run(...) -> Trace`.
-pub mod coroutines;
-pub mod credit_demand;
-pub mod flow_lab;
-pub mod load;
-pub mod retry_storm;
-pub mod two_ports;

@@ -26,9 +26,6 @@ pub mod ports;
 pub mod queries;
 pub mod retry;
 
-// TEMPORARY: old implementations still used by placeholders; removed by the consolidation.
-mod legacy;
-
 pub use ports::arrivals;
 
 use super::{Program, Scenario, ScenarioError};
