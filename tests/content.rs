@@ -12,7 +12,7 @@ use std::path::Path;
 #[allow(dead_code)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Part {
-    Html(&'static str),
+    Prose,
     Viz(&'static str),
 }
 
@@ -22,6 +22,7 @@ pub struct ChapterSrc {
     pub slug: &'static str,
     pub title: &'static str,
     pub summary: &'static str,
+    pub prose: &'static str,
     pub parts: &'static [Part],
 }
 
@@ -67,14 +68,22 @@ fn content_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
+/// The separator between prose pieces in a fragment file (as in `src/app/content.rs`).
+const PART_SEP: &str = "\n<!--part-->\n";
+
+/// A chapter's prose pieces, read from its fragment file (what the site fetches).
+fn pieces_of(ch: &ChapterSrc) -> Vec<String> {
+    let file = ch
+        .prose
+        .strip_prefix("prose/")
+        .unwrap_or_else(|| panic!("{}: prose path {} not under prose/", ch.slug, ch.prose));
+    let text = fs::read_to_string(content_dir().join("prose").join(file))
+        .unwrap_or_else(|e| panic!("{}: prose fragment {file}: {e}", ch.slug));
+    text.split(PART_SEP).map(str::to_string).collect()
+}
+
 fn html_of(ch: &ChapterSrc) -> String {
-    ch.parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::Html(h) => Some(*h),
-            Part::Viz(_) => None,
-        })
-        .collect()
+    pieces_of(ch).concat()
 }
 
 fn vizzes(slug: &str) -> Vec<&'static str> {
@@ -83,7 +92,7 @@ fn vizzes(slug: &str) -> Vec<&'static str> {
         .iter()
         .filter_map(|p| match p {
             Part::Viz(v) => Some(*v),
-            Part::Html(_) => None,
+            Part::Prose => None,
         })
         .collect()
 }
@@ -107,6 +116,52 @@ fn every_chapter_present_in_order() {
     for (i, (f, slug)) in files.iter().zip(ORDER).enumerate() {
         assert_eq!(f, &format!("{i:02}-{slug}.md"));
     }
+}
+
+/// The prose lives in one content-hashed fragment per chapter (fetched by the site, copied into
+/// dist by trunk): the file exists, holds exactly one piece per `Part::Prose`, its name carries
+/// the slug, and `content/prose/` holds nothing else (no stale fragments to ship).
+#[test]
+fn every_chapter_has_its_prose_fragment() {
+    let mut names = Vec::new();
+    for ch in CHAPTERS {
+        let pieces = pieces_of(ch);
+        let n = ch.parts.iter().filter(|p| **p == Part::Prose).count();
+        assert!(n > 0, "{} has no prose", ch.slug);
+        assert_eq!(
+            pieces.len(),
+            n,
+            "{}: pieces in {} vs Part::Prose",
+            ch.slug,
+            ch.prose
+        );
+        assert!(
+            pieces.iter().all(|p| !p.trim().is_empty()),
+            "{}: empty piece",
+            ch.slug
+        );
+        let name = ch.prose.trim_start_matches("prose/");
+        let hash = name
+            .strip_prefix(ch.slug)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|r| r.strip_suffix(".html"))
+            .unwrap_or_else(|| panic!("{}: fragment name {name}", ch.slug));
+        assert!(
+            hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name}"
+        );
+        names.push(name.to_string());
+    }
+    let mut on_disk: Vec<String> = fs::read_dir(content_dir().join("prose"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    on_disk.sort();
+    names.sort();
+    assert_eq!(
+        on_disk, names,
+        "content/prose/ holds exactly the current fragments"
+    );
 }
 
 #[test]

@@ -1,4 +1,6 @@
-//! Chapter prose and code samples, turned into HTML at build time by `build.rs`
+//! Chapter prose and code samples, turned into HTML at build time by `build.rs`. The bundle holds
+//! the chapter index (slugs, titles, summaries, visualisation markers, prose file names) and the
+//! code samples; each chapter's prose is a separate file fetched when the chapter is shown
 //! (Markdown in `content/chapters/`, code in `content/code/`, highlighted at build time by
 //! `content/highlight.rs`; no highlighter ships in the bundle).
 //!
@@ -18,17 +20,23 @@
 //!   and `overflow: auto`; the panel scrolls it to the active line, never the page.
 //! * [`ChapterBody`]: `article.chapter > header.chapter-head (p.chapter-num, h1, p.chapter-summary)`
 //!   then `div.prose` per prose part and a viz per marker. Headings inside prose carry `id`s.
+//!   The prose is fetched from `prose/<slug>-<hash>.html` (see `build.rs`); meanwhile
+//!   `p.prose-loading`, on failure `div.notice.prose-error` with a Retry button.
 
 use yew::prelude::*;
 
-/// One piece of a chapter page: prose (trusted HTML generated at build time) or a visualisation marker.
+/// One piece of a chapter page: prose (fetched) or a visualisation marker.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Part {
-    /// Pre-rendered, pre-highlighted HTML from our own Markdown.
-    Html(&'static str),
+    /// The next prose piece of the chapter's fragment file ([`ChapterSrc::prose`]): trusted HTML
+    /// generated at build time from our own Markdown; pieces are separated by [`PART_SEP`].
+    Prose,
     /// A visualisation id from `crate::app::viz::ALL`.
     Viz(&'static str),
 }
+
+/// Separates the prose pieces inside a fragment file (see `build.rs`).
+pub const PART_SEP: &str = "\n<!--part-->\n";
 
 /// One chapter of the course, in order.
 #[derive(Debug, PartialEq)]
@@ -39,6 +47,8 @@ pub struct ChapterSrc {
     pub title: &'static str,
     /// One-sentence summary for the landing page.
     pub summary: &'static str,
+    /// The prose fragment, relative to the site root (`prose/<slug>-<hash>.html`).
+    pub prose: &'static str,
     /// The page, in order.
     pub parts: &'static [Part],
 }
@@ -86,10 +96,75 @@ pub struct ChapterBodyProps {
     pub heading: bool,
 }
 
-/// A chapter page: its heading, then its prose parts and visualisations in order.
+/// Loading state of a chapter's prose fragment.
+#[derive(Clone, PartialEq)]
+enum Prose {
+    Loading,
+    /// Fetched (the text is in the cache below).
+    Ready,
+    /// The fragment at this path failed, for this reason.
+    Failed(&'static str, String),
+}
+
+thread_local! {
+    /// Fragments already fetched, by path: going back to a chapter shows it at once.
+    static PROSE: std::cell::RefCell<Vec<(&'static str, std::rc::Rc<str>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn cached_prose(path: &str) -> Option<std::rc::Rc<str>> {
+    PROSE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.clone())
+    })
+}
+
+/// A chapter page: its heading, then its prose parts and visualisations in order. The heading
+/// comes from the bundle; the prose is fetched (relative to the page, so any `--public-url`
+/// works) with a loading line meanwhile, and a visible error with a Retry button if it fails
+/// (the visualisations still show then).
 #[component]
 pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
-    let Some((index, ch)) = chapter(&props.slug) else {
+    let found = chapter(&props.slug);
+    let path = found.map(|(_, c)| c.prose).unwrap_or("");
+    let prose = use_state(|| Prose::Loading);
+    let attempt = use_state(|| 0u32);
+    {
+        let prose = prose.clone();
+        use_effect_with((path, *attempt), move |(path, _)| {
+            let path: &'static str = path;
+            match cached_prose(path) {
+                Some(_) => prose.set(Prose::Ready),
+                None if path.is_empty() => {}
+                None => {
+                    prose.set(Prose::Loading);
+                    // Drop a late answer for another chapter (the slug changed meanwhile).
+                    let live = std::rc::Rc::new(std::cell::Cell::new(true));
+                    let alive = live.clone();
+                    crate::app::hooks::fetch_text(
+                        path,
+                        Callback::from(move |r: Result<String, String>| {
+                            let next = match r {
+                                Ok(t) => {
+                                    PROSE.with(|c| c.borrow_mut().push((path, t.into())));
+                                    Prose::Ready
+                                }
+                                Err(e) => Prose::Failed(path, e),
+                            };
+                            if alive.get() {
+                                prose.set(next);
+                            }
+                        }),
+                    );
+                    return Box::new(move || live.set(false)) as Box<dyn FnOnce()>;
+                }
+            }
+            Box::new(|| ()) as Box<dyn FnOnce()>
+        });
+    }
+    let Some((index, ch)) = found else {
         return html! {
             <div class="notice" role="status">
                 { format!("There is no chapter \"{}\".", props.slug) }
@@ -109,17 +184,46 @@ pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
             </header>
         }
     });
-    let parts = ch.parts.iter().enumerate().map(|(i, part)| match part {
-        Part::Html(h) => html! {
-            <div class="prose" key={format!("p{i}")}>{ Html::from_html_unchecked(AttrValue::Static(h)) }</div>
-        },
-        Part::Viz(id) => html! {
+    // The cache is the truth for the text; the state only says when to render again (and may
+    // still describe the previous chapter for one render after a slug change).
+    let ready = cached_prose(ch.prose);
+    let failed = matches!(&*prose, Prose::Failed(p, _) if *p == ch.prose) && ready.is_none();
+    let status = match (&*prose, &ready) {
+        (_, Some(_)) => Html::default(),
+        (Prose::Failed(_, why), None) if failed => {
+            let retry = {
+                let attempt = attempt.clone();
+                Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+            };
+            html! {
+                <div class="notice prose-error" role="alert">
+                    { format!("This chapter's text could not be loaded ({why}). Check your connection and try again. ") }
+                    <button type="button" onclick={retry}>{ "Retry" }</button>
+                </div>
+            }
+        }
+        _ => {
+            html! { <p class="prose-loading" role="status" aria-live="polite">{ "Loading the chapter text…" }</p> }
+        }
+    };
+    let mut pieces = ready.as_deref().map(|t| t.split(PART_SEP));
+    let parts = ch.parts.iter().enumerate().filter_map(|(i, part)| match part {
+        Part::Prose => {
+            let h = pieces.as_mut()?.next()?;
+            Some(html! {
+                <div class="prose" key={format!("p{i}")}>{ Html::from_html_unchecked(AttrValue::from(h.to_string())) }</div>
+            })
+        }
+        // Without the text (still loading) the pictures wait, so the page does not jump; if the
+        // text failed, they show anyway: everything but the prose still works.
+        Part::Viz(id) => (ready.is_some() || failed).then(|| html! {
             <crate::app::viz::Viz key={format!("v{i}")} id={AttrValue::Static(id)} />
-        },
-    });
+        }),
+    }).collect::<Vec<_>>();
     html! {
         <article class="chapter" data-chapter={ch.slug}>
             { for head }
+            { status }
             { for parts }
         </article>
     }

@@ -429,3 +429,65 @@ pub fn copy_text(text: &str, done: Callback<bool>) {
         let _ = then.call2(&promise, &on_ok, &on_err);
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (bound directly, so no extra web-sys features are needed).
+    #[wasm_bindgen(js_name = fetch)]
+    fn js_fetch(url: &str) -> js_sys::Promise;
+}
+
+/// Call `promise.then(on_ok, on_err)` (through `Reflect`, like [`copy_text`]).
+fn then2(promise: &JsValue, on_ok: &JsValue, on_err: &JsValue) {
+    let then = js_sys::Reflect::get(promise, &JsValue::from_str("then"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(then) = then {
+        let _ = then.call2(promise, on_ok, on_err);
+    }
+}
+
+/// Fetch `url` (relative URLs resolve against the page, so this works under any `--public-url`)
+/// and call `done` once with its text, or with a short reason (`HTTP 404`, a network error).
+pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
+    let fail = |done: &Callback<Result<String, String>>, e: &JsValue| {
+        let why = e
+            .as_string()
+            .or_else(|| {
+                js_sys::Reflect::get(e, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+            })
+            .unwrap_or_else(|| "network error".into());
+        done.emit(Err(why));
+    };
+    let promise = js_fetch(url);
+    let (d1, d2) = (done.clone(), done);
+    // Each closure is freed when it runs; a promise settles exactly one of its two callbacks.
+    let on_resp = Closure::once_into_js(move |resp: JsValue| {
+        let get = |k: &str| js_sys::Reflect::get(&resp, &JsValue::from_str(k)).ok();
+        if get("ok").and_then(|v| v.as_bool()) != Some(true) {
+            let status = get("status").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+            d1.emit(Err(format!("HTTP {status}")));
+            return;
+        }
+        let text = get("text")
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call0(&resp).ok());
+        let Some(text) = text else {
+            d1.emit(Err("unreadable response".into()));
+            return;
+        };
+        let d3 = d1.clone();
+        let on_text = Closure::once_into_js(move |t: JsValue| {
+            d1.emit(
+                t.as_string()
+                    .ok_or_else(|| "unreadable response".to_string()),
+            )
+        });
+        let on_err = Closure::once_into_js(move |e: JsValue| fail(&d3, &e));
+        then2(&text, &on_text, &on_err);
+    });
+    let on_err = Closure::once_into_js(move |e: JsValue| fail(&d2, &e));
+    then2(&promise, &on_resp, &on_err);
+}
