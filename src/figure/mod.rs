@@ -353,23 +353,103 @@ pub fn points_attr(points: &[(f32, f32)]) -> String {
         if i > 0 {
             s.push(' ');
         }
-        let _ = write!(s, "{},{}", num(*x), num(*y));
+        push_num(&mut s, *x);
+        s.push(',');
+        push_num(&mut s, *y);
     }
     s
 }
 
 /// A coordinate with at most two decimals and no trailing zeros (compact, stable output).
 pub fn num(v: f32) -> String {
-    if !v.is_finite() {
-        return "0".into();
-    }
-    let r = (v * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
+    let mut s = String::with_capacity(8);
+    push_num(&mut s, v);
+    s
+}
+
+/// Append [`num`]`(v)` to `s`. Integer arithmetic only: every SVG coordinate goes through here,
+/// so it avoids the float formatter (slow, and large in the wasm bundle); the output is the same
+/// as rounding to two decimals and trimming zeros (non-finite values become `0`).
+pub fn push_num(s: &mut String, v: f32) {
+    let c = if v.is_finite() {
+        (v * 100.0).round() as i64
     } else {
-        let s = format!("{r:.2}");
-        s.trim_end_matches('0').to_string()
+        0
+    };
+    let a = c.unsigned_abs();
+    if c < 0 {
+        s.push('-');
     }
+    let _ = write!(s, "{}", a / 100);
+    let f = (a % 100) as u8;
+    if f != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + f / 10));
+        if f % 10 != 0 {
+            s.push(char::from(b'0' + f % 10));
+        }
+    }
+}
+
+/// Parse a plain decimal number (`12`, `-0.25`, `.5`, `1.5e3`; surrounding spaces allowed) without
+/// `f64::from_str`, whose correctly-rounded parser and ~10 KB power-of-five table would otherwise
+/// ship in the wasm bundle just to read slider values, speeds and URL parameters. Exact (the same
+/// value as `str::parse::<f64>`) for up to 15 significant digits and exponents within ±22; `inf`
+/// and `NaN` are refused.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (neg, rest) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mant, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let (mut digits, mut scale) = (0u64, 0i32);
+    for (part, is_frac) in [(int, false), (frac, true)] {
+        for b in part.bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            if digits < 100_000_000_000_000_000 {
+                digits = digits * 10 + u64::from(b - b'0');
+                scale -= i32::from(is_frac);
+            } else {
+                scale += i32::from(!is_frac);
+            }
+        }
+    }
+    if let Some(e) = exp {
+        let (eneg, ed) = match e.as_bytes().first()? {
+            b'-' => (true, &e[1..]),
+            b'+' => (false, &e[1..]),
+            _ => (false, e),
+        };
+        if ed.is_empty() {
+            return None;
+        }
+        let mut n = 0i32;
+        for b in ed.bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = (n * 10 + i32::from(b - b'0')).min(10_000);
+        }
+        scale += if eneg { -n } else { n };
+    }
+    // One correctly rounded operation on exact operands (10^k is exact up to k = 22).
+    let v = if scale < 0 {
+        digits as f64 / 10f64.powi(-scale)
+    } else {
+        digits as f64 * 10f64.powi(scale)
+    };
+    Some(if neg { -v } else { v })
 }
 
 /// Escape text for XML content and attributes.
@@ -390,6 +470,51 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn num_rounds_to_two_decimals_without_float_formatting() {
+        for (v, want) in [
+            (0.0, "0"),
+            (-0.001, "0"),
+            (3.0, "3"),
+            (3.5, "3.5"),
+            (3.25, "3.25"),
+            (-0.05, "-0.05"),
+            (-12.4, "-12.4"),
+            (699.999, "700"),
+            (1.005, "1.01"),
+            (f32::NAN, "0"),
+            (f32::INFINITY, "0"),
+        ] {
+            assert_eq!(num(v), want, "{v}");
+        }
+        // Same as the formatter-based definition over a dense range of coordinates.
+        for i in -200_000..200_000 {
+            let v = i as f32 * 0.0137;
+            let r = (v * 100.0).round() / 100.0;
+            let old = if r == r.trunc() {
+                format!("{}", r as i64)
+            } else {
+                format!("{r:.2}").trim_end_matches('0').to_string()
+            };
+            assert_eq!(num(v), old, "{v}");
+        }
+        assert_eq!(points_attr(&[(1.0, 2.5), (-3.125, 4.0)]), "1,2.5 -3.13,4");
+    }
+
+    #[test]
+    fn parse_decimal_matches_the_std_parser_on_ui_inputs() {
+        for s in [
+            "0", "12", "-0.25", "0.25", "0.5", "1", "2", "4", "8", "1.5", " 7 ", "+3", ".5", "5.",
+            "1250", "1.25", "1250000", "123456.789", "1e3", "1.5E-3", "2e+2", "0.1", "0.3",
+            "1234567890.12345", "999999999999999",
+        ] {
+            assert_eq!(parse_decimal(s), s.trim().parse::<f64>().ok(), "{s:?}");
+        }
+        for s in ["", "-", ".", "abc", "1.2.3", "1e", "e5", "--1", "inf", "NaN", "1,5"] {
+            assert_eq!(parse_decimal(s), None, "{s:?}");
+        }
+    }
 
     #[test]
     fn svg_is_self_contained_and_escaped() {

@@ -31,7 +31,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
             };
-            if let Ok(v) = input.value().parse::<f64>() {
+            if let Some(v) = crate::figure::parse_decimal(&input.value()) {
                 pb.dispatch(Action::Seek(v.max(0.0) as u64));
             }
         })
@@ -42,7 +42,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
             let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else {
                 return;
             };
-            if let Ok(v) = sel.value().parse::<f64>() {
+            if let Some(v) = crate::figure::parse_decimal(&sel.value()) {
                 pb.dispatch(Action::SetSpeed(v));
             }
         })
