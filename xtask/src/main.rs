@@ -425,7 +425,11 @@ fn test(root: &Path, args: &[String]) -> R<()> {
     }
     if e2e {
         let dist = root.join("target/e2e-dist");
-        build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+        if let Err(e) = build_release(&env, root, E2E_PUBLIC_URL, &dist) {
+            println!("e2e: the release build failed, no end-to-end test ran: {e}");
+            stages.push(("e2e", Counts { failed: 1, ..Counts::default() }, false));
+            return summary(&stages, t0);
+        }
         print_sizes(&dist)?;
         let headers = server::headers_from_file(&root.join("static/_headers"));
         let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, 0)
@@ -449,20 +453,22 @@ fn test(root: &Path, args: &[String]) -> R<()> {
         stages.push(("e2e", counts, ok));
     }
 
+    summary(&stages, t0)
+}
+
+/// Print one line per stage and the total; error if anything failed.
+fn summary(stages: &[(&str, Counts, bool)], t0: Instant) -> R<()> {
     step("summary");
     let mut total = Counts::default();
     let mut all_ok = true;
-    for (name, counts, ok) in &stages {
-        println!(
-            "{}{}",
-            counts.line(name),
-            if *ok {
-                ""
-            } else {
-                "  (runner exited non-zero)"
-            }
-        );
-        total.add(*counts);
+    for (name, counts, ok) in stages {
+        let mut counts = *counts;
+        // A runner that failed without a failing test (a compile error, a crash) counts as one.
+        if !*ok && counts.failed == 0 {
+            counts.failed = 1;
+        }
+        println!("{}{}", counts.line(name), if *ok { "" } else { "  (runner exited non-zero)" });
+        total.add(counts);
         all_ok &= *ok && counts.failed == 0;
     }
     println!("time: {:.0} s", t0.elapsed().as_secs_f64());
