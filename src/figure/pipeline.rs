@@ -768,7 +768,7 @@ pub struct DemandData {
 }
 
 impl DemandData {
-    /// Precompute from a credits trace (see `scenario::lessons::credit_demand`).
+    /// Precompute from a credits trace (see `scenario::programs::credits`).
     pub fn new(tr: &Trace, items: u32, workers: u32) -> DemandData {
         let mut inflight = Series::step();
         let mut queue = Series::step();
@@ -1116,16 +1116,18 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::credit_demand::{self, DemandParams};
-    use crate::scenario::lessons::flow_lab::{run, run_join_preset, LabParams, Strategy};
+    use crate::scenario::programs::credits::{credits_pipeline, CreditsParams};
+    use crate::scenario::programs::flow::{
+        drop_and_regulate as run, producer_consumer, ProducerConsumerParams, Strategy,
+        StrategyParams as LabParams, Switch,
+    };
     use crate::sim::Replay;
 
     fn lab(s: Strategy) -> (Trace, LabData) {
         let tr = run(&LabParams {
             strategy: s,
             ..LabParams::default()
-        })
-        .unwrap();
+        });
         let d = LabData::new(&tr);
         (tr, d)
     }
@@ -1200,7 +1202,7 @@ mod tests {
 
     #[test]
     fn preset_marks_line_11_while_the_producer_waits() {
-        let tr = run_join_preset(100, 50 * MS);
+        let tr = producer_consumer(&ProducerConsumerParams::default());
         let d = LabData::new(&tr);
         let t = SEC;
         assert!(producer_waiting_in_put(&d, t));
@@ -1211,12 +1213,14 @@ mod tests {
 
     #[test]
     fn fork_draws_two_panels() {
-        let a = run(&LabParams::default()).unwrap();
+        let a = run(&LabParams::default());
         let b = run(&LabParams {
-            switch: Some((5 * SEC, Strategy::DropNewest)),
+            switch: Some(Switch {
+                at_s: 5.0,
+                to: Strategy::DropNewest,
+            }),
             ..LabParams::default()
-        })
-        .unwrap();
+        });
         let (da, db) = (LabData::new(&a), LabData::new(&b));
         // Same prefix.
         assert_eq!(da.books_at(5 * SEC - 1), db.books_at(5 * SEC - 1));
@@ -1233,7 +1237,7 @@ mod tests {
 
     #[test]
     fn demand_bounds_in_flight() {
-        let tr = credit_demand::run(&DemandParams::default()).unwrap();
+        let tr = credits_pipeline(&CreditsParams::default());
         let d = DemandData::new(&tr, 60, 4);
         assert_eq!(d.n, 8);
         assert!(d.inflight.max() <= 8.0);

@@ -37,7 +37,7 @@ pub struct StormData {
 }
 
 impl StormData {
-    /// Precompute from a storm trace (see `scenario::lessons::retry_storm`).
+    /// Precompute from a storm trace (see `scenario::programs::retry`).
     pub fn new(tr: &Trace) -> StormData {
         let (
             mut attempt_t,
@@ -372,14 +372,14 @@ pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::lessons::retry_storm::{run, StormParams};
+    use crate::scenario::programs::retry::{retry_storm, RetryFix, RetryParams};
 
     #[test]
     fn goodput_falls_while_offered_load_rises_and_the_fix_recovers() {
-        let naive = StormData::new(&run(&StormParams::default()));
-        let fixed = StormData::new(&run(&StormParams {
-            fix: true,
-            ..StormParams::default()
+        let naive = StormData::new(&retry_storm(&RetryParams::default()));
+        let fixed = StormData::new(&retry_storm(&RetryParams {
+            fix: RetryFix::All,
+            ..RetryParams::default()
         }));
         let (g0, o0) = naive.window(0, 4 * SEC);
         let (g1, o1) = naive.window(20 * SEC, 30 * SEC);

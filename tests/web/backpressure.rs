@@ -8,9 +8,12 @@ use await_and_see::figure::pipeline::{
     accounting, lab_scene, preset_line, producer_waiting_in_put, LabData,
 };
 use await_and_see::figure::storm::StormData;
-use await_and_see::scenario::lessons::flow_lab::{run, run_join_preset, LabParams, Strategy};
-use await_and_see::scenario::lessons::retry_storm::{self, StormParams};
-use await_and_see::sim::{MS, SEC};
+use await_and_see::scenario::programs::flow::{
+    drop_and_regulate, producer_consumer, ProducerConsumerParams, Strategy,
+    StrategyParams as LabParams,
+};
+use await_and_see::scenario::programs::retry::{retry_storm, RetryParams};
+use await_and_see::sim::SEC;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlInputElement};
@@ -94,7 +97,7 @@ async fn change_input(m: &Mounted, sel: &str, v: &str) {
 
 #[wasm_bindgen_test]
 fn maxsize_10_depth_never_exceeds_10_and_producer_is_shown_waiting() {
-    let tr = run_join_preset(100, 50 * MS);
+    let tr = producer_consumer(&ProducerConsumerParams::default());
     let d = LabData::new(&tr);
     assert!(d.depth.max() <= 10.0);
     let mut waited = false;
@@ -127,11 +130,10 @@ async fn preset_panel_marks_line_11_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn unbounded_buffer_reaches_the_oom_event() {
-    let tr = run(&LabParams {
+    let tr = drop_and_regulate(&LabParams {
         strategy: Strategy::Buffer,
         ..LabParams::default()
-    })
-    .unwrap();
+    });
     assert_eq!(tr.outcome, await_and_see::sim::Outcome::OutOfMemory);
     let d = LabData::new(&tr);
     let sc = lab_scene(&d, tr.end, "buffer");
@@ -147,11 +149,10 @@ async fn backpressure_buffer_part_shows_the_crash_at_the_end() {
 #[wasm_bindgen_test]
 fn drop_strategies_count_drops_and_the_books_balance() {
     for s in Strategy::ALL {
-        let tr = run(&LabParams {
+        let tr = drop_and_regulate(&LabParams {
             strategy: s,
             ..LabParams::default()
-        })
-        .unwrap();
+        });
         let d = LabData::new(&tr);
         for k in 0..=50 {
             let t = tr.end * k / 50;
@@ -181,7 +182,7 @@ async fn drop_newest_permalink_shows_a_balanced_accounting_row() {
 
 #[wasm_bindgen_test]
 fn retry_storm_goodput_falls_while_offered_load_rises() {
-    let d = StormData::new(&retry_storm::run(&StormParams::default()));
+    let d = StormData::new(&retry_storm(&RetryParams::default()));
     let (g0, o0) = d.window(0, 4 * SEC);
     let (g1, o1) = d.window(20 * SEC, 30 * SEC);
     assert!(g1 < g0 / 4.0 && o1 > 2.0 * o0, "{g0}->{g1}, {o0}->{o1}");

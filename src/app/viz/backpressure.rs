@@ -6,7 +6,8 @@
 //!   4 MB limit and the run ends in a recorded out-of-memory crash.
 //! * **storm**: the retry storm, naive retries and the fix side by side on the same traffic.
 //!
-//! Wiring only: lesson programs (memoised) → `figure::pipeline` / `figure::storm` at `pb.t`.
+//! Wiring only: `scenario::programs::{flow, retry}` (memoised; the same programs as the
+//! `unbounded_buffer` and `retry_storm` scenario files) → `figure::pipeline` / `figure::storm` at `pb.t`.
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -18,8 +19,9 @@ use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{lab_scene, LabData};
 use crate::figure::storm::{storm_scene, StormData};
-use crate::scenario::lessons::flow_lab::{self, LabParams, Strategy};
-use crate::scenario::lessons::retry_storm::{self, StormParams};
+use crate::scenario::programs::flow::{unbounded_buffer, BufferParams};
+use crate::scenario::programs::retry::{retry_storm, RetryFix, RetryParams};
+use crate::scenario::secs;
 use crate::sim::{Time, MS, SEC};
 
 /// Which part is shown.
@@ -31,15 +33,9 @@ pub enum Part {
     Storm,
 }
 
-/// The unbounded-buffer run of chapter 9.
-pub fn buffer_params() -> LabParams {
-    LabParams {
-        producer_rate: 1000,
-        consumer_rate: 100,
-        strategy: Strategy::Buffer,
-        memory_limit: 4 * 1024 * 1024,
-        ..LabParams::default()
-    }
+/// The unbounded-buffer run of chapter 9 (the `unbounded_buffer` defaults).
+pub fn buffer_params() -> BufferParams {
+    BufferParams::default()
 }
 
 fn marks_every(end: Time, step: Time) -> Timeline {
@@ -65,14 +61,26 @@ pub fn Backpressure() -> Html {
         })
     };
     let buffer = use_memo((), |_| {
-        flow_lab::run(&buffer_params()).map(|tr| (LabData::new(&tr), tr.end))
+        let p = buffer_params();
+        p.validate()
+            .map(|()| unbounded_buffer(&p))
+            .map(|tr| (LabData::new(&tr), tr.end))
+            .map_err(|e| e.to_string())
     });
     let storm = use_memo((), |_| {
-        let p = StormParams::default();
-        let naive = retry_storm::run(&p);
-        let fixed = retry_storm::run(&StormParams { fix: true, ..p.clone() });
+        let p = RetryParams::default();
+        let naive = retry_storm(&p);
+        let fixed = retry_storm(&RetryParams {
+            fix: RetryFix::All,
+            ..p.clone()
+        });
         let end = naive.end.max(fixed.end);
-        (StormData::new(&naive), StormData::new(&fixed), end, p.surge_until)
+        (
+            StormData::new(&naive),
+            StormData::new(&fixed),
+            end,
+            secs(p.surge_to_s),
+        )
     });
     let timeline = match *part {
         Part::Buffer => match &*buffer {
@@ -99,7 +107,11 @@ pub fn Backpressure() -> Html {
                 Ok((d, _)) => {
                     let oom = d.oom.is_some_and(|o| o <= t);
                     (
-                        Some(Rc::new(lab_scene(d, t, "No backpressure: producer 1000/s, consumer 100/s, no bound"))),
+                        Some(Rc::new(lab_scene(
+                            d,
+                            t,
+                            "No backpressure: producer 1000/s, consumer 100/s, no bound",
+                        ))),
                         if oom {
                             format!("{}: out of memory, the run crashed.", fmt_secs(t))
                         } else {

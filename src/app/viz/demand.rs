@@ -1,5 +1,6 @@
 //! Visualisation `demand` (chapter 10): Reactor's `flatMap(call, n)` as `request(n)` credits.
-//! Wiring only: `demand.n` (link) / the slider → `scenario::lessons::credit_demand` (memoised) →
+//! Wiring only: `demand.n` (link) / the slider → `scenario::programs::credits` (memoised; the same program as
+//! `credits_pipeline` scenario files) →
 //! `figure::pipeline::DemandData` → `demand_scene` at `pb.t`, with flux_flatmap.java marked.
 use std::rc::Rc;
 
@@ -11,30 +12,35 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{demand_line, demand_scene, DemandData};
-use crate::scenario::lessons::credit_demand::{check_concurrency, run, DemandParams, CONCURRENCY_RANGE};
-
-fn parse_n(v: &str) -> Result<u32, String> {
-    let n = v
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| format!("\"{}\" is not a whole number", v.trim()))?;
-    check_concurrency(n)
-}
+use crate::scenario::programs::credits::{
+    credits_pipeline, parse_n, CreditsParams, SLIDER_RANGE as CONCURRENCY_RANGE,
+};
 
 /// The `demand` visualisation.
 #[component]
 pub fn Demand() -> Html {
     let params = use_viz_params("demand");
     params.check_known(&["n"]);
-    let accepted = format!("a whole number from {} to {}", CONCURRENCY_RANGE.0, CONCURRENCY_RANGE.1);
+    let accepted = format!(
+        "a whole number from {} to {}",
+        CONCURRENCY_RANGE.0, CONCURRENCY_RANGE.1
+    );
     let n = {
         let (params, accepted) = (params.clone(), accepted.clone());
         use_state(move || params.get_parsed("n", &accepted, parse_n).unwrap_or(8))
     };
     let error = use_state(|| None::<String>);
     let data = use_memo(*n, |&n| {
-        let p = DemandParams { concurrency: n, ..DemandParams::default() };
-        run(&p).map(|tr| (Timeline::from_trace(&tr), DemandData::new(&tr, p.items, p.workers)))
+        let p = CreditsParams {
+            concurrency: n,
+            ..CreditsParams::default()
+        };
+        p.validate().map_err(|e| e.to_string()).map(|()| credits_pipeline(&p)).map(|tr| {
+            (
+                Timeline::from_trace(&tr),
+                DemandData::new(&tr, p.items, p.workers),
+            )
+        })
     });
     let timeline = match &*data {
         Ok((tl, _)) => tl.clone(),
@@ -66,7 +72,12 @@ pub fn Demand() -> Html {
         Ok((_, d)) => (
             Some(Rc::new(demand_scene(d, t))),
             demand_line(d, t),
-            format!("{}: {} calls in flight of at most {}.", fmt_secs(t), d.inflight.at(t), d.n),
+            format!(
+                "{}: {} calls in flight of at most {}.",
+                fmt_secs(t),
+                d.inflight.at(t),
+                d.n
+            ),
         ),
         Err(e) => (None, None, e.clone()),
     };

@@ -1,5 +1,6 @@
 //! Visualisation `strategies` (chapter 10): the backpressure lab. Wiring only: link params / form
-//! fields → `scenario::lessons::flow_lab` (memoised) → `figure::pipeline::LabData` (memoised) →
+//! fields → `scenario::programs::flow` (memoised; the same programs as `drop_and_regulate` and
+//! `producer_consumer` scenario files) → `figure::pipeline::LabData` (memoised) →
 //! one timeline → `lab_scene` / `fork_scene` at `pb.t`.
 //!
 //! Link params (`strategies.*`): `p` producer rate, `c` consumer rate (1..=500 items/s), `cap`
@@ -16,9 +17,9 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{accounting, fork_scene, lab_scene, preset_line, LabData};
-use crate::scenario::lessons::flow_lab::{
-    check_capacity, check_rate, run, run_join_preset, LabParams, Strategy, CAPACITY_RANGE,
-    RATE_RANGE,
+use crate::scenario::programs::flow::{
+    drop_and_regulate, parse_cap, parse_rate, parse_switch_at, producer_consumer,
+    ProducerConsumerParams, Strategy, StrategyParams, Switch, CAPACITY_RANGE, RATE_RANGE,
 };
 use crate::sim::{Time, MS, SEC};
 
@@ -41,10 +42,10 @@ pub struct LabCfg {
 
 impl Default for LabCfg {
     fn default() -> Self {
-        let d = LabParams::default();
+        let d = StrategyParams::default();
         LabCfg {
-            p: d.producer_rate,
-            c: d.consumer_rate,
+            p: d.produce_per_s,
+            c: d.consume_per_s,
             cap: d.capacity,
             s: d.strategy,
             preset: false,
@@ -54,39 +55,24 @@ impl Default for LabCfg {
 }
 
 fn rate_accepted() -> String {
-    format!("a whole number from {} to {} (items per second)", RATE_RANGE.0, RATE_RANGE.1)
-}
-
-fn parse_u32(s: &str) -> Result<u32, String> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| format!("\"{}\" is not a whole number", s.trim()))
-}
-
-/// Parse a form/link rate: a message naming the accepted range on error.
-pub fn parse_rate(what: &str, s: &str) -> Result<u32, String> {
-    check_rate(what, parse_u32(s)?)
-}
-
-/// Parse a capacity.
-pub fn parse_cap(s: &str) -> Result<u32, String> {
-    check_capacity(parse_u32(s)?)
+    format!(
+        "a whole number from {} to {} (items per second)",
+        RATE_RANGE.0, RATE_RANGE.1
+    )
 }
 
 fn from_link(params: &VizParams) -> LabCfg {
     let d = LabCfg::default();
-    let cap_acc = format!("a whole number from {} to {}", CAPACITY_RANGE.0, CAPACITY_RANGE.1);
+    let cap_acc = format!(
+        "a whole number from {} to {}",
+        CAPACITY_RANGE.0, CAPACITY_RANGE.1
+    );
     let fork = params
         .get_parsed("fork", &Strategy::accepted(), Strategy::parse)
         .map(|s| {
             let at = params
-                .get_parsed("at", "a time in seconds from 0.1 to 19.9", |v| {
-                    let x: f64 = v.trim().parse().map_err(|_| format!("\"{v}\" is not a number"))?;
-                    if (0.1..20.0).contains(&x) {
-                        Ok((x * SEC as f64) as Time)
-                    } else {
-                        Err(format!("{x} is outside the run"))
-                    }
+                .get_parsed("at", "a time in seconds inside the run (above 0, below 20)", |v| {
+                    parse_switch_at(v, StrategyParams::default().duration_s)
                 })
                 .unwrap_or(5 * SEC);
             (at, s)
@@ -98,13 +84,17 @@ fn from_link(params: &VizParams) -> LabCfg {
         c: params
             .get_parsed("c", &rate_accepted(), |v| parse_rate("consumer rate", v))
             .unwrap_or(d.c),
-        cap: params.get_parsed("cap", &cap_acc, parse_cap).unwrap_or(d.cap),
+        cap: params
+            .get_parsed("cap", &cap_acc, parse_cap)
+            .unwrap_or(d.cap),
         s: params
             .get_parsed("s", &Strategy::accepted(), Strategy::parse)
             .unwrap_or(d.s),
         preset: params
             .get_parsed("preset", "join", |v| {
-                (v == "join").then_some(true).ok_or_else(|| format!("\"{v}\" is not a preset"))
+                (v == "join")
+                    .then_some(true)
+                    .ok_or_else(|| format!("\"{v}\" is not a preset"))
             })
             .unwrap_or(false),
         fork,
@@ -137,15 +127,24 @@ fn write_link(params: &VizParams, cfg: &LabCfg) {
     }
 }
 
-fn lab_params(cfg: &LabCfg, switch: Option<(Time, Strategy)>) -> LabParams {
-    LabParams {
-        producer_rate: cfg.p,
-        consumer_rate: cfg.c,
+/// The scenario parameters of the lab run (what a `drop_and_regulate` scenario file would say).
+pub fn lab_params(cfg: &LabCfg, switch: Option<(Time, Strategy)>) -> StrategyParams {
+    StrategyParams {
+        produce_per_s: cfg.p,
+        consume_per_s: cfg.c,
         capacity: cfg.cap,
         strategy: cfg.s,
-        switch,
-        ..LabParams::default()
+        switch: switch.map(|(at, to)| Switch {
+            at_s: at as f64 / SEC as f64,
+            to,
+        }),
+        ..StrategyParams::default()
     }
+}
+
+fn run(p: &StrategyParams) -> Result<crate::sim::Trace, String> {
+    p.check_page()?;
+    Ok(drop_and_regulate(p))
 }
 
 /// The runs behind one configuration: the main run and, with a fork, the switched one.
@@ -161,7 +160,7 @@ pub struct LabRuns {
 /// Run (pure; memoised by the component).
 pub fn lab_runs(cfg: &LabCfg) -> LabRuns {
     if cfg.preset {
-        let tr = run_join_preset(100, 50 * MS);
+        let tr = producer_consumer(&ProducerConsumerParams::default());
         let timeline = Timeline::from_trace(&tr);
         return LabRuns {
             main: Ok(LabData::new(&tr)),
@@ -179,7 +178,12 @@ pub fn lab_runs(cfg: &LabCfg) -> LabRuns {
     };
     // Step marks: every 100 ms (the traces have too many events to step through one by one).
     let end = timeline.end;
-    let timeline = Timeline::new(end, (1..=end / (100 * MS)).map(|k| k * 100 * MS).collect::<Vec<_>>());
+    let timeline = Timeline::new(
+        end,
+        (1..=end / (100 * MS))
+            .map(|k| k * 100 * MS)
+            .collect::<Vec<_>>(),
+    );
     LabRuns {
         main: main.map(|t| LabData::new(&t)),
         fork: fork.map(|r| r.map(|t| LabData::new(&t))),
@@ -191,7 +195,12 @@ fn heading(cfg: &LabCfg) -> String {
     if cfg.preset {
         "Queue(maxsize=10): producer, consumer, join".into()
     } else {
-        format!("{} · producer {}/s · consumer {}/s", cfg.s.label(), cfg.p, cfg.c)
+        format!(
+            "{} · producer {}/s · consumer {}/s",
+            cfg.s.label(),
+            cfg.p,
+            cfg.c
+        )
     }
 }
 
@@ -280,7 +289,10 @@ pub fn Strategies() -> Html {
             let mut next = (*cfg).clone();
             let at = (t / (100 * MS) * (100 * MS)).clamp(100 * MS, 19_900 * MS);
             let to = if *fork_to == next.s {
-                Strategy::ALL.into_iter().find(|&x| x != next.s).unwrap_or(Strategy::Block)
+                Strategy::ALL
+                    .into_iter()
+                    .find(|&x| x != next.s)
+                    .unwrap_or(Strategy::Block)
             } else {
                 *fork_to
             };
