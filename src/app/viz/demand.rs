@@ -35,12 +35,15 @@ pub fn Demand() -> Html {
             concurrency: n,
             ..CreditsParams::default()
         };
-        p.validate().map_err(|e| e.to_string()).map(|()| credits_pipeline(&p)).map(|tr| {
-            (
-                Timeline::from_trace(&tr),
-                DemandData::new(&tr, p.items, p.workers),
-            )
-        })
+        p.validate()
+            .map_err(|e| e.to_string())
+            .map(|()| credits_pipeline(&p))
+            .map(|tr| {
+                (
+                    Timeline::from_trace(&tr),
+                    DemandData::new(&tr, p.items, p.workers),
+                )
+            })
     });
     let timeline = match &*data {
         Ok((tl, _)) => tl.clone(),

@@ -71,9 +71,11 @@ fn from_link(params: &VizParams) -> LabCfg {
         .get_parsed("fork", &Strategy::accepted(), Strategy::parse)
         .map(|s| {
             let at = params
-                .get_parsed("at", "a time in seconds inside the run (above 0, below 20)", |v| {
-                    parse_switch_at(v, StrategyParams::default().duration_s)
-                })
+                .get_parsed(
+                    "at",
+                    "a time in seconds inside the run (above 0, below 20)",
+                    |v| parse_switch_at(v, StrategyParams::default().duration_s),
+                )
                 .unwrap_or(5 * SEC);
             (at, s)
         });

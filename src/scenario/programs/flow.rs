@@ -259,7 +259,7 @@ impl BufferParams {
             item_bytes: self.item_bytes,
             memory_limit_kib: self.memory_limit_kib,
             duration_s: self.duration_s,
-            limits: self.limits.clone(),
+            limits: self.limits,
             ..StrategyParams::default()
         }
     }
@@ -558,7 +558,11 @@ mod tests {
             let r = Replay::new(&tr);
             for t in [SEC, 5 * SEC, 7 * SEC, tr.end] {
                 let c = r.state_at(t).counters;
-                assert_eq!(c.produced, c.consumed + c.dropped + c.queued, "{s:?} at {t}");
+                assert_eq!(
+                    c.produced,
+                    c.consumed + c.dropped + c.queued,
+                    "{s:?} at {t}"
+                );
             }
         }
     }
@@ -570,7 +574,9 @@ mod tests {
             items: Some(30),
             ..StrategyParams::default()
         });
-        let c = Replay::new(&tr).state_after(tr.events.len() as u32).counters;
+        let c = Replay::new(&tr)
+            .state_after(tr.events.len() as u32)
+            .counters;
         assert_eq!((c.produced, c.consumed, c.dropped), (30, 30, 0));
         // Paced at the consumer's 20/s: 30 items take about 1.5 s, not 0.6 s.
         let last_put = tr
@@ -586,7 +592,10 @@ mod tests {
     #[test]
     fn unbounded_buffer_is_the_lab_with_buffer() {
         let p = BufferParams::default();
-        assert_eq!(unbounded_buffer(&p).hash(), drop_and_regulate(&p.lab()).hash());
+        assert_eq!(
+            unbounded_buffer(&p).hash(),
+            drop_and_regulate(&p.lab()).hash()
+        );
     }
 
     #[test]
