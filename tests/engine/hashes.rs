@@ -22,7 +22,7 @@ pub const EXPECTED: &[(&str, u64)] = &[
     ("unbounded_buffer", 0x6c512d99ac6e18fc),
     ("drop_and_regulate", 0x48cf591e58f1cabc),
     ("retry_storm", 0x492221221bd7ef97),
-    ("credits_pipeline", 0x97ef5b2be8327c8a),
+    ("credits_pipeline", 0xab2cd4b0ad8a2b7c),
     ("thread_per_request_100k", 0x0977ba9916523422),
     ("event_loop_server_100k", 0xd052ee31174e5d08),
     ("sleeps_1000x20", 0x386236b55c93ce4d),

@@ -359,6 +359,7 @@ fn credits_bound_concurrency() {
     // 4 calls beyond the workers wait in the service queue.
     let tr = run(Program::CreditsPipeline(CreditsParams::default()));
     assert_eq!(max_in_flight(&tr).0, 8);
+    assert_eq!(tr.outcome, Outcome::Finished, "the workers are stopped at the end");
     let r = Replay::new(&tr);
     for t in [SEC / 2 + 1, SEC + 1, 2 * SEC + 1] {
         assert_eq!(r.state_at(t).resources[0].state.depth, 4, "service queue at {t}");

@@ -6,7 +6,7 @@
 //!
 //! Events: credits are the resource "demand" (`CreditTake`/`CreditGrant` with `available`); each
 //! call is `CallStart { call, 0 }` … `CallOk { call, latency }`; the service queue is "service
-//! queue". Tasks: `worker 1..`, `flatMap`, `call 1..`. Code lines follow content/CODE_LINES.md
+//! queue". Tasks: `worker 1..` (cancelled at the end), `flatMap`, `call 1..`. Code lines follow content/CODE_LINES.md
 //! (flux_flatmap.java): 11 source emits, 14 a call starts, 19 waiting for a credit, 20 all done.
 use serde::{Deserialize, Serialize};
 
@@ -94,11 +94,12 @@ pub fn credits_pipeline(p: &CreditsParams) -> Trace {
 fn install(cx: &Ctx, p: &CreditsParams) {
     let sq = cx.queue::<(u32, Oneshot<()>)>(QueueConfig::unbounded("service queue", 0));
     let mean = millis(p.service_ms);
+    let mut workers = Vec::new();
     for w in 0..p.workers {
         let (c, sq) = (cx.clone(), sq.clone());
         let mut rng = Rng::new(p.seed.wrapping_mul(31).wrapping_add(w as u64));
         let jitter = p.jitter;
-        cx.spawn(&format!("worker {}", w + 1), async move {
+        workers.push(cx.spawn(&format!("worker {}", w + 1), async move {
             loop {
                 let (_, tx) = sq.get().await;
                 let d = if jitter {
@@ -110,7 +111,7 @@ fn install(cx: &Ctx, p: &CreditsParams) {
                 sq.task_done();
                 tx.send(());
             }
-        });
+        }));
     }
     let (items, n) = (p.items, p.concurrency);
     let c = cx.clone();
@@ -139,6 +140,10 @@ fn install(cx: &Ctx, p: &CreditsParams) {
         }
         c.join_all(calls).await;
         c.line(20);
+        // Every item sent: the service's workers are stopped, so the run ends `Finished`.
+        for w in &workers {
+            w.cancel();
+        }
     });
 }
 
@@ -184,5 +189,6 @@ mod tests {
             ..CreditsParams::default()
         });
         assert_eq!(tr.end, 5 * SEC);
+        assert_eq!(tr.outcome, crate::sim::Outcome::Finished);
     }
 }
