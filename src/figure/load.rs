@@ -460,58 +460,102 @@ pub fn pool_grid(
     hgt
 }
 
-/// The `thread-pool` picture at time `t`.
-pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
-    const W: f32 = 640.0;
-    let mut sc = Scene::new(W, 470.0, "A thread pool under load");
+/// Split `s` into lines of at most `max` characters at spaces (a longer word stays whole).
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > max {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Width of the narrow (phone) variants of the load pictures, in user units: at a 375 px
+/// screen the figure's column is about this wide, so the 10-unit labels stay ~10 px.
+pub const NARROW_W: f32 = 340.0;
+
+/// The end label of the latency chart: both values, or one when they coincide (steady traffic
+/// gives nearly equal latencies, so the two lines overlap; the label says so).
+pub fn latency_label(st: &LoadStats) -> Option<String> {
+    match (st.p50_ms, st.p99_ms) {
+        (Some(a), Some(c)) if fmt_ms(a) == fmt_ms(c) => {
+            Some(format!("p50 = p99 = {} (lines overlap)", fmt_ms(a)))
+        }
+        (Some(a), Some(c)) => Some(format!("p50 {} · p99 {}", fmt_ms(a), fmt_ms(c))),
+        _ => None,
+    }
+}
+
+/// The `thread-pool` picture at time `t`: 640 wide, or [`NARROW_W`] wide with everything
+/// stacked in one column when `narrow` (phones).
+pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> Scene {
+    let w: f32 = if narrow { NARROW_W } else { 640.0 };
+    let mut sc = Scene::new(w, 470.0, "A thread pool under load");
     let st = s.at(t);
     let it = &mut sc.items;
 
     // 1. Little's law budget.
     let needed = b.needed();
     let over = !b.keeps_up();
-    it.push(text(
-        16.0,
-        22.0,
-        format!(
-            "threads needed = {} req/s × {} = {} threads",
-            group(b.rate as u64),
-            fmt_ms(b.block_ms),
-            num_f(needed)
-        ),
-        "big",
-        Anchor::Start,
-    ));
-    let bx = 150.0;
-    let bw = W - bx - 90.0;
+    let lhs = format!(
+        "threads needed = {} req/s × {}",
+        group(b.rate as u64),
+        fmt_ms(b.block_ms)
+    );
+    let rhs = format!("= {} threads", num_f(needed));
+    let dy = if narrow {
+        it.push(text(16.0, 20.0, lhs, "big", Anchor::Start));
+        it.push(text(16.0, 40.0, rhs, "big", Anchor::Start));
+        20.0
+    } else {
+        it.push(text(
+            16.0,
+            22.0,
+            format!("{lhs} {rhs}"),
+            "big",
+            Anchor::Start,
+        ));
+        0.0
+    };
+    let bx = if narrow { 76.0 } else { 150.0 };
+    let bw = w - bx - if narrow { 50.0 } else { 90.0 };
     let top = needed.max(b.threads as f64).max(1.0);
     let sx = Linear::new(0.0, top, bx, bx + bw);
-    it.push(text(16.0, 44.0, "needed", "small", Anchor::Start));
+    it.push(text(16.0, 44.0 + dy, "needed", "small", Anchor::Start));
     it.push(rect(
         bx,
-        35.0,
+        35.0 + dy,
         sx.at(needed) - bx,
         12.0,
         if over { "s-danger" } else { "s-run" },
     ));
     it.push(text(
         sx.at(needed) + 4.0,
-        45.0,
+        45.0 + dy,
         num_f(needed),
         "small bold",
         Anchor::Start,
     ));
-    it.push(text(16.0, 62.0, "available", "small", Anchor::Start));
+    it.push(text(16.0, 62.0 + dy, "available", "small", Anchor::Start));
     it.push(rect(
         bx,
-        53.0,
+        53.0 + dy,
         sx.at(b.threads as f64) - bx,
         12.0,
         "s-queue",
     ));
     it.push(text(
         sx.at(b.threads as f64) + 4.0,
-        63.0,
+        63.0 + dy,
         group(b.threads as u64),
         "small bold",
         Anchor::Start,
@@ -530,20 +574,33 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
             group(b.threads as u64)
         )
     };
-    it.push(text(
-        16.0,
-        84.0,
-        verdict,
-        if over {
-            "small s-danger"
-        } else {
-            "small s-run"
-        },
-        Anchor::Start,
-    ));
+    let lines = if narrow {
+        wrap(&verdict, 56)
+    } else {
+        vec![verdict]
+    };
+    let vy = 84.0 + dy;
+    let n_lines = lines.len();
+    for (i, l) in lines.into_iter().enumerate() {
+        it.push(text(
+            16.0,
+            vy + i as f32 * 13.0,
+            l,
+            if over {
+                "small s-danger"
+            } else {
+                "small s-run"
+            },
+            Anchor::Start,
+        ));
+    }
 
     // 2. The pool and the queue, now.
-    let py = 110.0;
+    let py = if narrow {
+        vy + (n_lines as f32 - 1.0) * 13.0 + 30.0
+    } else {
+        110.0
+    };
     let busy = st.in_flight();
     it.push(text(
         16.0,
@@ -556,30 +613,39 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
         "small bold",
         Anchor::Start,
     ));
-    pool_grid(it, (16.0, py, 290.0), b.threads, busy);
-    let qx = 340.0;
-    let qw = W - qx - 16.0;
+    let grid_h = pool_grid(
+        it,
+        (16.0, py, if narrow { w - 32.0 } else { 290.0 }),
+        b.threads,
+        busy,
+    );
+    let (qx, qy) = if narrow {
+        (16.0, py + grid_h + 24.0)
+    } else {
+        (340.0, py)
+    };
+    let qw = w - qx - 16.0;
     let waiting = st.waiting();
     it.push(text(
         qx,
-        py - 6.0,
+        qy - 6.0,
         format!("waiting for a thread: {}", group(waiting as u64)),
         "small bold",
         Anchor::Start,
     ));
     let qmax = nice_ceil(s.max_waiting as f64, 10.0);
-    it.push(rect(qx, py, qw, 22.0, "lane"));
+    it.push(rect(qx, qy, qw, 22.0, "lane"));
     it.push(rect(
         qx,
-        py,
+        qy,
         qw * (waiting as f64 / qmax) as f32,
         22.0,
         "s-queue",
     ));
-    it.push(text(qx, py + 36.0, "0", "small muted", Anchor::Start));
+    it.push(text(qx, qy + 36.0, "0", "small muted", Anchor::Start));
     it.push(text(
         qx + qw,
-        py + 36.0,
+        qy + 36.0,
         group(qmax as u64),
         "small muted",
         Anchor::End,
@@ -603,23 +669,39 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
             _ => "latency: no request finished yet".into(),
         },
     ];
+    let n_rows = rows.len();
     for (i, r) in rows.into_iter().enumerate() {
         it.push(text(
             qx,
-            py + 58.0 + i as f32 * 16.0,
+            qy + 58.0 + i as f32 * 16.0,
             r,
             "small",
             Anchor::Start,
         ));
     }
 
-    // 3. Charts.
-    let cy = 290.0;
-    let cw = (W - 50.0 - 60.0 - 20.0) / 2.0;
+    // 3. Charts: side by side, or one above the other.
     let ymax_q = nice_ceil(s.max_waiting as f64, 10.0);
+    let lmax = nice_ceil(s.max_latency_ms as f64, 1000.0);
+    let (c1, c2, height) = if narrow {
+        let cy = qy + 58.0 + n_rows as f32 * 16.0 + 20.0;
+        let cw = w - 50.0 - 16.0;
+        (
+            (50.0, cy, cw, 110.0),
+            (50.0, cy + 110.0 + 48.0, cw, 110.0),
+            cy + 2.0 * 110.0 + 48.0 + 36.0,
+        )
+    } else {
+        let cw = (w - 50.0 - 60.0 - 20.0) / 2.0;
+        (
+            (50.0, 290.0, cw, 140.0),
+            (50.0 + cw + 60.0, 290.0, cw, 140.0),
+            470.0,
+        )
+    };
     chart(
         it,
-        (50.0, cy, cw, 140.0),
+        c1,
         "requests waiting",
         s.end,
         t,
@@ -630,10 +712,9 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
             class: "chart s-queue",
         }],
     );
-    let lmax = nice_ceil(s.max_latency_ms as f64, 1000.0);
     chart(
         it,
-        (50.0 + cw + 60.0, cy, cw, 140.0),
+        c2,
         "latency of finished: p50, p99 (dashed)",
         s.end,
         t,
@@ -650,6 +731,16 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time) -> Scene {
             },
         ],
     );
+    if let Some(l) = latency_label(&st) {
+        it.push(text(
+            c2.0 + c2.2,
+            c2.1 + c2.3 + 26.0,
+            l,
+            "small muted",
+            Anchor::End,
+        ));
+    }
+    sc.height = height;
     sc
 }
 
@@ -662,7 +753,8 @@ pub enum Side {
     Loop,
 }
 
-/// The `frameworks` picture at `t`: thread-per-request (left) and event loop (right), one clock.
+/// The `frameworks` picture at `t`: thread-per-request (left) and event loop (right), one
+/// clock; with `narrow` ([`NARROW_W`] wide, phones) the event loop is drawn below.
 pub fn frameworks_scene(
     pool: &LoadSeries,
     evloop: &LoadSeries,
@@ -670,22 +762,30 @@ pub fn frameworks_scene(
     focus: Side,
     blocking: bool,
     t: Time,
+    narrow: bool,
 ) -> Scene {
-    const W: f32 = 640.0;
+    let w: f32 = if narrow { NARROW_W } else { 640.0 };
+    /// Height of one side's box.
+    const BOX_H: f32 = 484.0;
     let mut sc = Scene::new(
-        W,
-        520.0,
+        w,
+        if narrow {
+            28.0 + 2.0 * (BOX_H + 12.0)
+        } else {
+            520.0
+        },
         "Thread-per-request vs event loop under the same traffic",
     );
     let end = pool.end.max(evloop.end);
     let it = &mut sc.items;
     it.push(text(
-        W / 2.0,
+        w / 2.0,
         18.0,
         format!(
-            "same traffic: {} req/s, each waits {} on a slow call · t = {}",
+            "same traffic: {} req/s, each waits {}{} · t = {}",
             group(b.rate as u64),
             fmt_ms(b.block_ms),
+            if narrow { "" } else { " on a slow call" },
             fmt_secs(t)
         ),
         "small",
@@ -702,35 +802,39 @@ pub fn frameworks_scene(
             as f64,
         10.0,
     );
-    let colw = (W - 48.0) / 2.0;
+    let colw = if narrow { w - 32.0 } else { (w - 48.0) / 2.0 };
     for (i, side) in [Side::Threads, Side::Loop].into_iter().enumerate() {
         let s = if side == Side::Threads { pool } else { evloop };
         let st = s.at(t);
-        let x = 16.0 + i as f32 * (colw + 16.0);
+        let (x, y0) = if narrow {
+            (16.0, i as f32 * (BOX_H + 12.0))
+        } else {
+            (16.0 + i as f32 * (colw + 16.0), 0.0)
+        };
         let mut g = Vec::new();
         let focused = side == focus;
         g.push(Item::Rect {
             x: x - 6.0,
-            y: 28.0,
+            y: y0 + 28.0,
             w: colw + 12.0,
-            h: 484.0,
+            h: BOX_H,
             rx: 6.0,
             class: "box",
             tip: None,
         });
         if focused {
-            g.push(rect(x - 6.0, 28.0, colw + 12.0, 4.0, "s-accent"));
+            g.push(rect(x - 6.0, y0 + 28.0, colw + 12.0, 4.0, "s-accent"));
         }
         let title = match side {
             Side::Threads => format!("thread-per-request · {} threads", group(b.threads as u64)),
             Side::Loop if blocking => "event loop · handler BLOCKS the loop".to_string(),
             Side::Loop => "event loop · 1 thread".to_string(),
         };
-        g.push(text(x, 48.0, title, "bold", Anchor::Start));
+        g.push(text(x, y0 + 48.0, title, "bold", Anchor::Start));
         if focused {
             g.push(text(
                 x + colw,
-                48.0,
+                y0 + 48.0,
                 "◀ this tab",
                 "small s-accent",
                 Anchor::End,
@@ -802,10 +906,16 @@ pub fn frameworks_scene(
             rows.push(("rejected: 0 (nothing to run out of)".into(), "small"));
         }
         for (k, (r, class)) in rows.into_iter().enumerate() {
-            g.push(text(x, 68.0 + k as f32 * 15.0, r, class, Anchor::Start));
+            g.push(text(
+                x,
+                y0 + 68.0 + k as f32 * 15.0,
+                r,
+                class,
+                Anchor::Start,
+            ));
         }
         // Memory bar on a shared scale.
-        let my = 180.0;
+        let my = y0 + 180.0;
         g.push(rect(x, my, colw, 8.0, "lane"));
         g.push(rect(
             x,
@@ -823,7 +933,7 @@ pub fn frameworks_scene(
         ));
         chart(
             &mut g,
-            (x + 40.0, 232.0, colw - 48.0, 100.0),
+            (x + 40.0, y0 + 232.0, colw - 48.0, 100.0),
             "in flight (solid) and waiting (dashed)",
             end,
             t,
@@ -842,7 +952,7 @@ pub fn frameworks_scene(
         );
         chart(
             &mut g,
-            (x + 40.0, 380.0, colw - 48.0, 100.0),
+            (x + 40.0, y0 + 380.0, colw - 48.0, 100.0),
             "latency p50 (solid), p99 (dashed)",
             end,
             t,
@@ -859,6 +969,15 @@ pub fn frameworks_scene(
                 },
             ],
         );
+        if let Some(l) = latency_label(&st) {
+            g.push(text(
+                x + colw - 8.0,
+                y0 + 506.0,
+                l,
+                "small muted",
+                Anchor::End,
+            ));
+        }
         it.push(Item::Group {
             class: if focused { "side focused" } else { "side" },
             label: Some(match side {
@@ -870,6 +989,44 @@ pub fn frameworks_scene(
         });
     }
     sc
+}
+
+/// Every text item's estimated extent (10-unit labels ≈ 5.6 units a character, 15-unit
+/// ≈ 8.5, 12-unit ≈ 6.8) stays inside the scene.
+#[cfg(test)]
+pub(crate) fn assert_texts_fit(sc: &Scene) {
+    fn walk(items: &[Item], w: f32, h: f32) {
+        for i in items {
+            match i {
+                Item::Text {
+                    x,
+                    y,
+                    text,
+                    class,
+                    anchor,
+                } => {
+                    let per = if class.contains("big") {
+                        8.5
+                    } else if class.contains("small") {
+                        5.6
+                    } else {
+                        6.8
+                    };
+                    let len = text.chars().count() as f32 * per;
+                    let (l, r) = match anchor {
+                        Anchor::Start => (*x, x + len),
+                        Anchor::Middle => (x - len / 2.0, x + len / 2.0),
+                        Anchor::End => (x - len, *x),
+                    };
+                    assert!(l >= -1.0 && r <= w + 1.0, "{text:?} spans {l}..{r} of {w}");
+                    assert!(*y > 0.0 && *y <= h, "{text:?} at y {y} of {h}");
+                }
+                Item::Group { items, .. } => walk(items, w, h),
+                _ => {}
+            }
+        }
+    }
+    walk(&sc.items, sc.width, sc.height);
 }
 
 #[cfg(test)]
@@ -896,7 +1053,7 @@ mod tests {
         let st = s.at(10 * SEC);
         assert!((3_600..=4_400).contains(&st.waiting()), "{st:?}");
         assert_eq!(st.in_flight(), 200);
-        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC);
+        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, false);
         let texts = sc.texts();
         assert!(
             texts.contains(&"threads needed = 500 req/s × 2.0 s = 1,000 threads"),
@@ -926,7 +1083,7 @@ mod tests {
             let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
             assert_eq!(s.max_waiting, 0, "{p:?}");
             assert_eq!(s.at(15 * SEC).p99_ms, Some(2_000));
-            let sc = thread_pool_scene(&s, &budget(&p), 15 * SEC);
+            let sc = thread_pool_scene(&s, &budget(&p), 15 * SEC, false);
             assert!(sc.texts().iter().any(|t| t.starts_with("Within budget")));
             assert!(sc.texts().contains(&"waiting for a thread: 0"));
         }
@@ -945,14 +1102,72 @@ mod tests {
         assert_eq!(st.in_flight(), 500);
         assert_eq!(st.memory, 500 * 4 * 1024);
         assert_eq!(pool.at(10 * SEC).memory, 200 * 1024 * 1024);
-        let sc = frameworks_scene(&pool, &ev, &budget(&p), Side::Loop, false, 10 * SEC);
+        let sc = frameworks_scene(&pool, &ev, &budget(&p), Side::Loop, false, 10 * SEC, false);
         let texts = sc.texts();
         assert!(texts.contains(&"waiting: 0"), "{texts:?}");
         assert!(texts.contains(&"◀ this tab"));
         let blk = LoadSeries::from_trace(&run(Model::EventLoopBlocking, &p));
         assert!(blk.at(10 * SEC).waiting() > 4_000);
-        let sc = frameworks_scene(&pool, &blk, &budget(&p), Side::Loop, true, 10 * SEC);
+        let sc = frameworks_scene(&pool, &blk, &budget(&p), Side::Loop, true, 10 * SEC, false);
         assert!(sc.texts().contains(&"event loop · handler BLOCKS the loop"));
+    }
+
+    #[test]
+    fn narrow_layouts_keep_labels_inside_a_phone_width() {
+        let p = LoadParams::default();
+        let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+        for t in [0, 3 * SEC, 10 * SEC, 20 * SEC] {
+            let sc = thread_pool_scene(&s, &budget(&p), t, true);
+            assert_eq!(sc.width, NARROW_W);
+            assert_texts_fit(&sc);
+            assert_texts_fit(&thread_pool_scene(&s, &budget(&p), t, false));
+        }
+        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, true);
+        let texts = sc.texts();
+        assert!(
+            texts.contains(&"threads needed = 500 req/s × 2.0 s"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"= 1,000 threads"), "{texts:?}");
+        assert!(texts.contains(&"thread pool: 200 / 200 busy"), "{texts:?}");
+        let fp = LoadParams {
+            work_ms: 1_000,
+            ..p
+        };
+        let pool = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &fp));
+        let ev = LoadSeries::from_trace(&run(Model::EventLoop, &fp));
+        for narrow in [false, true] {
+            let sc = frameworks_scene(
+                &pool,
+                &ev,
+                &budget(&fp),
+                Side::Threads,
+                false,
+                10 * SEC,
+                narrow,
+            );
+            assert_texts_fit(&sc);
+            assert!(sc.texts().contains(&"thread-per-request · 200 threads"));
+        }
+        // Stacked: the event loop's box is below the pool's.
+        let sc = frameworks_scene(&pool, &ev, &budget(&fp), Side::Loop, false, 10 * SEC, true);
+        assert!(sc.height > 900.0);
+    }
+
+    #[test]
+    fn overlapping_percentiles_are_labelled() {
+        let p = LoadParams {
+            rate_per_s: 90,
+            ..LoadParams::default()
+        };
+        let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
+        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, false);
+        assert!(
+            sc.texts().contains(&"p50 = p99 = 2.0 s (lines overlap)"),
+            "{:?}",
+            sc.texts()
+        );
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! (queued items), `s-run` (consumer busy, goodput), `s-wait` (producer waiting), `s-danger`
 //! (drops, OOM), `s-accent` (credits), `muted`, `small`, `big`, `bold`, `faint`, `outline`.
 use super::charts::{chart, short_num, ChartSpec, Series};
+use super::load::wrap;
 use super::{fmt_secs, Anchor, Item, Scene};
 use crate::sim::{EventKind, Policy, ResourceKind, TaskId, TaskState, Time, Trace, Wait, MS, SEC};
 
@@ -23,7 +24,7 @@ pub struct LabData {
     pub depth: Series,
     /// Memory in KB.
     pub memory_kb: Series,
-    /// Items put per second.
+    /// Items produced per second (queued or dropped on arrival).
     pub in_rate: Series,
     /// Items handled per second.
     pub out_rate: Series,
@@ -118,6 +119,8 @@ impl LabData {
         let mut latency = Series::line();
         let mut dropped = Series::step();
         let (mut puts, mut drops, mut done) = (Vec::new(), Vec::new(), Vec::new());
+        // Every produced item: queued (a put) or dropped on arrival (drop-newest).
+        let mut produced = Vec::new();
         let mut oom = None;
         let mut b = Books::default();
         let mut books = vec![(0, b)];
@@ -136,6 +139,7 @@ impl LabData {
                     match e.kind {
                         EventKind::QueuePut { .. } => {
                             puts.push(e.t);
+                            produced.push(e.t);
                             b.produced += 1;
                             b.queued += 1;
                         }
@@ -152,6 +156,7 @@ impl LabData {
                                 .get(q as usize)
                                 .is_some_and(|r| r.policy == Policy::DropNewest);
                             if newest {
+                                produced.push(e.t);
                                 b.produced += 1;
                             } else {
                                 b.queued = b.queued.saturating_sub(1);
@@ -183,7 +188,7 @@ impl LabData {
             .find(|r| r.kind == ResourceKind::Queue)
             .and_then(|r| (r.capacity != u32::MAX).then_some(r.capacity));
         LabData {
-            in_rate: Series::rate(&puts, bucket, end),
+            in_rate: Series::rate(&produced, bucket, end),
             out_rate: Series::rate(&done, bucket, end),
             depth,
             memory_kb,
@@ -276,21 +281,50 @@ pub fn accounting(d: &LabData, t: Time) -> (String, bool) {
     )
 }
 
+/// A box's status, centred at `cx`, one line (y = `py` + 44) or two (+40, +53) when longer
+/// than `max` characters.
+fn status_lines(status: &str, max: usize, cx: f32, py: f32, class: &'static str) -> Vec<Item> {
+    let lines = wrap(status, max.max(6));
+    let y0 = if lines.len() > 1 {
+        py + 40.0
+    } else {
+        py + 44.0
+    };
+    lines
+        .into_iter()
+        .take(2)
+        .enumerate()
+        .map(|(i, l)| Item::Text {
+            x: cx,
+            y: y0 + 13.0 * i as f32,
+            text: l,
+            class,
+            anchor: Anchor::Middle,
+        })
+        .collect()
+}
+
 /// One lab panel (pipeline, accounting row, charts); returns its items and height.
 pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     let mut out = Vec::new();
     let (x0, y0, w) = (o.x, o.y, o.w);
-    out.push(Item::Text {
-        x: x0,
-        y: y0 + 14.0,
-        text: o.heading.clone(),
-        class: "big",
-        anchor: Anchor::Start,
-    });
+    // The heading (15-unit bold, ≈ 8.5 units a character) wraps to the panel's width.
+    let head = wrap(&o.heading, (w / 8.5) as usize);
+    for (i, l) in head.iter().enumerate() {
+        out.push(Item::Text {
+            x: x0,
+            y: y0 + 14.0 + i as f32 * 18.0,
+            text: l.clone(),
+            class: "big",
+            anchor: Anchor::Start,
+        });
+    }
     // --- pipeline ---
-    let py = y0 + 28.0;
+    let py = y0 + 28.0 + (head.len().max(1) - 1) as f32 * 18.0;
     let bh = 62.0;
     let pw = (w * 0.2).max(80.0);
+    // Status lines (10-unit, ≈ 5.6 units a character) wrap inside the boxes.
+    let status_chars = ((pw - 14.0) / 5.6) as usize;
     let cw = pw;
     let qx = x0 + pw + 24.0;
     let qw = w - pw - cw - 48.0;
@@ -334,18 +368,20 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
                 class: "bold",
                 anchor: Anchor::Middle,
             },
-            Item::Text {
-                x: x0 + pw / 2.0 + 3.0,
-                y: py + 44.0,
-                text: pstatus.into(),
-                class: if pclass == "s-wait" {
-                    "small bold s-wait"
-                } else {
-                    "small muted"
-                },
-                anchor: Anchor::Middle,
+        ]
+        .into_iter()
+        .chain(status_lines(
+            pstatus,
+            status_chars,
+            x0 + pw / 2.0 + 3.0,
+            py,
+            if pclass == "s-wait" {
+                "small bold s-wait"
+            } else {
+                "small muted"
             },
-        ],
+        ))
+        .collect(),
     });
     // Queue box and its items.
     let depth_now = d.depth.at(t) as u32;
@@ -508,14 +544,14 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             class: "bold",
             anchor: Anchor::Middle,
         },
-        Item::Text {
-            x: cx + cw / 2.0 - 3.0,
-            y: py + 44.0,
-            text: cstatus.into(),
-            class: "small muted",
-            anchor: Anchor::Middle,
-        },
     ];
+    citems.extend(status_lines(
+        cstatus,
+        status_chars,
+        cx + cw / 2.0 - 3.0,
+        py,
+        "small muted",
+    ));
     if cclass == "s-run" {
         citems.push(Item::Circle {
             cx: cx + 12.0,
@@ -532,19 +568,40 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         items: citems,
     });
     // --- accounting row ---
-    let ay = py + bh + 40.0;
+    let mut ay = py + bh + 40.0;
     let (acc, ok) = accounting(d, t);
-    out.push(Item::Text {
-        x: x0,
-        y: ay,
-        text: acc,
-        class: if ok {
-            "bold accounting"
-        } else {
-            "bold s-danger accounting"
-        },
-        anchor: Anchor::Start,
-    });
+    let acc_class = if ok {
+        "bold accounting"
+    } else {
+        "bold s-danger accounting"
+    };
+    // 12-unit bold ≈ 6.8 units a character: too long for the panel -> two lines.
+    match acc.find(" + dropped") {
+        Some(k) if acc.chars().count() as f32 * 6.8 > w => {
+            out.push(Item::Text {
+                x: x0,
+                y: ay,
+                text: acc[..k].to_string(),
+                class: acc_class,
+                anchor: Anchor::Start,
+            });
+            ay += 16.0;
+            out.push(Item::Text {
+                x: x0 + 12.0,
+                y: ay,
+                text: acc[k + 1..].to_string(),
+                class: acc_class,
+                anchor: Anchor::Start,
+            });
+        }
+        _ => out.push(Item::Text {
+            x: x0,
+            y: ay,
+            text: acc,
+            class: acc_class,
+            anchor: Anchor::Start,
+        }),
+    }
     let mem_kb = d.memory_kb.at(t);
     let mem = match d.limit_kb {
         Some(l) => format!(
@@ -562,34 +619,41 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         class: "small muted",
         anchor: if narrow { Anchor::Start } else { Anchor::End },
     });
-    let mut y = ay + 8.0;
+    let mut y = ay + if narrow { 16.0 } else { 8.0 };
+    let oom_lines = wrap(
+        &format!(
+            "Out of memory at {}: the process crashed; everything queued is lost",
+            fmt_secs(d.oom.unwrap_or(t))
+        ),
+        ((w - 12.0) / 6.8) as usize,
+    );
     if d.oom.is_some_and(|o| o <= t) {
         out.push(Item::Rect {
             x: x0,
             y: y + 2.0,
             w,
-            h: 22.0,
+            h: 8.0 + 15.0 * oom_lines.len() as f32,
             rx: 4.0,
             class: "s-danger faint",
             tip: None,
         });
-        out.push(Item::Text {
-            x: x0 + w / 2.0,
-            y: y + 17.0,
-            text: format!(
-                "Out of memory at {}: the process crashed; everything queued is lost",
-                fmt_secs(d.oom.unwrap_or(t))
-            ),
-            class: "bold",
-            anchor: Anchor::Middle,
-        });
+        for (i, l) in oom_lines.iter().enumerate() {
+            out.push(Item::Text {
+                x: x0 + w / 2.0,
+                y: y + 17.0 + 15.0 * i as f32,
+                text: l.clone(),
+                class: "bold",
+                anchor: Anchor::Middle,
+            });
+        }
     }
-    y += 46.0;
+    // Room for the out-of-memory banner (drawn once it happens; reserved so nothing jumps).
+    y += 31.0 + 15.0 * oom_lines.len() as f32;
     // --- charts ---
     let cols = o.cols.max(1);
     let gap = 60.0;
     let cwid = (w - 40.0 - (cols as f32 - 1.0) * gap) / cols as f32;
-    let ch = if cols == 1 { 50.0 } else { 64.0 };
+    let ch = if cols == 1 && w > 400.0 { 50.0 } else { 64.0 };
     let row_h = ch + 44.0;
     let mut specs: Vec<(ChartSpec, Vec<(&Series, &'static str, &str)>)> = Vec::new();
     let spec = |title: String, y_max: f64, threshold: Option<(f64, String)>| ChartSpec {
@@ -659,9 +723,18 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     (out, y + rows as f32 * row_h - o.y)
 }
 
+/// Width of the narrow (phone) lab and fork pictures.
+pub const NARROW_W: f32 = 340.0;
+
 /// The lab: one run, one wide panel.
 pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
-    let w = 720.0;
+    lab_scene_for(d, t, heading, false)
+}
+
+/// The lab, 720 wide with charts in two columns, or [`NARROW_W`] wide with one column
+/// (`narrow`, phones).
+pub fn lab_scene_for(d: &LabData, t: Time, heading: &str, narrow: bool) -> Scene {
+    let w = if narrow { NARROW_W } else { 720.0 };
     let (items, h) = lab_panel(
         d,
         t,
@@ -670,7 +743,7 @@ pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
             x: 10.0,
             y: 4.0,
             w: w - 20.0,
-            cols: 2,
+            cols: if narrow { 1 } else { 2 },
             marker: None,
         },
     );
@@ -688,9 +761,53 @@ pub fn fork_scene(
     headings: (&str, &str),
     switch: Time,
 ) -> Scene {
+    fork_scene_for(a, b, t, headings, switch, false)
+}
+
+/// The fork side by side (980 wide), or with `narrow` (phones) one continuation above the
+/// other, [`NARROW_W`] wide.
+pub fn fork_scene_for(
+    a: &LabData,
+    b: &LabData,
+    t: Time,
+    headings: (&str, &str),
+    switch: Time,
+    narrow: bool,
+) -> Scene {
+    let title = format!(
+        "Fork at {}: {} vs {}",
+        fmt_secs(switch),
+        headings.0,
+        headings.1
+    );
+    let marker = Some((switch, "switch".to_string()));
+    if narrow {
+        let w = NARROW_W;
+        let opts = |heading: &str, y: f32| PanelOpts {
+            heading: heading.into(),
+            x: 10.0,
+            y,
+            w: w - 20.0,
+            cols: 1,
+            marker: marker.clone(),
+        };
+        let (ia, ha) = lab_panel(a, t, &opts(headings.0, 4.0));
+        let yb = 4.0 + ha + 24.0;
+        let (ib, hb) = lab_panel(b, t, &opts(headings.1, yb));
+        let mut sc = Scene::new(w, yb + hb + 10.0, title);
+        sc.items.extend(ia);
+        sc.items.push(Item::Line {
+            x1: 10.0,
+            y1: yb - 12.0,
+            x2: w - 10.0,
+            y2: yb - 12.0,
+            class: "grid",
+        });
+        sc.items.extend(ib);
+        return sc;
+    }
     let w = 980.0;
     let pw = (w - 40.0) / 2.0;
-    let marker = Some((switch, "switch".to_string()));
     let (ia, ha) = lab_panel(
         a,
         t,
@@ -715,16 +832,7 @@ pub fn fork_scene(
             marker,
         },
     );
-    let mut sc = Scene::new(
-        w,
-        ha.max(hb) + 10.0,
-        format!(
-            "Fork at {}: {} vs {}",
-            fmt_secs(switch),
-            headings.0,
-            headings.1
-        ),
-    );
+    let mut sc = Scene::new(w, ha.max(hb) + 10.0, title);
     sc.items.push(Item::Line {
         x1: w / 2.0,
         y1: 4.0,
@@ -1233,6 +1341,66 @@ mod tests {
             2
         );
         assert!(db.dropped.at(10 * SEC) > 0.0 && da.dropped.at(10 * SEC) == 0.0);
+    }
+
+    #[test]
+    fn in_rate_counts_items_dropped_on_arrival() {
+        // Producer 50/s: with drop-newest most items never enter the queue, yet "in" is every
+        // produced item, not only the queued ones.
+        let (_, d) = lab(Strategy::DropNewest);
+        let (_, blocked) = lab(Strategy::Block);
+        let late = 10 * SEC;
+        assert!(d.in_rate.at(late) > 40.0, "{}", d.in_rate.at(late));
+        assert!(blocked.in_rate.at(late) < 30.0);
+    }
+
+    #[test]
+    fn narrow_lab_and_fork_fit_a_phone() {
+        use crate::figure::load::assert_texts_fit;
+        let (_, d) = lab(Strategy::Block);
+        let waiting = (0..200)
+            .map(|i| i * 100 * MS)
+            .find(|&t| producer_waiting_in_put(&d, t))
+            .expect("waits");
+        let heading = "block the producer · producer 50/s · consumer 20/s";
+        for narrow in [false, true] {
+            let sc = lab_scene_for(&d, waiting, heading, narrow);
+            assert_texts_fit(&sc);
+            let texts = sc.texts();
+            if narrow {
+                assert_eq!(sc.width, NARROW_W);
+                // The producer's status wraps inside its box; the accounting row in two lines.
+                assert!(texts.contains(&"waiting in"), "{texts:?}");
+                assert!(
+                    texts.iter().any(|x| x.starts_with("+ dropped 0 + queued")),
+                    "{texts:?}"
+                );
+            } else {
+                assert!(texts.contains(&"waiting in put(): full"), "{texts:?}");
+            }
+        }
+        let (_, buf) = lab(Strategy::Buffer);
+        let oom = buf.oom.expect("oom");
+        assert_texts_fit(&lab_scene_for(&buf, oom, "buffer", true));
+        let b = run(&LabParams {
+            switch: Some(Switch {
+                at_s: 5.0,
+                to: Strategy::DropNewest,
+            }),
+            ..LabParams::default()
+        });
+        let db = LabData::new(&b);
+        for narrow in [false, true] {
+            let sc = fork_scene_for(
+                &d,
+                &db,
+                10 * SEC,
+                ("keep block the producer", "switch to drop newest at 5 s"),
+                5 * SEC,
+                narrow,
+            );
+            assert_texts_fit(&sc);
+        }
     }
 
     #[test]

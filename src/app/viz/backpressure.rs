@@ -15,9 +15,10 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::thread_pool::use_narrow;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
-use crate::figure::pipeline::{lab_scene, LabData};
+use crate::figure::pipeline::{lab_scene_for, LabData};
 use crate::figure::storm::{storm_scene, StormData};
 use crate::scenario::programs::flow::{unbounded_buffer, BufferParams};
 use crate::scenario::programs::retry::{retry_storm, RetryFix, RetryParams};
@@ -101,16 +102,18 @@ pub fn Backpressure() -> Html {
             part.set(p);
         })
     };
+    let (wrapper, narrow) = use_narrow();
     let (scene, text, code, line): (Option<Rc<crate::figure::Scene>>, String, &str, Option<u32>) =
         match *part {
             Part::Buffer => match &*buffer {
                 Ok((d, _)) => {
                     let oom = d.oom.is_some_and(|o| o <= t);
                     (
-                        Some(Rc::new(lab_scene(
+                        Some(Rc::new(lab_scene_for(
                             d,
                             t,
                             "No backpressure: producer 1000/s, consumer 100/s, no bound",
+                            narrow,
                         ))),
                         if oom {
                             format!("{}: out of memory, the run crashed.", fmt_secs(t))
@@ -146,9 +149,11 @@ pub fn Backpressure() -> Html {
                 <button type="button" class="bp-part-buffer" aria-pressed={is(Part::Buffer)} onclick={pick(Part::Buffer)}>{ "1. Unbounded buffer" }</button>
                 <button type="button" class="bp-part-storm" aria-pressed={is(Part::Storm)} onclick={pick(Part::Storm)}>{ "2. Retry storm and the fix" }</button>
             </div>
-            if let Some(scene) = scene {
-                <SceneView {scene} />
-            }
+            <div ref={wrapper} class="lab-viz" data-narrow={narrow.to_string()}>
+                if let Some(scene) = scene {
+                    <SceneView {scene} />
+                }
+            </div>
             if *part == Part::Buffer {
                 <p class="figure-note muted">{ "Memory is scaled down (1 KB per item, a 4 MB limit) so the crash comes within seconds; with gigabytes it comes later, the same way." }</p>
                 <CodePanel id={code} active_line={line} />

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
-use crate::app::viz::thread_pool::{param_u32, sample, second_marks, NumField};
+use crate::app::viz::thread_pool::{param_u32, sample, second_marks, use_narrow, NumField};
 use crate::app::viz::SceneView;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
 use crate::scenario::programs::load::{
@@ -94,6 +94,9 @@ pub const TABS: &[Tab] = &[
     },
 ];
 
+/// The tab the blocking mistake is shown in (`FastAPI async def`).
+pub const FASTAPI_ASYNC: usize = 7;
+
 /// Queue bounds offered for the pool (`frameworks.queue=`).
 const QUEUES: &[(&str, Option<u32>)] = &[("none", None), ("100", Some(100)), ("1000", Some(1000))];
 
@@ -159,6 +162,7 @@ pub fn Frameworks() -> Html {
     };
     let tab = {
         let params = params.clone();
+        let blocking = *blocking;
         use_state(move || {
             let ids: Vec<&str> = TABS.iter().map(|t| t.id).collect();
             params
@@ -167,7 +171,9 @@ pub fn Frameworks() -> Html {
                         .position(|t| t.id == s)
                         .ok_or_else(|| "no such tab".to_string())
                 })
-                .unwrap_or(0)
+                // A link that turns the blocking mistake on without naming a tab opens the
+                // async handler that makes it (as switching it on by hand does).
+                .unwrap_or(if blocking { FASTAPI_ASYNC } else { 0 })
         })
     };
     let pool = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
@@ -195,6 +201,7 @@ pub fn Frameworks() -> Html {
         queue_limit: lp.max_waiting,
     };
     let cur = &TABS[(*tab).min(TABS.len() - 1)];
+    let (wrapper, narrow) = use_narrow();
     let scene = Rc::new(frameworks_scene(
         &pool.series,
         &evloop.series,
@@ -202,6 +209,7 @@ pub fn Frameworks() -> Html {
         cur.side,
         *blocking,
         pb.t,
+        narrow,
     ));
 
     let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
@@ -252,7 +260,8 @@ pub fn Frameworks() -> Html {
                 params.set("blocking", "1");
                 // The trap is an async handler: show the event-loop side.
                 if TABS[*tab].side == Side::Threads {
-                    tab.set(TABS.len() - 1);
+                    params.set("tab", TABS[FASTAPI_ASYNC].id);
+                    tab.set(FASTAPI_ASYNC);
                 }
             } else {
                 params.remove("blocking");
@@ -297,7 +306,9 @@ pub fn Frameworks() -> Html {
     };
     html! {
         <Figure id="frameworks" title="Thread-per-request vs event loop under the same traffic" playback={pb.clone()} {describe} {caption}>
-            <SceneView scene={scene} />
+            <div ref={wrapper} class="load-viz" data-narrow={narrow.to_string()}>
+                <SceneView scene={scene} />
+            </div>
             <div class="viz-controls">
                 <NumField id="frameworks-rate" label="arrival rate" value={lp.rate_per_s} min={RATE.0} max={RATE.1}
                           unit="req/s" on_change={set("rate", |p, v| p.rate_per_s = v, d.rate_per_s)} />

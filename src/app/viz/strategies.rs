@@ -3,7 +3,7 @@
 //! `producer_consumer` scenario files) → `figure::pipeline::LabData` (memoised) →
 //! one timeline → `lab_scene` / `fork_scene` at `pb.t`.
 //!
-//! Link params (`strategies.*`): `p` producer rate, `c` consumer rate (1..=500 items/s), `cap`
+//! Link params (`strategies.*`): `p` producer rate, `c` consumer rate (1..=1000 items/s), `cap`
 //! (1..=1000), `s` strategy (block, buffer, drop-newest, drop-oldest, regulate), `preset` (`join`
 //! = the notes' producer_consumer.py), `fork` (strategy switched to) with `at` (seconds), `t`.
 //! Bad values are refused with a message naming the accepted range; the last good run stays.
@@ -14,9 +14,10 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::{use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::thread_pool::use_narrow;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
-use crate::figure::pipeline::{accounting, fork_scene, lab_scene, preset_line, LabData};
+use crate::figure::pipeline::{accounting, fork_scene_for, lab_scene_for, preset_line, LabData};
 use crate::scenario::programs::flow::{
     drop_and_regulate, parse_cap, parse_rate, parse_switch_at, producer_consumer,
     ProducerConsumerParams, Strategy, StrategyParams, Switch, CAPACITY_RANGE, RATE_RANGE,
@@ -313,19 +314,20 @@ pub fn Strategies() -> Html {
     };
 
     let c = (*cfg).clone();
+    let (wrapper, narrow) = use_narrow();
     let (scene, line, describe_text) = match (&runs.main, &runs.fork) {
         (Ok(a), Some(Ok(b))) => {
             let (at, to) = c.fork.unwrap_or((0, c.s));
             let h2 = format!("switch to {} at {}", to.name(), fmt_secs(at));
             let h1 = format!("keep {}", c.s.name());
             (
-                Some(Rc::new(fork_scene(a, b, t, (&h1, &h2), at))),
+                Some(Rc::new(fork_scene_for(a, b, t, (&h1, &h2), at, narrow))),
                 None,
                 format!("{}. {}: {}", fmt_secs(t), h2, accounting(b, t).0),
             )
         }
         (Ok(a), _) => (
-            Some(Rc::new(lab_scene(a, t, &heading(&c)))),
+            Some(Rc::new(lab_scene_for(a, t, &heading(&c), narrow))),
             if c.preset { preset_line(a, t) } else { None },
             format!("{}: {}", fmt_secs(t), accounting(a, t).0),
         ),
@@ -382,11 +384,13 @@ pub fn Strategies() -> Html {
             if let Some(msg) = (*error).clone() {
                 <p class="lab-error notice" role="alert">{ msg }</p>
             }
-            if let Some(scene) = scene {
-                <SceneView {scene} />
-            } else {
-                <p class="lab-error notice" role="alert">{ describe_fallback(&runs) }</p>
-            }
+            <div ref={wrapper} class="lab-viz" data-narrow={narrow.to_string()}>
+                if let Some(scene) = scene {
+                    <SceneView {scene} />
+                } else {
+                    <p class="lab-error notice" role="alert">{ describe_fallback(&runs) }</p>
+                }
+            </div>
             if c.preset {
                 <CodePanel id="producer_consumer.py" active_line={line} label={Some(AttrValue::from("producer_consumer.py: the line running now"))} />
             }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::hooks::{use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::load::{group, thread_pool_scene, Budget, LoadSeries};
@@ -47,6 +47,48 @@ pub fn sample(model: Model, p: &LoadParams) -> Sampled {
         requests: p.requests(),
         ms: now_ms() - t0,
     }
+}
+
+/// Column width (CSS px) below which the load pictures switch to their narrow layout.
+pub const NARROW_BELOW_PX: i32 = 560;
+
+fn window_narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < NARROW_BELOW_PX as f64 + 32.0)
+}
+
+/// Whether the element behind the returned ref is narrower than [`NARROW_BELOW_PX`]: guessed
+/// from the window at first, measured after mount and on every window resize.
+#[hook]
+pub fn use_narrow() -> (NodeRef, bool) {
+    let node = use_node_ref();
+    let narrow = use_state_eq(window_narrow);
+    let measure = {
+        let (node, narrow) = (node.clone(), narrow.clone());
+        use_callback((), move |_: web_sys::Event, _| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                let w = el.client_width();
+                if w > 0 {
+                    narrow.set(w < NARROW_BELOW_PX);
+                }
+            }
+        })
+    };
+    {
+        let (node, narrow) = (node.clone(), narrow.clone());
+        use_effect_with((), move |_| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                let w = el.client_width();
+                if w > 0 {
+                    narrow.set(w < NARROW_BELOW_PX);
+                }
+            }
+        });
+    }
+    use_window_event("resize", measure);
+    (node, *narrow)
 }
 
 /// One marks per second (step next/prev moves a second at a time).
@@ -185,7 +227,8 @@ pub fn ThreadPool() -> Html {
         task_kib: lp.task_kib,
         queue_limit: lp.max_waiting,
     };
-    let scene = Rc::new(thread_pool_scene(&run.series, &budget, pb.t));
+    let (wrapper, narrow) = use_narrow();
+    let scene = Rc::new(thread_pool_scene(&run.series, &budget, pb.t, narrow));
 
     let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
         let lp = lp.clone();
@@ -226,7 +269,9 @@ pub fn ThreadPool() -> Html {
     };
     html! {
         <Figure id="thread-pool" title="A thread pool under load" playback={pb.clone()} {describe} {caption}>
-            <SceneView scene={scene} />
+            <div ref={wrapper} class="load-viz" data-narrow={narrow.to_string()}>
+                <SceneView scene={scene} />
+            </div>
             <div class="viz-controls">
                 <NumField id="thread-pool-threads" label="threads" value={lp.threads}
                           min={THREADS.0} max={THREADS.1}
