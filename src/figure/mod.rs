@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 pub mod charts;
 pub mod coroutine;
 pub mod event_loop;
+pub mod export;
 pub mod load;
 pub mod pipeline;
 pub mod ports;
