@@ -12,19 +12,19 @@ use await_and_see::sim::{Config, Rng, Sim, Trace};
 
 /// `(case name, trace hash)`, in the order [`run_case`] knows them.
 pub const EXPECTED: &[(&str, u64)] = &[
-    ("blocking_ports", 0xe61242d753864101),
-    ("select_ports", 0xa8e379b4726ac862),
-    ("sequential_queries", 0x3bec3d946ee322b5),
-    ("gather_queries", 0x1014ea28fd408162),
-    ("thread_per_request", 0x3403ad8444cc8a7e),
-    ("event_loop_server", 0x39dd4f042dc9628f),
+    ("blocking_ports", 0x22ac54af99ad4137),
+    ("select_ports", 0x0e2a3e5d540bcd9f),
+    ("sequential_queries", 0x476e368b7d4826d4),
+    ("gather_queries", 0xbbe3e39d92ec2ed4),
+    ("thread_per_request", 0x612fb5d4e98173d5),
+    ("event_loop_server", 0x5d1a017fc9f6a3b4),
     ("producer_consumer", 0xeb45d58953330f6c),
     ("unbounded_buffer", 0x6c512d99ac6e18fc),
     ("drop_and_regulate", 0x48cf591e58f1cabc),
     ("retry_storm", 0x492221221bd7ef97),
     ("credits_pipeline", 0xab2cd4b0ad8a2b7c),
-    ("thread_per_request_100k", 0x0977ba9916523422),
-    ("event_loop_server_100k", 0xd052ee31174e5d08),
+    ("thread_per_request_100k", 0xb88b05e01edaef33),
+    ("event_loop_server_100k", 0x9aaf09945b72c152),
     ("sleeps_1000x20", 0x386236b55c93ce4d),
     ("mixed_timers", 0x03b003be3cb3eddb),
 ];
