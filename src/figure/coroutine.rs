@@ -89,10 +89,28 @@ pub fn never_awaited_warning(name: &str) -> String {
     )
 }
 
-/// Draw the coroutines (every entity but the root `main`) at stage `s`.
+/// Width of the narrow (phone) variant of [`layout_for`].
+pub const NARROW_W: f32 = 340.0;
+
+/// Draw the coroutines (every entity but the root `main`) at stage `s`, wide (720).
 pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
+    layout_for(tr, replay, s, None, 720.0)
+}
+
+/// Draw the coroutines at stage `s` for a figure about `width` px wide (below 500: a
+/// [`NARROW_W`]-wide picture, the lifecycle strip on two rows). `focus` is the coroutine whose
+/// line the code panel marks: its card gets a highlighted border and "line N · marked in the
+/// code"; every card shows its own line.
+pub fn layout_for(
+    tr: &Trace,
+    replay: &Replay,
+    s: Stage,
+    focus: Option<TaskId>,
+    width: f32,
+) -> Scene {
+    let narrow = width < 500.0;
     let snap = replay.state_after(s.n);
-    let w = 720.0;
+    let w = if narrow { NARROW_W } else { 720.0 };
     let mut items = Vec::new();
     let never: Vec<TaskId> = tr.events[..s.n as usize]
         .iter()
@@ -106,24 +124,39 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
         .filter(|tv| tr.tasks[tv.id as usize].parent != NO_TASK)
         .collect();
     if cards.is_empty() {
-        items.push(Item::Text {
-            x: 8.0,
-            y: y + 20.0,
-            text: "No coroutine object exists yet: nothing has called the async function.".into(),
-            class: "muted",
-            anchor: Anchor::Start,
-        });
-        y += 36.0;
+        let msg = "No coroutine object exists yet: nothing has called the async function.";
+        let lines = if narrow {
+            super::load::wrap(msg, 48)
+        } else {
+            vec![msg.to_string()]
+        };
+        for (i, l) in lines.iter().enumerate() {
+            items.push(Item::Text {
+                x: 8.0,
+                y: y + 20.0 + i as f32 * 16.0,
+                text: l.clone(),
+                class: "muted",
+                anchor: Anchor::Start,
+            });
+        }
+        y += 20.0 + lines.len() as f32 * 16.0;
     }
+    // Geometry: (strip x, strip y offset, pill width, pills per row, detail y offset, card height).
+    let (sx, sy, pw, per_row, dy, ch) = if narrow {
+        (20.0, 46.0, 96.0, 3usize, 112.0, 136.0)
+    } else {
+        (200.0, 8.0, 79.0, 6usize, 52.0, 70.0)
+    };
     for tv in cards {
         let name = tr.task_name(tv.id).to_string();
         let cur = life(tv);
+        let focused = focus == Some(tv.id);
         let mut c = vec![
             Item::Rect {
                 x: 8.0,
                 y,
                 w: w - 16.0,
-                h: 70.0,
+                h: ch,
                 rx: 8.0,
                 class: "box",
                 tip: None,
@@ -147,22 +180,53 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
                 anchor: Anchor::Start,
             },
         ];
+        if focused {
+            c.push(Item::Rect {
+                x: 9.0,
+                y: y + 1.0,
+                w: w - 18.0,
+                h: ch - 2.0,
+                rx: 7.0,
+                class: "outline now",
+                tip: None,
+            });
+        }
+        if let Some(l) = tv.line {
+            // Each card's own line; the focused one is the line the code panel marks.
+            let (lx, ly, anchor) = if narrow {
+                (w - 20.0, y + 22.0, Anchor::End)
+            } else {
+                (20.0, y + 58.0, Anchor::Start)
+            };
+            c.push(Item::Text {
+                x: lx,
+                y: ly,
+                text: if focused {
+                    format!("line {l} · marked in the code")
+                } else {
+                    format!("line {l}")
+                },
+                class: if focused { "small bold" } else { "small muted" },
+                anchor,
+            });
+        }
         // The lifecycle strip.
         for (k, l) in LIFE.iter().enumerate() {
-            let px = 200.0 + k as f32 * 85.0;
+            let px = sx + (k % per_row) as f32 * (pw + 6.0);
+            let py = y + sy + (k / per_row) as f32 * 26.0;
             let on = *l == cur;
             c.push(Item::Rect {
                 x: px,
-                y: y + 8.0,
-                w: 79.0,
+                y: py,
+                w: pw,
                 h: 22.0,
                 rx: 11.0,
                 class: if on { l.class() } else { "lane" },
                 tip: None,
             });
             c.push(Item::Text {
-                x: px + 39.5,
-                y: y + 23.0,
+                x: px + pw / 2.0,
+                y: py + 15.0,
                 text: l.word().into(),
                 class: if on { "bold ink" } else { "small muted" },
                 anchor: Anchor::Middle,
@@ -193,29 +257,45 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
             TaskState::Done => "returned".into(),
             TaskState::Cancelled => "cancelled".into(),
         };
-        c.push(Item::Text {
-            x: 200.0,
-            y: y + 52.0,
-            text: detail,
-            class: "ink",
-            anchor: Anchor::Start,
-        });
+        let lines = if narrow {
+            super::load::wrap(&detail, 48)
+        } else {
+            vec![detail]
+        };
+        for (i, l) in lines.into_iter().take(2).enumerate() {
+            c.push(Item::Text {
+                x: if narrow { 20.0 } else { 200.0 },
+                y: y + dy + i as f32 * 16.0,
+                text: l,
+                class: "ink",
+                anchor: Anchor::Start,
+            });
+        }
         items.push(Item::Group {
             class: "coro-card",
             label: Some(format!("{}: {}", short(tr, tv.id), cur.word())),
             key: None,
             items: c,
         });
-        y += 78.0;
+        y += ch + 8.0;
         if never.contains(&tv.id) {
-            items.push(Item::Text {
-                x: 12.0,
-                y: y + 10.0,
-                text: never_awaited_warning(&name),
-                class: "bold s-danger warning",
-                anchor: Anchor::Start,
-            });
-            y += 24.0;
+            let warn = never_awaited_warning(&name);
+            let lines = if narrow {
+                super::load::wrap(&warn, 44)
+            } else {
+                vec![warn]
+            };
+            for l in lines {
+                items.push(Item::Text {
+                    x: 12.0,
+                    y: y + 10.0,
+                    text: l,
+                    class: "bold s-danger warning",
+                    anchor: Anchor::Start,
+                });
+                y += 18.0;
+            }
+            y += 6.0;
         }
     }
     let mut sc = Scene::new(w, y + 4.0, "Coroutines and their states");
@@ -277,6 +357,68 @@ mod tests {
             .texts()
             .iter()
             .any(|t| t.contains("line 5") && t.contains("due at 2 s")));
+    }
+
+    #[test]
+    fn focus_card_is_outlined_and_every_card_shows_its_own_line() {
+        let tr = tasks_gather(&[Query::new("A", 2.0), Query::new("B", 3.0)]).unwrap();
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        // Both parked at line 5 (B parked last): B focused, A still shows its own line 5.
+        let park_b = st
+            .iter()
+            .find(|s| matches!(s.kind, StageKind::Park(x, _) if short(&tr, x) == "B"))
+            .unwrap();
+        let StageKind::Park(b, _) = park_b.kind else {
+            unreachable!()
+        };
+        for width in [720.0, 375.0] {
+            let sc = layout_for(&tr, &rp, *park_b, Some(b), width);
+            let t = sc.texts();
+            assert_eq!(
+                t.iter()
+                    .filter(|x| **x == "line 5 · marked in the code")
+                    .count(),
+                1,
+                "{t:?}"
+            );
+            assert_eq!(t.iter().filter(|x| **x == "line 5").count(), 1, "{t:?}");
+            fn outlined(items: &[Item]) -> usize {
+                items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Rect { class, .. } if *class == "outline now" => 1,
+                        Item::Group { items, .. } => outlined(items),
+                        _ => 0,
+                    })
+                    .sum()
+            }
+            assert_eq!(outlined(&sc.items), 1);
+        }
+    }
+
+    #[test]
+    fn narrow_cards_fit_340_units_and_keep_the_warning() {
+        let tr = say_hello(false);
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        let sc = layout_for(&tr, &rp, *st.last().unwrap(), None, 375.0);
+        assert_eq!(sc.width, NARROW_W);
+        let all = sc.texts().join(" ");
+        assert!(
+            all.contains("RuntimeWarning: coroutine 'say_hello' was never awaited"),
+            "{all}"
+        );
+        for t in sc.texts() {
+            assert!(
+                t.chars().count() <= 50,
+                "{t:?} is too long for the narrow card"
+            );
+        }
+        // The strip wraps onto two rows: the six words are all there.
+        for l in LIFE {
+            assert!(sc.texts().contains(&l.word()));
+        }
     }
 
     #[test]

@@ -304,33 +304,95 @@ fn panel(x: f32, y: f32, w: f32, h: f32, title: &str, items: &mut Vec<Item>) {
     });
 }
 
-/// Draw stage `s` of `tr` (width 720).
+/// A panel's box: x, y, w, h.
+#[derive(Clone, Copy)]
+struct Bx(f32, f32, f32, f32);
+
+/// Where the panels go: side by side on a wide figure, one under the other on a phone.
+struct Geo {
+    width: f32,
+    clock: Bx,
+    polled: Bx,
+    ready: Bx,
+    timers: Bx,
+    waiting: Bx,
+    caption_y: f32,
+    /// Width of a chip in the timers / waiting panels (the text follows it).
+    row_chip: f32,
+    /// Characters per caption line (the caption wraps on a narrow figure).
+    caption_chars: usize,
+}
+
+/// Width of the narrow (phone) variant of [`layout_for`].
+pub const NARROW_W: f32 = 340.0;
+
+impl Geo {
+    fn for_width(width: f32) -> Geo {
+        if width < 500.0 {
+            let w = NARROW_W;
+            Geo {
+                width: w,
+                clock: Bx(8.0, 8.0, 120.0, 86.0),
+                polled: Bx(136.0, 8.0, w - 144.0, 86.0),
+                ready: Bx(8.0, 102.0, w - 16.0, 80.0),
+                timers: Bx(8.0, 190.0, w - 16.0, 100.0),
+                waiting: Bx(8.0, 298.0, w - 16.0, 100.0),
+                caption_y: 420.0,
+                row_chip: 60.0,
+                caption_chars: 50,
+            }
+        } else {
+            let w = 720.0;
+            Geo {
+                width: w,
+                clock: Bx(8.0, 8.0, 150.0, 86.0),
+                polled: Bx(168.0, 8.0, 170.0, 86.0),
+                ready: Bx(348.0, 8.0, w - 356.0, 86.0),
+                timers: Bx(8.0, 104.0, 350.0, 120.0),
+                waiting: Bx(368.0, 104.0, w - 376.0, 120.0),
+                caption_y: 246.0,
+                row_chip: 76.0,
+                caption_chars: 200,
+            }
+        }
+    }
+}
+
+/// Draw stage `s` of `tr` on the wide figure (width 720).
 pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
+    layout_for(tr, replay, s, 720.0)
+}
+
+/// Draw stage `s` of `tr` for a figure about `width` px wide: below 500 the panels stack in a
+/// [`NARROW_W`]-wide picture (text stays at least 10 px on a 375 px phone).
+pub fn layout_for(tr: &Trace, replay: &Replay, s: Stage, width: f32) -> Scene {
+    let g = Geo::for_width(width);
     let snap = replay.state_after(s.n);
-    let w = 720.0;
     let mut items = Vec::new();
 
     // Clock.
-    panel(8.0, 8.0, 150.0, 86.0, "virtual clock", &mut items);
+    let Bx(cx0, cy0, cw, ch) = g.clock;
+    panel(cx0, cy0, cw, ch, "virtual clock", &mut items);
+    let mid = cx0 + cw / 2.0;
     items.push(Item::Text {
-        x: 83.0,
-        y: 56.0,
+        x: mid,
+        y: cy0 + 48.0,
         text: fmt_secs(s.t),
         class: "big clock",
         anchor: Anchor::Middle,
     });
     if let StageKind::Idle(dt) = s.kind {
         items.push(Item::Text {
-            x: 83.0,
-            y: 80.0,
+            x: mid,
+            y: cy0 + 72.0,
             text: format!("jumped +{}", fmt_secs(dt)),
             class: "small s-accent",
             anchor: Anchor::Middle,
         });
     } else if s.kind == StageKind::End {
         items.push(Item::Text {
-            x: 83.0,
-            y: 80.0,
+            x: mid,
+            y: cy0 + 72.0,
             text: "loop finished".into(),
             class: "small muted",
             anchor: Anchor::Middle,
@@ -338,23 +400,25 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Being polled.
-    panel(168.0, 8.0, 170.0, 86.0, "being polled", &mut items);
+    let Bx(px0, py0, pw, _) = g.polled;
+    panel(px0, py0, pw, g.polled.3, "being polled", &mut items);
+    let pmid = px0 + pw / 2.0;
     let running: Option<TaskId> = match s.kind {
         StageKind::Run(x) => Some(x),
         _ => None,
     };
     match running {
         Some(x) => items.push(chip(
-            193.0,
-            40.0,
+            pmid - 60.0,
+            py0 + 32.0,
             120.0,
             short(tr, x),
             "s-run",
             Some(format!("{} is running", short(tr, x))),
         )),
         None => items.push(Item::Text {
-            x: 253.0,
-            y: 57.0,
+            x: pmid,
+            y: py0 + 49.0,
             text: match s.kind {
                 StageKind::Idle(_) => "nothing: the loop sleeps".into(),
                 _ => "—".to_string(),
@@ -366,8 +430,8 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     let held = snap.threads.first().and_then(|th| th.blocked_by);
     if let Some(b) = held {
         items.push(Item::Text {
-            x: 253.0,
-            y: 84.0,
+            x: pmid,
+            y: py0 + 76.0,
             text: format!("thread held by {} (time.sleep)", short(tr, b)),
             class: "small s-blocked",
             anchor: Anchor::Middle,
@@ -375,18 +439,12 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Ready queue.
-    panel(
-        348.0,
-        8.0,
-        w - 356.0,
-        86.0,
-        "ready queue (front first)",
-        &mut items,
-    );
+    let Bx(rx0, ry0, rw, rh) = g.ready;
+    panel(rx0, ry0, rw, rh, "ready queue (front first)", &mut items);
     if snap.ready.is_empty() {
         items.push(Item::Text {
-            x: 360.0,
-            y: 57.0,
+            x: rx0 + 12.0,
+            y: ry0 + 49.0,
             text: "empty".into(),
             class: "small muted",
             anchor: Anchor::Start,
@@ -394,11 +452,11 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
     for (k, &x) in snap.ready.iter().enumerate() {
         let picked = k == 0 && matches!(s.kind, StageKind::Pick(p) if p == x);
-        let cx = 360.0 + k as f32 * 84.0;
-        if cx + 76.0 > w - 8.0 {
+        let cx = rx0 + 12.0 + k as f32 * 84.0;
+        if cx + 76.0 > rx0 + rw {
             items.push(Item::Text {
                 x: cx,
-                y: 57.0,
+                y: ry0 + 49.0,
                 text: format!("+{}", snap.ready.len() - k),
                 class: "small muted",
                 anchor: Anchor::Start,
@@ -407,7 +465,7 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
         }
         items.push(chip(
             cx,
-            40.0,
+            ry0 + 32.0,
             76.0,
             short(tr, x),
             if picked { "s-accent" } else { "s-queue" },
@@ -416,7 +474,7 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
         if picked {
             items.push(Item::Text {
                 x: cx + 38.0,
-                y: 82.0,
+                y: ry0 + 72.0,
                 text: "picked next".into(),
                 class: "small s-accent",
                 anchor: Anchor::Middle,
@@ -425,25 +483,36 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Timers by deadline.
-    let ty = 104.0;
+    let Bx(tx0, ty, tw, th_) = g.timers;
     panel(
-        8.0,
+        tx0,
         ty,
-        350.0,
-        120.0,
+        tw,
+        th_,
         "timers (earliest deadline first)",
         &mut items,
     );
     if snap.timers.is_empty() {
         items.push(Item::Text {
-            x: 20.0,
+            x: tx0 + 12.0,
             y: ty + 44.0,
             text: "none".into(),
             class: "small muted",
             anchor: Anchor::Start,
         });
     }
-    for (k, tm) in snap.timers.iter().take(4).enumerate() {
+    // Rows that fit the panel (4 wide, 3 narrow); the rest are counted.
+    let rows = ((th_ - 30.0) / 23.0) as usize;
+    if snap.timers.len() > rows {
+        items.push(Item::Text {
+            x: tx0 + tw - 8.0,
+            y: ty + 16.0,
+            text: format!("+{} more", snap.timers.len() - rows),
+            class: "small muted",
+            anchor: Anchor::End,
+        });
+    }
+    for (k, tm) in snap.timers.iter().take(rows).enumerate() {
         let yy = ty + 26.0 + k as f32 * 23.0;
         let name = if tm.task == NO_TASK {
             "timer".to_string()
@@ -451,16 +520,16 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
             short(tr, tm.task)
         };
         items.push(chip(
-            20.0,
+            tx0 + 12.0,
             yy,
-            76.0,
+            g.row_chip,
             name.clone(),
             "s-wait",
             Some(format!("{name} wakes at {}", fmt_secs(tm.deadline))),
         ));
         let due = tm.deadline <= s.t;
         items.push(Item::Text {
-            x: 106.0,
+            x: tx0 + 22.0 + g.row_chip,
             y: yy + 16.0,
             text: format!(
                 "due at {}{}",
@@ -473,14 +542,8 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
 
     // Waiting on something else.
-    panel(
-        368.0,
-        ty,
-        w - 376.0,
-        120.0,
-        "suspended, not on a timer",
-        &mut items,
-    );
+    let Bx(wx0, wy, ww, wh) = g.waiting;
+    panel(wx0, wy, ww, wh, "suspended, not on a timer", &mut items);
     let mut k = 0;
     for tv in &snap.tasks {
         let TaskState::Waiting(wt) = tv.state else {
@@ -491,18 +554,25 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
         {
             continue;
         }
-        if k >= 4 {
+        if k >= ((wh - 30.0) / 23.0) as usize {
             break;
         }
-        let yy = ty + 26.0 + k as f32 * 23.0;
+        let yy = wy + 26.0 + k as f32 * 23.0;
         let class = if matches!(wt, Wait::Blocking(_)) {
             "s-blocked"
         } else {
             "s-done"
         };
-        items.push(chip(380.0, yy, 76.0, short(tr, tv.id), class, None));
+        items.push(chip(
+            wx0 + 12.0,
+            yy,
+            g.row_chip,
+            short(tr, tv.id),
+            class,
+            None,
+        ));
         items.push(Item::Text {
-            x: 466.0,
+            x: wx0 + 22.0 + g.row_chip,
             y: yy + 16.0,
             text: wait_words(tr, wt, None),
             class: "small",
@@ -512,23 +582,32 @@ pub fn layout(tr: &Trace, replay: &Replay, s: Stage) -> Scene {
     }
     if k == 0 {
         items.push(Item::Text {
-            x: 380.0,
-            y: ty + 44.0,
+            x: wx0 + 12.0,
+            y: wy + 44.0,
             text: "none".into(),
             class: "small muted",
             anchor: Anchor::Start,
         });
     }
 
-    // Caption.
-    items.push(Item::Text {
-        x: 8.0,
-        y: 246.0,
-        text: describe(tr, s, replay),
-        class: "stage-caption",
-        anchor: Anchor::Start,
-    });
-    let mut sc = Scene::new(w, 256.0, "The event loop's ready queue, timers and clock");
+    // Caption (wrapped on a narrow figure; the height is fixed so stepping never jumps).
+    let lines = super::load::wrap(&describe(tr, s, replay), g.caption_chars);
+    let max_lines = if g.caption_chars < 200 { 4 } else { 1 };
+    for (i, l) in lines.iter().take(max_lines).enumerate() {
+        items.push(Item::Text {
+            x: 8.0,
+            y: g.caption_y + i as f32 * 16.0,
+            text: l.clone(),
+            class: "stage-caption",
+            anchor: Anchor::Start,
+        });
+    }
+    let height = g.caption_y + (max_lines as f32 - 1.0) * 16.0 + 10.0;
+    let mut sc = Scene::new(
+        g.width,
+        height,
+        "The event loop's ready queue, timers and clock",
+    );
     sc.items = items;
     sc
 }
@@ -622,6 +701,52 @@ mod tests {
         assert!(sc.texts().contains(&"jumped +2 s"));
         assert_eq!(toy_line(st[10].kind), 20);
         assert_eq!(toy_line(st[6].kind), 28);
+    }
+
+    /// Every text's anchor x of a scene (groups flattened).
+    fn xs(items: &[Item], out: &mut Vec<(f32, f32, String)>) {
+        for i in items {
+            match i {
+                Item::Text { x, y, text, .. } => out.push((*x, *y, text.clone())),
+                Item::Rect { x, w, y, .. } => out.push((*x + *w, *y, String::new())),
+                Item::Group { items, .. } => xs(items, out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_layout_stacks_the_panels_inside_340_units() {
+        let mut qs = vec![Query::new("A", 2.0), Query::new("B", 3.0)];
+        qs[0].blocking = true;
+        for tr in [run(), tasks_gather(&qs).unwrap()] {
+            let rp = Replay::new(&tr);
+            let st = stages(&tr);
+            let mut heights = Vec::new();
+            for s in &st {
+                let wide = layout(&tr, &rp, *s);
+                let narrow = layout_for(&tr, &rp, *s, 375.0);
+                assert_eq!(narrow.width, NARROW_W);
+                heights.push(narrow.height);
+                // Same facts drawn (the caption is wrapped, so compare everything else).
+                let strip = |sc: &Scene| -> Vec<String> {
+                    let mut t: Vec<String> = sc.texts().iter().map(|s| s.to_string()).collect();
+                    t.retain(|x| !describe(&tr, *s, &rp).contains(x.as_str()));
+                    t
+                };
+                assert_eq!(strip(&wide), strip(&narrow));
+                // Nothing starts or ends outside the picture; captions fit their lines.
+                let mut v = Vec::new();
+                xs(&narrow.items, &mut v);
+                for (x, y, text) in v {
+                    assert!((0.0..=NARROW_W).contains(&x), "{text:?} at x {x}");
+                    assert!(y <= narrow.height, "{text:?} at y {y}");
+                    assert!(text.chars().count() <= 50, "{text:?} too long for a line");
+                }
+            }
+            // A fixed height: stepping never makes the picture jump.
+            assert!(heights.windows(2).all(|w| w[0] == w[1]));
+        }
     }
 
     #[test]

@@ -7,16 +7,16 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::event_loop::{stepper, Stepped};
+use super::event_loop::{printed_lines, stepper, Frame, Stepped};
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure};
+use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
-use crate::figure::coroutine::layout;
-use crate::figure::event_loop::{describe, stage_for_time};
-use crate::figure::fmt_secs;
+use crate::figure::coroutine::{layout_for, NARROW_W};
+use crate::figure::event_loop::{describe, Stage, StageKind};
 use crate::scenario::programs::queries::{say_hello, tasks_gather, wait_and_print, Query};
-use crate::sim::{EventKind, Replay, Trace};
+use crate::sim::{EventKind, Replay, Snapshot, TaskId, TaskState, TaskView, Trace, NO_TASK};
 
 /// (key, tab label, code sample).
 const EXAMPLES: [(&str, &str, &str); 4] = [
@@ -37,14 +37,46 @@ fn program(ex: &str) -> Trace {
     }
 }
 
-fn last_line(tr: &Trace, n: u32) -> Option<u32> {
-    tr.events[..n as usize]
+/// The coroutine a stage is about, and its own line: the card that is running, else the task the
+/// decision concerns (picked, polled, parked or finished). Each card carries its own line (a
+/// coroutine suspended at line 5 stays at line 5 while another runs), so the code panel marks
+/// this one card's line, never simply the last line any coroutine ran.
+pub(crate) fn focus(tr: &Trace, snap: &Snapshot, s: Stage) -> Option<(TaskId, Option<u32>)> {
+    let card = |tv: &&TaskView| tr.tasks[tv.id as usize].parent != NO_TASK;
+    let running = snap
+        .tasks
         .iter()
-        .rev()
-        .find_map(|e| match e.kind {
-            EventKind::Line { line } => Some(line),
-            _ => None,
-        })
+        .filter(card)
+        .find(|tv| tv.state == TaskState::Running);
+    let about = match s.kind {
+        StageKind::Pick(x) | StageKind::Run(x) | StageKind::Park(x, _) | StageKind::Finish(x) => {
+            snap.tasks.iter().find(|tv| tv.id == x)
+        }
+        _ => None,
+    };
+    running.or(about).map(|tv| (tv.id, tv.line))
+}
+
+fn frame(tr: &Trace, rp: &Replay, s: Stage, width: f32) -> Frame {
+    let snap = rp.state_after(s.n);
+    let mut printed = printed_lines(tr, &snap);
+    if snap.ended.is_some() {
+        for e in &tr.events {
+            if e.kind == EventKind::NeverAwaited {
+                printed.push(format!(
+                    "        {}",
+                    crate::figure::coroutine::never_awaited_warning(tr.task_name(e.task))
+                ));
+            }
+        }
+    }
+    let f = focus(tr, &snap, s);
+    Frame {
+        scene: Rc::new(layout_for(tr, rp, s, f.map(|f| f.0), width)),
+        describe: describe(tr, s, rp),
+        printed,
+        line: f.and_then(|f| f.1),
+    }
 }
 
 /// The `coroutine` visualisation.
@@ -66,30 +98,14 @@ pub fn Coroutine() -> Html {
                 .unwrap_or("never")
         })
     };
-    let run = use_memo(*ex, |e| Stepped::new(program(e)));
+    let (wrapper, width) = use_width();
+    let fig_w = if width < 500.0 { NARROW_W } else { 720.0 };
+    let run = use_memo((*ex, fig_w as u32), |&(e, w)| {
+        Stepped::new(program(e), |tr, rp, s| frame(tr, rp, s, w as f32))
+    });
     let pb = use_playback("coroutine", run.timeline.clone());
     let pos = use_state(|| 0usize);
-    let cur = stage_for_time(&run.stages, *pos, pb.t);
-    let stage = run.stages[cur.min(run.stages.len() - 1)];
-    let replay = Replay::new(&run.trace);
-    let scene = Rc::new(layout(&run.trace, &replay, stage));
-    let snap = replay.state_after(stage.n);
-    let mut printed: Vec<String> = snap
-        .printed
-        .iter()
-        .map(|p| format!("{:>6}  {}", fmt_secs(p.t), run.trace.str(p.text)))
-        .collect();
-    let ended = snap.ended.is_some();
-    if ended {
-        for e in &run.trace.events {
-            if e.kind == EventKind::NeverAwaited {
-                printed.push(format!(
-                    "        {}",
-                    crate::figure::coroutine::never_awaited_warning(run.trace.task_name(e.task))
-                ));
-            }
-        }
-    }
+    let (cur, fr) = run.at(*pos, pb.t);
     let code = EXAMPLES
         .iter()
         .find(|x| x.0 == *ex)
@@ -120,10 +136,7 @@ pub fn Coroutine() -> Html {
     let describe_cb = {
         let run = run.clone();
         let pos = *pos;
-        Callback::from(move |t: u64| {
-            let i = stage_for_time(&run.stages, pos, t);
-            describe(&run.trace, run.stages[i], &Replay::new(&run.trace))
-        })
+        Callback::from(move |t: u64| run.at(pos, t).1.describe.clone())
     };
     let caption = html! {
         <p class="figure-note">
@@ -131,19 +144,19 @@ pub fn Coroutine() -> Html {
         </p>
     };
     html! {
-        <div class="viz-wide coroutine-viz">
+        <div class="viz-wide coroutine-viz" ref={wrapper}>
             <div role="tablist" aria-label="Example" style="display:flex;flex-wrap:wrap;gap:0.4rem;margin:0.5rem 0">
                 { for tabs }
             </div>
             <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption}>
                 { stepper(&pb, &pos, cur, &run.stages) }
-                <SceneView scene={scene} />
+                <SceneView scene={fr.scene.clone()} />
                 <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
                     <div class="console" aria-label="Console">
                         <div style="font-size:0.8rem;opacity:0.8">{ "Console" }</div>
-                        <pre style="margin:0;min-height:5em;font-size:0.85rem">{ for printed.iter().map(|l| html! { <div class={classes!("console-line", l.contains("RuntimeWarning").then_some("warning"))}>{ l.clone() }</div> }) }</pre>
+                        <div class="console-body" style="min-height:4.5em">{ for fr.printed.iter().map(|l| html! { <div class={classes!("console-line", l.contains("RuntimeWarning").then_some("warning"))}>{ l.clone() }</div> }) }</div>
                     </div>
-                    <CodePanel id={code} active_line={last_line(&run.trace, stage.n)} />
+                    <CodePanel id={code} active_line={fr.line} label={AttrValue::from(format!("{code}: the line of the coroutine this step is about"))} />
                 </div>
             </Figure>
         </div>

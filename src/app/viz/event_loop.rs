@@ -13,9 +13,12 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
+use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
-use crate::figure::event_loop::{describe, layout, stage_for_time, stages, toy_line, Stage};
-use crate::figure::fmt_secs;
+use crate::figure::event_loop::{
+    describe, layout_for, stage_for_time, stages, toy_line, Stage, NARROW_W,
+};
+use crate::figure::{fmt_secs, Scene};
 use crate::scenario::programs::queries::{tasks_gather, Query};
 use crate::sim::{Replay, Trace};
 
@@ -37,22 +40,58 @@ fn program(v: &str) -> Trace {
     tasks_gather(&qs).unwrap_or_else(|_| crate::sim::Sim::new(Default::default()).into_trace())
 }
 
-/// A trace with its stepper stages (memoised together).
+/// What one stepper stage shows, computed once per trace: the picture, its sentence, the
+/// console and the code line. A render only indexes into these (no `Replay`, no layout).
+pub(crate) struct Frame {
+    pub scene: Rc<Scene>,
+    pub describe: String,
+    pub printed: Vec<String>,
+    pub line: Option<u32>,
+}
+
+/// A trace's stepper stages with every stage's [`Frame`] (memoised together on the example).
 pub(crate) struct Stepped {
-    pub trace: Rc<Trace>,
     pub stages: Vec<Stage>,
+    pub frames: Vec<Frame>,
     pub timeline: Timeline,
 }
 
 impl Stepped {
-    pub(crate) fn new(trace: Trace) -> Self {
+    /// Cut `trace` into stages and draw each once with `frame` (one `Replay` for all of them).
+    pub(crate) fn new(trace: Trace, frame: impl Fn(&Trace, &Replay, Stage) -> Frame) -> Self {
         let stages = stages(&trace);
         let timeline = Timeline::from_trace(&trace);
+        let replay = Replay::new(&trace);
+        let frames = stages.iter().map(|&s| frame(&trace, &replay, s)).collect();
         Stepped {
-            trace: Rc::new(trace),
             stages,
+            frames,
             timeline,
         }
+    }
+
+    /// The stage index and its frame at playback time `t`, the stepper being at `pos`.
+    pub(crate) fn at(&self, pos: usize, t: u64) -> (usize, &Frame) {
+        let cur = stage_for_time(&self.stages, pos, t).min(self.frames.len() - 1);
+        (cur, &self.frames[cur])
+    }
+}
+
+/// The console lines printed by the state after `n` events.
+pub(crate) fn printed_lines(tr: &Trace, snap: &crate::sim::Snapshot) -> Vec<String> {
+    snap.printed
+        .iter()
+        .map(|p| format!("{:>6}  {}", fmt_secs(p.t), tr.str(p.text)))
+        .collect()
+}
+
+fn frame(tr: &Trace, rp: &Replay, s: Stage, width: f32) -> Frame {
+    let snap = rp.state_after(s.n);
+    Frame {
+        scene: Rc::new(layout_for(tr, rp, s, width)),
+        describe: describe(tr, s, rp),
+        printed: printed_lines(tr, &snap),
+        line: Some(toy_line(s.kind)),
     }
 }
 
@@ -109,19 +148,15 @@ pub fn EventLoop() -> Html {
                 .unwrap_or("two")
         })
     };
-    let run = use_memo(*variant, |v| Stepped::new(program(v)));
+    let (wrapper, width) = use_width();
+    // The narrow picture below 500 px (the panels stack): one set of frames per variant and width class.
+    let fig_w = if width < 500.0 { NARROW_W } else { 720.0 };
+    let run = use_memo((*variant, fig_w as u32), |&(v, w)| {
+        Stepped::new(program(v), |tr, rp, s| frame(tr, rp, s, w as f32))
+    });
     let pb = use_playback("event-loop", run.timeline.clone());
     let pos = use_state(|| 0usize);
-    let cur = stage_for_time(&run.stages, *pos, pb.t);
-    let stage = run.stages[cur.min(run.stages.len() - 1)];
-    let replay = Replay::new(&run.trace);
-    let scene = Rc::new(layout(&run.trace, &replay, stage));
-    let snap = replay.state_after(stage.n);
-    let printed: Vec<String> = snap
-        .printed
-        .iter()
-        .map(|p| format!("{:>6}  {}", fmt_secs(p.t), run.trace.str(p.text)))
-        .collect();
+    let (cur, fr) = run.at(*pos, pb.t);
 
     let on_variant = {
         let variant = variant.clone();
@@ -143,11 +178,7 @@ pub fn EventLoop() -> Html {
     let describe_cb = {
         let run = run.clone();
         let pos = *pos;
-        Callback::from(move |t: u64| {
-            let i = stage_for_time(&run.stages, pos, t);
-            let rp = Replay::new(&run.trace);
-            describe(&run.trace, run.stages[i], &rp)
-        })
+        Callback::from(move |t: u64| run.at(pos, t).1.describe.clone())
     };
     let caption = html! {
         <p class="figure-note">
@@ -155,7 +186,7 @@ pub fn EventLoop() -> Html {
         </p>
     };
     html! {
-        <div class="viz-wide event-loop-viz">
+        <div class="viz-wide event-loop-viz" ref={wrapper}>
             <div role="group" aria-label="Program" style="margin:0.5rem 0">
                 <label for="event-loop-v">{ "Tasks: " }</label>
                 <select id="event-loop-v" class="variant" onchange={on_variant}>
@@ -166,13 +197,13 @@ pub fn EventLoop() -> Html {
             </div>
             <Figure id="event-loop" title="Inside the event loop, one decision at a time" playback={pb.clone()} describe={describe_cb} {caption}>
                 { stepper(&pb, &pos, cur, &run.stages) }
-                <SceneView scene={scene} />
+                <SceneView scene={fr.scene.clone()} />
                 <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
                     <div class="console" aria-label="Console">
                         <div style="font-size:0.8rem;opacity:0.8">{ "Console" }</div>
-                        <pre style="margin:0;min-height:6.5em;font-size:0.85rem">{ for printed.iter().map(|l| html! { <div class="console-line">{ l.clone() }</div> }) }</pre>
+                        <div class="console-body" style="min-height:5.5em">{ for fr.printed.iter().map(|l| html! { <div class="console-line">{ l.clone() }</div> }) }</div>
                     </div>
-                    <CodePanel id="event_loop_toy.py" active_line={Some(toy_line(stage.kind))} label={AttrValue::from("event_loop_toy.py: the same step in the toy loop")} />
+                    <CodePanel id="event_loop_toy.py" active_line={fr.line} label={AttrValue::from("event_loop_toy.py: the same step in the toy loop")} />
                 </div>
             </Figure>
         </div>
