@@ -270,10 +270,21 @@ impl Default for Opts {
 }
 
 const LANE_H: f32 = 22.0;
-const HEAD_H: f32 = 26.0;
 const GAP: f32 = 14.0;
-const LEFT: f32 = 118.0;
-const RIGHT: f32 = 64.0;
+
+/// Width of the narrow (phone) picture: pass it as [`Opts::width`] when the figure is under
+/// ~500 px; below 400 units the header takes two lines and the margins shrink so the labels keep
+/// their size on a 375 px screen.
+pub const NARROW_W: f32 = 340.0;
+
+/// (left margin, right margin, header height) for a picture `width` units wide.
+fn margins(width: f32) -> (f32, f32, f32) {
+    if width < 400.0 {
+        (84.0, 22.0, 40.0)
+    } else {
+        (118.0, 64.0, 26.0)
+    }
+}
 
 fn class_of(k: SegKind) -> &'static str {
     match k {
@@ -294,6 +305,15 @@ fn word_of(k: SegKind) -> &'static str {
 /// Draw the runs at time `t` on one axis (the scale runs to the latest end).
 pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let end = runs.iter().map(|g| g.end).max().unwrap_or(0).max(1);
+    #[allow(non_snake_case)]
+    let (LEFT, RIGHT, HEAD_H) = margins(o.width);
+    let narrow = o.width < 400.0;
+    // The total goes on the title's line, or on its own line under it on a narrow picture.
+    let (total_x, total_dy, total_anchor) = if narrow {
+        (4.0, 32.0, Anchor::Start)
+    } else {
+        (o.width - 4.0, 16.0, Anchor::End)
+    };
     let x = Linear::time(end, LEFT, o.width - RIGHT);
     let mut y = 6.0;
     let mut items = Vec::new();
@@ -309,27 +329,27 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         }];
         if hidden {
             head.push(Item::Text {
-                x: o.width - 4.0,
-                y: y + 16.0,
+                x: total_x,
+                y: y + total_dy,
                 text: "total: ?".into(),
                 class: "muted",
-                anchor: Anchor::End,
+                anchor: total_anchor,
             });
         } else if t >= g.end {
             head.push(Item::Text {
-                x: o.width - 4.0,
-                y: y + 16.0,
+                x: total_x,
+                y: y + total_dy,
                 text: format!("total {}", fmt_secs(g.end)),
                 class: "bold",
-                anchor: Anchor::End,
+                anchor: total_anchor,
             });
         } else {
             head.push(Item::Text {
-                x: o.width - 4.0,
-                y: y + 16.0,
+                x: total_x,
+                y: y + total_dy,
                 text: format!("running… {}", fmt_secs(t)),
                 class: "muted",
-                anchor: Anchor::End,
+                anchor: total_anchor,
             });
         }
         items.push(Item::Group {
@@ -398,7 +418,11 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                     li_items.push(Item::Text {
                         x: x.t(d) + 7.0,
                         y: ly + 15.0,
-                        text: "✓ done".into(),
+                        text: if narrow {
+                            "✓".into()
+                        } else {
+                            "✓ done".into()
+                        },
                         class: "small s-done",
                         anchor: Anchor::Start,
                     });
@@ -463,7 +487,11 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                 th.push(Item::Text {
                     x: LEFT + 6.0,
                     y: ty + 15.0,
-                    text: "free: the loop waits on timers, nothing held".into(),
+                    text: if narrow {
+                        "free: nothing holds it".into()
+                    } else {
+                        "free: the loop waits on timers, nothing held".into()
+                    },
                     class: "small muted",
                     anchor: Anchor::Start,
                 });
@@ -506,7 +534,11 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
             items.push(Item::Text {
                 x: (LEFT + o.width - RIGHT) / 2.0,
                 y: y + rows as f32 * LANE_H / 2.0 + 4.0,
-                text: "Predict first: how long will this run take?".into(),
+                text: if narrow {
+                    "Predict first: how long?".into()
+                } else {
+                    "Predict first: how long will this run take?".into()
+                },
                 class: "bold",
                 anchor: Anchor::Middle,
             });
@@ -522,7 +554,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         y2: ay,
         class: "axis",
     });
-    for v in x.ticks(6) {
+    for v in x.ticks(if narrow { 4 } else { 6 }) {
         let tt = v as Time;
         let px = x.t(tt);
         items.push(Item::Line {
@@ -642,6 +674,52 @@ mod tests {
         assert!(!sc.texts().contains(&"total 3 s"));
         let sc = layout(&[&a, &b], SEC, Opts::default());
         assert!(sc.texts().iter().any(|t| t.starts_with("running…")));
+    }
+
+    #[test]
+    fn narrow_picture_keeps_every_fact_inside_340_units() {
+        let a = Gantt::from_trace(
+            "One after the other (queries_sync.py)",
+            &sequential(&qs(2.0, 3.0)).unwrap(),
+        );
+        let b = Gantt::from_trace(
+            "asyncio.gather (queries_gather.py)",
+            &gather(&qs(2.0, 3.0)).unwrap(),
+        );
+        let o = Opts {
+            width: NARROW_W,
+            hide: None,
+        };
+        let sc = layout(&[&a, &b], 5 * SEC, o);
+        assert_eq!(sc.width, NARROW_W);
+        let t = sc.texts();
+        assert!(
+            t.contains(&"total 5 s") && t.contains(&"total 3 s"),
+            "{t:?}"
+        );
+        fn check(items: &[Item], w: f32) {
+            for i in items {
+                match i {
+                    Item::Text {
+                        x, text, anchor, ..
+                    } => {
+                        // ~6 units per character at 10–12 px.
+                        let len = text.chars().count() as f32 * 6.0;
+                        let (l, r) = match anchor {
+                            Anchor::Start => (*x, *x + len),
+                            Anchor::End => (*x - len, *x),
+                            Anchor::Middle => (*x - len / 2.0, *x + len / 2.0),
+                        };
+                        assert!(l >= 0.0 && r <= w + 2.0, "{text:?} spans {l}..{r}");
+                    }
+                    Item::Group { items, .. } => check(items, w),
+                    _ => {}
+                }
+            }
+        }
+        check(&sc.items, NARROW_W);
+        let hidden = layout(&[&a, &b], 5 * SEC, Opts { hide: Some(1), ..o });
+        check(&hidden.items, NARROW_W);
     }
 
     #[test]

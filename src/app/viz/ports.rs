@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::hooks::{use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::ports::{layout_with, Arrange, PortsModel};
@@ -107,11 +107,60 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn is_narrow() -> bool {
+fn window_width() -> f64 {
     web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
-        .is_some_and(|w| w < 640.0)
+        .unwrap_or(1000.0)
+}
+
+/// The width in CSS px of the element behind the returned ref: guessed from the window before
+/// mount, then measured, and measured again whenever the element is resized (window resize,
+/// rotation, sidebar). The figures of chapters 1–7 choose their narrow or wide layout from it.
+#[hook]
+pub(crate) fn use_width() -> (NodeRef, f64) {
+    let node = use_node_ref();
+    let width = use_state_eq(window_width);
+    let measure = {
+        let (node, width) = (node.clone(), width.clone());
+        use_callback((), move |_: web_sys::Event, _| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                let w = el.client_width();
+                if w > 0 {
+                    width.set(w as f64);
+                }
+            }
+        })
+    };
+    {
+        let (node, measure) = (node.clone(), measure.clone());
+        use_effect_with((), move |_| {
+            use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+            if let Ok(ev) = web_sys::Event::new("measure") {
+                measure.emit(ev);
+            }
+            let cb = {
+                let measure = measure.clone();
+                Closure::wrap(Box::new(move |_: JsValue| {
+                    if let Ok(ev) = web_sys::Event::new("resize") {
+                        measure.emit(ev);
+                    }
+                }) as Box<dyn FnMut(JsValue)>)
+            };
+            let observer = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(cb);
+            }
+        });
+    }
+    use_window_event("resize", measure);
+    (node, *width)
 }
 
 /// The `ports` visualisation.
@@ -125,21 +174,9 @@ pub fn Ports() -> Html {
     };
     // None: arranged for the figure's width; Some(stacked?) once the learner chooses.
     let narrow = use_state(|| None::<bool>);
-    let width = use_state(|| if is_narrow() { 400.0 } else { 1000.0 });
-    // Stack the two servers when the figure's column is too narrow for both side by side.
-    let wrapper = use_node_ref();
-    {
-        let wrapper = wrapper.clone();
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = wrapper.cast::<web_sys::Element>() {
-                let w = el.client_width();
-                if w > 0 {
-                    width.set(w as f64);
-                }
-            }
-        });
-    }
+    // Stack the two servers when the figure's column is too narrow for both side by side;
+    // re-chosen whenever the column is resized.
+    let (wrapper, width) = use_width();
     let error = use_state(|| None::<String>);
     let seed_text = use_state(|| source.seed.to_string());
     let add_time = use_state(String::new);
@@ -154,7 +191,7 @@ pub fn Ports() -> Html {
     });
     let pb = use_playback("ports", run.1.clone());
     let model = &run.0;
-    let auto = Arrange::for_width(*width);
+    let auto = Arrange::for_width(width);
     let arrange = match *narrow {
         None => auto,
         Some(false) => Arrange::SideBySide,

@@ -13,9 +13,10 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::{use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
-use crate::figure::timeline::{layout, Gantt, Opts};
+use crate::figure::timeline::{layout, Gantt, Opts, NARROW_W};
 use crate::scenario::programs::queries::{gather, parse_secs, sequential, Query, SECS_ACCEPTED};
 use crate::sim::{Time, SEC};
 
@@ -81,13 +82,6 @@ fn target_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn narrow_screen() -> bool {
-    web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|v| v.as_f64())
-        .is_some_and(|w| w < 640.0)
-}
-
 struct Runs {
     seq: Gantt,
     gat: Gantt,
@@ -127,9 +121,9 @@ fn console(lines: &[(Time, String)], label: &str) -> Html {
     html! {
         <div class="console" aria-label={label.to_string()}>
             <div class="console-head" style="font-size:0.8rem;opacity:0.8">{ label.to_string() }</div>
-            <pre style="margin:0;min-height:6.5em;font-size:0.85rem">
-                { for lines.iter().map(|(t, s)| html! { <div class="console-line"><span style="opacity:0.6">{ format!("{:>6}  ", fmt_secs(*t)) }</span>{ s.clone() }</div> }) }
-            </pre>
+            <div class="console-body" style="min-height:5.5em">
+                { for lines.iter().map(|(t, s)| html! { <div class="console-line"><span style="opacity:0.7">{ format!("{:>6}  ", fmt_secs(*t)) }</span>{ s.clone() }</div> }) }
+            </div>
         </div>
     }
 }
@@ -152,6 +146,7 @@ pub fn Queries() -> Html {
     let verdict = use_state(|| None::<String>);
     let guess_error = use_state(|| None::<String>);
 
+    let (wrapper, width) = use_width();
     let runs = use_memo(setup.queries(), |qs| build(qs));
     let pb = use_playback("queries", runs.timeline.clone());
     let revealed = verdict.is_some();
@@ -160,8 +155,8 @@ pub fn Queries() -> Html {
         pb.t,
         Opts {
             hide: (!revealed).then_some(1),
-            // Narrow screens get a narrower viewBox so the labels stay readable.
-            width: if narrow_screen() { 460.0 } else { 720.0 },
+            // A narrow figure gets the narrow picture so the labels stay readable (>= 10 px).
+            width: if width < 500.0 { NARROW_W } else { 720.0 },
         },
     ));
 
@@ -389,7 +384,7 @@ pub fn Queries() -> Html {
         </p>
     };
     html! {
-        <div class="viz-wide queries-viz">
+        <div class="viz-wide queries-viz" ref={wrapper}>
             <div class="queries-controls" role="group" aria-label="Queries" style="display:flex;flex-wrap:wrap;gap:0.4rem 1rem;align-items:flex-start;margin:0.5rem 0">
                 { for dur_inputs }
                 <button type="button" class="third" aria-pressed={setup.third.to_string()} onclick={toggle_third}>
