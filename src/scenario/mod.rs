@@ -8,7 +8,6 @@
 //! accepted. [`run`] validates, builds a [`Sim`](crate::sim::Sim), installs the program
 //! ([`programs`]) and returns the [`Trace`].
 
-pub mod lessons;
 pub mod programs;
 
 use serde::{Deserialize, Serialize};
