@@ -195,12 +195,18 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             y2: y,
             class: "s-danger dashed",
         });
+        // Left-aligned, unless it would run into the marker's label: then at the right end.
+        let len = label.chars().count() as f32 * 5.6;
+        let clash = spec.marker.as_ref().is_some_and(|(mt, _)| {
+            let mx = xs.t(*mt);
+            mx < x0 + 4.0 + len + 4.0 && mx + 40.0 > x0 && ((y - 3.0) - (y0 + 10.0)).abs() < 12.0
+        });
         out.push(Item::Text {
-            x: x0 + 4.0,
+            x: if clash { x0 + w - 4.0 } else { x0 + 4.0 },
             y: y - 3.0,
             text: label.clone(),
             class: "small",
-            anchor: Anchor::Start,
+            anchor: if clash { Anchor::End } else { Anchor::Start },
         });
     }
     if let Some((mt, label)) = &spec.marker {

@@ -320,7 +320,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         });
     }
     // --- pipeline ---
-    let py = y0 + 28.0 + (head.len().max(1) - 1) as f32 * 18.0;
+    let py = y0 + 34.0 + (head.len().max(1) - 1) as f32 * 18.0;
     let bh = 62.0;
     let pw = (w * 0.2).max(80.0);
     // Status lines (10-unit, ≈ 5.6 units a character) wrap inside the boxes.
@@ -555,7 +555,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     if cclass == "s-run" {
         citems.push(Item::Circle {
             cx: cx + 12.0,
-            cy: py + 12.0,
+            cy: py + 8.0,
             r,
             class: "s-run",
             tip: None,
@@ -647,8 +647,13 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             });
         }
     }
-    // Room for the out-of-memory banner (drawn once it happens; reserved so nothing jumps).
-    y += 31.0 + 15.0 * oom_lines.len() as f32;
+    // Room for the out-of-memory banner when this run reaches it (reserved from the start so
+    // nothing jumps when it appears).
+    y += if d.oom.is_some() {
+        31.0 + 15.0 * oom_lines.len() as f32
+    } else {
+        30.0
+    };
     // --- charts ---
     let cols = o.cols.max(1);
     let gap = 60.0;

@@ -13,7 +13,9 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
-use crate::app::viz::thread_pool::{param_u32, sample, second_marks, use_narrow, NumField};
+use crate::app::viz::thread_pool::{
+    param_u32, second_marks, simulating, use_narrow, use_sampled, NumField, RunState,
+};
 use crate::app::viz::SceneView;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
 use crate::scenario::programs::load::{
@@ -176,21 +178,32 @@ pub fn Frameworks() -> Html {
                 .unwrap_or(if blocking { FASTAPI_ASYNC } else { 0 })
         })
     };
-    let pool = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
-    let evloop = use_memo((*lp, *blocking), |(p, b)| {
-        sample(
-            if *b {
-                Model::EventLoopBlocking
-            } else {
-                Model::EventLoop
-            },
-            p,
-        )
-    });
-    let timeline = Timeline::merge(
-        &second_marks(pool.series.end),
-        &second_marks(evloop.series.end),
+    let pool_state = use_sampled(Model::ThreadPerRequest, *lp);
+    let loop_state = use_sampled(
+        if *blocking {
+            Model::EventLoopBlocking
+        } else {
+            Model::EventLoop
+        },
+        *lp,
     );
+    let (runs, progress) = match (&pool_state, &loop_state) {
+        (RunState::Done(a), RunState::Done(b)) => (Some((a.clone(), b.clone())), 1.0),
+        (a, b) => {
+            let f = |s: &RunState| match s {
+                RunState::Done(_) => 1.0,
+                RunState::Simulating(f) => *f,
+            };
+            (None, (f(a) + f(b)) / 2.0)
+        }
+    };
+    let timeline = match &runs {
+        Some((pool, evloop)) => Timeline::merge(
+            &second_marks(pool.series.end),
+            &second_marks(evloop.series.end),
+        ),
+        None => second_marks(lp.window()),
+    };
     let pb = use_playback("frameworks", timeline);
     let budget = Budget {
         threads: lp.threads,
@@ -202,15 +215,20 @@ pub fn Frameworks() -> Html {
     };
     let cur = &TABS[(*tab).min(TABS.len() - 1)];
     let (wrapper, narrow) = use_narrow();
-    let scene = Rc::new(frameworks_scene(
-        &pool.series,
-        &evloop.series,
-        &budget,
-        cur.side,
-        *blocking,
-        pb.t,
-        narrow,
-    ));
+    let picture = match &runs {
+        Some((pool, evloop)) => html! {
+            <SceneView scene={Rc::new(frameworks_scene(
+                &pool.series,
+                &evloop.series,
+                &budget,
+                cur.side,
+                *blocking,
+                pb.t,
+                narrow,
+            ))} />
+        },
+        None => simulating(progress, 2 * lp.requests()),
+    };
 
     let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
         let lp = lp.clone();
@@ -270,8 +288,11 @@ pub fn Frameworks() -> Html {
         })
     };
     let describe = {
-        let (pool, evloop) = (pool.clone(), evloop.clone());
+        let runs = runs.clone();
         Callback::from(move |t: u64| {
+            let Some((pool, evloop)) = &runs else {
+                return "Simulating…".to_string();
+            };
             let (a, b) = (pool.series.at(t), evloop.series.at(t));
             format!(
                 "At {:.1} s: thread-per-request has {} in flight and {} waiting; the event loop has {} in flight and {} waiting.",
@@ -283,10 +304,10 @@ pub fn Frameworks() -> Html {
             )
         })
     };
-    let side_stats = if cur.side == Side::Threads {
-        pool.series.at(pb.t)
-    } else {
-        evloop.series.at(pb.t)
+    let side_stats = match &runs {
+        Some((pool, _)) if cur.side == Side::Threads => pool.series.at(pb.t),
+        Some((_, evloop)) => evloop.series.at(pb.t),
+        None => Default::default(),
     };
     let (file, line) = if cur.side == Side::Loop && *blocking {
         ("fastapi_blocks_loop.py", 9)
@@ -300,14 +321,17 @@ pub fn Frameworks() -> Html {
     };
     let caption = html! {
         <p class="small muted">
-            { format!("Real runs: {} requests against each server, simulated in {:.0} ms + {:.0} ms.",
-                group(pool.requests), pool.ms, evloop.ms) }
+            { match &runs {
+                Some((pool, evloop)) => format!("Real runs: {} requests against each server, simulated in {:.0} ms + {:.0} ms.",
+                    group(pool.requests), pool.ms, evloop.ms),
+                None => format!("Real runs: {} requests against each server, simulating…", group(lp.requests())),
+            } }
         </p>
     };
     html! {
         <Figure id="frameworks" title="Thread-per-request vs event loop under the same traffic" playback={pb.clone()} {describe} {caption}>
             <div ref={wrapper} class="load-viz" data-narrow={narrow.to_string()}>
-                <SceneView scene={scene} />
+                { picture }
             </div>
             <div class="viz-controls">
                 <NumField id="frameworks-rate" label="arrival rate" value={lp.rate_per_s} min={RATE.0} max={RATE.1}

@@ -91,6 +91,107 @@ pub fn use_narrow() -> (NodeRef, bool) {
     (node, *narrow)
 }
 
+/// Runs with more requests than this are simulated in slices across tasks (no long task).
+pub const SLICED_ABOVE: u64 = 20_000;
+
+/// Real milliseconds one slice of a sliced run may take before yielding to the browser.
+pub const SLICE_MS: f64 = 8.0;
+
+/// Scheduling decisions between two clock reads inside a slice.
+const STEPS_PER_CHECK: u32 = 2_000;
+
+/// A run being simulated or done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunState {
+    /// Simulating: fraction of the window done (0..=1).
+    Simulating(f64),
+    /// Sampled.
+    Done(Rc<Sampled>),
+}
+
+/// Simulate `model` with `p` and sample it: at once for small runs, or in slices of at most
+/// [`SLICE_MS`] that yield to the browser between them (a 100,000-request run takes ~0.2–0.3 s
+/// of work: done in one go it would be a long task that freezes the page), reporting progress.
+#[hook]
+pub fn use_sampled(model: Model, p: LoadParams) -> RunState {
+    let sliced = p.requests() > SLICED_ABOVE;
+    let small = use_memo((model, p), move |(m, p)| {
+        (!sliced).then(|| Rc::new(sample(*m, p)))
+    });
+    // The sliced run's state, with the inputs it belongs to.
+    let big = use_state(|| None::<((Model, LoadParams), RunState)>);
+    {
+        let big = big.clone();
+        use_effect_with((model, p), move |&(model, p)| {
+            let cancelled = Rc::new(std::cell::Cell::new(false));
+            if sliced {
+                let stop = cancelled.clone();
+                let key = (model, p);
+                big.set(Some((key, RunState::Simulating(0.0))));
+                yew::platform::spawn_local(async move {
+                    let t0 = now_ms();
+                    let mut sim = load::start(model, &p);
+                    let window = p.window().max(1) as f64;
+                    loop {
+                        let slice = now_ms();
+                        let mut done = false;
+                        'slice: loop {
+                            for _ in 0..STEPS_PER_CHECK {
+                                if let crate::sim::Step::Done(_) = sim.step() {
+                                    done = true;
+                                    break 'slice;
+                                }
+                            }
+                            if now_ms() - slice > SLICE_MS {
+                                break;
+                            }
+                        }
+                        if done {
+                            break;
+                        }
+                        let f = (sim.now() as f64 / window).clamp(0.0, 1.0);
+                        big.set(Some((key, RunState::Simulating(f))));
+                        yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                        if stop.get() {
+                            return;
+                        }
+                    }
+                    let trace = sim.into_trace();
+                    let series = LoadSeries::from_trace(&trace);
+                    drop(trace);
+                    if !stop.get() {
+                        big.set(Some((
+                            key,
+                            RunState::Done(Rc::new(Sampled {
+                                series,
+                                requests: p.requests(),
+                                ms: now_ms() - t0,
+                            })),
+                        )));
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
+    match (&*small, &*big) {
+        (Some(s), _) => RunState::Done(s.clone()),
+        (None, Some((key, st))) if *key == (model, p) => st.clone(),
+        _ => RunState::Simulating(0.0),
+    }
+}
+
+/// What stands in for the picture while a sliced run is being simulated.
+pub fn simulating(f: f64, requests: u64) -> Html {
+    let pct = (f * 100.0).floor() as u32;
+    html! {
+        <div class="load-simulating" role="status" style="padding:2em 1em;text-align:center">
+            <p>{ format!("Simulating {} requests… {pct} %", group(requests)) }</p>
+            <progress max="100" value={pct.to_string()} style="width:60%" />
+        </div>
+    }
+}
+
 /// One marks per second (step next/prev moves a second at a time).
 pub fn second_marks(end: u64) -> Timeline {
     Timeline::new(end, (0..=end / SEC).map(|s| s * SEC).collect::<Vec<_>>())
@@ -216,8 +317,12 @@ pub fn ThreadPool() -> Html {
         }
     };
     let lp = use_state(initial);
-    let run = use_memo(*lp, |p| sample(Model::ThreadPerRequest, p));
-    let timeline = second_marks(run.series.end);
+    let state = use_sampled(Model::ThreadPerRequest, *lp);
+    let run = match &state {
+        RunState::Done(r) => Some(r.clone()),
+        RunState::Simulating(_) => None,
+    };
+    let timeline = second_marks(run.as_ref().map_or(lp.window(), |r| r.series.end));
     let pb = use_playback("thread-pool", timeline);
     let budget = Budget {
         threads: lp.threads,
@@ -228,7 +333,13 @@ pub fn ThreadPool() -> Html {
         queue_limit: lp.max_waiting,
     };
     let (wrapper, narrow) = use_narrow();
-    let scene = Rc::new(thread_pool_scene(&run.series, &budget, pb.t, narrow));
+    let picture = match (&run, &state) {
+        (Some(run), _) => html! {
+            <SceneView scene={Rc::new(thread_pool_scene(&run.series, &budget, pb.t, narrow))} />
+        },
+        (None, RunState::Simulating(f)) => simulating(*f, lp.requests()),
+        _ => html! {},
+    };
 
     let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
         let lp = lp.clone();
@@ -247,6 +358,9 @@ pub fn ThreadPool() -> Html {
     let describe = {
         let run = run.clone();
         Callback::from(move |t: u64| {
+            let Some(run) = &run else {
+                return "Simulating…".to_string();
+            };
             let s = run.series.at(t);
             format!(
                 "At {:.1} s: {} threads busy, {} requests waiting, {} finished.",
@@ -259,8 +373,12 @@ pub fn ThreadPool() -> Html {
     };
     let caption = html! {
         <p class="small muted">
-            { format!("A real run: {} requests over {} s, simulated in {:.0} ms. Presets: ",
-                group(run.requests), lp.duration_s, run.ms) }
+            { match &run {
+                Some(run) => format!("A real run: {} requests over {} s, simulated in {:.0} ms. Presets: ",
+                    group(run.requests), lp.duration_s, run.ms),
+                None => format!("A real run: {} requests over {} s, simulating… Presets: ",
+                    group(lp.requests()), lp.duration_s),
+            } }
             <PresetButton label="the notes (200, 500/s, 2 s)" value={(200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
             <PresetButton label="keeps up (90/s)" value={(200, 90, 2000)} lp={lp.clone()} params={params.clone()} />
             <PresetButton label="1,200 threads" value={(1200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
@@ -270,7 +388,7 @@ pub fn ThreadPool() -> Html {
     html! {
         <Figure id="thread-pool" title="A thread pool under load" playback={pb.clone()} {describe} {caption}>
             <div ref={wrapper} class="load-viz" data-narrow={narrow.to_string()}>
-                <SceneView scene={scene} />
+                { picture }
             </div>
             <div class="viz-controls">
                 <NumField id="thread-pool-threads" label="threads" value={lp.threads}

@@ -18,9 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{bad, check_f, check_u, secs, Limits, ScenarioError};
-use crate::sim::{EventKind, Rng, Time, Trace, MS, SEC};
-
-use super::run_sim;
+use crate::sim::{EventKind, Rng, Sim, Time, Trace, MS, SEC};
 
 /// Which server handles the traffic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +197,16 @@ pub fn event_loop_server(p: &LoadParams) -> Trace {
 /// Run the traffic against one server. Invalid parameters are clamped (validate first to tell
 /// the learner). [`Model::EventLoopBlocking`] is (f) with `blocking_handler` set.
 pub fn run(model: Model, p: &LoadParams) -> Trace {
+    let mut sim = start(model, p);
+    sim.run();
+    sim.into_trace()
+}
+
+/// The same run, installed but not started: the caller steps it ([`Sim::step`]) at its own pace
+/// (the page spreads a 100,000-request run over several frames) and ends with
+/// [`Sim::into_trace`]. The trace is the one [`run`] returns. Progress: `sim.now()` against
+/// [`LoadParams::window`].
+pub fn start(model: Model, p: &LoadParams) -> Sim {
     let mut p = *p;
     p.threads = p.threads.clamp(THREADS.0, THREADS.1);
     p.rate_per_s = p.rate_per_s.clamp(RATE.0, RATE.1);
@@ -214,7 +222,9 @@ pub fn run(model: Model, p: &LoadParams) -> Trace {
     let times = arrival_times(&p);
     let d = p.work_ms as u64 * MS;
     let quiet = !p.detailed;
-    run_sim(cfg, |cx| {
+    let sim = Sim::new(cfg);
+    let cx = &sim.ctx();
+    {
         let clients = cx.new_thread("clients");
         // The clients' loop: wait for each arrival time, then hand the request over.
         let spawn_clients = |submit: Box<dyn Fn(u32)>| {
@@ -278,7 +288,8 @@ pub fn run(model: Model, p: &LoadParams) -> Trace {
                 }));
             }
         }
-    })
+    }
+    sim
 }
 
 #[cfg(test)]
