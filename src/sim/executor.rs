@@ -2,35 +2,46 @@
 //!
 //! # Data structures
 //!
-//! * **Tasks.** `Shared::futures` holds each task's boxed future by [`TaskId`]; `State::rt`
-//!   holds its runtime facts (thread, done, last wait) and its one [`Waker`], allocated once at
-//!   spawn: an `Arc<TaskWaker>` holding the task id, a `queued` flag and the shared inbox.
+//! * **Tasks.** `Shared::futures` holds each task's boxed future by [`TaskId`], next to a clone of
+//!   its one [`Waker`] (moved out with the future for the poll: no reference counting per poll);
+//!   `State::rt` holds its runtime facts (thread, done, last wait) and the waker itself, allocated
+//!   once at spawn: an `Arc<TaskWaker>` holding the task id and the shared inbox.
 //! * **Ready queue.** A FIFO `VecDeque<TaskId>`. Wakers cannot touch it directly (a `Waker` must be
-//!   `Send`, our state is `Rc`), so `wake()` pushes the id into a mutex-protected *inbox*, once
-//!   (the `queued` flag de-duplicates). After every scheduling decision the executor drains the
-//!   inbox into the ready queue in order, recording a [`EventKind::Woken`] for each: the trace
-//!   shows the real ready queue.
+//!   `Send`, our state is `Rc`), so `wake()` appends the id to the *inbox*, once (a per-entity
+//!   `queued` flag, cleared when the task is polled, de-duplicates). After every scheduling decision
+//!   the executor drains the inbox into the ready queue in order, recording a
+//!   [`EventKind::Woken`] for each: the trace shows the real ready queue.
+//! * **Wake path (single-threaded invariant).** The inbox's wake list and `queued` flags sit in a
+//!   plain `RefCell` that only the thread owning the simulation touches: a waker compares a
+//!   process-unique thread number with the owner's and takes that lock-free path when they match
+//!   (always, in practice: `Sim`/`Ctx` are `!Send`). A waker called from another thread falls back
+//!   to a mutex-protected list, drained (and de-duplicated) after the local wakes of the step.
+//!   A timer armed with the running task's *own* waker (`sleep`, `select` and `timeout` timers)
+//!   stores just the task id and wakes it directly: same order, no waker clone or indirection.
 //! * **Threads.** Thread 0 is the event loop; pools add more. A thread is *busy* while a task on it
 //!   sits in a blocking call ([`crate::sim::Ctx::block_for`]). The scheduler never polls a task whose
 //!   thread is busy: such tasks are parked on the thread, and timers owned by them that fall due are
 //!   deferred and fire late (the lateness is recorded) when the blocking call returns.
-//! * **Timers.** A binary min-heap of `(deadline, seq, slot, generation)` over a slab of timer
-//!   slots. `seq` makes equal deadlines fire in the order they were armed. Cancelling frees the slot
-//!   at once (bumping its generation); the stale heap entry is skipped when popped (lazy deletion).
-//!   A slot's action is: wake a waker (sleep, select timeout), end a blocking call, or deliver a
-//!   scripted client arrival to a socket.
+//! * **Timers.** A slab of timer slots (deadline, owner, action, generation) indexed by
+//!   [`Timers`]: a hashed timing wheel of 4,096 one-microsecond buckets for deadlines less than
+//!   4,096 us ahead, and a binary min-heap of `(deadline, seq, slot, generation)` for later ones.
+//!   Equal deadlines fire in the order they were armed (see [`Timers`] for why the two parts
+//!   agree). Cancelling frees the slot at once (bumping its generation); the stale entry is skipped
+//!   when reached (lazy deletion). A slot's action is: wake a task or a waker (sleep, select
+//!   timeout), end a blocking call, or deliver a scripted client arrival to a socket.
 //! * **Clock.** `State::now`, integer microseconds. [`Sim::step`] polls the first ready task; only
 //!   when no task is runnable does it jump the clock to the earliest deadline and fire every timer
 //!   due at that instant. Nothing runnable and nothing scheduled with tasks pending is a deadlock,
 //!   recorded as events, never a panic.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -75,13 +86,67 @@ pub enum Step {
     Done(Outcome),
 }
 
+/// Where wakes go. `local` is the fast path: a plain `RefCell`, touched only on the thread that
+/// owns the simulation (checked with [`thread_no`]); `remote` takes wakes from any other thread.
 pub(crate) struct Inbox {
-    woken: Mutex<Vec<TaskId>>,
+    /// [`thread_no`] of the thread that created the simulation (and alone can run it: `Sim` is
+    /// `!Send`).
+    owner: u64,
+    local: RefCell<Local>,
+    remote: Mutex<Vec<TaskId>>,
+    remote_pending: AtomicBool,
+}
+
+// SAFETY: `Inbox` is shared with `TaskWaker`s, which may travel to other threads. Its only
+// non-`Sync` field, `local`, is accessed (a) by the executor through `State`/`Shared`, which live
+// in an `Rc` and therefore never leave the owning thread, and (b) by `TaskWaker::wake_by_ref` only
+// after checking `thread_no() == owner`. Thread numbers are unique for the life of the process
+// and never reused, so every access to `local` happens on the owning thread.
+unsafe impl Sync for Inbox {}
+
+/// The owning thread's wake list and per-entity "queued" flags (de-duplicate wakes).
+#[derive(Default)]
+pub(crate) struct Local {
+    woken: Vec<TaskId>,
+    queued: Vec<bool>,
+}
+
+impl Local {
+    /// Wake `id` unless it is already in the ready queue or already woken since its last poll.
+    #[inline]
+    fn wake(&mut self, id: TaskId) {
+        let q = &mut self.queued[id as usize];
+        if !*q {
+            *q = true;
+            self.woken.push(id);
+        }
+    }
+}
+
+static NEXT_THREAD_NO: AtomicU64 = AtomicU64::new(1);
+std::thread_local! {
+    static THREAD_NO: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A process-unique number for the current thread (never 0, never reused); 0 if thread-locals
+/// are already torn down.
+#[inline]
+fn thread_no() -> u64 {
+    THREAD_NO
+        .try_with(|c| {
+            let v = c.get();
+            if v != 0 {
+                return v;
+            }
+            let v = NEXT_THREAD_NO.fetch_add(1, Ordering::Relaxed);
+            c.set(v);
+            v
+        })
+        .unwrap_or(0)
 }
 
 pub(crate) struct TaskWaker {
     id: TaskId,
-    queued: AtomicBool,
     inbox: Arc<Inbox>,
 }
 
@@ -90,18 +155,26 @@ impl Wake for TaskWaker {
         self.wake_by_ref()
     }
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            self.inbox
-                .woken
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(self.id);
+        let inbox = &*self.inbox;
+        if thread_no() == inbox.owner {
+            if let Ok(mut l) = inbox.local.try_borrow_mut() {
+                l.wake(self.id);
+                return;
+            }
         }
+        // Another thread (or a re-entrant wake): de-duplicated when drained.
+        inbox
+            .remote
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(self.id);
+        inbox.remote_pending.store(true, Ordering::Release);
     }
 }
 
 pub(crate) struct TaskRt {
-    pub waker: Option<(Arc<TaskWaker>, Waker)>,
+    /// The task's own waker (`None` once done). Timers armed with it wake the task directly.
+    pub waker: Option<Waker>,
     pub thread: ThreadId,
     pub done: bool,
     pub started: bool,
@@ -117,7 +190,11 @@ pub(crate) struct ThreadRt {
 }
 
 pub(crate) enum Action {
+    /// Wake a foreign waker.
     Wake(Option<Waker>),
+    /// Wake this task (the timer was armed with the task's own waker): no waker clone, no
+    /// indirection, the same order as `Wake`.
+    WakeTask(TaskId),
     Unblock { thread: ThreadId, task: TaskId },
     Arrival { sock: u32 },
     Free,
@@ -159,10 +236,9 @@ pub(crate) struct State {
     pub thread_meta: Vec<ThreadMeta>,
     pub resources: Vec<Resource>,
     pub sockets: Vec<SocketRt>,
-    pub heap: BinaryHeap<Reverse<(Time, u64, u32, u32)>>,
+    pub timers: Timers,
     pub slots: Vec<TimerSlot>,
     pub free_slots: Vec<u32>,
-    pub seq: u64,
     pub next_timer: u32,
     pub clients: u32,
     /// The innermost entity running now (a task, or an inline coroutine inside it).
@@ -181,12 +257,14 @@ pub(crate) struct State {
     pub oneshots: u32,
     /// Tasks put at the front of the ready queue since the last poll (kept in their own order).
     pub front_run: u32,
+    pub inbox: Arc<Inbox>,
 }
 
 /// Everything a [`Ctx`] reaches: state, task futures, and the wakers' inbox.
 pub(crate) struct Shared {
     pub st: RefCell<State>,
-    pub futures: RefCell<Vec<Option<BoxFut>>>,
+    /// Each task's future with its own waker (moved out while the task is polled).
+    pub futures: RefCell<Vec<Option<(BoxFut, Waker)>>>,
     pub inbox: Arc<Inbox>,
 }
 
@@ -289,14 +367,13 @@ impl State {
             quiet,
             created: self.now,
         });
-        let tw = Arc::new(TaskWaker {
+        let waker = Waker::from(Arc::new(TaskWaker {
             id,
-            queued: AtomicBool::new(false),
             inbox: inbox.clone(),
-        });
-        let waker = Waker::from(tw.clone());
+        }));
+        self.inbox.local.borrow_mut().queued.push(false);
         self.rt.push(TaskRt {
-            waker: Some((tw, waker)),
+            waker: Some(waker),
             thread,
             done: false,
             started: false,
@@ -314,8 +391,8 @@ impl State {
         r.thread = thread;
         r.scheduled = true;
         r.started = true;
-        if let Some((tw, _)) = &r.waker {
-            tw.queued.store(true, Ordering::Release);
+        if r.waker.is_some() {
+            self.inbox.local.borrow_mut().queued[id as usize] = true;
         }
         self.tasks[id as usize].kind = TaskKind::Task;
         self.tasks[id as usize].thread = thread;
@@ -359,15 +436,15 @@ impl State {
             }
         };
         let gen = self.slots[slot as usize].gen;
-        self.seq += 1;
-        self.heap.push(Reverse((deadline, self.seq, slot, gen)));
+        self.timers.insert(self.now, deadline, slot, gen);
         (TimerKey { slot, gen }, id)
     }
 
     /// Arm a timer that wakes the current task (records `TimerSet`).
-    pub fn arm_wake(&mut self, delay: Time, waker: Waker) -> (TimerKey, u32) {
+    pub fn arm_wake(&mut self, delay: Time, waker: &Waker) -> (TimerKey, u32) {
         let (owner, task) = (self.current, self.cur_task);
-        let r = self.arm(delay, owner, task, Action::Wake(Some(waker)));
+        let action = self.wake_action(waker);
+        let r = self.arm(delay, owner, task, action);
         self.emit_task(
             owner,
             EventKind::TimerSet {
@@ -383,16 +460,33 @@ impl State {
         s.gen == k.gen && s.fired
     }
 
+    /// How a timer armed with `w` wakes: directly if `w` is the running task's own waker.
+    #[inline]
+    fn wake_action(&self, w: &Waker) -> Action {
+        let t = self.cur_task;
+        match self.rt.get(t as usize).and_then(|r| r.waker.as_ref()) {
+            Some(own) if own.will_wake(w) => Action::WakeTask(t),
+            _ => Action::Wake(Some(w.clone())),
+        }
+    }
+
     pub fn update_timer_waker(&mut self, k: TimerKey, w: &Waker) {
-        let s = &mut self.slots[k.slot as usize];
+        let s = &self.slots[k.slot as usize];
         if s.gen == k.gen {
-            if let Action::Wake(Some(old)) = &s.action {
-                if old.will_wake(w) {
-                    return;
+            match &s.action {
+                Action::Wake(Some(old)) if old.will_wake(w) => return,
+                Action::WakeTask(t) => {
+                    if let Some(own) = &self.rt[*t as usize].waker {
+                        if own.will_wake(w) {
+                            return;
+                        }
+                    }
                 }
+                _ => {}
             }
             if !s.fired {
-                s.action = Action::Wake(Some(w.clone()));
+                let a = self.wake_action(w);
+                self.slots[k.slot as usize].action = a;
             }
         }
     }
@@ -413,8 +507,8 @@ impl State {
     }
 
     fn push_ready_front(&mut self, id: TaskId) {
-        if let Some((tw, _)) = &self.rt[id as usize].waker {
-            tw.queued.store(true, Ordering::Release);
+        if self.rt[id as usize].waker.is_some() {
+            self.inbox.local.borrow_mut().queued[id as usize] = true;
         }
         self.emit_task(
             id,
@@ -435,7 +529,7 @@ impl State {
             return;
         }
         match s.action {
-            Action::Wake(_) => {
+            Action::Wake(_) | Action::WakeTask(_) => {
                 let th = self.rt[s.task as usize].thread;
                 if self.threads[th as usize].busy {
                     self.threads[th as usize].deferred.push((slot, gen));
@@ -445,13 +539,17 @@ impl State {
                 s.fired = true;
                 let late = clamp32(self.now - s.deadline);
                 let (owner, id) = (s.owner, s.id);
-                let w = match &mut s.action {
-                    Action::Wake(w) => w.take(),
-                    _ => None,
+                let (w, direct) = match &mut s.action {
+                    Action::Wake(w) => (w.take(), NO_TASK),
+                    Action::WakeTask(t) => (None, *t),
+                    _ => (None, NO_TASK),
                 };
                 self.emit_task(owner, EventKind::TimerFired { timer: id, late });
                 if let Some(w) = w {
                     w.wake();
+                } else if direct != NO_TASK && self.rt[direct as usize].waker.is_some() {
+                    // Exactly what the task's own waker would do, without going through it.
+                    self.inbox.local.borrow_mut().wake(direct);
                 }
             }
             Action::Unblock { thread, task } => {
@@ -485,17 +583,48 @@ impl State {
         }
     }
 
-    /// Pop the next valid heap entry's deadline without removing it.
+    /// The earliest deadline of a live timer (dropping cancelled entries on the way).
     fn next_deadline(&mut self) -> Option<Time> {
-        while let Some(&Reverse((d, _, slot, gen))) = self.heap.peek() {
-            let s = &self.slots[slot as usize];
-            if s.gen == gen && !s.fired {
-                return Some(d);
-            }
-            self.heap.pop();
-        }
-        None
+        let slots = &self.slots;
+        self.timers
+            .next_deadline(self.now, |slot, gen| {
+                let s = &slots[slot as usize];
+                s.gen == gen && !s.fired
+            })
     }
+
+    /// Fire every timer due at `d` (= now), in the order they were armed.
+    fn fire_due(&mut self, d: Time) {
+        while let Some(&Reverse((dd, _, slot, gen))) = self.timers.far.peek() {
+            if dd != d {
+                break;
+            }
+            self.timers.far.pop();
+            self.fire(slot, gen);
+        }
+        let mut due = self.timers.take_bucket(d);
+        for i in 0..due.len() {
+            if let Some(&(s, _)) = due.get(i + 2) {
+                prefetch(self.slots.as_ptr().wrapping_add(s as usize));
+            }
+            let (slot, gen) = due[i];
+            self.fire(slot, gen);
+        }
+        due.clear();
+        self.timers.put_bucket(d, due);
+    }
+}
+
+/// A hint to fetch the cache line at `p` (no effect on results; a no-op off x86-64).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// Saturate a duration into the `u32` microseconds used in events.
@@ -508,7 +637,10 @@ impl Sim {
     /// A new simulation at time 0 with the event-loop thread (thread 0).
     pub fn new(cfg: Config) -> Sim {
         let inbox = Arc::new(Inbox {
-            woken: Mutex::new(Vec::new()),
+            owner: thread_no(),
+            local: RefCell::new(Local::default()),
+            remote: Mutex::new(Vec::new()),
+            remote_pending: AtomicBool::new(false),
         });
         let mut st = State {
             now: 0,
@@ -522,10 +654,9 @@ impl Sim {
             thread_meta: Vec::new(),
             resources: Vec::new(),
             sockets: Vec::new(),
-            heap: BinaryHeap::new(),
+            timers: Timers::default(),
             slots: Vec::new(),
             free_slots: Vec::new(),
-            seq: 0,
             next_timer: 0,
             clients: 0,
             current: NO_TASK,
@@ -539,6 +670,7 @@ impl Sim {
             scratch: Vec::new(),
             oneshots: 0,
             front_run: 0,
+            inbox: inbox.clone(),
         };
         st.add_thread("event loop", u32::MAX);
         let sh = Rc::new(Shared {
@@ -615,16 +747,34 @@ impl Sim {
             st.cur_task = id;
             st.cur_thread = th;
             st.wait = None;
-            let waker = match &st.rt[id as usize].waker {
-                Some((tw, w)) => {
-                    tw.queued.store(false, Ordering::Release);
-                    w.clone()
+            if st.rt[id as usize].waker.is_none() {
+                continue;
+            }
+            sh.inbox.local.borrow_mut().queued[id as usize] = false;
+            let fut = {
+                let mut futs = sh.futures.borrow_mut();
+                // Warm the caches for the next tasks in line while this one runs: the next
+                // task's future and runtime entry, and the one after's table entry. Order and
+                // results are unaffected; 10,000 futures do not fit in the caches.
+                if let Some(&n) = st.ready.front() {
+                    prefetch(st.rt.as_ptr().wrapping_add(n as usize));
+                    if let Some(Some((f, _))) = futs.get(n as usize) {
+                        let p = &**f as *const dyn Future<Output = ()> as *const u8;
+                        let size = std::mem::size_of_val(&**f).min(256);
+                        let mut off = 0;
+                        while off < size {
+                            prefetch(p.wrapping_add(off));
+                            off += 64;
+                        }
+                    }
+                    if let Some(&n2) = st.ready.get(1) {
+                        prefetch(futs.as_ptr().wrapping_add(n2 as usize));
+                    }
                 }
-                None => continue,
+                futs[id as usize].take()
             };
             drop(st);
-            let fut = sh.futures.borrow_mut()[id as usize].take();
-            let Some(mut fut) = fut else {
+            let Some((mut fut, waker)) = fut else {
                 continue_after_missing(sh, id);
                 return Step::Polled(id);
             };
@@ -641,13 +791,14 @@ impl Sim {
                     st.live -= 1;
                     drop(st);
                     drop(fut);
+                    drop(waker);
                 }
                 Poll::Pending => {
                     let w = st.wait.take().unwrap_or(Wait::Other);
                     st.rt[id as usize].last_wait = w;
                     st.emit_task(id, EventKind::Suspended { wait: w });
                     drop(st);
-                    sh.futures.borrow_mut()[id as usize] = Some(fut);
+                    sh.futures.borrow_mut()[id as usize] = Some((fut, waker));
                 }
             }
             drain(sh, id);
@@ -682,13 +833,7 @@ impl Sim {
             st.now = d;
             st.emit(NO_TASK, EventKind::Clock { dt });
         }
-        while let Some(&Reverse((dd, _, slot, gen))) = st.heap.peek() {
-            if dd != d {
-                break;
-            }
-            st.heap.pop();
-            st.fire(slot, gen);
-        }
+        st.fire_due(d);
         drop(st);
         drain(sh, NO_TASK);
         Step::Advanced(d)
@@ -701,6 +846,19 @@ impl Sim {
                 return o;
             }
         }
+    }
+
+    /// Run at most `max_steps` scheduling decisions ([`Sim::step`]); `Some(outcome)` once the
+    /// run is over, `None` if it is still going. For the UI: simulate a big scenario a slice at a
+    /// time (say a few thousand steps per animation frame) so no single frame becomes a long task.
+    /// Any sequence of slices records exactly the trace [`Sim::run`] records.
+    pub fn run_for(&mut self, max_steps: u32) -> Option<Outcome> {
+        for _ in 0..max_steps {
+            if let Step::Done(o) = self.step() {
+                return Some(o);
+            }
+        }
+        self.outcome
     }
 
     /// Record the end of the run: never-awaited coroutines, still-waiting tasks, the final event.
@@ -772,17 +930,21 @@ fn continue_after_missing(sh: &Shared, id: TaskId) {
 
 /// Move woken task ids from the wakers' inbox to the ready queue, recording each.
 fn drain(sh: &Shared, by: TaskId) {
-    let mut st = sh.st.borrow_mut();
-    let mut v = std::mem::take(&mut st.scratch);
-    {
-        let mut inbox = sh.inbox.woken.lock().unwrap_or_else(|e| e.into_inner());
-        if inbox.is_empty() {
-            drop(inbox);
-            st.scratch = v;
+    let inbox = &*sh.inbox;
+    if inbox.remote_pending.load(Ordering::Acquire) {
+        drain_remote(inbox);
+    }
+    let mut v = {
+        let mut l = inbox.local.borrow_mut();
+        if l.woken.is_empty() {
             return;
         }
-        std::mem::swap(&mut *inbox, &mut v);
-    }
+        let mut st = sh.st.borrow_mut();
+        let mut v = std::mem::take(&mut st.scratch);
+        std::mem::swap(&mut l.woken, &mut v);
+        v
+    };
+    let mut st = sh.st.borrow_mut();
     for &id in &v {
         if st.rt[id as usize].done {
             continue;
@@ -792,6 +954,19 @@ fn drain(sh: &Shared, by: TaskId) {
     }
     v.clear();
     st.scratch = v;
+}
+
+/// Wakes from other threads: appended after this step's local wakes, de-duplicated here.
+#[cold]
+fn drain_remote(inbox: &Inbox) {
+    inbox.remote_pending.store(false, Ordering::Release);
+    let v = std::mem::take(&mut *inbox.remote.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut l = inbox.local.borrow_mut();
+    for id in v {
+        if (id as usize) < l.queued.len() {
+            l.wake(id);
+        }
+    }
 }
 
 impl Drop for Sim {
@@ -877,11 +1052,138 @@ impl Ctx {
     }
 
     pub(crate) fn push_future(&self, id: TaskId, f: BoxFut) {
+        let waker = self.sh.st.borrow().rt[id as usize].waker.clone();
+        let Some(waker) = waker else { return };
         let mut futs = self.sh.futures.borrow_mut();
         let i = id as usize;
         if futs.len() <= i {
             futs.resize_with(i + 1, || None);
         }
-        futs[i] = Some(f);
+        futs[i] = Some((f, waker));
+    }
+}
+
+/// Buckets in the timer wheel (a power of two): deadlines less than this many microseconds
+/// ahead go to the wheel, later ones to the `far` heap.
+const WHEEL: usize = 4096;
+const WHEEL_WORDS: usize = WHEEL / 64;
+
+/// The timer queue: a hashed timing wheel of 1 us buckets for deadlines within [`WHEEL`] us of
+/// the clock, and a binary heap for the rest.
+///
+/// *Order.* Timers due at the same instant fire in the order they were armed:
+/// * a bucket holds the timers of exactly one deadline (`now <= d < now + WHEEL` when armed, and
+///   the clock never passes a bucket without emptying it), appended in arming order;
+/// * far-heap entries are ordered by `(deadline, seq)`;
+/// * a far entry for deadline `d` was armed at `now <= d - WHEEL`, a wheel entry for `d` at
+///   `now > d - WHEEL`, so every far entry for `d` was armed before every wheel entry for `d`:
+///   [`State::fire_due`] fires the heap's entries for `d` first, then the bucket.
+///
+/// Cancelled timers stay in place (their slot's generation moved on) and are skipped.
+pub(crate) struct Timers {
+    /// `WHEEL` buckets of `(slot, generation)`, allocated on first use; keep their capacity.
+    buckets: Vec<Vec<(u32, u32)>>,
+    /// One bit per non-empty bucket.
+    occupied: [u64; WHEEL_WORDS],
+    /// `(deadline, seq, slot, generation)` for deadlines `>= now + WHEEL` at arming time.
+    pub far: BinaryHeap<Reverse<(Time, u64, u32, u32)>>,
+    seq: u64,
+}
+
+impl Default for Timers {
+    fn default() -> Self {
+        Timers {
+            buckets: Vec::new(),
+            occupied: [0; WHEEL_WORDS],
+            far: BinaryHeap::new(),
+            seq: 0,
+        }
+    }
+}
+
+impl Timers {
+    #[inline]
+    fn insert(&mut self, now: Time, deadline: Time, slot: u32, gen: u32) {
+        if deadline - now < WHEEL as Time {
+            if self.buckets.is_empty() {
+                self.buckets.resize_with(WHEEL, Vec::new);
+            }
+            let b = deadline as usize & (WHEEL - 1);
+            self.buckets[b].push((slot, gen));
+            self.occupied[b / 64] |= 1 << (b % 64);
+        } else {
+            self.seq += 1;
+            self.far.push(Reverse((deadline, self.seq, slot, gen)));
+        }
+    }
+
+    /// The first occupied bucket at or after `from` (circularly), as a distance from `from`.
+    #[inline]
+    fn next_occupied(&self, from: usize) -> Option<usize> {
+        let (w0, b0) = (from / 64, from % 64);
+        let first = self.occupied[w0] & (!0u64 << b0);
+        if first != 0 {
+            return Some(w0 * 64 + first.trailing_zeros() as usize - from);
+        }
+        for k in 1..=WHEEL_WORDS {
+            let w = (w0 + k) % WHEEL_WORDS;
+            let bits = self.occupied[w];
+            if bits != 0 {
+                let b = w * 64 + bits.trailing_zeros() as usize;
+                return Some((b + WHEEL - from) % WHEEL);
+            }
+        }
+        None
+    }
+
+    /// The earliest deadline with a live timer; empties buckets holding only cancelled ones.
+    fn next_deadline(&mut self, now: Time, live: impl Fn(u32, u32) -> bool) -> Option<Time> {
+        while let Some(&Reverse((_, _, slot, gen))) = self.far.peek() {
+            if live(slot, gen) {
+                break;
+            }
+            self.far.pop();
+        }
+        let far = self.far.peek().map(|r| r.0 .0);
+        let from = now as usize & (WHEEL - 1);
+        let mut wheel = None;
+        while let Some(dist) = self.next_occupied(from) {
+            let d = now + dist as Time;
+            if far.is_some_and(|f| f < d) {
+                break;
+            }
+            let b = d as usize & (WHEEL - 1);
+            if self.buckets[b].iter().any(|&(s, g)| live(s, g)) {
+                wheel = Some(d);
+                break;
+            }
+            self.buckets[b].clear();
+            self.occupied[b / 64] &= !(1 << (b % 64));
+        }
+        match (far, wheel) {
+            (Some(f), Some(w)) => Some(f.min(w)),
+            (f, w) => f.or(w),
+        }
+    }
+
+    /// Take the bucket of deadline `d` (empty if none); give it back with [`Timers::put_bucket`].
+    #[inline]
+    fn take_bucket(&mut self, d: Time) -> Vec<(u32, u32)> {
+        if self.buckets.is_empty() {
+            return Vec::new();
+        }
+        let b = d as usize & (WHEEL - 1);
+        self.occupied[b / 64] &= !(1 << (b % 64));
+        std::mem::take(&mut self.buckets[b])
+    }
+
+    #[inline]
+    fn put_bucket(&mut self, d: Time, v: Vec<(u32, u32)>) {
+        if self.buckets.is_empty() {
+            return;
+        }
+        let b = d as usize & (WHEEL - 1);
+        debug_assert!(self.buckets[b].is_empty());
+        self.buckets[b] = v;
     }
 }

@@ -49,6 +49,30 @@
 //! * Time is [`Time`] = `u64` **microseconds** ([`MS`], [`SEC`]). The clock moves only when nothing
 //!   is runnable, straight to the next deadline.
 //! * [`Sim::step`] makes exactly one scheduling decision; [`Sim::run`] loops on it.
+//! * [`Sim::run_for`]`(max_steps)` runs a bounded slice and returns `Some(outcome)` once the run
+//!   is over: a component can simulate a 100,000-request scenario across several animation
+//!   frames instead of in one long task. Slicing never changes the trace:
+//!
+//!   ```
+//!   use await_and_see::sim::{Sim, Config, MS};
+//!   let mut sim = Sim::new(Config::default());
+//!   let cx = sim.ctx();
+//!   for i in 0..100 {
+//!       let c = cx.clone();
+//!       sim.spawn(&format!("t{i}"), async move { c.sleep((i % 7 + 1) * MS).await });
+//!   }
+//!   let outcome = loop {
+//!       // e.g. once per requestAnimationFrame
+//!       if let Some(o) = sim.run_for(50) {
+//!           break o;
+//!       }
+//!   };
+//!   assert_eq!(outcome, await_and_see::sim::Outcome::Finished);
+//!   ```
+//! * Performance notes (see BENCHMARKS.md): wakes on the simulation's own thread take a
+//!   lock-free path, a timer armed with the task's own waker wakes the task directly, and timers
+//!   less than 4,096 us ahead live in a hashed timing wheel (the rest in a heap); none of this
+//!   changes the order of events.
 //! * Runs end with an [`Outcome`]: `Finished`, `Deadlock` (recorded with the stuck tasks),
 //!   `Cap` (events or time, see [`Config`]) or `OutOfMemory`.
 //! * The [`Trace`] is everything the UI needs; [`Replay`] answers `state_at(t)`;

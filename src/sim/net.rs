@@ -125,7 +125,7 @@ impl Future for Select {
         }
         match (this.timer, this.timeout) {
             (None, Some(d)) => {
-                let (k, _) = st.arm_wake(d, cx.waker().clone());
+                let (k, _) = st.arm_wake(d, cx.waker());
                 this.timer = Some(k);
             }
             (Some(k), _) => st.update_timer_waker(k, cx.waker()),

@@ -39,7 +39,7 @@ impl Future for Sleep {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                let (k, id) = st.arm_wake(self.dur, cx.waker().clone());
+                let (k, id) = st.arm_wake(self.dur, cx.waker());
                 st.set_wait(Wait::Timer(id));
                 drop(st);
                 self.key = Some((k, id));
@@ -161,7 +161,7 @@ impl<F: Future> Future for Timeout<F> {
         let inner_wait = st.wait;
         match self.key {
             None => {
-                let (k, id) = st.arm_wake(self.dur, cx.waker().clone());
+                let (k, id) = st.arm_wake(self.dur, cx.waker());
                 st.wait = inner_wait;
                 drop(st);
                 self.key = Some((k, id));
