@@ -508,3 +508,65 @@ fn identical_runs_give_identical_hashes() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn run_for_slices_record_the_same_trace() {
+    let build = || {
+        let (s, cx) = sim();
+        let mut rng = Rng::new(11);
+        for i in 0..30 {
+            let c = cx.clone();
+            let d: Vec<u64> = (0..8).map(|_| rng.range(1, 9_000)).collect();
+            s.spawn(&format!("t{i}"), async move {
+                for x in d {
+                    c.sleep(x).await;
+                }
+            });
+        }
+        s
+    };
+    let mut whole = build();
+    let o = whole.run();
+    let mut sliced = build();
+    let mut slices = 0;
+    let o2 = loop {
+        slices += 1;
+        if let Some(o) = sliced.run_for(7) {
+            break o;
+        }
+    };
+    assert_eq!(o, o2);
+    assert!(slices > 10, "{slices}");
+    assert_eq!(sliced.run_for(7), Some(o));
+    assert_eq!(whole.into_trace().hash(), sliced.into_trace().hash());
+}
+
+/// A waker called from another OS thread takes the mutex path and still wakes the task.
+#[test]
+fn waker_from_another_thread() {
+    struct WakeFromThread(bool);
+    impl std::future::Future for WakeFromThread {
+        type Output = ();
+        fn poll(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
+            if self.0 {
+                return std::task::Poll::Ready(());
+            }
+            self.0 = true;
+            let w = cx.waker().clone();
+            std::thread::spawn(move || w.wake()).join().expect("thread");
+            std::task::Poll::Pending
+        }
+    }
+    let (mut s, cx) = sim();
+    s.spawn("t", async move {
+        WakeFromThread(false).await;
+        cx.sleep(MS).await;
+    });
+    assert_eq!(s.run(), Outcome::Finished);
+    let tr = s.into_trace();
+    assert_eq!(tr.end, MS);
+    assert!(lines(&tr).iter().any(|l| l.contains("Woken")));
+}
