@@ -20,3 +20,5 @@ mod shell;
 mod queries;
 #[path = "web/load.rs"]
 mod load;
+#[path = "web/engine.rs"]
+mod engine;
