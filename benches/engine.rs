@@ -1,28 +1,36 @@
 //! Engine benchmark (`cargo bench --bench engine`), not a test.
 //!
 //! The same workload runs on our engine and on tokio's current-thread runtime with paused time
-//! (`start_paused(true)`: tokio's clock also jumps to the next timer when idle), one after the
-//! other: 10,000 tasks each doing 100 sleeps of seeded random length (1..=1000 us). Throughput is
-//! reported as events per second, where "events" is the number of trace events our engine
-//! records for the workload; tokio does the same logical work (same tasks, same sleeps) without
-//! recording anything, so its events/s is our event count divided by its wall time. The ratio is
-//! therefore the ratio of wall times. Then the 100,000-request load scenario is timed.
+//! (`start_paused(true)`: tokio's clock also jumps to the next timer when idle), alternating, in
+//! one process: 10,000 tasks each doing 100 sleeps of seeded random length (1..=1000 us). Both
+//! timings include building the runtime and spawning the tasks. Throughput is reported as events
+//! per second, where "events" is the number of trace events our engine records for the workload
+//! (our engine records every one of them); tokio does the same logical work (same tasks, same
+//! sleeps) without recording anything, so its events/s is our event count divided by its wall
+//! time, and the ratio is the ratio of wall times. Then the 100,000-request load scenarios are
+//! timed. Every figure is the median of `BENCH_RUNS` runs (default 5) after one warm-up run.
+//!
+//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|tokio|load`, `BENCH_TASKS=n`,
+//! `BENCH_RUNS=n`.
 
 use std::time::Instant;
 
 use await_and_see::scenario::{self, LoadParams, Program, Scenario};
 use await_and_see::sim::{Config, Rng, Sim};
 
-const TASKS: u64 = 10_000;
 const SLEEPS: u64 = 100;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 fn durations(task: u64) -> Vec<u64> {
     let mut rng = Rng::new(0x5eed ^ task);
     (0..SLEEPS).map(|_| rng.range(1, 1000)).collect()
 }
 
-fn ours() -> (u64, f64) {
-    let plan: Vec<Vec<u64>> = (0..TASKS).map(durations).collect();
+fn ours(tasks: u64) -> (u64, f64) {
+    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
     let start = Instant::now();
     let mut sim = Sim::new(Config { max_events: u32::MAX, ..Config::default() });
     let cx = sim.ctx();
@@ -41,12 +49,12 @@ fn ours() -> (u64, f64) {
     (n, secs)
 }
 
-fn tokio_paused() -> f64 {
-    let plan: Vec<Vec<u64>> = (0..TASKS).map(durations).collect();
+fn tokio_paused(tasks: u64) -> f64 {
+    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
     let start = Instant::now();
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("runtime");
     rt.block_on(async move {
-        let mut hs = Vec::with_capacity(TASKS as usize);
+        let mut hs = Vec::with_capacity(tasks as usize);
         for ds in plan {
             hs.push(tokio::spawn(async move {
                 for d in ds {
@@ -58,42 +66,74 @@ fn tokio_paused() -> f64 {
             let _ = h.await;
         }
     });
-    start.elapsed().as_secs_f64()
+    let secs = start.elapsed().as_secs_f64();
+    drop(rt);
+    secs
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
 }
 
 fn main() {
-    // Warm up both once, then take the best of three runs each.
-    let _ = ours();
-    let _ = tokio_paused();
-    let mut best_ours = (0, f64::MAX);
-    let mut best_tokio = f64::MAX;
-    for _ in 0..3 {
-        let o = ours();
-        if o.1 < best_ours.1 {
-            best_ours = o;
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let tasks = env_u64("BENCH_TASKS", 10_000);
+    let runs = env_u64("BENCH_RUNS", 5).max(1) as usize;
+    let (do_ours, do_tokio, do_load) = match only.as_str() {
+        "ours" => (true, false, false),
+        "tokio" => (false, true, false),
+        "load" => (false, false, true),
+        _ => (true, true, true),
+    };
+    if do_ours || do_tokio {
+        let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
+        for i in 0..=runs {
+            // Run 0 warms up both; then alternate so both see the same machine load.
+            if do_ours {
+                let (n, t) = ours(tasks);
+                events = n;
+                if i > 0 {
+                    t_ours.push(t);
+                }
+            }
+            if do_tokio {
+                let t = tokio_paused(tasks);
+                if i > 0 {
+                    t_tokio.push(t);
+                }
+            }
         }
-        best_tokio = best_tokio.min(tokio_paused());
+        println!("workload: {tasks} tasks x {SLEEPS} sleeps (seeded 1..=1000 us), median of {runs} runs");
+        if do_ours {
+            let t = median(t_ours);
+            println!("await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)", t * 1e3, events as f64 / t / 1e6);
+            if do_tokio {
+                let tt = median(t_tokio);
+                println!("tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)", tt * 1e3, events as f64 / tt / 1e6);
+                println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
+            }
+        } else {
+            println!("tokio (paused time):  {:>8.1} ms", median(t_tokio) * 1e3);
+        }
     }
-    let (events, t_ours) = best_ours;
-    let ours_eps = events as f64 / t_ours;
-    let tokio_eps = events as f64 / best_tokio;
-    println!("workload: {TASKS} tasks x {SLEEPS} sleeps (seeded 1..=1000 us), {events} trace events");
-    println!("await-and-see engine: {:>8.1} ms  {:>7.2} M events/s", t_ours * 1e3, ours_eps / 1e6);
-    println!("tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)", best_tokio * 1e3, tokio_eps / 1e6);
-    println!("ratio (ours / tokio): {:.2}x", ours_eps / tokio_eps);
-
-    let s = Scenario::from(Program::ThreadPerRequest(LoadParams { duration_s: 200.0, ..LoadParams::default() }));
-    let mut best = f64::MAX;
-    let mut n = 0;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let tr = scenario::run(&s).expect("valid");
-        best = best.min(start.elapsed().as_secs_f64());
-        n = tr.events.len();
+    if do_load {
+        for (label, program) in [
+            ("thread_per_request", Program::ThreadPerRequest(LoadParams { duration_s: 200.0, ..LoadParams::default() })),
+            ("event_loop_server", Program::EventLoopServer(LoadParams { duration_s: 200.0, ..LoadParams::default() })),
+        ] {
+            let s = Scenario::from(program);
+            let mut times = Vec::new();
+            let mut n = 0;
+            for i in 0..=runs {
+                let start = Instant::now();
+                let tr = scenario::run(&s).expect("valid");
+                if i > 0 {
+                    times.push(start.elapsed().as_secs_f64());
+                }
+                n = tr.events.len();
+            }
+            println!("{label}, 100,000 requests: {:.1} ms (median), {n} events", median(times) * 1e3);
+        }
     }
-    println!("thread_per_request, 100,000 requests: {:.1} ms, {} events", best * 1e3, n);
-    let s = Scenario::from(Program::EventLoopServer(LoadParams { duration_s: 200.0, ..LoadParams::default() }));
-    let start = Instant::now();
-    let tr = scenario::run(&s).expect("valid");
-    println!("event_loop_server, 100,000 requests: {:.1} ms, {} events", start.elapsed().as_secs_f64() * 1e3, tr.events.len());
 }
