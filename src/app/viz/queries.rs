@@ -156,7 +156,13 @@ pub fn Queries() -> Html {
         Opts {
             hide: (!revealed).then_some(1),
             // A narrow figure gets the narrow picture so the labels stay readable (>= 10 px).
-            width: if width < 500.0 { NARROW_W } else { 720.0 },
+            // Between 500 and ~750 px the picture is as wide as the figure (1 unit = 1 px, so
+            // the 10 px labels stay 10 px in a laptop's reading column); rounded to 20 units.
+            width: if width < 500.0 {
+                NARROW_W
+            } else {
+                (((width - 30.0) / 20.0).floor() * 20.0).clamp(460.0, 720.0) as f32
+            },
         },
     ));
 
