@@ -604,12 +604,8 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     }
     let mem_kb = d.memory_kb.at(t);
     let mem = match d.limit_kb {
-        Some(l) => format!(
-            "memory {} KB of {} KB",
-            short_num(mem_kb.round()),
-            short_num(l)
-        ),
-        None => format!("memory {} KB", short_num(mem_kb.round())),
+        Some(l) => format!("memory {} of {}", fmt_kb(mem_kb), fmt_kb(l)),
+        None => format!("memory {}", fmt_kb(mem_kb)),
     };
     let narrow = o.cols == 1;
     out.push(Item::Text {
@@ -682,7 +678,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     ));
     specs.push((
         spec(
-            format!("memory: {} KB", short_num(d.memory_kb.at(t).round())),
+            format!("memory: {}", fmt_kb(d.memory_kb.at(t))),
             d.memory_kb.max(),
             d.limit_kb.map(|l| (l, "out-of-memory limit".to_string())),
         ),
@@ -731,15 +727,29 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
 /// Width of the narrow (phone) lab and fork pictures.
 pub const NARROW_W: f32 = 340.0;
 
-/// The lab: one run, one wide panel.
-pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
-    lab_scene_for(d, t, heading, false)
+/// Below this width (user units ≈ CSS px of the column) the lab's charts go in one column and
+/// the fork's panels one above the other.
+pub const ONE_COLUMN_BELOW: f32 = 560.0;
+
+/// Memory in KB as the lab shows it: "512 KB", "4.0 MB".
+pub fn fmt_kb(kb: f64) -> String {
+    if kb >= 1024.0 {
+        format!("{:.1} MB", kb / 1024.0)
+    } else {
+        format!("{} KB", kb.round())
+    }
 }
 
-/// The lab, 720 wide with charts in two columns, or [`NARROW_W`] wide with one column
-/// (`narrow`, phones).
-pub fn lab_scene_for(d: &LabData, t: Time, heading: &str, narrow: bool) -> Scene {
-    let w = if narrow { NARROW_W } else { 720.0 };
+/// The lab: one run, one wide panel.
+pub fn lab_scene(d: &LabData, t: Time, heading: &str) -> Scene {
+    lab_scene_for(d, t, heading, 720.0)
+}
+
+/// The lab drawn for a column `width` wide (clamped to [`NARROW_W`]..=720, so its 10-unit
+/// labels stay about 10 px): charts in two columns, or one below [`ONE_COLUMN_BELOW`].
+pub fn lab_scene_for(d: &LabData, t: Time, heading: &str, width: f32) -> Scene {
+    let w = width.clamp(NARROW_W, 720.0).floor();
+    let narrow = w < ONE_COLUMN_BELOW;
     let (items, h) = lab_panel(
         d,
         t,
@@ -766,19 +776,21 @@ pub fn fork_scene(
     headings: (&str, &str),
     switch: Time,
 ) -> Scene {
-    fork_scene_for(a, b, t, headings, switch, false)
+    fork_scene_for(a, b, t, headings, switch, 980.0)
 }
 
-/// The fork side by side (980 wide), or with `narrow` (phones) one continuation above the
-/// other, [`NARROW_W`] wide.
+/// The fork drawn for a column `width` wide (clamped to [`NARROW_W`]..=980): side by side, or
+/// one continuation above the other below [`ONE_COLUMN_BELOW`] (phones).
 pub fn fork_scene_for(
     a: &LabData,
     b: &LabData,
     t: Time,
     headings: (&str, &str),
     switch: Time,
-    narrow: bool,
+    width: f32,
 ) -> Scene {
+    let width = width.clamp(NARROW_W, 980.0).floor();
+    let narrow = width < ONE_COLUMN_BELOW;
     let title = format!(
         "Fork at {}: {} vs {}",
         fmt_secs(switch),
@@ -787,7 +799,7 @@ pub fn fork_scene_for(
     );
     let marker = Some((switch, "switch".to_string()));
     if narrow {
-        let w = NARROW_W;
+        let w = width;
         let opts = |heading: &str, y: f32| PanelOpts {
             heading: heading.into(),
             x: 10.0,
@@ -811,7 +823,7 @@ pub fn fork_scene_for(
         sc.items.extend(ib);
         return sc;
     }
-    let w = 980.0;
+    let w = width;
     let pw = (w - 40.0) / 2.0;
     let (ia, ha) = lab_panel(
         a,
@@ -1369,11 +1381,11 @@ mod tests {
             .expect("waits");
         let heading = "block the producer · producer 50/s · consumer 20/s";
         for narrow in [false, true] {
-            let sc = lab_scene_for(&d, waiting, heading, narrow);
+            let sc = lab_scene_for(&d, waiting, heading, if narrow { 343.0 } else { 720.0 });
             assert_texts_fit(&sc);
             let texts = sc.texts();
             if narrow {
-                assert_eq!(sc.width, NARROW_W);
+                assert_eq!(sc.width, 343.0);
                 // The producer's status wraps inside its box; the accounting row in two lines.
                 assert!(texts.contains(&"waiting in"), "{texts:?}");
                 assert!(
@@ -1386,7 +1398,9 @@ mod tests {
         }
         let (_, buf) = lab(Strategy::Buffer);
         let oom = buf.oom.expect("oom");
-        assert_texts_fit(&lab_scene_for(&buf, oom, "buffer", true));
+        for w in [343.0, 600.0, 720.0] {
+            assert_texts_fit(&lab_scene_for(&buf, oom, "buffer", w));
+        }
         let b = run(&LabParams {
             switch: Some(Switch {
                 at_s: 5.0,
@@ -1395,14 +1409,14 @@ mod tests {
             ..LabParams::default()
         });
         let db = LabData::new(&b);
-        for narrow in [false, true] {
+        for width in [343.0, 560.0, 640.0, 980.0] {
             let sc = fork_scene_for(
                 &d,
                 &db,
                 10 * SEC,
                 ("keep block the producer", "switch to drop newest at 5 s"),
                 5 * SEC,
-                narrow,
+                width,
             );
             assert_texts_fit(&sc);
         }

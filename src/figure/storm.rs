@@ -8,6 +8,7 @@
 //! `t`. Classes: `box`, `lane`, `s-danger` (offered load, timeouts), `s-done` (original load),
 //! `s-run` (goodput), `s-queue` (B's queue), `muted`, `small`, `big`, `bold`.
 use super::charts::{chart, short_num, ChartSpec, Series};
+use super::load::wrap;
 use super::{fmt_secs, Anchor, Item, Scene};
 use crate::sim::{EventKind, Time, Trace, MS, SEC};
 
@@ -132,14 +133,19 @@ fn panel(
         class: "big",
         anchor: Anchor::Start,
     });
-    out.push(Item::Text {
-        x: x0,
-        y: 34.0,
-        text: sub.into(),
-        class: "small muted",
-        anchor: Anchor::Start,
-    });
-    let py = 48.0;
+    // 10-unit text ≈ 5.6 units a character: long lines wrap to the panel's width.
+    let max_chars = (w / 5.6) as usize;
+    let subs = wrap(sub, max_chars);
+    for (i, l) in subs.iter().enumerate() {
+        out.push(Item::Text {
+            x: x0,
+            y: 34.0 + 13.0 * i as f32,
+            text: l.clone(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+    }
+    let py = 48.0 + 13.0 * (subs.len().max(1) - 1) as f32;
     let bh = 56.0;
     let bw = 90.0;
     let offered = d.offered.at(t);
@@ -256,29 +262,42 @@ fn panel(
     });
     // Counts.
     let (att, ok, to, failed, served, rej) = d.counts(t);
-    out.push(Item::Text {
-        x: x0,
-        y: py + bh + 20.0,
-        text: format!(
-            "attempts {att} · ok {ok} · timed out {to} · rejected {rej} · given up {failed}"
-        ),
-        class: "small",
-        anchor: Anchor::Start,
-    });
+    let mut ly = py + bh + 20.0;
+    for l in wrap(
+        &format!("attempts {att} · ok {ok} · timed out {to} · rejected {rej} · given up {failed}"),
+        max_chars,
+    ) {
+        out.push(Item::Text {
+            x: x0,
+            y: ly,
+            text: l,
+            class: "small",
+            anchor: Anchor::Start,
+        });
+        ly += 13.0;
+    }
+    ly += 3.0;
     let wasted = served.saturating_sub(ok);
-    out.push(Item::Text {
-        x: x0,
-        y: py + bh + 36.0,
-        text: format!("B served {served}, of which {wasted} for callers that had already given up"),
-        class: if wasted > ok {
-            "small bold s-danger"
-        } else {
-            "small muted"
-        },
-        anchor: Anchor::Start,
-    });
+    // Bold text is wider: wrap it a little shorter.
+    for l in wrap(
+        &format!("B served {served}, of which {wasted} for callers that had already given up"),
+        max_chars * 9 / 10,
+    ) {
+        out.push(Item::Text {
+            x: x0,
+            y: ly,
+            text: l,
+            class: if wasted > ok {
+                "small bold s-danger"
+            } else {
+                "small muted"
+            },
+            anchor: Anchor::Start,
+        });
+        ly += 13.0;
+    }
     let marker = Some((drop_at, "original load drops".to_string()));
-    let cy = py + bh + 70.0;
+    let cy = ly + 21.0;
     let sp = ChartSpec {
         x: x0 + 36.0,
         y: cy,
@@ -328,18 +347,62 @@ fn panel(
     out
 }
 
-/// Naive vs fixed, side by side, at `t`. `drop_at` is when the original load drops.
-pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time) -> Scene {
-    let w = 980.0;
-    let pw = (w - 60.0) / 2.0;
+/// Move every item by (`dx`, `dy`).
+fn shift(items: &mut [Item], dx: f32, dy: f32) {
+    for i in items {
+        match i {
+            Item::Rect { x, y, .. } | Item::Text { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Item::Circle { cx, cy, .. } => {
+                *cx += dx;
+                *cy += dy;
+            }
+            Item::Line { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Poly { points, .. } => points.iter_mut().for_each(|p| {
+                p.0 += dx;
+                p.1 += dy;
+            }),
+            Item::Group { items, .. } => shift(items, dx, dy),
+        }
+    }
+}
+
+/// Lowest text baseline / shape bottom of `items` (the panel's height).
+fn bottom(items: &[Item]) -> f32 {
+    items.iter().fold(0.0f32, |m, i| match i {
+        Item::Rect { y, h, .. } => m.max(y + h),
+        Item::Text { y, .. } => m.max(*y),
+        Item::Line { y1, y2, .. } => m.max(y1.max(*y2)),
+        Item::Circle { cy, r, .. } => m.max(cy + r),
+        Item::Poly { points, .. } => points.iter().fold(m, |m, p| m.max(p.1)),
+        Item::Group { items, .. } => m.max(bottom(items)),
+    })
+}
+
+/// Naive vs fixed drawn for a column `width` wide (clamped to 340..=980): side by side, or one
+/// above the other below 560 (phones), so the 10-unit labels stay about 10 px.
+pub fn storm_scene_for(
+    naive: &StormData,
+    fixed: &StormData,
+    t: Time,
+    drop_at: Time,
+    width: f32,
+) -> Scene {
+    let w = width.clamp(340.0, 980.0).floor();
+    if w >= 560.0 {
+        return storm_scene_w(naive, fixed, t, drop_at, w);
+    }
     let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
     let y_q = naive.queue.max().max(fixed.queue.max());
-    let mut sc = Scene::new(
-        w,
-        410.0,
-        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
-    );
-    sc.items.extend(panel(
+    let pw = w - 20.0;
+    let a = panel(
         naive,
         t,
         10.0,
@@ -348,15 +411,61 @@ pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time)
         "retry at once, forever; B's queue unbounded",
         drop_at,
         (y_load, y_q),
-    ));
+    );
+    let mut b = panel(
+        fixed,
+        t,
+        10.0,
+        pw,
+        "The fix",
+        "3 attempts, backoff with jitter, B refuses beyond 50 queued",
+        drop_at,
+        (y_load, y_q),
+    );
+    let dy = bottom(&a) + 36.0;
+    shift(&mut b, 0.0, dy);
+    let mut sc = Scene::new(
+        w,
+        bottom(&b) + 14.0,
+        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
+    );
+    sc.items.extend(a);
     sc.items.push(Item::Line {
-        x1: w / 2.0,
-        y1: 4.0,
-        x2: w / 2.0,
-        y2: 400.0,
+        x1: 10.0,
+        y1: dy - 16.0,
+        x2: w - 10.0,
+        y2: dy - 16.0,
         class: "grid",
     });
-    sc.items.extend(panel(
+    sc.items.extend(b);
+    sc
+}
+
+/// Naive vs fixed, side by side, at `t`. `drop_at` is when the original load drops.
+pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time) -> Scene {
+    storm_scene_w(naive, fixed, t, drop_at, 980.0)
+}
+
+fn storm_scene_w(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time, w: f32) -> Scene {
+    let pw = (w - 60.0) / 2.0;
+    let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
+    let y_q = naive.queue.max().max(fixed.queue.max());
+    let mut sc = Scene::new(
+        w,
+        410.0,
+        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
+    );
+    let first = panel(
+        naive,
+        t,
+        10.0,
+        pw,
+        "Naive retries",
+        "retry at once, forever; B's queue unbounded",
+        drop_at,
+        (y_load, y_q),
+    );
+    let second = panel(
         fixed,
         t,
         50.0 + pw,
@@ -365,7 +474,17 @@ pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time)
         "3 attempts, backoff with jitter, B refuses beyond 50 queued",
         drop_at,
         (y_load, y_q),
-    ));
+    );
+    sc.height = bottom(&first).max(bottom(&second)) + 14.0;
+    sc.items.push(Item::Line {
+        x1: w / 2.0,
+        y1: 4.0,
+        x2: w / 2.0,
+        y2: sc.height - 10.0,
+        class: "grid",
+    });
+    sc.items.extend(first);
+    sc.items.extend(second);
     sc
 }
 
@@ -389,6 +508,11 @@ mod tests {
         assert!(gf > 60.0, "fixed goodput {gf}");
         let sc = storm_scene(&naive, &fixed, 25 * SEC, 12 * SEC);
         assert!(sc.texts().contains(&"Naive retries"));
+        for w in [343.0, 640.0, 980.0] {
+            let sc = storm_scene_for(&naive, &fixed, 25 * SEC, 12 * SEC, w);
+            crate::figure::load::assert_texts_fit(&sc);
+            assert!(sc.texts().contains(&"The fix"));
+        }
         assert!(sc.texts().iter().any(|x| x.starts_with("B served")));
     }
 }

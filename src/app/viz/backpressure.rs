@@ -15,11 +15,11 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
-use crate::app::viz::thread_pool::use_narrow;
+use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{lab_scene_for, LabData};
-use crate::figure::storm::{storm_scene, StormData};
+use crate::figure::storm::{storm_scene_for, StormData};
 use crate::scenario::programs::flow::{unbounded_buffer, BufferParams};
 use crate::scenario::programs::retry::{retry_storm, RetryFix, RetryParams};
 use crate::scenario::secs;
@@ -102,7 +102,8 @@ pub fn Backpressure() -> Html {
             part.set(p);
         })
     };
-    let (wrapper, narrow) = use_narrow();
+    let (wrapper, width) = use_column_width();
+    let narrow = width < crate::figure::pipeline::ONE_COLUMN_BELOW;
     let (scene, text, code, line): (Option<Rc<crate::figure::Scene>>, String, &str, Option<u32>) =
         match *part {
             Part::Buffer => match &*buffer {
@@ -113,7 +114,7 @@ pub fn Backpressure() -> Html {
                             d,
                             t,
                             "No backpressure: producer 1000/s, consumer 100/s, no bound",
-                            narrow,
+                            width,
                         ))),
                         if oom {
                             format!("{}: out of memory, the run crashed.", fmt_secs(t))
@@ -131,7 +132,7 @@ pub fn Backpressure() -> Html {
                 let (gn, on) = (n.goodput.at(t), n.offered.at(t));
                 let (gf, of) = (f.goodput.at(t), f.offered.at(t));
                 (
-                    Some(Rc::new(storm_scene(n, f, t, *drop_at))),
+                    Some(Rc::new(storm_scene_for(n, f, t, *drop_at, width))),
                     format!(
                         "{}: naive retries offer {:.0} requests/s for a goodput of {:.0}/s; the fix offers {:.0}/s for {:.0}/s.",
                         fmt_secs(t), on, gn, of, gf

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::{use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
-use crate::app::viz::thread_pool::use_narrow;
+use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{accounting, fork_scene_for, lab_scene_for, preset_line, LabData};
@@ -314,20 +314,21 @@ pub fn Strategies() -> Html {
     };
 
     let c = (*cfg).clone();
-    let (wrapper, narrow) = use_narrow();
+    let (wrapper, width) = use_column_width();
+    let narrow = width < crate::figure::pipeline::ONE_COLUMN_BELOW;
     let (scene, line, describe_text) = match (&runs.main, &runs.fork) {
         (Ok(a), Some(Ok(b))) => {
             let (at, to) = c.fork.unwrap_or((0, c.s));
             let h2 = format!("switch to {} at {}", to.name(), fmt_secs(at));
             let h1 = format!("keep {}", c.s.name());
             (
-                Some(Rc::new(fork_scene_for(a, b, t, (&h1, &h2), at, narrow))),
+                Some(Rc::new(fork_scene_for(a, b, t, (&h1, &h2), at, width))),
                 None,
                 format!("{}. {}: {}", fmt_secs(t), h2, accounting(b, t).0),
             )
         }
         (Ok(a), _) => (
-            Some(Rc::new(lab_scene_for(a, t, &heading(&c), narrow))),
+            Some(Rc::new(lab_scene_for(a, t, &heading(&c), width))),
             if c.preset { preset_line(a, t) } else { None },
             format!("{}: {}", fmt_secs(t), accounting(a, t).0),
         ),

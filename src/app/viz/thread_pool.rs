@@ -52,43 +52,45 @@ pub fn sample(model: Model, p: &LoadParams) -> Sampled {
 /// Column width (CSS px) below which the load pictures switch to their narrow layout.
 pub const NARROW_BELOW_PX: i32 = 560;
 
-fn window_narrow() -> bool {
+fn window_width() -> f32 {
     web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
-        .is_some_and(|w| w < NARROW_BELOW_PX as f64 + 32.0)
+        .map_or(720.0, |w| (w as f32 - 32.0).max(1.0))
 }
 
-/// Whether the element behind the returned ref is narrower than [`NARROW_BELOW_PX`]: guessed
-/// from the window at first, measured after mount and on every window resize.
+/// The width (CSS px) of the element behind the returned ref: guessed from the window at first,
+/// measured after mount and on every window resize.
 #[hook]
-pub fn use_narrow() -> (NodeRef, bool) {
+pub fn use_column_width() -> (NodeRef, f32) {
     let node = use_node_ref();
-    let narrow = use_state_eq(window_narrow);
+    let width = use_state_eq(window_width);
     let measure = {
-        let (node, narrow) = (node.clone(), narrow.clone());
-        use_callback((), move |_: web_sys::Event, _| {
+        let (node, width) = (node.clone(), width.clone());
+        move || {
             if let Some(el) = node.cast::<web_sys::Element>() {
                 let w = el.client_width();
                 if w > 0 {
-                    narrow.set(w < NARROW_BELOW_PX);
+                    width.set(w as f32);
                 }
             }
-        })
+        }
     };
     {
-        let (node, narrow) = (node.clone(), narrow.clone());
-        use_effect_with((), move |_| {
-            if let Some(el) = node.cast::<web_sys::Element>() {
-                let w = el.client_width();
-                if w > 0 {
-                    narrow.set(w < NARROW_BELOW_PX);
-                }
-            }
-        });
+        let measure = measure.clone();
+        use_effect_with((), move |_| measure());
     }
-    use_window_event("resize", measure);
-    (node, *narrow)
+    let on_resize = use_callback((), move |_: web_sys::Event, _| measure());
+    use_window_event("resize", on_resize);
+    (node, *width)
+}
+
+/// Whether the element behind the returned ref is narrower than [`NARROW_BELOW_PX`] (see
+/// [`use_column_width`]).
+#[hook]
+pub fn use_narrow() -> (NodeRef, bool) {
+    let (node, w) = use_column_width();
+    (node, w < NARROW_BELOW_PX as f32)
 }
 
 /// Runs with more requests than this are simulated in slices across tasks (no long task).
