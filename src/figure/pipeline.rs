@@ -962,18 +962,44 @@ pub fn demand_line(d: &DemandData, t: Time) -> Option<u32> {
 /// The demand picture: source → (credits, tokens moving upstream) → flatMap with N slots →
 /// service (workers + queue), and charts of calls in flight, throughput and the service queue.
 pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
-    let w = 720.0;
+    demand_scene_for(d, t, 720.0)
+}
+
+/// The demand picture for a column `width` wide: left to right (720 wide), or below
+/// [`ONE_COLUMN_BELOW`] top to bottom ([`NARROW_W`]..560 wide: source, flatMap and service stacked,
+/// credits travelling up, items down, the charts one under the other).
+pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
+    let narrow = width < ONE_COLUMN_BELOW;
+    let w = if narrow {
+        width.clamp(NARROW_W, ONE_COLUMN_BELOW).floor()
+    } else {
+        720.0
+    };
     let mut sc = Scene::new(
         w,
         380.0,
         format!("request(n) with n = {} at {}", d.n, fmt_secs(t)),
     );
     let it = &mut sc.items;
-    let py = 30.0;
+    // Boxes: (x, y, w, h) of the source, flatMap and service.
     let bh = 70.0;
-    let (sx, sw) = (10.0, 150.0);
-    let (fx, fw) = (250.0, 220.0);
-    let (vx, vw) = (560.0, 150.0);
+    let (src, fm, svc) = if narrow {
+        let bw = w - 20.0;
+        (
+            (10.0, 10.0, bw, bh),
+            (10.0, 160.0, bw, bh),
+            (10.0, 270.0, bw, 62.0),
+        )
+    } else {
+        (
+            (10.0, 30.0, 150.0, bh),
+            (250.0, 30.0, 220.0, bh),
+            (560.0, 30.0, 150.0, bh),
+        )
+    };
+    let py = src.1;
+    let (sx, sw) = (src.0, src.2);
+    let (fx, fw) = (fm.0, fm.2);
     let emitted = d.starts.partition_point(|&x| x <= t) as u32;
     let inflight = d.inflight.at(t) as u32;
     let available = if d.credits.cut(t) == 0 {
@@ -1040,46 +1066,76 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         class: "small",
         anchor: Anchor::Start,
     });
-    // Lanes between source and flatMap: demand upstream (top), items downstream (bottom).
-    let (ax, bx) = (sx + sw + 4.0, fx - 4.0);
-    let up_y = py + 20.0;
-    let down_y = py + bh - 20.0;
+    // Lanes between source (a) and flatMap (b): demand upstream, items downstream.
+    // Each lane runs from its source end to its flatMap end.
+    let (up_a, up_b, down_a, down_b) = if narrow {
+        let (ux, dx) = (w - 120.0, w - 50.0);
+        let (ya, yb) = (src.1 + src.3 + 4.0, fm.1 - 4.0);
+        ((ux, ya), (ux, yb), (dx, ya), (dx, yb))
+    } else {
+        let (ax, bx) = (sx + sw + 4.0, fx - 4.0);
+        let (uy, dy) = (py + 20.0, py + bh - 20.0);
+        ((ax, uy), (bx, uy), (ax, dy), (bx, dy))
+    };
     it.push(Item::Line {
-        x1: ax,
-        y1: up_y,
-        x2: bx,
-        y2: up_y,
+        x1: up_a.0,
+        y1: up_a.1,
+        x2: up_b.0,
+        y2: up_b.1,
         class: "grid dashed",
     });
-    it.push(Item::Text {
-        x: (ax + bx) / 2.0,
-        y: up_y - 6.0,
-        text: "request(1) ←".into(),
-        class: "small",
-        anchor: Anchor::Middle,
+    it.push(if narrow {
+        Item::Text {
+            x: up_a.0 - 6.0,
+            y: (up_a.1 + up_b.1) / 2.0 + 4.0,
+            text: "request(1) ↑".into(),
+            class: "small",
+            anchor: Anchor::End,
+        }
+    } else {
+        Item::Text {
+            x: (up_a.0 + up_b.0) / 2.0,
+            y: up_a.1 - 6.0,
+            text: "request(1) ←".into(),
+            class: "small",
+            anchor: Anchor::Middle,
+        }
     });
     it.push(Item::Line {
-        x1: ax,
-        y1: down_y,
-        x2: bx,
-        y2: down_y,
+        x1: down_a.0,
+        y1: down_a.1,
+        x2: down_b.0,
+        y2: down_b.1,
         class: "grid",
     });
-    it.push(Item::Text {
-        x: (ax + bx) / 2.0,
-        y: down_y + 14.0,
-        text: "→ item".into(),
-        class: "small",
-        anchor: Anchor::Middle,
+    it.push(if narrow {
+        Item::Text {
+            x: down_a.0 + 6.0,
+            y: (down_a.1 + down_b.1) / 2.0 + 4.0,
+            text: "item ↓".into(),
+            class: "small",
+            anchor: Anchor::Start,
+        }
+    } else {
+        Item::Text {
+            x: (down_a.0 + down_b.0) / 2.0,
+            y: down_a.1 + 14.0,
+            text: "→ item".into(),
+            class: "small",
+            anchor: Anchor::Middle,
+        }
     });
+    let lerp =
+        |a: (f32, f32), b: (f32, f32), f: f32| (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
     let travel = 250 * MS;
     let lo = d.grants.partition_point(|&g| g + travel <= t);
     let hi = d.grants.partition_point(|&g| g <= t);
     for &g in &d.grants[lo..hi] {
         let f = (t - g) as f32 / travel as f32;
+        let (cx, cy) = lerp(up_b, up_a, f);
         it.push(Item::Circle {
-            cx: bx + (ax - bx) * f,
-            cy: up_y,
+            cx,
+            cy,
             r: 4.0,
             class: "s-accent token",
             tip: None,
@@ -1089,18 +1145,20 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     let hi = d.starts.partition_point(|&g| g <= t);
     for &g in &d.starts[lo..hi] {
         let f = (t - g) as f32 / travel as f32;
+        let (cx, cy) = lerp(down_a, down_b, f);
         it.push(Item::Circle {
-            cx: ax + (bx - ax) * f,
-            cy: down_y,
+            cx,
+            cy,
             r: 4.0,
             class: "s-queue",
             tip: None,
         });
     }
     // flatMap with N slots.
+    let fy = fm.1;
     it.push(Item::Rect {
         x: fx,
-        y: py,
+        y: fy,
         w: fw,
         h: bh,
         rx: 6.0,
@@ -1109,7 +1167,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     });
     it.push(Item::Text {
         x: fx + fw / 2.0,
-        y: py + 18.0,
+        y: fy + 18.0,
         text: format!("flatMap(call, {}): {} in flight", d.n, inflight),
         class: "bold",
         anchor: Anchor::Middle,
@@ -1120,7 +1178,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         let (col, row) = (i % per_row, i / per_row);
         it.push(Item::Rect {
             x: fx + 10.0 + col as f32 * 12.5,
-            y: py + 28.0 + row as f32 * 16.0,
+            y: fy + 28.0 + row as f32 * 16.0,
             w: 10.0,
             h: 12.0,
             rx: 2.0,
@@ -1135,39 +1193,50 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     // Service.
     let q = d.queue.at(t) as u32;
     let busy = inflight.min(d.workers);
-    it.push(Item::Line {
-        x1: fx + fw + 4.0,
-        y1: py + bh / 2.0,
-        x2: vx - 4.0,
-        y2: py + bh / 2.0,
-        class: "axis",
+    let (vx, vy, vw, vh) = svc;
+    it.push(if narrow {
+        Item::Line {
+            x1: fx + fw / 2.0,
+            y1: fy + bh + 4.0,
+            x2: vx + vw / 2.0,
+            y2: vy - 4.0,
+            class: "axis",
+        }
+    } else {
+        Item::Line {
+            x1: fx + fw + 4.0,
+            y1: fy + bh / 2.0,
+            x2: vx - 4.0,
+            y2: vy + bh / 2.0,
+            class: "axis",
+        }
     });
     it.push(Item::Rect {
         x: vx,
-        y: py,
+        y: vy,
         w: vw,
-        h: bh,
+        h: vh,
         rx: 6.0,
         class: "box",
         tip: None,
     });
     it.push(Item::Text {
         x: vx + vw / 2.0,
-        y: py + 18.0,
+        y: vy + 18.0,
         text: "service".into(),
         class: "bold",
         anchor: Anchor::Middle,
     });
     it.push(Item::Text {
         x: vx + vw / 2.0,
-        y: py + 38.0,
+        y: vy + 36.0,
         text: format!("workers busy {busy} / {}", d.workers),
         class: "small muted",
         anchor: Anchor::Middle,
     });
     it.push(Item::Text {
         x: vx + vw / 2.0,
-        y: py + 56.0,
+        y: vy + 52.0,
         text: format!("waiting in its queue: {q}"),
         class: if q > 0 {
             "small bold s-wait"
@@ -1177,13 +1246,25 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         anchor: Anchor::Middle,
     });
     // Charts.
-    let y = py + bh + 70.0;
-    let cw = 190.0;
+    let y = if narrow {
+        vy + vh + 40.0
+    } else {
+        py + bh + 70.0
+    };
+    let cw = if narrow { w - 60.0 } else { 190.0 };
+    // Chart i's top-left: three columns, or one under the other.
+    let at = |i: usize| {
+        if narrow {
+            (44.0, y + i as f32 * 120.0)
+        } else {
+            (40.0 + i as f32 * 240.0, y)
+        }
+    };
     let specs = [
         (
             ChartSpec {
-                x: 40.0,
-                y,
+                x: at(0).0,
+                y: at(0).1,
                 w: cw,
                 h: 80.0,
                 title: format!("calls in flight: {inflight}"),
@@ -1197,8 +1278,8 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         ),
         (
             ChartSpec {
-                x: 280.0,
-                y,
+                x: at(1).0,
+                y: at(1).1,
                 w: cw,
                 h: 80.0,
                 title: format!("throughput: {} calls/s", short_num(d.throughput.at(t))),
@@ -1212,8 +1293,8 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
         ),
         (
             ChartSpec {
-                x: 520.0,
-                y,
+                x: at(2).0,
+                y: at(2).1,
                 w: cw,
                 h: 80.0,
                 title: format!("service queue: {q}"),
@@ -1234,7 +1315,7 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
             items: chart(sp, &[(*s, *c, "")], t),
         });
     }
-    sc.height = y + 110.0;
+    sc.height = at(2).1 + 110.0;
     sc
 }
 
@@ -1420,6 +1501,21 @@ mod tests {
             );
             assert_texts_fit(&sc);
         }
+    }
+
+    #[test]
+    fn narrow_demand_fits_a_phone() {
+        let tr = credits_pipeline(&CreditsParams::default());
+        let d = DemandData::new(&tr, 60, 4);
+        for w in [343.0, 720.0] {
+            for t in [0, SEC, 3 * SEC] {
+                let sc = demand_scene_for(&d, t, w);
+                crate::figure::load::assert_texts_fit(&sc);
+            }
+        }
+        let sc = demand_scene_for(&d, SEC, 343.0);
+        assert_eq!(sc.width, 343.0);
+        assert!(sc.texts().contains(&"request(1) ↑"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Visualisation `demand` (chapter 10): Reactor's `flatMap(call, n)` as `request(n)` credits.
 //! Wiring only: `demand.n` (link) / the slider → `scenario::programs::credits` (memoised; the same program as
 //! `credits_pipeline` scenario files) →
-//! `figure::pipeline::DemandData` → `demand_scene` at `pb.t`, with flux_flatmap.java marked.
+//! `figure::pipeline::DemandData` → `demand_scene_for` (the column width) at `pb.t`, with flux_flatmap.java marked.
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -9,9 +9,10 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
-use crate::figure::pipeline::{demand_line, demand_scene, DemandData};
+use crate::figure::pipeline::{demand_line, demand_scene_for, DemandData};
 use crate::scenario::programs::credits::{
     credits_pipeline, parse_n, CreditsParams, SLIDER_RANGE as CONCURRENCY_RANGE,
 };
@@ -71,9 +72,10 @@ pub fn Demand() -> Html {
             }
         })
     };
+    let (wrapper, width) = use_column_width();
     let (scene, line, text) = match &*data {
         Ok((_, d)) => (
-            Some(Rc::new(demand_scene(d, t))),
+            Some(Rc::new(demand_scene_for(d, t, width))),
             demand_line(d, t),
             format!(
                 "{}: {} calls in flight of at most {}.",
@@ -100,9 +102,11 @@ pub fn Demand() -> Html {
             if let Some(msg) = (*error).clone() {
                 <p class="demand-error notice" role="alert">{ msg }</p>
             }
-            if let Some(scene) = scene {
-                <SceneView {scene} />
-            }
+            <div ref={wrapper} class="demand-viz">
+                if let Some(scene) = scene {
+                    <SceneView {scene} />
+                }
+            </div>
             <CodePanel id="flux_flatmap.java" active_line={line} />
         </Figure>
     }
