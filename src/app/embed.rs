@@ -1,7 +1,7 @@
 //! The embed route `#/embed/<viz-id>?<params>`: one visualisation with its controls and nothing
 //! else, for an `<iframe>`. It posts its height to the parent on load and whenever it changes:
 //! `window.parent.postMessage({type: "await-and-see:height", height}, "*")`; see
-//! `static/embed-example.html` for a host page that listens and sizes the iframe.
+//! `static/example-host.html` for a host page that listens and sizes the iframe.
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
