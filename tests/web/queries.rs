@@ -284,7 +284,12 @@ async fn scrub_cost<C: BaseComponent>(m: &Mounted<C>, what: &str, end_us: u64, n
     );
 }
 
+/// Ignored in the default run: its 240 seeks keep rewriting the page's shared hash for about a
+/// second, and the other async tests of this binary interleave with it at their awaits (they
+/// then mount with its `t`). Run it alone:
+/// `cargo test --target wasm32-unknown-unknown --test web scrubbing -- --include-ignored --nocapture`.
 #[wasm_bindgen_test]
+#[ignore]
 async fn scrubbing_the_whole_timeline_is_measured() {
     let m = mount::<QueriesPage>("#/embed/queries").await;
     m.click("button.reveal");
