@@ -151,8 +151,8 @@ fn main() {
     }
     if changed && std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32")) {
         println!(
-            "cargo:warning=chapter prose changed: content/prose/ was rewritten; if this build was \
-             started by trunk, build once more so dist/prose/ gets the new fragments (and commit them)"
+            "cargo:warning=chapter prose changed: content/prose/ was rewritten (commit the new \
+             fragments; trunk's pre_build hook regenerates them before it copies the folder)"
         );
     }
 
