@@ -1085,6 +1085,9 @@ pub(crate) struct Timers {
     buckets: Vec<Vec<(u32, u32)>>,
     /// One bit per non-empty bucket.
     occupied: [u64; WHEEL_WORDS],
+    /// One bit per non-zero word of `occupied` (`WHEEL_WORDS` = 64), so finding the next
+    /// occupied bucket is O(1) however far away it is.
+    summary: u64,
     /// `(deadline, seq, slot, generation)` for deadlines `>= now + WHEEL` at arming time.
     pub far: BinaryHeap<Reverse<(Time, u64, u32, u32)>>,
     seq: u64,
@@ -1095,6 +1098,7 @@ impl Default for Timers {
         Timers {
             buckets: Vec::new(),
             occupied: [0; WHEEL_WORDS],
+            summary: 0,
             far: BinaryHeap::new(),
             seq: 0,
         }
@@ -1111,9 +1115,19 @@ impl Timers {
             let b = deadline as usize & (WHEEL - 1);
             self.buckets[b].push((slot, gen));
             self.occupied[b / 64] |= 1 << (b % 64);
+            self.summary |= 1 << (b / 64);
         } else {
             self.seq += 1;
             self.far.push(Reverse((deadline, self.seq, slot, gen)));
+        }
+    }
+
+    #[inline]
+    fn unmark(&mut self, b: usize) {
+        let w = b / 64;
+        self.occupied[w] &= !(1 << (b % 64));
+        if self.occupied[w] == 0 {
+            self.summary &= !(1 << w);
         }
     }
 
@@ -1125,13 +1139,17 @@ impl Timers {
         if first != 0 {
             return Some(w0 * 64 + first.trailing_zeros() as usize - from);
         }
-        for k in 1..=WHEEL_WORDS {
-            let w = (w0 + k) % WHEEL_WORDS;
-            let bits = self.occupied[w];
-            if bits != 0 {
-                let b = w * 64 + bits.trailing_zeros() as usize;
-                return Some((b + WHEEL - from) % WHEEL);
-            }
+        let others = self.summary & !(1u64 << w0);
+        if others != 0 {
+            let k = others.rotate_right(((w0 + 1) % WHEEL_WORDS) as u32).trailing_zeros() as usize;
+            let w = (w0 + 1 + k) % WHEEL_WORDS;
+            let b = w * 64 + self.occupied[w].trailing_zeros() as usize;
+            return Some((b + WHEEL - from) % WHEEL);
+        }
+        let low = self.occupied[w0] & !(!0u64 << b0);
+        if low != 0 {
+            let b = w0 * 64 + low.trailing_zeros() as usize;
+            return Some(b + WHEEL - from);
         }
         None
     }
@@ -1158,7 +1176,7 @@ impl Timers {
                 break;
             }
             self.buckets[b].clear();
-            self.occupied[b / 64] &= !(1 << (b % 64));
+            self.unmark(b);
         }
         match (far, wheel) {
             (Some(f), Some(w)) => Some(f.min(w)),
@@ -1173,7 +1191,7 @@ impl Timers {
             return Vec::new();
         }
         let b = d as usize & (WHEEL - 1);
-        self.occupied[b / 64] &= !(1 << (b % 64));
+        self.unmark(b);
         std::mem::take(&mut self.buckets[b])
     }
 
@@ -1185,5 +1203,39 @@ impl Timers {
         let b = d as usize & (WHEEL - 1);
         debug_assert!(self.buckets[b].is_empty());
         self.buckets[b] = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `next_occupied` agrees with a plain circular scan.
+    #[test]
+    fn wheel_next_occupied_matches_scan() {
+        let mut rng = crate::sim::Rng::new(3);
+        for _ in 0..300 {
+            let mut t = Timers::default();
+            t.buckets.resize_with(WHEEL, Vec::new);
+            let n = rng.below(6);
+            for _ in 0..n {
+                let b = rng.below(WHEEL as u64) as usize;
+                t.buckets[b].push((0, 0));
+                t.occupied[b / 64] |= 1 << (b % 64);
+                t.summary |= 1 << (b / 64);
+            }
+            if rng.below(2) == 0 {
+                let b = rng.below(WHEEL as u64) as usize;
+                if !t.buckets[b].is_empty() {
+                    t.buckets[b].clear();
+                    t.unmark(b);
+                }
+            }
+            for _ in 0..20 {
+                let from = rng.below(WHEEL as u64) as usize;
+                let want = (0..WHEEL).find(|d| !t.buckets[(from + d) % WHEEL].is_empty());
+                assert_eq!(t.next_occupied(from), want, "from {from}");
+            }
+        }
     }
 }
