@@ -6,6 +6,8 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "web/common.rs"]
+mod common;
 #[path = "web/backpressure.rs"]
 mod backpressure;
 #[path = "web/harness.rs"]

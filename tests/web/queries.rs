@@ -7,8 +7,10 @@ use await_and_see::app::hooks::NoticesProvider;
 use await_and_see::app::viz::{coroutine::Coroutine, event_loop::EventLoop, queries::Queries};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use crate::common::{mount, settle, Mounted};
 
 #[component]
 fn QueriesPage() -> Html {
@@ -21,73 +23,6 @@ fn CoroutinePage() -> Html {
 #[component]
 fn EventLoopPage() -> Html {
     html! { <NoticesProvider><EventLoop /></NoticesProvider> }
-}
-
-struct Mounted<C: BaseComponent> {
-    root: Element,
-    handle: Option<yew::AppHandle<C>>,
-}
-
-impl<C: BaseComponent> Drop for Mounted<C> {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            h.destroy();
-        }
-        self.root.remove();
-    }
-}
-
-impl<C: BaseComponent> Mounted<C> {
-    fn q(&self, sel: &str) -> Element {
-        self.root
-            .query_selector(sel)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
-    }
-    fn text(&self, sel: &str) -> String {
-        self.q(sel).text_content().unwrap_or_default()
-    }
-    fn click(&self, sel: &str) {
-        self.q(sel).dyn_into::<HtmlElement>().expect("html").click();
-    }
-    fn click_svg(&self, sel: &str) {
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("ev");
-        self.q(sel).dispatch_event(&ev).expect("dispatch");
-    }
-    fn type_into(&self, sel: &str, value: &str) {
-        let input: HtmlInputElement = self.q(sel).dyn_into().expect("input");
-        input.set_value(value);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let ev = web_sys::Event::new_with_event_init_dict("input", &init).expect("input event");
-        input.dispatch_event(&ev).expect("dispatch");
-    }
-}
-
-async fn settle() {
-    for _ in 0..4 {
-        yew::platform::time::sleep(Duration::ZERO).await;
-    }
-}
-
-async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
-    await_and_see::app::hooks::replace_hash(hash);
-    let document = web_sys::window().expect("window").document().expect("doc");
-    let root = document.create_element("div").expect("div");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = yew::Renderer::<C>::with_root(root.clone()).render();
-    settle().await;
-    Mounted {
-        root,
-        handle: Some(handle),
-    }
 }
 
 fn svg_text<C: BaseComponent>(m: &Mounted<C>) -> String {

@@ -1,0 +1,77 @@
+//! What the visualisation browser tests share: mount a component on a fresh element at a given
+//! link, query and drive it, and let yew render (by yielding, never by waiting on real time).
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+pub struct Mounted<C: BaseComponent> {
+    pub root: Element,
+    handle: Option<yew::AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    pub fn q(&self, sel: &str) -> Element {
+        self.root
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
+    }
+    pub fn text(&self, sel: &str) -> String {
+        self.q(sel).text_content().unwrap_or_default()
+    }
+    pub fn label(&self, sel: &str) -> String {
+        self.q(sel).get_attribute("aria-label").unwrap_or_default()
+    }
+    pub fn click(&self, sel: &str) {
+        self.q(sel).dyn_into::<HtmlElement>().expect("html").click();
+    }
+    pub fn click_svg(&self, sel: &str) {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("ev");
+        self.q(sel).dispatch_event(&ev).expect("dispatch");
+    }
+    pub fn type_into(&self, sel: &str, value: &str) {
+        let input: HtmlInputElement = self.q(sel).dyn_into().expect("input");
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("input", &init).expect("input event");
+        input.dispatch_event(&ev).expect("dispatch");
+    }
+}
+
+pub async fn settle() {
+    for _ in 0..4 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
+}
+
+pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
+    await_and_see::app::hooks::replace_hash(hash);
+    let document = web_sys::window().expect("window").document().expect("doc");
+    let root = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let handle = yew::Renderer::<C>::with_root(root.clone()).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
