@@ -280,3 +280,25 @@ async fn coroutine_code_panel_marks_the_focused_cards_own_line() {
         "a suspended card's own line 5 was marked at some step"
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_unknown_example_or_variant_in_the_link_is_a_notice_and_the_default_plays() {
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=bogus").await;
+    let notices = m.text(".notices");
+    assert!(
+        notices.contains("coroutine.ex=bogus") && notices.contains("Accepted"),
+        "{notices}"
+    );
+    let selected = m.text("[role=tablist] [aria-selected=true]");
+    assert_eq!(
+        selected, "say_hello() never awaited",
+        "the default example is selected"
+    );
+    drop(m);
+    let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.v=9").await;
+    let notices = m.text(".notices");
+    assert!(
+        notices.contains("event-loop.v=9") && notices.contains("Accepted"),
+        "{notices}"
+    );
+}

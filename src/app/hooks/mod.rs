@@ -358,6 +358,24 @@ impl VizParams {
         }
     }
 
+    /// One of a fixed set of ids from the link (`<viz>.key=id`), or `default` with a notice naming
+    /// the ids that are accepted when the link holds anything else.
+    pub fn get_choice(
+        &self,
+        key: &str,
+        accepted: &str,
+        ids: &[&'static str],
+        default: &'static str,
+    ) -> &'static str {
+        self.get_parsed(key, accepted, |s| {
+            ids.iter()
+                .copied()
+                .find(|id| *id == s.trim())
+                .ok_or_else(|| format!("\"{s}\" is not one of them"))
+        })
+        .unwrap_or(default)
+    }
+
     /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known).
     pub fn check_known(&self, known: &[&str]) {
         let (_, q) = permalink::split_hash(&current_hash());

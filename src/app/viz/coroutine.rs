@@ -87,15 +87,8 @@ pub fn Coroutine() -> Html {
     let ex = {
         let params = params.clone();
         use_state(move || {
-            params
-                .get_parsed("ex", EX_ACCEPTED, |s| {
-                    EXAMPLES
-                        .iter()
-                        .find(|x| x.0 == s.trim())
-                        .map(|x| x.0)
-                        .ok_or_else(|| format!("\"{s}\" is not an example"))
-                })
-                .unwrap_or("never")
+            let ids: Vec<&'static str> = EXAMPLES.iter().map(|x| x.0).collect();
+            params.get_choice("ex", EX_ACCEPTED, &ids, "never")
         })
     };
     let (wrapper, width) = use_width();

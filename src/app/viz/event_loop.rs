@@ -137,15 +137,8 @@ pub fn EventLoop() -> Html {
     let variant = {
         let params = params.clone();
         use_state(move || {
-            params
-                .get_parsed("v", V_ACCEPTED, |s| {
-                    VARIANTS
-                        .iter()
-                        .find(|v| v.0 == s.trim())
-                        .map(|v| v.0)
-                        .ok_or_else(|| format!("\"{s}\" is not a variant"))
-                })
-                .unwrap_or("two")
+            let ids: Vec<&'static str> = VARIANTS.iter().map(|x| x.0).collect();
+            params.get_choice("v", V_ACCEPTED, &ids, "two")
         })
     };
     let (wrapper, width) = use_width();
