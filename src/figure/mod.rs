@@ -347,6 +347,16 @@ fn close_with_tip(s: &mut String, tag: &str, tip: Option<&str>) {
     }
 }
 
+/// A box with a bold title and a muted subtitle centred in it (a service, a source, a stage).
+pub fn card(x: f32, y: f32, w: f32, h: f32, title: String, subtitle: String) -> [Item; 3] {
+    let cx = x + w / 2.0;
+    [
+        Item::Rect { x, y, w, h, rx: 6.0, class: "box", tip: None },
+        Item::Text { x: cx, y: y + 22.0, text: title, class: "bold", anchor: Anchor::Middle },
+        Item::Text { x: cx, y: y + 42.0, text: subtitle, class: "small muted", anchor: Anchor::Middle },
+    ]
+}
+
 /// The `points` attribute of a polyline.
 pub fn points_attr(points: &[(f32, f32)]) -> String {
     let mut s = String::with_capacity(points.len() * 12);

@@ -11,7 +11,7 @@
 //! (drops, OOM), `s-accent` (credits), `muted`, `small`, `big`, `bold`, `faint`, `outline`.
 use super::charts::{chart, short_num, ChartSpec, Series};
 use super::load::wrap;
-use super::{fmt_secs, Anchor, Item, Scene};
+use super::{card, fmt_secs, Anchor, Item, Scene};
 use crate::sim::{EventKind, Policy, ResourceKind, TaskId, TaskState, Time, Trace, Wait, MS, SEC};
 
 /// How long (virtual) an item takes to travel from the producer into the queue in the picture.
@@ -1009,29 +1009,14 @@ pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
     };
     let waiting_credit = matches!(d.flatmap.at(t), Some(TaskState::Waiting(Wait::Credits(_))));
     // Source.
-    it.push(Item::Rect {
-        x: sx,
-        y: py,
-        w: sw,
-        h: bh,
-        rx: 6.0,
-        class: "box",
-        tip: None,
-    });
-    it.push(Item::Text {
-        x: sx + sw / 2.0,
-        y: py + 22.0,
-        text: "Flux.fromIterable".into(),
-        class: "bold",
-        anchor: Anchor::Middle,
-    });
-    it.push(Item::Text {
-        x: sx + sw / 2.0,
-        y: py + 42.0,
-        text: format!("{} of {} items sent", emitted, d.items),
-        class: "small muted",
-        anchor: Anchor::Middle,
-    });
+    it.extend(card(
+        sx,
+        py,
+        sw,
+        bh,
+        "Flux.fromIterable".into(),
+        format!("{} of {} items sent", emitted, d.items),
+    ));
     it.push(Item::Text {
         x: sx + sw / 2.0,
         y: py + 60.0,

@@ -9,7 +9,7 @@
 //! `s-run` (goodput), `s-queue` (B's queue), `muted`, `small`, `big`, `bold`.
 use super::charts::{chart, short_num, ChartSpec, Series};
 use super::load::wrap;
-use super::{fmt_secs, Anchor, Item, Scene};
+use super::{card, fmt_secs, Anchor, Item, Scene};
 use crate::sim::{EventKind, Time, Trace, MS, SEC};
 
 /// Precomputed series of one storm run.
@@ -152,29 +152,14 @@ fn panel(
     let good = d.goodput.at(t);
     let q = d.queue.at(t);
     // A
-    out.push(Item::Rect {
-        x: x0,
-        y: py,
-        w: bw,
-        h: bh,
-        rx: 6.0,
-        class: "box",
-        tip: None,
-    });
-    out.push(Item::Text {
-        x: x0 + bw / 2.0,
-        y: py + 22.0,
-        text: "service A".into(),
-        class: "bold",
-        anchor: Anchor::Middle,
-    });
-    out.push(Item::Text {
-        x: x0 + bw / 2.0,
-        y: py + 42.0,
-        text: "timeout 1 s".into(),
-        class: "small muted",
-        anchor: Anchor::Middle,
-    });
+    out.extend(card(
+        x0,
+        py,
+        bw,
+        bh,
+        "service A".into(),
+        "timeout 1 s".into(),
+    ));
     // B with its queue
     let bx = x0 + w - bw;
     let qx = x0 + bw + 80.0;
@@ -206,29 +191,7 @@ fn panel(
         class: "small bold",
         anchor: Anchor::Middle,
     });
-    out.push(Item::Rect {
-        x: bx,
-        y: py,
-        w: bw,
-        h: bh,
-        rx: 6.0,
-        class: "box",
-        tip: None,
-    });
-    out.push(Item::Text {
-        x: bx + bw / 2.0,
-        y: py + 22.0,
-        text: "service B".into(),
-        class: "bold",
-        anchor: Anchor::Middle,
-    });
-    out.push(Item::Text {
-        x: bx + bw / 2.0,
-        y: py + 42.0,
-        text: "100 req/s".into(),
-        class: "small muted",
-        anchor: Anchor::Middle,
-    });
+    out.extend(card(bx, py, bw, bh, "service B".into(), "100 req/s".into()));
     // Arrows: offered load →, goodput ←.
     let (ax, az) = (x0 + bw + 4.0, qx - 4.0);
     let thick = |v: f64| if v > 150.0 { "s-danger" } else { "s-queue" };
