@@ -137,6 +137,20 @@ pub fn use_reduced_motion() -> bool {
     *use_state(prefers_reduced_motion)
 }
 
+/// The value of the `<input>` or `<select>` an event came from ("" for any other target).
+pub fn event_value(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .or_else(|| {
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+        })
+        .unwrap_or_default()
+}
+
 /// `localStorage.getItem(key)`, `None` when storage is blocked or missing.
 pub fn storage_get(key: &str) -> Option<String> {
     web_sys::window()?

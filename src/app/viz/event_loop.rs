@@ -7,11 +7,10 @@
 //! time.sleep), `t`.
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::use_viz_params;
+use crate::app::hooks::{event_value, use_viz_params};
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
@@ -122,13 +121,6 @@ pub(crate) fn stepper(
     }
 }
 
-fn target_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        .map(|s| s.value())
-        .unwrap_or_default()
-}
-
 /// The `event-loop` visualisation.
 #[component]
 pub fn EventLoop() -> Html {
@@ -156,7 +148,7 @@ pub fn EventLoop() -> Html {
         let params = params.clone();
         let pos = pos.clone();
         Callback::from(move |e: Event| {
-            let v = target_value(&e);
+            let v = event_value(&e);
             if let Some(found) = VARIANTS.iter().find(|x| x.0 == v) {
                 if found.0 == "two" {
                     params.remove("v");

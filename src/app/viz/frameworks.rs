@@ -14,7 +14,7 @@ use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::{
-    param_u32, second_marks, simulating, use_narrow, use_sampled, NumField, RunState,
+    param_setter, param_u32, second_marks, simulating, use_narrow, use_sampled, NumField, RunState,
 };
 use crate::app::viz::SceneView;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
@@ -230,20 +230,7 @@ pub fn Frameworks() -> Html {
         None => simulating(progress, 2 * lp.requests()),
     };
 
-    let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
-        let lp = lp.clone();
-        let params = params.clone();
-        Callback::from(move |v: u32| {
-            let mut p = *lp;
-            f(&mut p, v);
-            if v == default {
-                params.remove(key);
-            } else {
-                params.set(key, &v.to_string());
-            }
-            lp.set(p);
-        })
-    };
+    let set = |key, f, default| param_setter(&lp, &params, key, f, default);
     let on_queue = {
         let lp = lp.clone();
         let params = params.clone();

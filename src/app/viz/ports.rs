@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{use_viz_params, use_window_event, VizParams};
+use crate::app::hooks::{event_value, use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::ports::{layout_with, Arrange, PortsModel};
@@ -92,19 +92,6 @@ fn predict_choices(script: &Script, m: &PortsModel) -> (Vec<(String, Option<Time
             .unwrap_or(0),
     };
     (choices, right)
-}
-
-fn input_value(e: &Event) -> String {
-    use wasm_bindgen::JsCast;
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .or_else(|| {
-            e.target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                .map(|s| s.value())
-        })
-        .unwrap_or_default()
 }
 
 fn window_width() -> f64 {
@@ -367,15 +354,15 @@ pub fn Ports() -> Html {
     };
     let seed_input = {
         let seed_text = seed_text.clone();
-        Callback::from(move |e: InputEvent| seed_text.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| seed_text.set(event_value(&e)))
     };
     let time_input = {
         let add_time = add_time.clone();
-        Callback::from(move |e: InputEvent| add_time.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| add_time.set(event_value(&e)))
     };
     let port_change = {
         let add_port = add_port.clone();
-        Callback::from(move |e: Event| add_port.set(parse_port(&input_value(&e)).unwrap_or(9002)))
+        Callback::from(move |e: Event| add_port.set(parse_port(&event_value(&e)).unwrap_or(9002)))
     };
     let toggle_narrow = {
         let narrow = narrow.clone();

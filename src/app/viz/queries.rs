@@ -7,11 +7,10 @@
 //! or `C`: that query calls blocking `time.sleep` inside its `async def`), `t`.
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
@@ -68,18 +67,6 @@ fn secs_text(t: Time) -> String {
     let s = t as f64 / SEC as f64;
     let txt = format!("{s:.3}");
     txt.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-fn target_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .or_else(|| {
-            e.target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                .map(|s| s.value())
-        })
-        .unwrap_or_default()
 }
 
 struct Runs {
@@ -195,7 +182,7 @@ pub fn Queries() -> Html {
             let setup = setup.clone();
             let apply = apply.clone();
             Callback::from(move |e: InputEvent| {
-                let v = target_value(&e);
+                let v = event_value(&e);
                 let mut tx = (*texts).clone();
                 tx[i] = v.clone();
                 texts.set(tx);
@@ -249,7 +236,7 @@ pub fn Queries() -> Html {
         let setup = setup.clone();
         let apply = apply.clone();
         Callback::from(move |e: Event| {
-            let v = target_value(&e);
+            let v = event_value(&e);
             let mut s = (*setup).clone();
             s.block = NAMES.iter().position(|n| *n == v);
             apply.emit(s);
@@ -261,7 +248,7 @@ pub fn Queries() -> Html {
     let gather_end = runs.gat.end;
     let on_guess = {
         let guess = guess.clone();
-        Callback::from(move |e: InputEvent| guess.set(target_value(&e)))
+        Callback::from(move |e: InputEvent| guess.set(event_value(&e)))
     };
     let check = {
         let guess = guess.clone();

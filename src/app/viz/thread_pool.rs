@@ -343,20 +343,7 @@ pub fn ThreadPool() -> Html {
         _ => html! {},
     };
 
-    let set = |key: &'static str, f: fn(&mut LoadParams, u32), default: u32| {
-        let lp = lp.clone();
-        let params = params.clone();
-        Callback::from(move |v: u32| {
-            let mut p = *lp;
-            f(&mut p, v);
-            if v == default {
-                params.remove(key);
-            } else {
-                params.set(key, &v.to_string());
-            }
-            lp.set(p);
-        })
-    };
+    let set = |key, f, default| param_setter(&lp, &params, key, f, default);
     let describe = {
         let run = run.clone();
         Callback::from(move |t: u64| {
@@ -441,4 +428,27 @@ fn PresetButton(p: &PresetProps) -> Html {
         })
     };
     html! { <button type="button" class="preset" {onclick}>{ p.label.clone() }</button> }
+}
+
+/// A slider's callback: apply `f` to the load parameters and keep the link in step (`key` is
+/// dropped from the link when the value is back to its `default`). Shared with `frameworks`.
+pub fn param_setter(
+    lp: &UseStateHandle<LoadParams>,
+    params: &VizParams,
+    key: &'static str,
+    f: fn(&mut LoadParams, u32),
+    default: u32,
+) -> Callback<u32> {
+    let lp = lp.clone();
+    let params = params.clone();
+    Callback::from(move |v: u32| {
+        let mut p = *lp;
+        f(&mut p, v);
+        if v == default {
+            params.remove(key);
+        } else {
+            params.set(key, &v.to_string());
+        }
+        lp.set(p);
+    })
 }
