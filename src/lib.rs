@@ -8,9 +8,11 @@
 //!
 //! * [`sim`]: the deterministic, virtual-time, single-threaded executor of real Rust futures.
 //! * [`scenario`]: scenarios as data, and the built-in programs that reproduce the course notes.
+//! * [`decimal`]: numbers shown and typed, without the float formatter (bundle size).
 //! * [`figure`]: pure layout from a trace to a display list, rendered by the app and the CLI.
 //! * `app` (wasm only): the yew single-page site.
 
+pub mod decimal;
 pub mod figure;
 pub mod scenario;
 pub mod sim;

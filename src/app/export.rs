@@ -122,8 +122,8 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     // Size: keep the viewBox, give explicit width/height in px.
     let rect = svg.get_bounding_client_rect();
     let (w, h) = (
-        rect.width().round().max(1.0),
-        rect.height().round().max(1.0),
+        rect.width().round().max(1.0) as u32,
+        rect.height().round().max(1.0) as u32,
     );
     let view_box = svg
         .get_attribute("viewBox")

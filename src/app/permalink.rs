@@ -131,10 +131,7 @@ pub fn parse_time(s: &str) -> Result<u64, String> {
     } else {
         (s, 1_000.0)
     };
-    let v: f64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("\"{s}\" is not a number"))?;
+    let v = crate::decimal::parse(num).ok_or_else(|| format!("\"{s}\" is not a number"))?;
     if !v.is_finite() || v < 0.0 {
         return Err(format!("\"{s}\" is negative or not finite"));
     }

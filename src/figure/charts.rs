@@ -344,8 +344,7 @@ pub fn short_num(v: f64) -> String {
 }
 
 fn trim(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::decimal::short(v, 1)
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ pub fn parse_at(s: &str) -> Result<Option<Time>, String> {
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return refuse("not a plain non-negative number");
     }
-    let Ok(x) = num.parse::<f64>() else {
+    let Some(x) = crate::decimal::parse(num) else {
         return refuse("not a number");
     };
     // At most 10 hours (scenarios end within one; later times draw the last frame anyway).

@@ -221,13 +221,13 @@ pub fn fmt_bytes(b: u64) -> String {
     const K: f64 = 1024.0;
     let f = b as f64;
     if f >= K * K * K {
-        format!("{:.1} GiB", f / (K * K * K))
+        format!("{} GiB", crate::decimal::fixed(f / (K * K * K), 1))
     } else if f >= 10.0 * K * K {
-        format!("{:.0} MiB", f / (K * K))
+        format!("{} MiB", crate::decimal::fixed(f / (K * K), 0))
     } else if f >= K * K {
-        format!("{:.1} MiB", f / (K * K))
+        format!("{} MiB", crate::decimal::fixed(f / (K * K), 1))
     } else if f >= K {
-        format!("{:.0} KiB", f / K)
+        format!("{} KiB", crate::decimal::fixed(f / K, 0))
     } else {
         format!("{b} B")
     }
@@ -236,7 +236,7 @@ pub fn fmt_bytes(b: u64) -> String {
 /// Milliseconds as "2.0 s" / "850 ms".
 pub fn fmt_ms(ms: u32) -> String {
     if ms >= 1000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{} s", crate::decimal::fixed(ms as f64 / 1000.0, 1))
     } else {
         format!("{ms} ms")
     }
@@ -409,7 +409,7 @@ fn num_f(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         group(v.round() as u64)
     } else {
-        format!("{v:.1}")
+        crate::decimal::fixed(v, 1)
     }
 }
 

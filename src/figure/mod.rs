@@ -351,9 +351,29 @@ fn close_with_tip(s: &mut String, tag: &str, tip: Option<&str>) {
 pub fn card(x: f32, y: f32, w: f32, h: f32, title: String, subtitle: String) -> [Item; 3] {
     let cx = x + w / 2.0;
     [
-        Item::Rect { x, y, w, h, rx: 6.0, class: "box", tip: None },
-        Item::Text { x: cx, y: y + 22.0, text: title, class: "bold", anchor: Anchor::Middle },
-        Item::Text { x: cx, y: y + 42.0, text: subtitle, class: "small muted", anchor: Anchor::Middle },
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            rx: 6.0,
+            class: "box",
+            tip: None,
+        },
+        Item::Text {
+            x: cx,
+            y: y + 22.0,
+            text: title,
+            class: "bold",
+            anchor: Anchor::Middle,
+        },
+        Item::Text {
+            x: cx,
+            y: y + 42.0,
+            text: subtitle,
+            class: "small muted",
+            anchor: Anchor::Middle,
+        },
     ]
 }
 
@@ -400,67 +420,6 @@ pub fn push_num(s: &mut String, v: f32) {
             s.push(char::from(b'0' + f % 10));
         }
     }
-}
-
-/// Parse a plain decimal number (`12`, `-0.25`, `.5`, `1.5e3`; surrounding spaces allowed) without
-/// `f64::from_str`, whose correctly-rounded parser and ~10 KB power-of-five table would otherwise
-/// ship in the wasm bundle just to read slider values, speeds and URL parameters. Exact (the same
-/// value as `str::parse::<f64>`) for up to 15 significant digits and exponents within ±22; `inf`
-/// and `NaN` are refused.
-pub fn parse_decimal(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let (neg, rest) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (mant, exp) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    let (mut digits, mut scale) = (0u64, 0i32);
-    for (part, is_frac) in [(int, false), (frac, true)] {
-        for b in part.bytes() {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            if digits < 100_000_000_000_000_000 {
-                digits = digits * 10 + u64::from(b - b'0');
-                scale -= i32::from(is_frac);
-            } else {
-                scale += i32::from(!is_frac);
-            }
-        }
-    }
-    if let Some(e) = exp {
-        let (eneg, ed) = match e.as_bytes().first()? {
-            b'-' => (true, &e[1..]),
-            b'+' => (false, &e[1..]),
-            _ => (false, e),
-        };
-        if ed.is_empty() {
-            return None;
-        }
-        let mut n = 0i32;
-        for b in ed.bytes() {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            n = (n * 10 + i32::from(b - b'0')).min(10_000);
-        }
-        scale += if eneg { -n } else { n };
-    }
-    // One correctly rounded operation on exact operands (10^k is exact up to k = 22).
-    let v = if scale < 0 {
-        digits as f64 / 10f64.powi(-scale)
-    } else {
-        digits as f64 * 10f64.powi(scale)
-    };
-    Some(if neg { -v } else { v })
 }
 
 /// Escape text for XML content and attributes.
@@ -511,20 +470,6 @@ mod tests {
             assert_eq!(num(v), old, "{v}");
         }
         assert_eq!(points_attr(&[(1.0, 2.5), (-3.125, 4.0)]), "1,2.5 -3.13,4");
-    }
-
-    #[test]
-    fn parse_decimal_matches_the_std_parser_on_ui_inputs() {
-        for s in [
-            "0", "12", "-0.25", "0.25", "0.5", "1", "2", "4", "8", "1.5", " 7 ", "+3", ".5", "5.",
-            "1250", "1.25", "1250000", "123456.789", "1e3", "1.5E-3", "2e+2", "0.1", "0.3",
-            "1234567890.12345", "999999999999999",
-        ] {
-            assert_eq!(parse_decimal(s), s.trim().parse::<f64>().ok(), "{s:?}");
-        }
-        for s in ["", "-", ".", "abc", "1.2.3", "1e", "e5", "--1", "inf", "NaN", "1,5"] {
-            assert_eq!(parse_decimal(s), None, "{s:?}");
-        }
     }
 
     #[test]

@@ -670,7 +670,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     };
     specs.push((
         spec(
-            format!("queue depth: {}", d.depth.at(t)),
+            format!("queue depth: {}", crate::decimal::short(d.depth.at(t), 2)),
             d.depth.max(),
             d.capacity.map(|c| (c as f64, format!("capacity {c}"))),
         ),
@@ -694,7 +694,10 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     ));
     specs.push((
         spec(
-            format!("end-to-end latency: {:.2} s", d.latency.at(t)),
+            format!(
+                "end-to-end latency: {} s",
+                crate::decimal::fixed(d.latency.at(t), 2)
+            ),
             d.latency.max(),
             None,
         ),
@@ -702,7 +705,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     ));
     specs.push((
         spec(
-            format!("dropped: {}", d.dropped.at(t)),
+            format!("dropped: {}", crate::decimal::short(d.dropped.at(t), 2)),
             d.dropped.max(),
             None,
         ),
@@ -734,9 +737,9 @@ pub const ONE_COLUMN_BELOW: f32 = 560.0;
 /// Memory in KB as the lab shows it: "512 KB", "4.0 MB".
 pub fn fmt_kb(kb: f64) -> String {
     if kb >= 1024.0 {
-        format!("{:.1} MB", kb / 1024.0)
+        format!("{} MB", crate::decimal::fixed(kb / 1024.0, 1))
     } else {
-        format!("{} KB", kb.round())
+        format!("{} KB", crate::decimal::fixed(kb, 0))
     }
 }
 

@@ -281,7 +281,7 @@ impl PortsModel {
 
 /// "2.0 s" with one decimal (waiting times).
 pub fn secs1(t: Time) -> String {
-    format!("{:.1} s", t as f64 / SEC as f64)
+    format!("{} s", crate::decimal::fixed(t as f64 / SEC as f64, 1))
 }
 
 /// Width of one side.
@@ -377,7 +377,13 @@ pub fn side(
     out.push(rect(ox, oy, sw, SIDE_H, "box", None));
     out.push(text(ox + 10.0, oy + 20.0, title, "big", Anchor::Start));
     if sw >= 400.0 {
-        out.push(text(ox + sw - 10.0, oy + 20.0, file, "muted small", Anchor::End));
+        out.push(text(
+            ox + sw - 10.0,
+            oy + 20.0,
+            file,
+            "muted small",
+            Anchor::End,
+        ));
     }
     let (st, stuck) = status(kind, run, t);
     if stuck.is_some() {
@@ -592,10 +598,16 @@ pub fn side(
                     _ => ("s-run", ""),
                 };
                 let (a, b) = (sc.t(lt), sc.t(next));
-                let tip = (!label.is_empty()).then(|| {
-                    format!("{label} from {} to {}", fmt_secs(lt), fmt_secs(next))
-                });
-                out.push(rect(a, ly + 2.0, (b - a).max(1.5), lane_h - 4.0, class, tip));
+                let tip = (!label.is_empty())
+                    .then(|| format!("{label} from {} to {}", fmt_secs(lt), fmt_secs(next)));
+                out.push(rect(
+                    a,
+                    ly + 2.0,
+                    (b - a).max(1.5),
+                    lane_h - 4.0,
+                    class,
+                    tip,
+                ));
                 if !label.is_empty() && b - a > 90.0 {
                     out.push(text(a + 4.0, ly + 15.0, label, "small", Anchor::Start));
                 }
@@ -737,9 +749,21 @@ pub fn side(
         if s.waiting > 0 && s.worst_waiting >= 2 * SEC {
             row.push(tint(ox + 6.0, y, sw - 12.0, "s-danger faint"));
         }
-        let cells = [port.to_string(), s.served.to_string(), mean.clone(), worst.clone(), still];
+        let cells = [
+            port.to_string(),
+            s.served.to_string(),
+            mean.clone(),
+            worst.clone(),
+            still,
+        ];
         for (k, (x, c)) in cols.iter().zip(cells).enumerate() {
-            row.push(text(*x, y, c, if k == 0 { "bold" } else { "" }, Anchor::Start));
+            row.push(text(
+                *x,
+                y,
+                c,
+                if k == 0 { "bold" } else { "" },
+                Anchor::Start,
+            ));
         }
         out.push(Item::Group {
             class: "summary",
@@ -917,7 +941,9 @@ mod tests {
                 .any(|s| s.starts_with("9002: 4 served, mean wait 0.0 s")),
             "{right:?}"
         );
-        assert!(right.iter().any(|s| s.contains("9002: 4 served") && s.contains(" 0 still waiting")));
+        assert!(right
+            .iter()
+            .any(|s| s.contains("9002: 4 served") && s.contains(" 0 still waiting")));
         // The first 9002 client: 8 s (after the 9001 client) on the left, 1 s on the right.
         assert_eq!(m.blocking.first_served(9002), Some(8 * SEC + HANDLE));
         assert_eq!(m.select.first_served(9002), Some(SEC));

@@ -66,24 +66,24 @@ pub fn fmt_secs(t: Time) -> String {
     if t == 0 {
         return "0 s".into();
     }
+    // Integer rounding (half up on the exact decimal value): no float formatter in the bundle.
     if t < SEC {
-        let ms = t as f64 / 1000.0;
-        return if ms == ms.trunc() {
-            format!("{ms:.0} ms")
+        let tenths = (t + 50) / 100;
+        return if tenths % 10 == 0 {
+            format!("{} ms", tenths / 10)
         } else {
-            format!("{ms:.1} ms")
+            format!("{}.{} ms", tenths / 10, tenths % 10)
         };
     }
     if t >= 120 * SEC {
         let s = t / SEC;
         return format!("{} min {} s", s / 60, s % 60);
     }
-    let s = t as f64 / SEC as f64;
-    let r = (s * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{r:.0} s")
-    } else {
-        format!("{}", format!("{r:.2}").trim_end_matches('0')) + " s"
+    let cents = (t + SEC / 200) / (SEC / 100);
+    match cents % 100 {
+        0 => format!("{} s", cents / 100),
+        f if f % 10 == 0 => format!("{}.{} s", cents / 100, f / 10),
+        f => format!("{}.{:02} s", cents / 100, f),
     }
 }
 

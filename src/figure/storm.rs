@@ -276,8 +276,8 @@ fn panel(
         class: "chart-box",
         label: Some(format!(
             "offered {} per second, goodput {} per second",
-            offered.round(),
-            good.round()
+            crate::decimal::fixed(offered, 0),
+            crate::decimal::fixed(good, 0)
         )),
         key: None,
         items: chart(

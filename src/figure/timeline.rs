@@ -582,12 +582,12 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         class: "now",
     });
     // Grid lines go under everything else.
-    items.sort_by_key(|i| match i {
-        Item::Line { class, .. } if class.starts_with("grid") => 0,
-        _ => 1,
-    });
+    let (mut grid, rest): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|i| matches!(i, Item::Line { class, .. } if class.starts_with("grid")));
+    grid.extend(rest);
     let mut sc = Scene::new(o.width, ay + 22.0, "Query timelines on one clock");
-    sc.items = items;
+    sc.items = grid;
     sc
 }
 

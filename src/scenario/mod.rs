@@ -135,7 +135,17 @@ pub(crate) fn check_u(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), Scena
 
 pub(crate) fn check_f(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), ScenarioError> {
     if !v.is_finite() || v < lo || v > hi {
-        return Err(bad(field, v, &format!("a number from {lo} to {hi}")));
+        // decimal::short, not `{}` of f64: keeps the float formatter out of the wasm bundle.
+        let short = |x: f64| match x {
+            x if x.is_nan() => "nan".to_string(),
+            x if x.is_infinite() => if x > 0.0 { "inf" } else { "-inf" }.to_string(),
+            x => crate::decimal::short(x, 6),
+        };
+        return Err(bad(
+            field,
+            short(v),
+            &format!("a number from {} to {}", short(lo), short(hi)),
+        ));
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ pub struct PlaybackControlsProps {
 
 /// Label of a speed in the select: `0.25×`, `1×`, `8×`.
 pub fn speed_label(x: f64) -> String {
-    format!("{x}×")
+    format!("{}×", crate::decimal::short(x, 2))
 }
 
 /// The standard control bar for one clock. Every control is a labelled native element.
@@ -31,7 +31,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
             };
-            if let Some(v) = crate::figure::parse_decimal(&input.value()) {
+            if let Some(v) = crate::decimal::parse(&input.value()) {
                 pb.dispatch(Action::Seek(v.max(0.0) as u64));
             }
         })
@@ -42,7 +42,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
             let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else {
                 return;
             };
-            if let Some(v) = crate::figure::parse_decimal(&sel.value()) {
+            if let Some(v) = crate::decimal::parse(&sel.value()) {
                 pb.dispatch(Action::SetSpeed(v));
             }
         })
@@ -76,7 +76,7 @@ pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
                 <label class="pb-speed-label" for={speed_id.clone()}>{ "Speed" }</label>
                 <select id={speed_id} class="pb-speed" onchange={on_speed}>
                     { for SPEEDS.iter().map(|&s| html! {
-                        <option value={s.to_string()} selected={(s - pb.speed).abs() < 1e-9}>{ speed_label(s) }</option>
+                        <option value={crate::decimal::short(s, 2)} selected={(s - pb.speed).abs() < 1e-9}>{ speed_label(s) }</option>
                     }) }
                 </select>
                 <output class="pb-time" aria-live="off">{ readout }</output>

@@ -17,6 +17,7 @@ use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
+use crate::decimal::fixed;
 use crate::figure::fmt_secs;
 use crate::figure::pipeline::{lab_scene_for, LabData};
 use crate::figure::storm::{storm_scene_for, StormData};
@@ -119,7 +120,11 @@ pub fn Backpressure() -> Html {
                         if oom {
                             format!("{}: out of memory, the run crashed.", fmt_secs(t))
                         } else {
-                            format!("{}: {} items queued.", fmt_secs(t), d.depth.at(t))
+                            format!(
+                                "{}: {} items queued.",
+                                fmt_secs(t),
+                                crate::decimal::short(d.depth.at(t), 2)
+                            )
                         },
                         "unbounded_queue.py",
                         Some(9),
@@ -134,8 +139,8 @@ pub fn Backpressure() -> Html {
                 (
                     Some(Rc::new(storm_scene_for(n, f, t, *drop_at, width))),
                     format!(
-                        "{}: naive retries offer {:.0} requests/s for a goodput of {:.0}/s; the fix offers {:.0}/s for {:.0}/s.",
-                        fmt_secs(t), on, gn, of, gf
+                        "{}: naive retries offer {} requests/s for a goodput of {}/s; the fix offers {}/s for {}/s.",
+                        fmt_secs(t), fixed(on, 0), fixed(gn, 0), fixed(of, 0), fixed(gf, 0)
                     ),
                     if t < 4 * SEC { "naive_retry.py" } else { "retry_backoff.py" },
                     None,

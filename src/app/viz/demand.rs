@@ -80,7 +80,7 @@ pub fn Demand() -> Html {
             format!(
                 "{}: {} calls in flight of at most {}.",
                 fmt_secs(t),
-                d.inflight.at(t),
+                crate::decimal::short(d.inflight.at(t), 2),
                 d.n
             ),
         ),

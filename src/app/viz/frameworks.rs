@@ -17,6 +17,7 @@ use crate::app::viz::thread_pool::{
     param_setter, param_u32, second_marks, simulating, use_narrow, use_sampled, NumField, RunState,
 };
 use crate::app::viz::SceneView;
+use crate::decimal::fixed;
 use crate::figure::load::{frameworks_scene, group, Budget, Side};
 use crate::scenario::programs::load::{
     LoadParams, Model, BLOCK_MS, RATE, STACK_KIB, TASK_KIB, THREADS,
@@ -282,8 +283,8 @@ pub fn Frameworks() -> Html {
             };
             let (a, b) = (pool.series.at(t), evloop.series.at(t));
             format!(
-                "At {:.1} s: thread-per-request has {} in flight and {} waiting; the event loop has {} in flight and {} waiting.",
-                t as f64 / 1e6,
+                "At {} s: thread-per-request has {} in flight and {} waiting; the event loop has {} in flight and {} waiting.",
+                fixed(t as f64 / 1e6, 1),
                 a.in_flight(),
                 a.waiting(),
                 b.in_flight(),
@@ -309,8 +310,8 @@ pub fn Frameworks() -> Html {
     let caption = html! {
         <p class="small muted">
             { match &runs {
-                Some((pool, evloop)) => format!("Real runs: {} requests against each server, simulated in {:.0} ms + {:.0} ms.",
-                    group(pool.requests), pool.ms, evloop.ms),
+                Some((pool, evloop)) => format!("Real runs: {} requests against each server, simulated in {} ms + {} ms.",
+                    group(pool.requests), fixed(pool.ms, 0), fixed(evloop.ms, 0)),
                 None => format!("Real runs: {} requests against each server, simulating…", group(lp.requests())),
             } }
         </p>

@@ -65,8 +65,7 @@ fn from_link(p: &VizParams) -> Setup {
 
 fn secs_text(t: Time) -> String {
     let s = t as f64 / SEC as f64;
-    let txt = format!("{s:.3}");
-    txt.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::decimal::short(s, 3)
 }
 
 struct Runs {

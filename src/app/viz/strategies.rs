@@ -121,7 +121,7 @@ fn write_link(params: &VizParams, cfg: &LabCfg) {
     match cfg.fork {
         Some((at, s)) => {
             params.set("fork", s.name());
-            params.set("at", &format!("{}", at as f64 / SEC as f64));
+            params.set("at", &crate::decimal::short(at as f64 / SEC as f64, 6));
         }
         None => {
             params.remove("fork");

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::app::hooks::{use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
+use crate::decimal::fixed;
 use crate::figure::load::{group, thread_pool_scene, Budget, LoadSeries};
 use crate::scenario::programs::load::{self, LoadParams, Model, BLOCK_MS, RATE, THREADS};
 use crate::sim::SEC;
@@ -253,7 +254,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
         let on_change = p.on_change.clone();
         let (min, max, value, label) = (p.min, p.max, p.value, p.label.clone());
         move |raw: String| {
-            let parsed = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            let parsed = crate::decimal::parse(&raw).filter(|v| v.is_finite());
             match parsed {
                 Some(v) if v >= min as f64 && v <= max as f64 && v.fract() == 0.0 => {
                     error.set(None);
@@ -352,8 +353,8 @@ pub fn ThreadPool() -> Html {
             };
             let s = run.series.at(t);
             format!(
-                "At {:.1} s: {} threads busy, {} requests waiting, {} finished.",
-                t as f64 / 1e6,
+                "At {} s: {} threads busy, {} requests waiting, {} finished.",
+                fixed(t as f64 / 1e6, 1),
                 s.in_flight(),
                 s.waiting(),
                 s.done
@@ -363,10 +364,10 @@ pub fn ThreadPool() -> Html {
     let caption = html! {
         <p class="small muted">
             { match &run {
-                Some(run) => format!("A real run: {} requests over {} s, simulated in {:.0} ms. Presets: ",
-                    group(run.requests), lp.duration_s, run.ms),
+                Some(run) => format!("A real run: {} requests over {} s, simulated in {} ms. Presets: ",
+                    group(run.requests), crate::decimal::short(lp.duration_s, 3), fixed(run.ms, 0)),
                 None => format!("A real run: {} requests over {} s, simulating… Presets: ",
-                    group(lp.requests()), lp.duration_s),
+                    group(lp.requests()), crate::decimal::short(lp.duration_s, 3)),
             } }
             <PresetButton label="the notes (200, 500/s, 2 s)" value={(200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
             <PresetButton label="keeps up (90/s)" value={(200, 90, 2000)} lp={lp.clone()} params={params.clone()} />

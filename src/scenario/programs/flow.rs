@@ -143,14 +143,15 @@ pub fn parse_cap(s: &str) -> Result<u32, String> {
 /// Parse the fork's switch time (`strategies.at=5`, seconds) for a run of `duration_s`: strictly
 /// inside the run, rounded to whole microseconds.
 pub fn parse_switch_at(s: &str, duration_s: f64) -> Result<Time, String> {
-    let x: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("\"{}\" is not a number", s.trim()))?;
+    let x = crate::decimal::parse(s).ok_or_else(|| format!("\"{}\" is not a number", s.trim()))?;
     if x.is_finite() && x > 0.0 && x < duration_s {
         Ok(secs(x))
     } else {
-        Err(format!("{x} is outside the run (0 to {duration_s} s)"))
+        Err(format!(
+            "{} is outside the run (0 to {} s)",
+            s.trim(),
+            crate::decimal::short(duration_s, 3)
+        ))
     }
 }
 

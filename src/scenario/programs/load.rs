@@ -121,7 +121,7 @@ impl LoadParams {
                 "duration_s",
                 format!(
                     "{} (at {} req/s: {} requests)",
-                    self.duration_s,
+                    crate::decimal::short(self.duration_s, 3),
                     self.rate_per_s,
                     self.requests()
                 ),

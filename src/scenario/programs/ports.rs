@@ -163,7 +163,7 @@ pub fn parse_secs(s: &str) -> Result<Time, String> {
     if s.is_empty() {
         return Err("no time given".into());
     }
-    let v: f64 = s.parse().map_err(|_| format!("\"{s}\" is not a number"))?;
+    let v = crate::decimal::parse(s).ok_or_else(|| format!("\"{s}\" is not a number"))?;
     if !v.is_finite() {
         return Err(format!("\"{s}\" is not a number"));
     }
@@ -194,8 +194,23 @@ pub const SCRIPT_ACCEPTED: &str =
 
 impl Script {
     /// A script of these arrivals (sorted here).
-    pub fn new(mut arrivals: Vec<Arrival>) -> Script {
-        arrivals.sort();
+    pub fn new(arrivals: Vec<Arrival>) -> Script {
+        // Sorted by (time, port) through one u64 key (ports are 16-bit, arrival times are at most
+        // MAX_T, far below 2^48 us): the site's other sorts are of u64s too, so the bundle
+        // carries one sort routine instead of one per element type.
+        debug_assert!(arrivals.iter().all(|a| a.port <= 0xffff && a.t < 1 << 48));
+        let mut keys: Vec<u64> = arrivals
+            .iter()
+            .map(|a| a.t << 16 | u64::from(a.port & 0xffff))
+            .collect();
+        keys.sort_unstable();
+        let arrivals = keys
+            .into_iter()
+            .map(|k| Arrival {
+                t: k >> 16,
+                port: (k & 0xffff) as u32,
+            })
+            .collect();
         Script { arrivals }
     }
 

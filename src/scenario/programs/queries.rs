@@ -132,30 +132,34 @@ pub fn parse_secs(s: &str) -> Result<Time, String> {
     if t.is_empty() {
         return Err("empty: type a number of seconds".into());
     }
-    let v: f64 = t
-        .parse()
-        .map_err(|_| format!("\"{}\" is not a number", s.trim()))?;
+    let v = crate::decimal::parse(t).ok_or_else(|| format!("\"{}\" is not a number", s.trim()))?;
     if !v.is_finite() {
         return Err(format!("\"{}\" is not a number", s.trim()));
     }
     if v < 0.0 {
-        return Err(format!("{v} s is negative; a query takes some time"));
+        return Err(format!("{t} s is negative; a query takes some time"));
     }
     if v == 0.0 {
         return Err("0 s is not allowed: a query takes at least 0.1 s".into());
     }
     if v < MIN_SECS {
-        return Err(format!("{v} s is too short: at least {MIN_SECS} s"));
+        return Err(format!(
+            "{t} s is too short: at least {} s",
+            crate::decimal::short(MIN_SECS, 3)
+        ));
     }
     if v > MAX_SECS {
-        return Err(format!("{v} s is beyond the cap of {MAX_SECS} s"));
+        return Err(format!(
+            "{t} s is beyond the cap of {} s",
+            crate::decimal::short(MAX_SECS, 3)
+        ));
     }
     // Whole milliseconds keep the labels exact.
     Ok(((v * 1000.0).round() as Time) * MS)
 }
 
 fn secs_label(t: Time) -> String {
-    format!("{:.1}", t as f64 / SEC as f64)
+    crate::decimal::fixed(t as f64 / SEC as f64, 1)
 }
 
 /// (c) `queries_sync.py` (valid parameters): each query is called in turn and holds the thread

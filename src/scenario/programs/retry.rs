@@ -132,7 +132,7 @@ impl RetryParams {
         if n > 2_000_000.0 {
             return Err(bad(
                 "duration_s",
-                self.duration_s,
+                crate::decimal::short(self.duration_s, 3),
                 "new calls per second * duration_s at most 2,000,000",
             ));
         }
