@@ -74,12 +74,12 @@ pub struct LoadSeries {
     pub max_latency_ms: u32,
 }
 
-fn pctl(sorted: &[u32], q: f64) -> u32 {
+fn pctl(sorted: &[u64], q: f64) -> u32 {
     if sorted.is_empty() {
         return 0;
     }
     let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
+    sorted[i] as u32
 }
 
 impl LoadSeries {
@@ -91,7 +91,8 @@ impl LoadSeries {
         let mut samples = Vec::with_capacity(n);
         let mut cur = LoadStats::default();
         let windows = (end.div_ceil(PCT_WINDOW)) as usize;
-        let mut lat: Vec<Vec<u32>> = vec![Vec::new(); windows.max(1)];
+        // Latencies in ms, as u64: the engine sorts u64s too, so the bundle has one sort routine.
+        let mut lat: Vec<Vec<u64>> = vec![Vec::new(); windows.max(1)];
         let mut ev = trace.events.iter().peekable();
         for i in 0..n {
             let until = i as Time * bucket;
@@ -106,7 +107,7 @@ impl LoadSeries {
                         cur.done += 1;
                         let k = (e.t.saturating_sub(1) / PCT_WINDOW) as usize;
                         if let Some(w) = lat.get_mut(k) {
-                            w.push(latency / 1000);
+                            w.push(u64::from(latency / 1000));
                         }
                     }
                     EventKind::RequestReject { .. } => cur.rejected += 1,
