@@ -22,11 +22,11 @@
 //!   plain text). A line `@code <id>` (outside a code fence) in a chapter inserts that sample as a
 //!   highlighted, line-numbered `<figure class="code-panel code-sample">`; `@code <id> 5-9` inserts only lines
 //!   5 to 9 (numbers kept as in the file). An unknown id fails the build. Every sample is also
-//!   emitted in `CODE` as one HTML string per line, so a visualisation's code panel can mark "the
-//!   line being executed" **by 1-based line number in the file**: keep the files tidy, and when
-//!   you edit one, check the line numbers the visualisations use: `content/CODE_LINES.md` lists
-//!   them (file, line, text the line must contain, what it means), and `tests/content.rs` checks
-//!   that table against the files.
+//!   written to its own file of highlighted lines (see Output), so a visualisation's code panel
+//!   can mark "the line being executed" **by 1-based line number in the file**: keep the files
+//!   tidy, and when you edit one, check the line numbers the visualisations use:
+//!   `content/CODE_LINES.md` lists them (file, line, text the line must contain, what it means),
+//!   and `tests/content.rs` checks that table against the files.
 //!
 //! * Ordinary fenced code blocks (```` ```python ````, ```` ```java ````, ```` ```text ````) are
 //!   highlighted too (without line numbers). Headings get `id` anchors (a slug of their text,
@@ -41,10 +41,18 @@
 //!   `<!--part-->` lines), fetched by the site when the chapter is shown, so the prose is not part
 //!   of the initial wasm download. trunk copies the folder to `dist/prose/`. The files are
 //!   generated but committed (see [`PROSE_DIR`]); stale ones are deleted.
+//! * `content/prose/code/<id>-<hash>.html`: each code sample's highlighted lines (one HTML line
+//!   per source line, `tok-*` spans, lines separated by `\n`), fetched by a code panel the first
+//!   time it shows that sample (copied to `dist/prose/code/` with the prose; committed, stale
+//!   ones deleted, like the prose).
 //! * `$OUT_DIR/content.rs` with `CHAPTERS: &[ChapterSrc]` (slug, title, summary, fragment path,
-//!   and the parts in order: `Part::Prose` or `Part::Viz(id)`) and `CODE: &[CodeSrc]` (code
-//!   samples line by line, which code panels need without a fetch), included by
+//!   and the parts in order: `Part::Prose` or `Part::Viz(id)`) and `CODE: &[CodeSrc]` (the code
+//!   index: id, language, file path, line count, longest line; no code text), included by
 //!   `src/app/content.rs` (and by `tests/content.rs`).
+//! * `$OUT_DIR/code_files.rs`: for tests only, an expression `&[(path, text)]` with every code
+//!   file's path (as in `CodeSrc::file`) and its text by `include_str!`, so browser tests (where no
+//!   site files are served) can fill the code cache with the real files. The site never includes
+//!   it.
 
 #[path = "content/highlight.rs"]
 mod highlight;
@@ -92,6 +100,10 @@ struct Chapter {
 /// `copy-dir` in `index.html`). Generated, but committed: trunk copies the folder while cargo is
 /// still compiling, so a clean clone must already hold the fragments its `content/` produces.
 const PROSE_DIR: &str = "content/prose";
+
+/// Where the per-sample files of highlighted lines are written (under [`PROSE_DIR`], so the same
+/// `copy-dir` ships them as `dist/prose/code/`).
+const CODE_DIR: &str = "content/prose/code";
 
 /// Separates a chapter's prose parts inside its fragment file (one piece per `Part::Prose`).
 const PART_SEP: &str = "\n<!--part-->\n";
@@ -149,10 +161,39 @@ fn main() {
             changed = true;
         }
     }
+
+    // One file of highlighted lines per code sample, named by a hash of its content.
+    let code_dir = manifest.join(CODE_DIR);
+    fs::create_dir_all(&code_dir).expect("create content/prose/code");
+    let mut code_files = Vec::new();
+    for c in &codes {
+        assert!(
+            c.lines.iter().all(|l| !l.contains('\n')),
+            "{}: a highlighted line holds a newline",
+            c.id
+        );
+        let body = c.lines.join("\n");
+        let name = format!("{}-{:016x}.html", c.id, fnv1a(body.as_bytes()));
+        let path = code_dir.join(&name);
+        if fs::read_to_string(&path).ok().as_deref() != Some(body.as_str()) {
+            fs::write(&path, &body).expect("write code lines");
+            changed = true;
+        }
+        code_files.push(name);
+    }
+    for p in sorted_files(&code_dir) {
+        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if n.ends_with(".html") && !code_files.iter().any(|f| f == n) {
+            let _ = fs::remove_file(&p);
+            changed = true;
+        }
+    }
+
     if changed && std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32")) {
         println!(
-            "cargo:warning=chapter prose changed: content/prose/ was rewritten (commit the new \
-             fragments; trunk's pre_build hook regenerates them before it copies the folder)"
+            "cargo:warning=content changed: content/prose/ was rewritten (commit the new \
+             fragments and code files; trunk's pre_build hook regenerates them before it copies \
+             the folder)"
         );
     }
 
@@ -172,23 +213,38 @@ fn main() {
         out.push_str("        ],\n    },\n");
     }
     out.push_str("];\n\n/// Every code sample, by file name.\npub const CODE: &[CodeSrc] = &[\n");
-    for c in &codes {
+    for (c, file) in codes.iter().zip(&code_files) {
         let _ = writeln!(
             out,
-            "    CodeSrc {{\n        id: {:?},\n        lang: {:?},\n        lines: &[",
-            c.id, c.lang
+            "    CodeSrc {{ id: {:?}, lang: {:?}, file: {:?}, lines: {}, cols: {} }},",
+            c.id,
+            c.lang,
+            format!("prose/code/{file}"),
+            c.lines.len(),
+            c.src.lines().map(|l| l.chars().count()).max().unwrap_or(0)
         );
-        for l in &c.lines {
-            let _ = writeln!(out, "            {:?},", l);
-        }
-        out.push_str("        ],\n    },\n");
     }
     out.push_str("];\n");
 
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("content.rs");
+    // For tests only (see the module docs): every code file's text, by its path.
+    let mut files_rs = String::from("// @generated by build.rs — for tests only.\n&[\n");
+    for file in &code_files {
+        let _ = writeln!(
+            files_rs,
+            "    ({:?}, include_str!({:?})),",
+            format!("prose/code/{file}"),
+            code_dir.join(file).display().to_string()
+        );
+    }
+    files_rs.push_str("]\n");
+
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     // Only write when changed, so downstream compilation is not redone needlessly.
-    if fs::read_to_string(&dest).ok().as_deref() != Some(out.as_str()) {
-        fs::write(&dest, out).expect("write content.rs");
+    for (name, text) in [("content.rs", out), ("code_files.rs", files_rs)] {
+        let dest = Path::new(&out_dir).join(name);
+        if fs::read_to_string(&dest).ok().as_deref() != Some(text.as_str()) {
+            fs::write(&dest, text).expect("write generated Rust");
+        }
     }
 }
 
@@ -406,7 +462,6 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
             (a, b)
         }
     };
-    let _ = &code.src;
     let width = to.to_string().len();
     let mut s = String::new();
     let _ = write!(

@@ -1,5 +1,6 @@
 //! The course content as build.rs generates it: chapters in order, visualisation markers and code
-//! references that resolve, HTML escaping, and the build-time highlighter.
+//! references that resolve, the fetched prose and code files (present, content-hashed, not stale),
+//! HTML escaping, and the build-time highlighter.
 
 #[path = "../content/highlight.rs"]
 mod highlight;
@@ -31,7 +32,9 @@ pub struct ChapterSrc {
 pub struct CodeSrc {
     pub id: &'static str,
     pub lang: &'static str,
-    pub lines: &'static [&'static str],
+    pub file: &'static str,
+    pub lines: u32,
+    pub cols: u32,
 }
 
 include!(concat!(env!("OUT_DIR"), "/content.rs"));
@@ -152,16 +155,138 @@ fn every_chapter_has_its_prose_fragment() {
         );
         names.push(name.to_string());
     }
-    let mut on_disk: Vec<String> = fs::read_dir(content_dir().join("prose"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let mut on_disk = file_names(&content_dir().join("prose"));
     on_disk.sort();
     names.sort();
     assert_eq!(
         on_disk, names,
         "content/prose/ holds exactly the current fragments"
     );
+}
+
+/// The plain files in a folder (not its sub-folders), sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+/// 64-bit FNV-1a, the content hash in the generated file names (as in `build.rs`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A code sample's generated file (what a code panel fetches), read from `content/prose/code/`.
+fn code_text(c: &CodeSrc) -> String {
+    let file = c
+        .file
+        .strip_prefix("prose/code/")
+        .unwrap_or_else(|| panic!("{}: code file {} not under prose/code/", c.id, c.file));
+    fs::read_to_string(content_dir().join("prose/code").join(file))
+        .unwrap_or_else(|e| panic!("{}: code file {file}: {e}", c.id))
+}
+
+/// Each sample's highlighted lines live in one content-hashed file that the code panels fetch:
+/// it holds exactly what the highlighter makes of `content/code/<id>` now (no drift between the
+/// committed files and the samples), one line per source line, its name is `<id>-<hash>.html`
+/// with the hash of its content, and `content/prose/code/` holds nothing else.
+#[test]
+fn every_code_sample_has_its_generated_file() {
+    let mut names = Vec::new();
+    for c in CODE {
+        let src = fs::read_to_string(content_dir().join("code").join(c.id)).unwrap();
+        let src = src.replace("\r\n", "\n").replace('\t', "    ");
+        let ext = Path::new(c.id)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        assert_eq!(highlight::lang_of(ext), c.lang, "{}", c.id);
+        let want = highlight::highlight_lines(c.lang, &src).join("\n");
+        let text = code_text(c);
+        assert!(
+            text == want,
+            "{}: {} is stale (rebuild to regenerate content/prose/code/)",
+            c.id,
+            c.file
+        );
+        assert_eq!(text.split('\n').count(), c.lines as usize, "{}", c.id);
+        let cols = src.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert_eq!(c.cols as usize, cols, "{}: longest line", c.id);
+        let name = c.file.trim_start_matches("prose/code/");
+        assert_eq!(
+            name,
+            format!("{}-{:016x}.html", c.id, fnv1a(text.as_bytes())),
+            "{}: the name carries the hash of the content",
+            c.id
+        );
+        names.push(name.to_string());
+    }
+    names.sort();
+    assert_eq!(
+        file_names(&content_dir().join("prose/code")),
+        names,
+        "content/prose/code/ holds exactly the current code files"
+    );
+}
+
+/// Every sample id the site's code uses (a string literal that is a sample's file name, e.g. the
+/// `id` of a `CodePanel`, also when chosen from a table) is in the index and has its file.
+#[test]
+fn every_code_id_used_by_the_app_has_a_file() {
+    let samples: Vec<String> = file_names(&content_dir().join("code"));
+    let mut used = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app")];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let text = fs::read_to_string(&p).unwrap();
+            // String literals that look like a file name with a sample's extension.
+            for lit in text.split('"').skip(1).step_by(2) {
+                let is_name = lit
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if is_name && [".py", ".java", ".txt"].iter().any(|x| lit.ends_with(x)) {
+                    assert!(
+                        samples.iter().any(|s| s == lit),
+                        "{}: {lit:?} is not a file in content/code/",
+                        p.display()
+                    );
+                    used.push(lit.to_string());
+                }
+            }
+        }
+    }
+    used.sort();
+    used.dedup();
+    assert!(
+        used.len() >= 20,
+        "only {} sample ids found: {used:?}",
+        used.len()
+    );
+    for id in &used {
+        let c = CODE
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id} not in CODE"));
+        assert!(!code_text(c).is_empty(), "{id}");
+    }
 }
 
 #[test]
@@ -205,12 +330,12 @@ fn every_code_reference_resolves() {
             }
         }
     }
-    // Every sample file is shown somewhere, and appears in CODE with one entry per line.
+    // Every sample file is shown somewhere, and appears in CODE with its number of lines.
     for c in CODE {
         assert!(used.iter().any(|u| u == c.id), "{} is never shown", c.id);
         let src = fs::read_to_string(content_dir().join("code").join(c.id)).unwrap();
         assert_eq!(
-            c.lines.len(),
+            c.lines as usize,
             src.trim_end_matches('\n').lines().count(),
             "{}",
             c.id
@@ -250,12 +375,12 @@ fn generated_html_is_escaped() {
         .iter()
         .find(|c| c.id == "spring_mvc.java")
         .expect("spring_mvc.java");
-    let all = spring.lines.join("\n");
+    let all = code_text(spring);
     assert!(all.contains("&lt;"), "{all}");
     assert!(!all.contains("List<String"), "{all}");
     // No raw `<` outside tags: strip the tags we generate and look for what is left.
     for c in CODE {
-        for l in c.lines {
+        for l in code_text(c).split('\n') {
             let stripped = strip_spans(l);
             assert!(
                 !stripped.contains('<') && !stripped.contains('>'),
@@ -401,7 +526,7 @@ fn code_line_anchors_are_stable() {
             text.contains(needle),
             "{file}:{n} is now {text:?}, expected it to contain {needle:?}"
         );
-        assert!(n <= code.lines.len());
+        assert!(n <= code.lines as usize);
         rows += 1;
     }
     assert!(rows > 50, "only {rows} anchors read");

@@ -56,6 +56,7 @@ fn set_hash(h: &str) {
 }
 
 async fn mount(which: &'static str, hash: &str) -> Mounted {
+    crate::common::seed_code();
     set_hash(hash);
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();

@@ -59,7 +59,36 @@ pub async fn settle() {
     }
 }
 
+/// Every generated code file (`content/prose/code/`) by its path, from build.rs's test table.
+pub const CODE_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/code_files.rs"));
+
+/// The text of a sample's generated file (what its code panel would fetch).
+pub fn code_file(id: &str) -> &'static str {
+    let src = await_and_see::app::content::code(id).unwrap_or_else(|| panic!("no sample {id}"));
+    CODE_FILES
+        .iter()
+        .find(|(p, _)| *p == src.file)
+        .map(|(_, t)| *t)
+        .unwrap_or_else(|| panic!("no generated file {}", src.file))
+}
+
+/// Fill the code panels' cache with the real generated files, once per test run: the test runner
+/// serves no site files, so a panel's fetch would fail here. Mounting does this.
+pub fn seed_code() {
+    thread_local!(static SEEDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if SEEDED.with(|s| s.replace(true)) {
+        return;
+    }
+    for (path, text) in CODE_FILES {
+        assert!(
+            await_and_see::app::content::seed_code(path, text),
+            "{path} is not in the code index"
+        );
+    }
+}
+
 pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
+    seed_code();
     await_and_see::app::hooks::replace_hash(hash);
     let document = web_sys::window().expect("window").document().expect("doc");
     let root = document.create_element("div").expect("div");
