@@ -8,6 +8,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "web/common.rs"]
 mod common;
+#[path = "web/code.rs"]
+mod code;
 #[path = "web/backpressure.rs"]
 mod backpressure;
 #[path = "web/harness.rs"]
