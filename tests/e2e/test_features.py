@@ -355,6 +355,44 @@ def test_keyboard_on_the_picture_region(site, d):
     assert not B.console_errors(d)
 
 
+def test_reduced_motion_steps_instead_of_animating(site, d):
+    """With prefers-reduced-motion: reduce, the picture says so, stepping still works, and Play
+    moves in whole events (the slider only ever sits on an event time, never between two)."""
+    slug = first_chapter_with(site, PLAY, ("button",))
+    if slug is None:
+        pytest.xfail("playback: no Play/Pause control on any chapter")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                      {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    try:
+        B.open_fresh(d, slug)
+        assert d.execute_script("return matchMedia('(prefers-reduced-motion: reduce)').matches")
+        note_text = d.execute_script(r"""const f = document.querySelector('figure[data-viz]');
+          return f ? f.innerText : '';""")
+        assert "Reduced motion is on" in note_text, "no reduced-motion note on the picture"
+        fig = "document.querySelector('figure[data-viz]')"
+        start = readout(d)
+        d.execute_script(f"{fig}.querySelector('.pb-next, [aria-label*=\"next\" i]').click()")
+        stepped = readout(d)
+        assert stepped != start, "Step forward did not move the time under reduced motion"
+        # Event times of this picture, as the step button visits them.
+        d.execute_script(f"{fig}.querySelector('.pb-play').click()")
+        seen = set()
+        ok = B.wait_until(lambda: (seen.add(readout(d)), len(seen) >= 3)[1], 6)
+        d.execute_script(f"{fig}.querySelector('.pb-play').click()")
+        assert ok, f"Play under reduced motion did not advance event by event: {sorted(seen)}"
+        # Every position Play reached is one that stepping reaches too (whole events only).
+        d.execute_script(f"{fig}.querySelector('.pb-reset, [aria-label*=\"reset\" i]').click()")
+        stops = {readout(d)}
+        for _ in range(60):
+            d.execute_script(f"{fig}.querySelector('.pb-next, [aria-label*=\"next\" i]').click()")
+            stops.add(readout(d))
+        beyond = [p for p in seen if p not in stops]
+        assert not beyond, f"Play stopped between events: {beyond} (steps reach {len(stops)} positions)"
+        assert not B.console_errors(d)
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
 def test_focus_is_visible_when_tabbing(site, d):
     route = site["slugs"][0] if site["slugs"] else ""
     B.open_fresh(d, route)
