@@ -11,6 +11,7 @@ use super::event_loop::{printed_lines, stepper, Frame, Stepped};
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure};
+use crate::app::viz::console::{console, panes};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::coroutine::{layout_for, NARROW_W};
@@ -144,13 +145,10 @@ pub fn Coroutine() -> Html {
             <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption}>
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
-                <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
-                    <div class="console" aria-label="Console">
-                        <div style="font-size:0.8rem;opacity:0.8">{ "Console" }</div>
-                        <div class="console-body" style="min-height:4.5em">{ for fr.printed.iter().map(|l| html! { <div class={classes!("console-line", l.contains("RuntimeWarning").then_some("warning"))}>{ l.clone() }</div> }) }</div>
-                    </div>
+                { panes(html! { <>
+                    { console("Console", &mut fr.printed.iter().map(|l| (None, l.as_str())), "4.5em") }
                     <CodePanel id={code} active_line={fr.line} label={AttrValue::from(format!("{code}: the line of the coroutine this step is about"))} />
-                </div>
+                </> }) }
             </Figure>
         </div>
     }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::{event_value, use_viz_params};
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
+use crate::app::viz::console::{console, panes};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::event_loop::{
@@ -183,13 +184,10 @@ pub fn EventLoop() -> Html {
             <Figure id="event-loop" title="Inside the event loop, one decision at a time" playback={pb.clone()} describe={describe_cb} {caption}>
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
-                <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
-                    <div class="console" aria-label="Console">
-                        <div style="font-size:0.8rem;opacity:0.8">{ "Console" }</div>
-                        <div class="console-body" style="min-height:5.5em">{ for fr.printed.iter().map(|l| html! { <div class="console-line">{ l.clone() }</div> }) }</div>
-                    </div>
+                { panes(html! { <>
+                    { console("Console", &mut fr.printed.iter().map(|l| (None, l.as_str())), "5.5em") }
                     <CodePanel id="event_loop_toy.py" active_line={fr.line} label={AttrValue::from("event_loop_toy.py: the same step in the toy loop")} />
-                </div>
+                </> }) }
             </Figure>
         </div>
     }

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 pub mod backpressure;
+pub mod console;
 pub mod coroutine;
 pub mod demand;
 pub mod draw;

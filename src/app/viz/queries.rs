@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::console::console;
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
@@ -103,15 +104,13 @@ fn build(qs: &[Query]) -> Runs {
     }
 }
 
-fn console(lines: &[(Time, String)], label: &str) -> Html {
-    html! {
-        <div class="console" aria-label={label.to_string()}>
-            <div class="console-head" style="font-size:0.8rem;opacity:0.8">{ label.to_string() }</div>
-            <div class="console-body" style="min-height:5.5em">
-                { for lines.iter().map(|(t, s)| html! { <div class="console-line"><span style="opacity:0.7">{ format!("{:>6}  ", fmt_secs(*t)) }</span>{ s.clone() }</div> }) }
-            </div>
-        </div>
-    }
+/// A run's console: each printed line stamped with its virtual time.
+fn timed_console(lines: &[(Time, String)], label: &str) -> Html {
+    console(
+        label,
+        &mut lines.iter().map(|(t, s)| (Some(*t), s.as_str())),
+        "5.5em",
+    )
 }
 
 /// The `queries` visualisation.
@@ -349,16 +348,16 @@ pub fn Queries() -> Html {
         None => html! {
             <>
                 <SceneView scene={scene} />
-                <div class="queries-panes" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:0.5rem">
+                <div class="queries-panes panes">
                     <div>
-                        { console(runs.seq.printed_at(pb.t), "Console: one after the other") }
+                        { timed_console(runs.seq.printed_at(pb.t), "Console: one after the other") }
                         <CodePanel id="queries_sync.py" active_line={runs.seq.line_at(pb.t)} label={AttrValue::from("queries_sync.py (the upper run)")} />
                     </div>
                     <div>
                         if revealed {
-                            { console(runs.gat.printed_at(pb.t), "Console: asyncio.gather") }
+                            { timed_console(runs.gat.printed_at(pb.t), "Console: asyncio.gather") }
                         } else {
-                            { console(&[], "Console: asyncio.gather (after your prediction)") }
+                            { timed_console(&[], "Console: asyncio.gather (after your prediction)") }
                         }
                         <CodePanel id="queries_gather.py" active_line={if revealed { runs.gat.line_at(pb.t) } else { None }}
                             label={AttrValue::from(match setup.block {
