@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::event_loop::{printed_lines, stepper, Frame, Stepped};
+use super::event_loop::{
+    printed_lines, stepper, use_stepped, Frame, StepSpec, Stepped, SteppedViz,
+};
 use crate::app::content::CodePanel;
-use crate::app::hooks::use_viz_params;
-use crate::app::playback::{use_playback, Figure};
+use crate::app::playback::Figure;
 use crate::app::viz::console::{console, panes};
-use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::coroutine::{layout_for, NARROW_W};
 use crate::figure::event_loop::{describe, Stage, StageKind};
@@ -83,22 +83,23 @@ fn frame(tr: &Trace, rp: &Replay, s: Stage, width: f32) -> Frame {
 /// The `coroutine` visualisation.
 #[component]
 pub fn Coroutine() -> Html {
-    let params = use_viz_params("coroutine");
-    params.check_known(&["ex"]);
-    let ex = {
-        let params = params.clone();
-        use_state(move || {
-            let ids: Vec<&'static str> = EXAMPLES.iter().map(|x| x.0).collect();
-            params.get_choice("ex", EX_ACCEPTED, &ids, "never")
-        })
-    };
-    let (wrapper, width) = use_width();
-    let fig_w = if width < 500.0 { NARROW_W } else { 720.0 };
-    let run = use_memo((*ex, fig_w as u32), |&(e, w)| {
-        Stepped::new(program(e), |tr, rp, s| frame(tr, rp, s, w as f32))
+    let SteppedViz {
+        params,
+        choice: ex,
+        wrapper,
+        run,
+        pb,
+        pos,
+        describe: describe_cb,
+    } = use_stepped(StepSpec {
+        id: "coroutine",
+        key: "ex",
+        accepted: EX_ACCEPTED,
+        ids: EXAMPLES.iter().map(|x| x.0).collect(),
+        default: "never",
+        narrow_w: NARROW_W,
+        build: |e, w| Stepped::new(program(e), |tr, rp, s| frame(tr, rp, s, w)),
     });
-    let pb = use_playback("coroutine", run.timeline.clone());
-    let pos = use_state(|| 0usize);
     let (cur, fr) = run.at(*pos, pb.t);
     let code = EXAMPLES
         .iter()
@@ -127,11 +128,6 @@ pub fn Coroutine() -> Html {
                 aria-selected={(*ex == k).to_string()} aria-pressed={(*ex == k).to_string()} {onclick}>{ *label }</button>
         }
     });
-    let describe_cb = {
-        let run = run.clone();
-        let pos = *pos;
-        Callback::from(move |t: u64| run.at(pos, t).1.describe.clone())
-    };
     let caption = html! {
         <p class="figure-note">
             { "Each card is one coroutine: the highlighted word is its state now. Next decision steps the event loop one pick, poll or clock jump at a time." }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{event_value, use_viz_params};
+use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
 use crate::app::viz::console::{console, panes};
 use crate::app::viz::ports::use_width;
@@ -77,6 +77,75 @@ impl Stepped {
     }
 }
 
+/// What a stepped picture (coroutine, event loop) works with: the example chosen in the link, the
+/// element whose width picks the layout, the frames of that example at that width, its clock,
+/// the stepper's position, and a describer for the live region.
+pub(crate) struct SteppedViz {
+    pub params: VizParams,
+    pub choice: UseStateHandle<&'static str>,
+    pub wrapper: NodeRef,
+    pub run: Rc<Stepped>,
+    pub pb: Playback,
+    pub pos: UseStateHandle<usize>,
+    pub describe: Callback<u64, String>,
+}
+
+/// Which stepped picture, and how its example is chosen and drawn.
+pub(crate) struct StepSpec {
+    /// Visualisation id (link namespace, playback).
+    pub id: &'static str,
+    /// Link param that picks the example, what it accepts (for the notice), the ids it may
+    /// name, and the one used when it is absent or refused.
+    pub key: &'static str,
+    pub accepted: &'static str,
+    pub ids: Vec<&'static str>,
+    pub default: &'static str,
+    /// Figure width below 500 px of room (else 720).
+    pub narrow_w: f32,
+    /// The frames of an example at a figure width.
+    pub build: fn(&'static str, f32) -> Stepped,
+}
+
+/// Wiring shared by the stepped pictures: the link picks the example (with a notice when
+/// refused), its frames are memoised on the example and the width class, the stepper starts at 0.
+#[hook]
+pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
+    let StepSpec {
+        id,
+        key,
+        accepted,
+        ids,
+        default,
+        narrow_w,
+        build,
+    } = spec;
+    let params = use_viz_params(id);
+    params.check_known(&[key]);
+    let choice = {
+        let params = params.clone();
+        use_state(move || params.get_choice(key, accepted, &ids, default))
+    };
+    let (wrapper, width) = use_width();
+    let fig_w = if width < 500.0 { narrow_w } else { 720.0 };
+    let run = use_memo((*choice, fig_w as u32), move |&(c, w)| build(c, w as f32));
+    let pb = use_playback(id, run.timeline.clone());
+    let pos = use_state(|| 0usize);
+    let describe = {
+        let run = run.clone();
+        let pos = *pos;
+        Callback::from(move |t: u64| run.at(pos, t).1.describe.clone())
+    };
+    SteppedViz {
+        params,
+        choice,
+        wrapper,
+        run,
+        pb,
+        pos,
+        describe,
+    }
+}
+
 /// The console lines printed by the state after `n` events.
 pub(crate) fn printed_lines(tr: &Trace, snap: &crate::sim::Snapshot) -> Vec<String> {
     snap.printed
@@ -125,23 +194,24 @@ pub(crate) fn stepper(
 /// The `event-loop` visualisation.
 #[component]
 pub fn EventLoop() -> Html {
-    let params = use_viz_params("event-loop");
-    params.check_known(&["v"]);
-    let variant = {
-        let params = params.clone();
-        use_state(move || {
-            let ids: Vec<&'static str> = VARIANTS.iter().map(|x| x.0).collect();
-            params.get_choice("v", V_ACCEPTED, &ids, "two")
-        })
-    };
-    let (wrapper, width) = use_width();
     // The narrow picture below 500 px (the panels stack): one set of frames per variant and width class.
-    let fig_w = if width < 500.0 { NARROW_W } else { 720.0 };
-    let run = use_memo((*variant, fig_w as u32), |&(v, w)| {
-        Stepped::new(program(v), |tr, rp, s| frame(tr, rp, s, w as f32))
+    let SteppedViz {
+        params,
+        choice: variant,
+        wrapper,
+        run,
+        pb,
+        pos,
+        describe: describe_cb,
+    } = use_stepped(StepSpec {
+        id: "event-loop",
+        key: "v",
+        accepted: V_ACCEPTED,
+        ids: VARIANTS.iter().map(|x| x.0).collect(),
+        default: "two",
+        narrow_w: NARROW_W,
+        build: |v, w| Stepped::new(program(v), |tr, rp, s| frame(tr, rp, s, w)),
     });
-    let pb = use_playback("event-loop", run.timeline.clone());
-    let pos = use_state(|| 0usize);
     let (cur, fr) = run.at(*pos, pb.t);
 
     let on_variant = {
@@ -160,11 +230,6 @@ pub fn EventLoop() -> Html {
                 variant.set(found.0);
             }
         })
-    };
-    let describe_cb = {
-        let run = run.clone();
-        let pos = *pos;
-        Callback::from(move |t: u64| run.at(pos, t).1.describe.clone())
     };
     let caption = html! {
         <p class="figure-note">

@@ -315,7 +315,6 @@ pub fn Queries() -> Html {
 
     let describe = {
         let runs = runs.clone();
-        let revealed = revealed;
         Callback::from(move |t: u64| {
             let a = runs.seq.printed_at(t).len();
             let mut s = format!(
