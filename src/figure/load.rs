@@ -484,6 +484,42 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 /// screen the figure's column is about this wide, so the 10-unit labels stay ~10 px.
 pub const NARROW_W: f32 = 340.0;
 
+/// The p50 (solid) / p99 (dashed) latency chart of a run in `rect`, with the latest values
+/// written under its right end.
+fn latency_chart(
+    items: &mut Vec<Item>,
+    rect: (f32, f32, f32, f32),
+    title: &str,
+    s: &LoadSeries,
+    end: Time,
+    t: Time,
+    ymax: f64,
+) {
+    chart(
+        items,
+        rect,
+        title,
+        end,
+        t,
+        ymax,
+        &|v| fmt_ms(v as u32),
+        &[
+            Line {
+                runs: s.latency_runs(t, 0),
+                class: "chart s-run",
+            },
+            Line {
+                runs: s.latency_runs(t, 1),
+                class: "chart s-accent dashed",
+            },
+        ],
+    );
+    if let Some(l) = latency_label(&s.at(t)) {
+        let (x, y, w, h) = rect;
+        items.push(text(x + w, y + h + 26.0, l, "small muted", Anchor::End));
+    }
+}
+
 /// The end label of the latency chart: both values, or one when they coincide (steady traffic
 /// gives nearly equal latencies, so the two lines overlap; the label says so).
 pub fn latency_label(st: &LoadStats) -> Option<String> {
@@ -713,34 +749,15 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
             class: "chart s-queue",
         }],
     );
-    chart(
+    latency_chart(
         it,
         c2,
         "latency of finished: p50, p99 (dashed)",
+        s,
         s.end,
         t,
         lmax,
-        &|v| fmt_ms(v as u32),
-        &[
-            Line {
-                runs: s.latency_runs(t, 0),
-                class: "chart s-run",
-            },
-            Line {
-                runs: s.latency_runs(t, 1),
-                class: "chart s-accent dashed",
-            },
-        ],
     );
-    if let Some(l) = latency_label(&st) {
-        it.push(text(
-            c2.0 + c2.2,
-            c2.1 + c2.3 + 26.0,
-            l,
-            "small muted",
-            Anchor::End,
-        ));
-    }
     sc.height = height;
     sc
 }
@@ -951,34 +968,15 @@ pub fn frameworks_scene(
                 },
             ],
         );
-        chart(
+        latency_chart(
             &mut g,
             (x + 40.0, y0 + 380.0, colw - 48.0, 100.0),
             "latency p50 (solid), p99 (dashed)",
+            s,
             end,
             t,
             lat_max,
-            &|v| fmt_ms(v as u32),
-            &[
-                Line {
-                    runs: s.latency_runs(t, 0),
-                    class: "chart s-run",
-                },
-                Line {
-                    runs: s.latency_runs(t, 1),
-                    class: "chart s-accent dashed",
-                },
-            ],
         );
-        if let Some(l) = latency_label(&st) {
-            g.push(text(
-                x + colw - 8.0,
-                y0 + 506.0,
-                l,
-                "small muted",
-                Anchor::End,
-            ));
-        }
         it.push(Item::Group {
             class: if focused { "side focused" } else { "side" },
             label: Some(match side {

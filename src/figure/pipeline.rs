@@ -1248,49 +1248,40 @@ pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
             (40.0 + i as f32 * 240.0, y)
         }
     };
+    let spec = |i: usize, title: String, y_max: f64, threshold: Option<(f64, String)>| ChartSpec {
+        x: at(i).0,
+        y: at(i).1,
+        w: cw,
+        h: 80.0,
+        title,
+        end: d.end,
+        y_max,
+        threshold,
+        marker: None,
+    };
     let specs = [
         (
-            ChartSpec {
-                x: at(0).0,
-                y: at(0).1,
-                w: cw,
-                h: 80.0,
-                title: format!("calls in flight: {inflight}"),
-                end: d.end,
-                y_max: d.n as f64,
-                threshold: Some((d.n as f64, format!("n = {}", d.n))),
-                marker: None,
-            },
+            spec(
+                0,
+                format!("calls in flight: {inflight}"),
+                d.n as f64,
+                Some((d.n as f64, format!("n = {}", d.n))),
+            ),
             &d.inflight,
             "s-run",
         ),
         (
-            ChartSpec {
-                x: at(1).0,
-                y: at(1).1,
-                w: cw,
-                h: 80.0,
-                title: format!("throughput: {} calls/s", short_num(d.throughput.at(t))),
-                end: d.end,
-                y_max: d.throughput.max(),
-                threshold: None,
-                marker: None,
-            },
+            spec(
+                1,
+                format!("throughput: {} calls/s", short_num(d.throughput.at(t))),
+                d.throughput.max(),
+                None,
+            ),
             &d.throughput,
             "s-queue",
         ),
         (
-            ChartSpec {
-                x: at(2).0,
-                y: at(2).1,
-                w: cw,
-                h: 80.0,
-                title: format!("service queue: {q}"),
-                end: d.end,
-                y_max: d.queue.max(),
-                threshold: None,
-                marker: None,
-            },
+            spec(2, format!("service queue: {q}"), d.queue.max(), None),
             &d.queue,
             "s-wait",
         ),
