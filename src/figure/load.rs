@@ -14,7 +14,7 @@
 //! CSS classes: the shared palette only (`s-run` busy thread / in flight, `s-queue` waiting,
 //! `s-danger` over budget / rejected, `s-accent` p99, `s-done` free slot, `lane`, `box`, `grid`,
 //! `axis`, `now`, `chart`, `dashed`, `faint`, `muted`, `small`, `big`, `bold`).
-use crate::figure::{fmt_secs, Anchor, Item, Linear, Scene};
+use crate::figure::{fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::trace::join_bytes;
 use crate::sim::{EventKind, Time, Trace, MS};
 
@@ -253,16 +253,6 @@ pub fn nice_ceil(v: f64, min: f64) -> f64 {
         }
     }
     10.0 * p
-}
-
-fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
-    Item::Text {
-        x,
-        y,
-        text: s.into(),
-        class,
-        anchor,
-    }
 }
 
 fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {

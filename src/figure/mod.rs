@@ -347,6 +347,17 @@ fn close_with_tip(s: &mut String, tag: &str, tip: Option<&str>) {
     }
 }
 
+/// A text item (the figures' most common item).
+pub fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
+    Item::Text {
+        x,
+        y,
+        text: s.into(),
+        class,
+        anchor,
+    }
+}
+
 /// A box with a bold title and a muted subtitle centred in it (a service, a source, a stage).
 pub fn card(x: f32, y: f32, w: f32, h: f32, title: String, subtitle: String) -> [Item; 3] {
     let cx = x + w / 2.0;

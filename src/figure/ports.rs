@@ -20,7 +20,7 @@
 //! `big`, `bold`, `now`, `s-wait`, `s-run`, `s-done`, `s-blocked`, `s-danger`, `s-accent`,
 //! `s-queue`, `faint`.
 
-use super::{fmt_secs, Anchor, Item, Linear, Scene};
+use super::{fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::{EventKind, ResourceKind, Time, Trace, NO_TIMEOUT, SEC};
 
 /// One client as seen by one server.
@@ -314,16 +314,6 @@ pub fn status(kind: Kind, run: &SideRun, t: Time) -> (String, Option<u32>) {
             (format!("line 14: handler accepts and greets on {p}"), None)
         }
         _ => ("starting".into(), None),
-    }
-}
-
-fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
-    Item::Text {
-        x,
-        y,
-        text: s.into(),
-        class,
-        anchor,
     }
 }
 

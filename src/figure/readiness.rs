@@ -13,7 +13,7 @@
 //! `big`, `now`, `s-accent`, `s-run`, `s-queue`, `faint`, `axis`.
 
 use super::ports::{port_ix, tint, SideRun};
-use super::{fmt_secs, Anchor, Item, Linear, Scene};
+use super::{fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::Time;
 
 /// Which step of the pattern is happening at `t`: 1 register, 2 wait/notify, 3 callback.
@@ -33,16 +33,6 @@ pub fn code_line(run: &SideRun, t: Time) -> u32 {
         1 => 17,
         3 => 24,
         _ => 21,
-    }
-}
-
-fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
-    Item::Text {
-        x,
-        y,
-        text: s.into(),
-        class,
-        anchor,
     }
 }
 
