@@ -30,7 +30,7 @@ use super::storm::{storm_scene, StormData};
 use super::timeline::{layout, Gantt, Opts};
 use super::Scene;
 use crate::scenario::programs::{credits, flow, load, ports, queries, retry};
-use crate::scenario::{secs, LoadParams, Program, RetryFix, Scenario};
+use crate::scenario::{secs, Program, RetryFix, Scenario};
 use crate::sim::{Time, MS, SEC, US};
 
 /// The models of one scenario's picture, built once; [`Figure::scene`] lays out any frame.
@@ -52,16 +52,6 @@ enum Models {
 }
 
 /// The budget line of the load pictures, as the `thread-pool` and `frameworks` pages set it.
-fn budget(p: &LoadParams) -> Budget {
-    Budget {
-        threads: p.threads,
-        rate: p.rate_per_s,
-        block_ms: p.work_ms,
-        stack_kib: p.stack_kib,
-        task_kib: p.task_kib,
-        queue_limit: p.max_waiting,
-    }
-}
 
 impl Figure {
     /// Validate the scenario, run what its page runs and build the picture's models.
@@ -90,7 +80,7 @@ impl Figure {
             Program::ThreadPerRequest(p) => {
                 let tr = load::thread_per_request(p);
                 (
-                    Models::ThreadPool(LoadSeries::from_trace(&tr), budget(p)),
+                    Models::ThreadPool(LoadSeries::from_trace(&tr), Budget::of(p)),
                     tr.end,
                 )
             }
@@ -102,7 +92,7 @@ impl Figure {
                     Models::Frameworks(
                         LoadSeries::from_trace(&pool),
                         LoadSeries::from_trace(&evloop),
-                        budget(p),
+                        Budget::of(p),
                         p.blocking_handler,
                     ),
                     end,

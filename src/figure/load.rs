@@ -15,6 +15,7 @@
 //! `s-danger` over budget / rejected, `s-accent` p99, `s-done` free slot, `lane`, `box`, `grid`,
 //! `axis`, `now`, `chart`, `dashed`, `faint`, `muted`, `small`, `big`, `bold`).
 use crate::figure::{fmt_secs, text, Anchor, Item, Linear, Scene};
+use crate::scenario::programs::load::LoadParams;
 use crate::sim::trace::join_bytes;
 use crate::sim::{EventKind, Time, Trace, MS};
 
@@ -382,6 +383,17 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The budget of a load scenario's parameters.
+    pub fn of(p: &LoadParams) -> Budget {
+        Budget {
+            threads: p.threads,
+            rate: p.rate_per_s,
+            block_ms: p.work_ms,
+            stack_kib: p.stack_kib,
+            task_kib: p.task_kib,
+            queue_limit: p.max_waiting,
+        }
+    }
     /// Little's law: arrival rate × time per request.
     pub fn needed(&self) -> f64 {
         self.rate as f64 * self.block_ms as f64 / 1000.0
@@ -1021,19 +1033,8 @@ pub(crate) fn assert_texts_fit(sc: &Scene) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::programs::load::{run, LoadParams, Model};
+    use crate::scenario::programs::load::{run, Model};
     use crate::sim::SEC;
-
-    fn budget(p: &LoadParams) -> Budget {
-        Budget {
-            threads: p.threads,
-            rate: p.rate_per_s,
-            block_ms: p.work_ms,
-            stack_kib: p.stack_kib,
-            task_kib: p.task_kib,
-            queue_limit: p.max_waiting,
-        }
-    }
 
     #[test]
     fn defaults_backlog_after_10s_is_about_4000() {
@@ -1042,7 +1043,7 @@ mod tests {
         let st = s.at(10 * SEC);
         assert!((3_600..=4_400).contains(&st.waiting()), "{st:?}");
         assert_eq!(st.in_flight(), 200);
-        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, false);
+        let sc = thread_pool_scene(&s, &Budget::of(&p), 10 * SEC, false);
         let texts = sc.texts();
         assert!(
             texts.contains(&"threads needed = 500 req/s × 2.0 s = 1,000 threads"),
@@ -1072,7 +1073,7 @@ mod tests {
             let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
             assert_eq!(s.max_waiting, 0, "{p:?}");
             assert_eq!(s.at(15 * SEC).p99_ms, Some(2_000));
-            let sc = thread_pool_scene(&s, &budget(&p), 15 * SEC, false);
+            let sc = thread_pool_scene(&s, &Budget::of(&p), 15 * SEC, false);
             assert!(sc.texts().iter().any(|t| t.starts_with("Within budget")));
             assert!(sc.texts().contains(&"waiting for a thread: 0"));
         }
@@ -1091,13 +1092,29 @@ mod tests {
         assert_eq!(st.in_flight(), 500);
         assert_eq!(st.memory, 500 * 4 * 1024);
         assert_eq!(pool.at(10 * SEC).memory, 200 * 1024 * 1024);
-        let sc = frameworks_scene(&pool, &ev, &budget(&p), Side::Loop, false, 10 * SEC, false);
+        let sc = frameworks_scene(
+            &pool,
+            &ev,
+            &Budget::of(&p),
+            Side::Loop,
+            false,
+            10 * SEC,
+            false,
+        );
         let texts = sc.texts();
         assert!(texts.contains(&"waiting: 0"), "{texts:?}");
         assert!(texts.contains(&"◀ this tab"));
         let blk = LoadSeries::from_trace(&run(Model::EventLoopBlocking, &p));
         assert!(blk.at(10 * SEC).waiting() > 4_000);
-        let sc = frameworks_scene(&pool, &blk, &budget(&p), Side::Loop, true, 10 * SEC, false);
+        let sc = frameworks_scene(
+            &pool,
+            &blk,
+            &Budget::of(&p),
+            Side::Loop,
+            true,
+            10 * SEC,
+            false,
+        );
         assert!(sc.texts().contains(&"event loop · handler BLOCKS the loop"));
     }
 
@@ -1106,12 +1123,12 @@ mod tests {
         let p = LoadParams::default();
         let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
         for t in [0, 3 * SEC, 10 * SEC, 20 * SEC] {
-            let sc = thread_pool_scene(&s, &budget(&p), t, true);
+            let sc = thread_pool_scene(&s, &Budget::of(&p), t, true);
             assert_eq!(sc.width, NARROW_W);
             assert_texts_fit(&sc);
-            assert_texts_fit(&thread_pool_scene(&s, &budget(&p), t, false));
+            assert_texts_fit(&thread_pool_scene(&s, &Budget::of(&p), t, false));
         }
-        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, true);
+        let sc = thread_pool_scene(&s, &Budget::of(&p), 10 * SEC, true);
         let texts = sc.texts();
         assert!(
             texts.contains(&"threads needed = 500 req/s × 2.0 s"),
@@ -1129,7 +1146,7 @@ mod tests {
             let sc = frameworks_scene(
                 &pool,
                 &ev,
-                &budget(&fp),
+                &Budget::of(&fp),
                 Side::Threads,
                 false,
                 10 * SEC,
@@ -1139,7 +1156,15 @@ mod tests {
             assert!(sc.texts().contains(&"thread-per-request · 200 threads"));
         }
         // Stacked: the event loop's box is below the pool's.
-        let sc = frameworks_scene(&pool, &ev, &budget(&fp), Side::Loop, false, 10 * SEC, true);
+        let sc = frameworks_scene(
+            &pool,
+            &ev,
+            &Budget::of(&fp),
+            Side::Loop,
+            false,
+            10 * SEC,
+            true,
+        );
         assert!(sc.height > 900.0);
     }
 
@@ -1150,7 +1175,7 @@ mod tests {
             ..LoadParams::default()
         };
         let s = LoadSeries::from_trace(&run(Model::ThreadPerRequest, &p));
-        let sc = thread_pool_scene(&s, &budget(&p), 10 * SEC, false);
+        let sc = thread_pool_scene(&s, &Budget::of(&p), 10 * SEC, false);
         assert!(
             sc.texts().contains(&"p50 = p99 = 2.0 s (lines overlap)"),
             "{:?}",

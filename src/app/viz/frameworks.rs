@@ -206,14 +206,7 @@ pub fn Frameworks() -> Html {
         None => second_marks(lp.window()),
     };
     let pb = use_playback("frameworks", timeline);
-    let budget = Budget {
-        threads: lp.threads,
-        rate: lp.rate_per_s,
-        block_ms: lp.work_ms,
-        stack_kib: lp.stack_kib,
-        task_kib: lp.task_kib,
-        queue_limit: lp.max_waiting,
-    };
+    let budget = Budget::of(&lp);
     let cur = &TABS[(*tab).min(TABS.len() - 1)];
     let (wrapper, narrow) = use_narrow();
     let picture = match &runs {

@@ -327,14 +327,7 @@ pub fn ThreadPool() -> Html {
     };
     let timeline = second_marks(run.as_ref().map_or(lp.window(), |r| r.series.end));
     let pb = use_playback("thread-pool", timeline);
-    let budget = Budget {
-        threads: lp.threads,
-        rate: lp.rate_per_s,
-        block_ms: lp.work_ms,
-        stack_kib: lp.stack_kib,
-        task_kib: lp.task_kib,
-        queue_limit: lp.max_waiting,
-    };
+    let budget = Budget::of(&lp);
     let (wrapper, narrow) = use_narrow();
     let picture = match (&run, &state) {
         (Some(run), _) => html! {
