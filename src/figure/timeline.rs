@@ -20,7 +20,7 @@
 //! runs are dots (`s-run`); done is a check mark (`s-done`). Prints are ticks on their lane.
 //! Classes used: s-run s-wait s-blocked s-done lane grid axis muted small bold faint now dashed box.
 
-use super::{fmt_secs, Anchor, Item, Linear, Scene};
+use super::{fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::{EventKind, TaskId, Time, Trace, Wait, NO_TASK};
 
 /// The state of a lane between two instants.
@@ -362,24 +362,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         let rows = g.lanes.len() + 1;
         for (li, lane) in g.lanes.iter().enumerate() {
             let ly = y + li as f32 * LANE_H;
-            let mut li_items = vec![
-                Item::Rect {
-                    x: LEFT,
-                    y: ly + 2.0,
-                    w: o.width - RIGHT - LEFT,
-                    h: LANE_H - 4.0,
-                    rx: 3.0,
-                    class: "lane",
-                    tip: None,
-                },
-                Item::Text {
-                    x: LEFT - 6.0,
-                    y: ly + 15.0,
-                    text: lane.name.clone(),
-                    class: "small",
-                    anchor: Anchor::End,
-                },
-            ];
+            let mut li_items = lane_row(ly, (LEFT, o.width - RIGHT), lane.name.clone(), "small");
             if !hidden {
                 for s in &lane.segs {
                     if s.from >= t && !(t == 0 && s.from == 0) {
@@ -437,24 +420,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         }
         // The thread row.
         let ty = y + g.lanes.len() as f32 * LANE_H;
-        let mut th = vec![
-            Item::Rect {
-                x: LEFT,
-                y: ty + 2.0,
-                w: o.width - RIGHT - LEFT,
-                h: LANE_H - 4.0,
-                rx: 3.0,
-                class: "lane",
-                tip: None,
-            },
-            Item::Text {
-                x: LEFT - 6.0,
-                y: ty + 15.0,
-                text: "thread".into(),
-                class: "small muted",
-                anchor: Anchor::End,
-            },
-        ];
+        let mut th = lane_row(ty, (LEFT, o.width - RIGHT), "thread".into(), "small muted");
         if !hidden {
             let mut any = false;
             for &(a, b) in g.held.iter().filter(|h| h.0 < t) {
@@ -589,6 +555,22 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let mut sc = Scene::new(o.width, ay + 22.0, "Query timelines on one clock");
     sc.items = grid;
     sc
+}
+
+/// A lane's background band at `y` across the plot (`x0..x1`), its label right-aligned before it.
+fn lane_row(y: f32, (x0, x1): (f32, f32), label: String, label_class: &'static str) -> Vec<Item> {
+    vec![
+        Item::Rect {
+            x: x0,
+            y: y + 2.0,
+            w: x1 - x0,
+            h: LANE_H - 4.0,
+            rx: 3.0,
+            class: "lane",
+            tip: None,
+        },
+        text(x0 - 6.0, y + 15.0, label, label_class, Anchor::End),
+    ]
 }
 
 #[cfg(test)]
