@@ -2,10 +2,11 @@
 //!
 //! # Data structures
 //!
-//! * **Tasks.** `Shared::futures` holds each task's boxed future by [`TaskId`], next to a clone of
-//!   its one [`Waker`] (moved out with the future for the poll: no reference counting per poll);
-//!   `State::rt` holds its runtime facts (thread, done, last wait) and the waker itself, allocated
-//!   once at spawn: an `Arc<TaskWaker>` holding the task id and the shared inbox.
+//! * **Tasks.** `State::rt` holds, by [`TaskId`], one cache-line record per task: its boxed
+//!   future (moved out for the poll), its one [`Waker`] (allocated once at spawn: an
+//!   `Arc<TaskWaker>` holding the task id and the shared inbox; the poll's `Context` uses a
+//!   non-owning copy, so no reference counting per poll) and its runtime facts (thread, done,
+//!   last wait).
 //! * **Ready queue.** A FIFO `VecDeque<TaskId>`. Wakers cannot touch it directly (a `Waker` must be
 //!   `Send`, our state is `Rc`), so `wake()` appends the id to the *inbox*, once (a per-entity
 //!   `queued` flag, cleared when the task is polled, de-duplicates). After every scheduling decision
@@ -113,7 +114,7 @@ pub(crate) struct Local {
 
 impl Local {
     /// Wake `id` unless it is already in the ready queue or already woken since its last poll.
-    #[inline]
+    #[inline(always)]
     fn wake(&mut self, id: TaskId) {
         let q = &mut self.queued[id as usize];
         if !*q {
@@ -172,7 +173,12 @@ impl Wake for TaskWaker {
     }
 }
 
+/// A task's runtime record: everything a poll, a timer firing and a wake touch, in one cache
+/// line (the future's box is the only other per-task memory a poll reads).
+#[repr(align(64))]
 pub(crate) struct TaskRt {
+    /// The task's future (`None` before it is spawned, once done, and while it is polled).
+    pub fut: Option<BoxFut>,
     /// The task's own waker (`None` once done). Timers armed with it wake the task directly.
     pub waker: Option<Waker>,
     pub thread: ThreadId,
@@ -265,11 +271,9 @@ pub(crate) struct State {
     pub inbox: Arc<Inbox>,
 }
 
-/// Everything a [`Ctx`] reaches: state, task futures, and the wakers' inbox.
+/// Everything a [`Ctx`] reaches: state (task futures included) and the wakers' inbox.
 pub(crate) struct Shared {
     pub st: RefCell<State>,
-    /// Each task's future with its own waker (moved out while the task is polled).
-    pub futures: RefCell<Vec<Option<(BoxFut, Waker)>>>,
     pub inbox: Arc<Inbox>,
 }
 
@@ -289,7 +293,7 @@ pub struct Sim {
 }
 
 impl State {
-    #[inline]
+    #[inline(always)]
     pub fn emit(&mut self, task: TaskId, kind: EventKind) {
         if self.events.len() == self.events.capacity() {
             grow_events(&mut self.events);
@@ -302,7 +306,7 @@ impl State {
     }
 
     /// Emit unless `task` is quiet (quiet tasks record only domain events).
-    #[inline]
+    #[inline(always)]
     pub fn emit_task(&mut self, task: TaskId, kind: EventKind) {
         if task == NO_TASK || !self.rt[task as usize].quiet {
             self.emit(task, kind);
@@ -381,6 +385,7 @@ impl State {
         }));
         self.inbox.local.borrow_mut().queued.push(false);
         self.rt.push(TaskRt {
+            fut: None,
             waker: Some(waker),
             thread,
             done: false,
@@ -731,7 +736,6 @@ impl Sim {
         st.add_thread("event loop", u32::MAX);
         let sh = Rc::new(Shared {
             st: RefCell::new(st),
-            futures: RefCell::new(Vec::new()),
             inbox,
         });
         Sim {
@@ -803,34 +807,42 @@ impl Sim {
             st.cur_task = id;
             st.cur_thread = th;
             st.wait = None;
-            if st.rt[id as usize].waker.is_none() {
+            let stm = &mut *st;
+            let r = &mut stm.rt[id as usize];
+            let Some(w) = &r.waker else {
                 continue;
-            }
+            };
+            // A non-owning copy of the task's waker for the poll's `Context` (no reference
+            // count traffic per poll).
+            // SAFETY: `Waker` is a `RawWaker` (data pointer + vtable); a bitwise copy is a second
+            // handle on the same `Arc<TaskWaker>`. It is wrapped in `ManuallyDrop`, so it never
+            // releases the reference it does not own. The owned waker stays in `rt[id].waker`
+            // for the whole poll: it is only taken when the task finishes or is cancelled, and
+            // `cancel` refuses the running task; finishing is handled below, after the poll,
+            // once the copy is no longer used. Clones made during the poll go through the
+            // vtable and take their own reference, as with any borrowed waker.
+            let waker = std::mem::ManuallyDrop::new(unsafe { std::ptr::read(w) });
+            let fut = r.fut.take();
             sh.inbox.local.borrow_mut().queued[id as usize] = false;
-            let fut = {
-                let mut futs = sh.futures.borrow_mut();
-                // Warm the caches for the next tasks in line while this one runs: the next
-                // task's future and runtime entry, and the one after's table entry. Order and
-                // results are unaffected; 10,000 futures do not fit in the caches.
-                if let Some(&n) = st.ready.front() {
-                    prefetch(st.rt.as_ptr().wrapping_add(n as usize));
-                    if let Some(Some((f, _))) = futs.get(n as usize) {
-                        let p = &**f as *const dyn Future<Output = ()> as *const u8;
-                        let size = std::mem::size_of_val(&**f).min(256);
-                        let mut off = 0;
-                        while off < size {
-                            prefetch(p.wrapping_add(off));
-                            off += 64;
-                        }
-                    }
-                    if let Some(&n2) = st.ready.get(1) {
-                        prefetch(futs.as_ptr().wrapping_add(n2 as usize));
+            // Warm the caches for the next tasks in line while this one runs: the next task's
+            // future, and the one after's record. Order and results are unaffected; 10,000
+            // futures do not fit in the caches.
+            if let Some(&n) = stm.ready.front() {
+                if let Some(Some(f)) = stm.rt.get(n as usize).map(|r| &r.fut) {
+                    let p = &**f as *const dyn Future<Output = ()> as *const u8;
+                    let size = std::mem::size_of_val(&**f).min(256);
+                    let mut off = 0;
+                    while off < size {
+                        prefetch(p.wrapping_add(off));
+                        off += 64;
                     }
                 }
-                futs[id as usize].take()
-            };
+                if let Some(&n2) = stm.ready.get(1) {
+                    prefetch(stm.rt.as_ptr().wrapping_add(n2 as usize));
+                }
+            }
             drop(st);
-            let Some((mut fut, waker)) = fut else {
+            let Some(mut fut) = fut else {
                 continue_after_missing(sh, id);
                 return Step::Polled(id);
             };
@@ -843,18 +855,19 @@ impl Sim {
                     st.emit_task(id, EventKind::Done);
                     let r = &mut st.rt[id as usize];
                     r.done = true;
-                    r.waker = None;
+                    let own = r.waker.take();
                     st.live -= 1;
                     drop(st);
                     drop(fut);
-                    drop(waker);
+                    drop(own);
                 }
                 Poll::Pending => {
                     let w = st.wait.take().unwrap_or(Wait::Other);
-                    st.rt[id as usize].last_wait = w;
+                    let r = &mut st.rt[id as usize];
+                    r.last_wait = w;
+                    r.fut = Some(fut);
                     st.emit_task(id, EventKind::Suspended { wait: w });
                     drop(st);
-                    sh.futures.borrow_mut()[id as usize] = Some((fut, waker));
                 }
             }
             drain(sh, id);
@@ -1028,7 +1041,11 @@ fn drain_remote(inbox: &Inbox) {
 impl Drop for Sim {
     fn drop(&mut self) {
         // Break Rc cycles (futures hold Ctx clones) so a dropped simulation frees its memory.
-        let futs = std::mem::take(&mut *self.ctx.sh.futures.borrow_mut());
+        // The futures are dropped outside the borrow: their drops may reach the state.
+        let futs: Vec<BoxFut> = {
+            let mut st = self.ctx.sh.st.borrow_mut();
+            st.rt.iter_mut().filter_map(|r| r.fut.take()).collect()
+        };
         drop(futs);
         let mut st = self.ctx.sh.st.borrow_mut();
         let slots = std::mem::take(&mut st.slots);
@@ -1108,14 +1125,15 @@ impl Ctx {
     }
 
     pub(crate) fn push_future(&self, id: TaskId, f: BoxFut) {
-        let waker = self.sh.st.borrow().rt[id as usize].waker.clone();
-        let Some(waker) = waker else { return };
-        let mut futs = self.sh.futures.borrow_mut();
-        let i = id as usize;
-        if futs.len() <= i {
-            futs.resize_with(i + 1, || None);
+        let mut st = self.st();
+        let r = &mut st.rt[id as usize];
+        if r.waker.is_some() {
+            r.fut = Some(f);
+        } else {
+            // Done already: never runs. Dropped outside the borrow (its drop may reach the state).
+            drop(st);
+            drop(f);
         }
-        futs[i] = Some((f, waker));
     }
 }
 

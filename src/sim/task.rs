@@ -55,22 +55,19 @@ impl<T> JoinHandle<T> {
         if r.done || !r.scheduled || st.cur_task == self.id {
             return;
         }
-        st.rt[self.id as usize].done = true;
-        st.rt[self.id as usize].waker = None;
+        let r = &mut st.rt[self.id as usize];
+        r.done = true;
+        let own = r.waker.take();
+        let fut = r.fut.take();
         st.live -= 1;
         st.emit_task(self.id, EventKind::Cancelled);
         if let Some(p) = st.ready.iter().position(|&x| x == self.id) {
             st.ready.remove(p);
         }
         drop(st);
-        let fut = self
-            .ctx
-            .sh
-            .futures
-            .borrow_mut()
-            .get_mut(self.id as usize)
-            .and_then(Option::take);
+        // Outside the borrow: dropping the future runs its drops (pending timers cancel).
         drop(fut);
+        drop(own);
     }
 }
 
