@@ -23,7 +23,8 @@
 //!   sits in a blocking call ([`crate::sim::Ctx::block_for`]). The scheduler never polls a task whose
 //!   thread is busy: such tasks are parked on the thread, and timers owned by them that fall due are
 //!   deferred and fire late (the lateness is recorded) when the blocking call returns.
-//! * **Timers.** A slab of timer slots (deadline, owner, action, generation) indexed by
+//! * **Timers.** A slab of 32-byte timer slots (deadline, owner, action, generation; a foreign
+//!   waker, rare, sits in a side table) indexed by
 //!   [`Timers`]: a hashed timing wheel of 4,096 one-microsecond buckets for deadlines less than
 //!   4,096 us ahead, and a binary min-heap of `(deadline, seq, slot, generation)` for later ones.
 //!   Equal deadlines fire in the order they were armed (see [`Timers`] for why the two parts
@@ -195,31 +196,36 @@ pub(crate) struct ThreadRt {
     pub deferred: Vec<(u32, u32)>,
 }
 
+/// What a timer slot does when it fires (or did: `Fired`). `Copy` and 8 bytes, so a slot is 32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
-    /// Wake a foreign waker.
-    Wake(Option<Waker>),
+    /// Wake a foreign waker, kept in `State::timer_wakers[slot]`.
+    Wake,
     /// Wake this task (the timer was armed with the task's own waker): no waker clone, no
     /// indirection, the same order as `Wake`.
     WakeTask(TaskId),
+    /// End the blocking call of the slot's task on `thread`.
     Unblock {
         thread: ThreadId,
-        task: TaskId,
     },
     Arrival {
         sock: u32,
     },
+    /// Fired; waiting to be released by its owner.
+    Fired,
     Free,
 }
 
 pub(crate) struct TimerSlot {
+    pub deadline: Time,
     pub id: u32,
     pub gen: u32,
-    pub deadline: Time,
     pub owner: TaskId,
     pub task: TaskId,
-    pub fired: bool,
     pub action: Action,
 }
+
+const _: () = assert!(std::mem::size_of::<TimerSlot>() == 32);
 
 /// A handle on an armed timer slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +255,8 @@ pub(crate) struct State {
     pub sockets: Vec<SocketRt>,
     pub timers: Timers,
     pub slots: Vec<TimerSlot>,
+    /// Foreign wakers of timer slots whose action is [`Action::Wake`], by slot (rare).
+    pub timer_wakers: Vec<Option<Waker>>,
     pub free_slots: Vec<u32>,
     pub next_timer: u32,
     pub clients: u32,
@@ -414,6 +422,7 @@ impl State {
         self.ready.push_back(id);
     }
 
+    #[inline(always)]
     pub fn arm(
         &mut self,
         delay: Time,
@@ -431,7 +440,6 @@ impl State {
                 sl.deadline = deadline;
                 sl.owner = owner;
                 sl.task = task;
-                sl.fired = false;
                 sl.action = action;
                 s
             }
@@ -442,7 +450,6 @@ impl State {
                     deadline,
                     owner,
                     task,
-                    fired: false,
                     action,
                 });
                 (self.slots.len() - 1) as u32
@@ -454,10 +461,14 @@ impl State {
     }
 
     /// Arm a timer that wakes the current task (records `TimerSet`).
+    #[inline]
     pub fn arm_wake(&mut self, delay: Time, waker: &Waker) -> (TimerKey, u32) {
         let (owner, task) = (self.current, self.cur_task);
-        let action = self.wake_action(waker);
+        let (action, foreign) = self.wake_action(waker);
         let r = self.arm(delay, owner, task, action);
+        if foreign.is_some() {
+            self.set_timer_waker(r.0.slot, foreign);
+        }
         self.emit_task(
             owner,
             EventKind::TimerSet {
@@ -470,26 +481,69 @@ impl State {
 
     pub fn timer_fired(&self, k: TimerKey) -> bool {
         let s = &self.slots[k.slot as usize];
-        s.gen == k.gen && s.fired
+        s.gen == k.gen && s.action == Action::Fired
     }
 
-    /// How a timer armed with `w` wakes: directly if `w` is the running task's own waker.
+    /// If the timer fired, release it (recycle its slot) and say so; otherwise leave it armed.
+    /// `timer_fired` then `release_timer` in one look at the slot.
     #[inline]
-    fn wake_action(&self, w: &Waker) -> Action {
+    pub fn take_fired(&mut self, k: TimerKey) -> bool {
+        let s = &mut self.slots[k.slot as usize];
+        if s.gen != k.gen || s.action != Action::Fired {
+            return false;
+        }
+        s.gen = s.gen.wrapping_add(1);
+        s.action = Action::Free;
+        self.free_slots.push(k.slot);
+        true
+    }
+
+    /// How a timer armed with `w` wakes: directly if `w` is the running task's own waker,
+    /// otherwise through a clone of `w`.
+    #[inline]
+    fn wake_action(&self, w: &Waker) -> (Action, Option<Waker>) {
         let t = self.cur_task;
         match self.rt.get(t as usize).and_then(|r| r.waker.as_ref()) {
-            Some(own) if own.will_wake(w) => Action::WakeTask(t),
-            _ => Action::Wake(Some(w.clone())),
+            Some(own) if own.will_wake(w) => (Action::WakeTask(t), None),
+            _ => (Action::Wake, Some(w.clone())),
         }
+    }
+
+    /// Keep (or drop, with `None`) the foreign waker of timer slot `slot`.
+    #[cold]
+    fn set_timer_waker(&mut self, slot: u32, w: Option<Waker>) {
+        let i = slot as usize;
+        if self.timer_wakers.len() <= i {
+            if w.is_none() {
+                return;
+            }
+            self.timer_wakers.resize_with(i + 1, || None);
+        }
+        self.timer_wakers[i] = w;
+    }
+
+    /// Take the foreign waker of timer slot `slot`, if any.
+    fn take_timer_waker(&mut self, slot: u32) -> Option<Waker> {
+        self.timer_wakers
+            .get_mut(slot as usize)
+            .and_then(Option::take)
     }
 
     pub fn update_timer_waker(&mut self, k: TimerKey, w: &Waker) {
         let s = &self.slots[k.slot as usize];
         if s.gen == k.gen {
-            match &s.action {
-                Action::Wake(Some(old)) if old.will_wake(w) => return,
+            match s.action {
+                Action::Wake => {
+                    let old = self
+                        .timer_wakers
+                        .get(k.slot as usize)
+                        .and_then(Option::as_ref);
+                    if old.is_some_and(|old| old.will_wake(w)) {
+                        return;
+                    }
+                }
                 Action::WakeTask(t) => {
-                    if let Some(own) = &self.rt[*t as usize].waker {
+                    if let Some(own) = &self.rt[t as usize].waker {
                         if own.will_wake(w) {
                             return;
                         }
@@ -497,9 +551,12 @@ impl State {
                 }
                 _ => {}
             }
-            if !s.fired {
-                let a = self.wake_action(w);
-                self.slots[k.slot as usize].action = a;
+            if self.slots[k.slot as usize].action != Action::Fired {
+                let (a, foreign) = self.wake_action(w);
+                let old = std::mem::replace(&mut self.slots[k.slot as usize].action, a);
+                if old == Action::Wake || foreign.is_some() {
+                    self.set_timer_waker(k.slot, foreign);
+                }
             }
         }
     }
@@ -510,11 +567,15 @@ impl State {
         if s.gen != k.gen {
             return;
         }
-        let (fired, id, owner) = (s.fired, s.id, s.owner);
+        let (action, id, owner) = (s.action, s.id, s.owner);
         s.gen = s.gen.wrapping_add(1);
         s.action = Action::Free;
         self.free_slots.push(k.slot);
-        if !fired {
+        if action == Action::Wake {
+            let w = self.take_timer_waker(k.slot);
+            drop(w);
+        }
+        if action != Action::Fired {
             self.emit_task(owner, EventKind::TimerCancelled { timer: id });
         }
     }
@@ -536,37 +597,56 @@ impl State {
     }
 
     /// Fire the timer in `slot` (generation `gen`) now, unless its task's thread is busy.
+    #[inline(always)]
     fn fire(&mut self, slot: u32, gen: u32) {
         let s = &self.slots[slot as usize];
-        if s.gen != gen || s.fired {
+        if s.gen != gen {
             return;
         }
         match s.action {
-            Action::Wake(_) | Action::WakeTask(_) => {
-                let th = self.rt[s.task as usize].thread;
+            Action::WakeTask(direct) => {
+                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
+                let th = self.rt[task as usize].thread;
                 if self.threads[th as usize].busy {
                     self.threads[th as usize].deferred.push((slot, gen));
                     return;
                 }
-                let s = &mut self.slots[slot as usize];
-                s.fired = true;
-                let late = clamp32(self.now - s.deadline);
-                let (owner, id) = (s.owner, s.id);
-                let (w, direct) = match &mut s.action {
-                    Action::Wake(w) => (w.take(), NO_TASK),
-                    Action::WakeTask(t) => (None, *t),
-                    _ => (None, NO_TASK),
-                };
+                self.slots[slot as usize].action = Action::Fired;
+                let late = clamp32(self.now - deadline);
                 self.emit_task(owner, EventKind::TimerFired { timer: id, late });
-                if let Some(w) = w {
-                    w.wake();
-                } else if direct != NO_TASK && self.rt[direct as usize].waker.is_some() {
+                if self.rt[direct as usize].waker.is_some() {
                     // Exactly what the task's own waker would do, without going through it.
                     self.inbox.local.borrow_mut().wake(direct);
                 }
             }
-            Action::Unblock { thread, task } => {
-                self.slots[slot as usize].fired = true;
+            _ => self.fire_other(slot, gen),
+        }
+    }
+
+    /// [`State::fire`] for every action but the common `WakeTask`.
+    #[inline(never)]
+    fn fire_other(&mut self, slot: u32, gen: u32) {
+        let s = &self.slots[slot as usize];
+        match s.action {
+            Action::WakeTask(_) => self.fire(slot, gen),
+            Action::Wake => {
+                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
+                let th = self.rt[task as usize].thread;
+                if self.threads[th as usize].busy {
+                    self.threads[th as usize].deferred.push((slot, gen));
+                    return;
+                }
+                self.slots[slot as usize].action = Action::Fired;
+                let late = clamp32(self.now - deadline);
+                let w = self.take_timer_waker(slot);
+                self.emit_task(owner, EventKind::TimerFired { timer: id, late });
+                if let Some(w) = w {
+                    w.wake();
+                }
+            }
+            Action::Unblock { thread } => {
+                let task = s.task;
+                self.slots[slot as usize].action = Action::Fired;
                 self.emit_task(task, EventKind::BlockEnd { thread });
                 self.threads[thread as usize].busy = false;
                 self.push_ready_front(task);
@@ -578,7 +658,7 @@ impl State {
                 }
             }
             Action::Arrival { sock } => {
-                self.slots[slot as usize].fired = true;
+                self.slots[slot as usize].action = Action::Fired;
                 self.release_timer(TimerKey { slot, gen });
                 let client = self.clients;
                 self.clients += 1;
@@ -592,7 +672,7 @@ impl State {
                     w.wake();
                 }
             }
-            Action::Free => {}
+            Action::Fired | Action::Free => {}
         }
     }
 
@@ -601,7 +681,7 @@ impl State {
         let slots = &self.slots;
         self.timers.next_deadline(self.now, |slot, gen| {
             let s = &slots[slot as usize];
-            s.gen == gen && !s.fired
+            s.gen == gen && s.action != Action::Fired
         })
     }
 
@@ -717,6 +797,7 @@ impl Sim {
             sockets: Vec::new(),
             timers: Timers::default(),
             slots: Vec::new(),
+            timer_wakers: Vec::new(),
             free_slots: Vec::new(),
             next_timer: 0,
             clients: 0,
@@ -998,6 +1079,7 @@ fn continue_after_missing(sh: &Shared, id: TaskId) {
 }
 
 /// Move woken task ids from the wakers' inbox to the ready queue, recording each.
+#[inline(always)]
 fn drain(sh: &Shared, by: TaskId) {
     let inbox = &*sh.inbox;
     if inbox.remote_pending.load(Ordering::Acquire) {
@@ -1048,7 +1130,7 @@ impl Drop for Sim {
         };
         drop(futs);
         let mut st = self.ctx.sh.st.borrow_mut();
-        let slots = std::mem::take(&mut st.slots);
+        let slots = std::mem::take(&mut st.timer_wakers);
         let socks = std::mem::take(&mut st.sockets);
         drop(st);
         drop(slots);

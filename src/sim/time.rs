@@ -53,8 +53,7 @@ impl Future for Sleep {
                     Poll::Ready(())
                 }
                 Some((k, id)) => {
-                    if st.timer_fired(k) {
-                        st.release_timer(k);
+                    if st.take_fired(k) {
                         drop(st);
                         self.key = None;
                         self.state = 2;
@@ -100,7 +99,7 @@ impl Future for BlockFor {
                 }
                 let (th, task, owner) = (st.cur_thread, st.cur_task, st.current);
                 st.threads[th as usize].busy = true;
-                let (k, _) = st.arm(self.dur, owner, task, Action::Unblock { thread: th, task });
+                let (k, _) = st.arm(self.dur, owner, task, Action::Unblock { thread: th });
                 st.emit_task(
                     owner,
                     EventKind::BlockStart {
