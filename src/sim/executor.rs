@@ -614,7 +614,12 @@ impl State {
                 self.slots[slot as usize].action = Action::Fired;
                 let late = clamp32(self.now - deadline);
                 self.emit_task(owner, EventKind::TimerFired { timer: id, late });
-                if self.rt[direct as usize].waker.is_some() {
+                let r = &self.rt[direct as usize];
+                if r.waker.is_some() {
+                    // The task runs soon (this instant): start fetching its future now.
+                    if let Some(f) = &r.fut {
+                        prefetch_future(f);
+                    }
                     // Exactly what the task's own waker would do, without going through it.
                     self.inbox.local.borrow_mut().wake(direct);
                 }
@@ -711,6 +716,19 @@ impl State {
         }
         due.clear();
         self.timers.put_bucket(d, due);
+    }
+}
+
+/// Prefetch the cache lines of a task's future (at most four: its hot part, typically all of it).
+#[inline(always)]
+fn prefetch_future(f: &BoxFut) {
+    let p = &**f as *const dyn Future<Output = ()> as *const u8;
+    let size = std::mem::size_of_val(&**f).min(256);
+    // Every line from the one holding the first byte to the one holding the last.
+    let lines = ((p as usize % 64) + size).div_ceil(64);
+    let first = p.wrapping_sub(p as usize % 64);
+    for i in 0..lines {
+        prefetch(first.wrapping_add(i * 64));
     }
 }
 
@@ -917,13 +935,7 @@ impl Sim {
             // futures do not fit in the caches.
             if let Some(&n) = stm.ready.front() {
                 if let Some(Some(f)) = stm.rt.get(n as usize).map(|r| &r.fut) {
-                    let p = &**f as *const dyn Future<Output = ()> as *const u8;
-                    let size = std::mem::size_of_val(&**f).min(256);
-                    let mut off = 0;
-                    while off < size {
-                        prefetch(p.wrapping_add(off));
-                        off += 64;
-                    }
+                    prefetch_future(f);
                 }
                 if let Some(&n2) = stm.ready.get(1) {
                     prefetch(stm.rt.as_ptr().wrapping_add(n2 as usize));
