@@ -701,12 +701,12 @@ impl State {
         }
         let mut due = self.timers.take_bucket(d);
         for i in 0..due.len() {
-            // Two-stage prefetch: the slot four timers ahead, and the task record of the slot
-            // two ahead (that slot was prefetched two iterations ago). Results are unaffected.
-            if let Some(&(s, _)) = due.get(i + 4) {
+            // Two-stage prefetch: the slot eight timers ahead, and the task record of the slot
+            // four ahead (that slot was prefetched four iterations ago). Results are unaffected.
+            if let Some(&(s, _)) = due.get(i + 8) {
                 prefetch(self.slots.as_ptr().wrapping_add(s as usize));
             }
-            if let Some(&(s, _)) = due.get(i + 2) {
+            if let Some(&(s, _)) = due.get(i + 4) {
                 if let Some(sl) = self.slots.get(s as usize) {
                     prefetch(self.rt.as_ptr().wrapping_add(sl.task as usize));
                 }

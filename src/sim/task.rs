@@ -293,10 +293,6 @@ impl Ctx {
 /// `async move { complete(&slot, f.await) }`, but an `async` block keeps its captured `f` and
 /// the `f.await` in separate places of its state, so a poll would touch a larger box (and copy
 /// `f` on the first poll); here `f` is stored once.
-///
-/// Aligned to a cache line: a poll then touches the fewest lines (a 96-byte future spans two
-/// lines, not two or three depending on where the allocator put it).
-#[repr(align(64))]
 struct TaskFut<F: Future> {
     /// `None` once it returned (dropped then, before the output is handed over, like an
     /// awaited future).
