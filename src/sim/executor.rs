@@ -1255,7 +1255,17 @@ const WHEEL_WORDS: usize = WHEEL / 64;
 ///   [`State::fire_due`] fires the heap's entries for `d` first, then the bucket.
 ///
 /// Cancelled timers stay in place (their slot's generation moved on) and are skipped.
+///
+/// *Deferred bucket insertion.* Arming appends `(bucket, slot, generation)` to `pending` (a
+/// sequential write); the entries move to their buckets, in arming order, before the wheel is
+/// next read ([`Timers::flush`], called by `next_deadline` and `take_bucket`). The clock only
+/// moves after `next_deadline`, so every pending entry was armed at the current time and the
+/// rules above hold unchanged. Why: a sleep's deadline comes from data the task just loaded
+/// (often a cache miss), and a random bucket is another miss that had to wait for it; in a
+/// batch, the bucket misses overlap instead.
 pub(crate) struct Timers {
+    /// Wheel entries armed since the last flush: `(bucket, slot, generation)`, in arming order.
+    pending: Vec<(u32, u32, u32)>,
     /// `WHEEL` buckets of `(slot, generation)`, allocated on first use; keep their capacity.
     buckets: Vec<Vec<(u32, u32)>>,
     /// One bit per non-empty bucket.
@@ -1271,6 +1281,7 @@ pub(crate) struct Timers {
 impl Default for Timers {
     fn default() -> Self {
         Timers {
+            pending: Vec::new(),
             buckets: Vec::new(),
             occupied: [0; WHEEL_WORDS],
             summary: 0,
@@ -1284,17 +1295,29 @@ impl Timers {
     #[inline]
     fn insert(&mut self, now: Time, deadline: Time, slot: u32, gen: u32) {
         if deadline - now < WHEEL as Time {
-            if self.buckets.is_empty() {
-                self.buckets.resize_with(WHEEL, Vec::new);
-            }
             let b = deadline as usize & (WHEEL - 1);
-            self.buckets[b].push((slot, gen));
-            self.occupied[b / 64] |= 1 << (b % 64);
-            self.summary |= 1 << (b / 64);
+            self.pending.push((b as u32, slot, gen));
         } else {
             self.seq += 1;
             self.far.push(Reverse((deadline, self.seq, slot, gen)));
         }
+    }
+
+    /// Move the pending wheel entries into their buckets, in arming order.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if self.buckets.is_empty() {
+            self.buckets.resize_with(WHEEL, Vec::new);
+        }
+        for &(b, slot, gen) in &self.pending {
+            let b = b as usize;
+            self.buckets[b].push((slot, gen));
+            self.occupied[b / 64] |= 1 << (b % 64);
+            self.summary |= 1 << (b / 64);
+        }
+        self.pending.clear();
     }
 
     #[inline]
@@ -1333,6 +1356,7 @@ impl Timers {
 
     /// The earliest deadline with a live timer; empties buckets holding only cancelled ones.
     fn next_deadline(&mut self, now: Time, live: impl Fn(u32, u32) -> bool) -> Option<Time> {
+        self.flush();
         while let Some(&Reverse((_, _, slot, gen))) = self.far.peek() {
             if live(slot, gen) {
                 break;
@@ -1364,6 +1388,7 @@ impl Timers {
     /// Take the bucket of deadline `d` (empty if none); give it back with [`Timers::put_bucket`].
     #[inline]
     fn take_bucket(&mut self, d: Time) -> Vec<(u32, u32)> {
+        self.flush();
         if self.buckets.is_empty() {
             return Vec::new();
         }
