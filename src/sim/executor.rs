@@ -700,19 +700,22 @@ impl State {
             self.fire(slot, gen);
         }
         let mut due = self.timers.take_bucket(d);
-        for i in 0..due.len() {
-            // Two-stage prefetch: the slot eight timers ahead, and the task record of the slot
-            // four ahead (that slot was prefetched four iterations ago). Results are unaffected.
-            if let Some(&(s, _)) = due.get(i + 8) {
+        // In chunks: first prefetch every slot of the chunk, then (their loads now in flight
+        // together) every owner's task record, then fire them in order. The misses of a chunk
+        // overlap instead of coming one after another. Results are unaffected.
+        const CHUNK: usize = 32;
+        for chunk in due.chunks(CHUNK) {
+            for &(s, _) in chunk {
                 prefetch(self.slots.as_ptr().wrapping_add(s as usize));
             }
-            if let Some(&(s, _)) = due.get(i + 4) {
+            for &(s, _) in chunk {
                 if let Some(sl) = self.slots.get(s as usize) {
                     prefetch(self.rt.as_ptr().wrapping_add(sl.task as usize));
                 }
             }
-            let (slot, gen) = due[i];
-            self.fire(slot, gen);
+            for &(slot, gen) in chunk {
+                self.fire(slot, gen);
+            }
         }
         due.clear();
         self.timers.put_bucket(d, due);
