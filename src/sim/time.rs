@@ -37,6 +37,7 @@ enum SleepState {
 
 impl Future for Sleep {
     type Output = ();
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut st = self.ctx.st();
         match self.state {
@@ -78,6 +79,7 @@ impl Future for Sleep {
 const _: () = assert!(std::mem::size_of::<Sleep>() <= 24);
 
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
         if let SleepState::Armed(k, _) = self.state {
             self.state = SleepState::Done;
@@ -201,6 +203,7 @@ impl<F> Drop for Timeout<F> {
 
 impl Ctx {
     /// `await asyncio.sleep(d)`: a non-blocking wait of `d` microseconds; the task yields.
+    #[inline]
     pub fn sleep(&self, d: Time) -> Sleep {
         Sleep {
             ctx: self.clone(),
