@@ -115,7 +115,8 @@ pub(crate) struct Local {
 
 impl Local {
     /// Wake `id` unless it is already in the ready queue or already woken since its last poll.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn wake(&mut self, id: TaskId) {
         let q = &mut self.queued[id as usize];
         if !*q {
@@ -301,7 +302,8 @@ pub struct Sim {
 }
 
 impl State {
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn emit(&mut self, task: TaskId, kind: EventKind) {
         if self.events.len() == self.events.capacity() {
             grow_events(&mut self.events);
@@ -314,7 +316,8 @@ impl State {
     }
 
     /// Emit unless `task` is quiet (quiet tasks record only domain events).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn emit_task(&mut self, task: TaskId, kind: EventKind) {
         if task == NO_TASK || !self.rt[task as usize].quiet {
             self.emit(task, kind);
@@ -422,7 +425,8 @@ impl State {
         self.ready.push_back(id);
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn arm(
         &mut self,
         delay: Time,
@@ -597,7 +601,8 @@ impl State {
     }
 
     /// Fire the timer in `slot` (generation `gen`) now, unless its task's thread is busy.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn fire(&mut self, slot: u32, gen: u32) {
         let s = &self.slots[slot as usize];
         if s.gen != gen {
@@ -721,6 +726,9 @@ impl State {
         self.timers.put_bucket(d, due);
     }
 }
+
+// Hot-path helpers are forced inline natively; the wasm bundle (built for size) only gets the
+// `#[inline]` hint, so the many `emit` call sites do not grow it.
 
 /// Prefetch the cache lines of a task's future (at most four: its hot part, typically all of it).
 #[inline(always)]
@@ -1101,7 +1109,8 @@ fn continue_after_missing(sh: &Shared, id: TaskId) {
 }
 
 /// Move woken task ids from the wakers' inbox to the ready queue, recording each.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 fn drain(sh: &Shared, by: TaskId) {
     let inbox = &*sh.inbox;
     if inbox.remote_pending.load(Ordering::Acquire) {
