@@ -2,10 +2,11 @@
 //!
 //! # Data structures
 //!
-//! * **Tasks.** `Shared::futures` holds each task's boxed future by [`TaskId`], next to a clone of
-//!   its one [`Waker`] (moved out with the future for the poll: no reference counting per poll);
-//!   `State::rt` holds its runtime facts (thread, done, last wait) and the waker itself, allocated
-//!   once at spawn: an `Arc<TaskWaker>` holding the task id and the shared inbox.
+//! * **Tasks.** `State::rt` holds, by [`TaskId`], one cache-line record per task: its boxed
+//!   future (moved out for the poll), its one [`Waker`] (allocated once at spawn: an
+//!   `Arc<TaskWaker>` holding the task id and the shared inbox; the poll's `Context` uses a
+//!   non-owning copy, so no reference counting per poll) and its runtime facts (thread, done,
+//!   last wait).
 //! * **Ready queue.** A FIFO `VecDeque<TaskId>`. Wakers cannot touch it directly (a `Waker` must be
 //!   `Send`, our state is `Rc`), so `wake()` appends the id to the *inbox*, once (a per-entity
 //!   `queued` flag, cleared when the task is polled, de-duplicates). After every scheduling decision
@@ -22,7 +23,8 @@
 //!   sits in a blocking call ([`crate::sim::Ctx::block_for`]). The scheduler never polls a task whose
 //!   thread is busy: such tasks are parked on the thread, and timers owned by them that fall due are
 //!   deferred and fire late (the lateness is recorded) when the blocking call returns.
-//! * **Timers.** A slab of timer slots (deadline, owner, action, generation) indexed by
+//! * **Timers.** A slab of 32-byte timer slots (deadline, owner, action, generation; a foreign
+//!   waker, rare, sits in a side table) indexed by
 //!   [`Timers`]: a hashed timing wheel of 4,096 one-microsecond buckets for deadlines less than
 //!   4,096 us ahead, and a binary min-heap of `(deadline, seq, slot, generation)` for later ones.
 //!   Equal deadlines fire in the order they were armed (see [`Timers`] for why the two parts
@@ -113,7 +115,8 @@ pub(crate) struct Local {
 
 impl Local {
     /// Wake `id` unless it is already in the ready queue or already woken since its last poll.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn wake(&mut self, id: TaskId) {
         let q = &mut self.queued[id as usize];
         if !*q {
@@ -172,7 +175,12 @@ impl Wake for TaskWaker {
     }
 }
 
+/// A task's runtime record: everything a poll, a timer firing and a wake touch, in one cache
+/// line (the future's box is the only other per-task memory a poll reads).
+#[repr(align(64))]
 pub(crate) struct TaskRt {
+    /// The task's future (`None` before it is spawned, once done, and while it is polled).
+    pub fut: Option<BoxFut>,
     /// The task's own waker (`None` once done). Timers armed with it wake the task directly.
     pub waker: Option<Waker>,
     pub thread: ThreadId,
@@ -189,26 +197,36 @@ pub(crate) struct ThreadRt {
     pub deferred: Vec<(u32, u32)>,
 }
 
+/// What a timer slot does when it fires (or did: `Fired`). `Copy` and 8 bytes, so a slot is 32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
-    /// Wake a foreign waker.
-    Wake(Option<Waker>),
+    /// Wake a foreign waker, kept in `State::timer_wakers[slot]`.
+    Wake,
     /// Wake this task (the timer was armed with the task's own waker): no waker clone, no
     /// indirection, the same order as `Wake`.
     WakeTask(TaskId),
-    Unblock { thread: ThreadId, task: TaskId },
-    Arrival { sock: u32 },
+    /// End the blocking call of the slot's task on `thread`.
+    Unblock {
+        thread: ThreadId,
+    },
+    Arrival {
+        sock: u32,
+    },
+    /// Fired; waiting to be released by its owner.
+    Fired,
     Free,
 }
 
 pub(crate) struct TimerSlot {
+    pub deadline: Time,
     pub id: u32,
     pub gen: u32,
-    pub deadline: Time,
     pub owner: TaskId,
     pub task: TaskId,
-    pub fired: bool,
     pub action: Action,
 }
+
+const _: () = assert!(std::mem::size_of::<TimerSlot>() == 32);
 
 /// A handle on an armed timer slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -238,6 +256,8 @@ pub(crate) struct State {
     pub sockets: Vec<SocketRt>,
     pub timers: Timers,
     pub slots: Vec<TimerSlot>,
+    /// Foreign wakers of timer slots whose action is [`Action::Wake`], by slot (rare).
+    pub timer_wakers: Vec<Option<Waker>>,
     pub free_slots: Vec<u32>,
     pub next_timer: u32,
     pub clients: u32,
@@ -260,11 +280,9 @@ pub(crate) struct State {
     pub inbox: Arc<Inbox>,
 }
 
-/// Everything a [`Ctx`] reaches: state, task futures, and the wakers' inbox.
+/// Everything a [`Ctx`] reaches: state (task futures included) and the wakers' inbox.
 pub(crate) struct Shared {
     pub st: RefCell<State>,
-    /// Each task's future with its own waker (moved out while the task is polled).
-    pub futures: RefCell<Vec<Option<(BoxFut, Waker)>>>,
     pub inbox: Arc<Inbox>,
 }
 
@@ -284,8 +302,12 @@ pub struct Sim {
 }
 
 impl State {
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn emit(&mut self, task: TaskId, kind: EventKind) {
+        if self.events.len() == self.events.capacity() {
+            grow_events(&mut self.events);
+        }
         self.events.push(Event {
             t: self.now,
             task,
@@ -294,7 +316,8 @@ impl State {
     }
 
     /// Emit unless `task` is quiet (quiet tasks record only domain events).
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn emit_task(&mut self, task: TaskId, kind: EventKind) {
         if task == NO_TASK || !self.rt[task as usize].quiet {
             self.emit(task, kind);
@@ -373,6 +396,7 @@ impl State {
         }));
         self.inbox.local.borrow_mut().queued.push(false);
         self.rt.push(TaskRt {
+            fut: None,
             waker: Some(waker),
             thread,
             done: false,
@@ -401,6 +425,8 @@ impl State {
         self.ready.push_back(id);
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn arm(
         &mut self,
         delay: Time,
@@ -418,7 +444,6 @@ impl State {
                 sl.deadline = deadline;
                 sl.owner = owner;
                 sl.task = task;
-                sl.fired = false;
                 sl.action = action;
                 s
             }
@@ -429,7 +454,6 @@ impl State {
                     deadline,
                     owner,
                     task,
-                    fired: false,
                     action,
                 });
                 (self.slots.len() - 1) as u32
@@ -441,10 +465,14 @@ impl State {
     }
 
     /// Arm a timer that wakes the current task (records `TimerSet`).
+    #[inline]
     pub fn arm_wake(&mut self, delay: Time, waker: &Waker) -> (TimerKey, u32) {
         let (owner, task) = (self.current, self.cur_task);
-        let action = self.wake_action(waker);
+        let (action, foreign) = self.wake_action(waker);
         let r = self.arm(delay, owner, task, action);
+        if foreign.is_some() {
+            self.set_timer_waker(r.0.slot, foreign);
+        }
         self.emit_task(
             owner,
             EventKind::TimerSet {
@@ -457,26 +485,69 @@ impl State {
 
     pub fn timer_fired(&self, k: TimerKey) -> bool {
         let s = &self.slots[k.slot as usize];
-        s.gen == k.gen && s.fired
+        s.gen == k.gen && s.action == Action::Fired
     }
 
-    /// How a timer armed with `w` wakes: directly if `w` is the running task's own waker.
+    /// If the timer fired, release it (recycle its slot) and say so; otherwise leave it armed.
+    /// `timer_fired` then `release_timer` in one look at the slot.
     #[inline]
-    fn wake_action(&self, w: &Waker) -> Action {
+    pub fn take_fired(&mut self, k: TimerKey) -> bool {
+        let s = &mut self.slots[k.slot as usize];
+        if s.gen != k.gen || s.action != Action::Fired {
+            return false;
+        }
+        s.gen = s.gen.wrapping_add(1);
+        s.action = Action::Free;
+        self.free_slots.push(k.slot);
+        true
+    }
+
+    /// How a timer armed with `w` wakes: directly if `w` is the running task's own waker,
+    /// otherwise through a clone of `w`.
+    #[inline]
+    fn wake_action(&self, w: &Waker) -> (Action, Option<Waker>) {
         let t = self.cur_task;
         match self.rt.get(t as usize).and_then(|r| r.waker.as_ref()) {
-            Some(own) if own.will_wake(w) => Action::WakeTask(t),
-            _ => Action::Wake(Some(w.clone())),
+            Some(own) if own.will_wake(w) => (Action::WakeTask(t), None),
+            _ => (Action::Wake, Some(w.clone())),
         }
+    }
+
+    /// Keep (or drop, with `None`) the foreign waker of timer slot `slot`.
+    #[cold]
+    fn set_timer_waker(&mut self, slot: u32, w: Option<Waker>) {
+        let i = slot as usize;
+        if self.timer_wakers.len() <= i {
+            if w.is_none() {
+                return;
+            }
+            self.timer_wakers.resize_with(i + 1, || None);
+        }
+        self.timer_wakers[i] = w;
+    }
+
+    /// Take the foreign waker of timer slot `slot`, if any.
+    fn take_timer_waker(&mut self, slot: u32) -> Option<Waker> {
+        self.timer_wakers
+            .get_mut(slot as usize)
+            .and_then(Option::take)
     }
 
     pub fn update_timer_waker(&mut self, k: TimerKey, w: &Waker) {
         let s = &self.slots[k.slot as usize];
         if s.gen == k.gen {
-            match &s.action {
-                Action::Wake(Some(old)) if old.will_wake(w) => return,
+            match s.action {
+                Action::Wake => {
+                    let old = self
+                        .timer_wakers
+                        .get(k.slot as usize)
+                        .and_then(Option::as_ref);
+                    if old.is_some_and(|old| old.will_wake(w)) {
+                        return;
+                    }
+                }
                 Action::WakeTask(t) => {
-                    if let Some(own) = &self.rt[*t as usize].waker {
+                    if let Some(own) = &self.rt[t as usize].waker {
                         if own.will_wake(w) {
                             return;
                         }
@@ -484,9 +555,12 @@ impl State {
                 }
                 _ => {}
             }
-            if !s.fired {
-                let a = self.wake_action(w);
-                self.slots[k.slot as usize].action = a;
+            if self.slots[k.slot as usize].action != Action::Fired {
+                let (a, foreign) = self.wake_action(w);
+                let old = std::mem::replace(&mut self.slots[k.slot as usize].action, a);
+                if old == Action::Wake || foreign.is_some() {
+                    self.set_timer_waker(k.slot, foreign);
+                }
             }
         }
     }
@@ -497,11 +571,15 @@ impl State {
         if s.gen != k.gen {
             return;
         }
-        let (fired, id, owner) = (s.fired, s.id, s.owner);
+        let (action, id, owner) = (s.action, s.id, s.owner);
         s.gen = s.gen.wrapping_add(1);
         s.action = Action::Free;
         self.free_slots.push(k.slot);
-        if !fired {
+        if action == Action::Wake {
+            let w = self.take_timer_waker(k.slot);
+            drop(w);
+        }
+        if action != Action::Fired {
             self.emit_task(owner, EventKind::TimerCancelled { timer: id });
         }
     }
@@ -523,37 +601,62 @@ impl State {
     }
 
     /// Fire the timer in `slot` (generation `gen`) now, unless its task's thread is busy.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn fire(&mut self, slot: u32, gen: u32) {
         let s = &self.slots[slot as usize];
-        if s.gen != gen || s.fired {
+        if s.gen != gen {
             return;
         }
         match s.action {
-            Action::Wake(_) | Action::WakeTask(_) => {
-                let th = self.rt[s.task as usize].thread;
+            Action::WakeTask(direct) => {
+                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
+                let th = self.rt[task as usize].thread;
                 if self.threads[th as usize].busy {
                     self.threads[th as usize].deferred.push((slot, gen));
                     return;
                 }
-                let s = &mut self.slots[slot as usize];
-                s.fired = true;
-                let late = clamp32(self.now - s.deadline);
-                let (owner, id) = (s.owner, s.id);
-                let (w, direct) = match &mut s.action {
-                    Action::Wake(w) => (w.take(), NO_TASK),
-                    Action::WakeTask(t) => (None, *t),
-                    _ => (None, NO_TASK),
-                };
+                self.slots[slot as usize].action = Action::Fired;
+                let late = clamp32(self.now - deadline);
                 self.emit_task(owner, EventKind::TimerFired { timer: id, late });
-                if let Some(w) = w {
-                    w.wake();
-                } else if direct != NO_TASK && self.rt[direct as usize].waker.is_some() {
+                let r = &self.rt[direct as usize];
+                if r.waker.is_some() {
+                    // The task runs soon (this instant): start fetching its future now.
+                    if let Some(f) = &r.fut {
+                        prefetch_future(f);
+                    }
                     // Exactly what the task's own waker would do, without going through it.
                     self.inbox.local.borrow_mut().wake(direct);
                 }
             }
-            Action::Unblock { thread, task } => {
-                self.slots[slot as usize].fired = true;
+            _ => self.fire_other(slot, gen),
+        }
+    }
+
+    /// [`State::fire`] for every action but the common `WakeTask`.
+    #[inline(never)]
+    fn fire_other(&mut self, slot: u32, gen: u32) {
+        let s = &self.slots[slot as usize];
+        match s.action {
+            Action::WakeTask(_) => self.fire(slot, gen),
+            Action::Wake => {
+                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
+                let th = self.rt[task as usize].thread;
+                if self.threads[th as usize].busy {
+                    self.threads[th as usize].deferred.push((slot, gen));
+                    return;
+                }
+                self.slots[slot as usize].action = Action::Fired;
+                let late = clamp32(self.now - deadline);
+                let w = self.take_timer_waker(slot);
+                self.emit_task(owner, EventKind::TimerFired { timer: id, late });
+                if let Some(w) = w {
+                    w.wake();
+                }
+            }
+            Action::Unblock { thread } => {
+                let task = s.task;
+                self.slots[slot as usize].action = Action::Fired;
                 self.emit_task(task, EventKind::BlockEnd { thread });
                 self.threads[thread as usize].busy = false;
                 self.push_ready_front(task);
@@ -565,7 +668,7 @@ impl State {
                 }
             }
             Action::Arrival { sock } => {
-                self.slots[slot as usize].fired = true;
+                self.slots[slot as usize].action = Action::Fired;
                 self.release_timer(TimerKey { slot, gen });
                 let client = self.clients;
                 self.clients += 1;
@@ -579,18 +682,17 @@ impl State {
                     w.wake();
                 }
             }
-            Action::Free => {}
+            Action::Fired | Action::Free => {}
         }
     }
 
     /// The earliest deadline of a live timer (dropping cancelled entries on the way).
     fn next_deadline(&mut self) -> Option<Time> {
         let slots = &self.slots;
-        self.timers
-            .next_deadline(self.now, |slot, gen| {
-                let s = &slots[slot as usize];
-                s.gen == gen && !s.fired
-            })
+        self.timers.next_deadline(self.now, |slot, gen| {
+            let s = &slots[slot as usize];
+            s.gen == gen && s.action != Action::Fired
+        })
     }
 
     /// Fire every timer due at `d` (= now), in the order they were armed.
@@ -603,15 +705,41 @@ impl State {
             self.fire(slot, gen);
         }
         let mut due = self.timers.take_bucket(d);
-        for i in 0..due.len() {
-            if let Some(&(s, _)) = due.get(i + 2) {
+        // In chunks: first prefetch every slot of the chunk, then (their loads now in flight
+        // together) every owner's task record, then fire them in order. The misses of a chunk
+        // overlap instead of coming one after another. Results are unaffected.
+        const CHUNK: usize = 32;
+        for chunk in due.chunks(CHUNK) {
+            for &(s, _) in chunk {
                 prefetch(self.slots.as_ptr().wrapping_add(s as usize));
             }
-            let (slot, gen) = due[i];
-            self.fire(slot, gen);
+            for &(s, _) in chunk {
+                if let Some(sl) = self.slots.get(s as usize) {
+                    prefetch(self.rt.as_ptr().wrapping_add(sl.task as usize));
+                }
+            }
+            for &(slot, gen) in chunk {
+                self.fire(slot, gen);
+            }
         }
         due.clear();
         self.timers.put_bucket(d, due);
+    }
+}
+
+// Hot-path helpers are forced inline natively; the wasm bundle (built for size) only gets the
+// `#[inline]` hint, so the many `emit` call sites do not grow it.
+
+/// Prefetch the cache lines of a task's future (at most four: its hot part, typically all of it).
+#[inline(always)]
+fn prefetch_future(f: &BoxFut) {
+    let p = &**f as *const dyn Future<Output = ()> as *const u8;
+    let size = std::mem::size_of_val(&**f).min(256);
+    // Every line from the one holding the first byte to the one holding the last.
+    let lines = ((p as usize % 64) + size).div_ceil(64);
+    let first = p.wrapping_sub(p as usize % 64);
+    for i in 0..lines {
+        prefetch(first.wrapping_add(i * 64));
     }
 }
 
@@ -626,6 +754,55 @@ fn prefetch<T>(p: *const T) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
 }
+
+/// Make room for more events: double the buffer (as `Vec` would), and on Linux ask for
+/// transparent huge pages on it once it is big. A run of millions of events otherwise spends a
+/// large share of its time in page faults, one per 4 KiB of trace (about 3 us each in our
+/// container); with 2 MiB pages there is one fault per 2 MiB. Contents are unaffected.
+#[cold]
+#[inline(never)]
+fn grow_events(events: &mut Vec<Event>) {
+    let add = events.capacity().max(1024);
+    events.reserve_exact(add);
+    advise_huge_pages(
+        events.as_mut_ptr() as *mut u8,
+        events.capacity() * std::mem::size_of::<Event>(),
+    );
+}
+
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(p: *mut u8, bytes: usize) {
+    const MADV_HUGEPAGE: i32 = 14;
+    extern "C" {
+        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
+        fn getpagesize() -> i32;
+    }
+    if bytes < 4 << 20 {
+        return;
+    }
+    // SAFETY: `getpagesize` has no preconditions.
+    let page = unsafe { getpagesize() } as usize;
+    if !page.is_power_of_two() {
+        return;
+    }
+    // The whole pages the buffer touches. Rounding *outward* matters: a big buffer is a
+    // mapping of its own (glibc maps it with `mmap` and grows it with `mremap`), and advising
+    // only part of a mapping splits it in two, after which `mremap` fails and every growth
+    // becomes a fresh mapping plus a copy.
+    let start = p as usize & !(page - 1);
+    let end = (p as usize + bytes).next_multiple_of(page);
+    // SAFETY: `madvise` takes any page-aligned range; on unmapped parts it fails (ENOMEM),
+    // harmlessly. `MADV_HUGEPAGE` only tells the kernel it may back the range with 2 MiB pages:
+    // it never changes the contents or the accessibility of any byte, so it cannot affect the
+    // buffer, nor another allocation sharing its first or last page. Errors are ignored (THP
+    // disabled, old kernel): the advice is an optimisation only.
+    unsafe {
+        madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_p: *mut u8, _bytes: usize) {}
 
 /// Saturate a duration into the `u32` microseconds used in events.
 #[inline]
@@ -656,6 +833,7 @@ impl Sim {
             sockets: Vec::new(),
             timers: Timers::default(),
             slots: Vec::new(),
+            timer_wakers: Vec::new(),
             free_slots: Vec::new(),
             next_timer: 0,
             clients: 0,
@@ -675,7 +853,6 @@ impl Sim {
         st.add_thread("event loop", u32::MAX);
         let sh = Rc::new(Shared {
             st: RefCell::new(st),
-            futures: RefCell::new(Vec::new()),
             inbox,
         });
         Sim {
@@ -747,34 +924,36 @@ impl Sim {
             st.cur_task = id;
             st.cur_thread = th;
             st.wait = None;
-            if st.rt[id as usize].waker.is_none() {
+            let stm = &mut *st;
+            let r = &mut stm.rt[id as usize];
+            let Some(w) = &r.waker else {
                 continue;
-            }
-            sh.inbox.local.borrow_mut().queued[id as usize] = false;
-            let fut = {
-                let mut futs = sh.futures.borrow_mut();
-                // Warm the caches for the next tasks in line while this one runs: the next
-                // task's future and runtime entry, and the one after's table entry. Order and
-                // results are unaffected; 10,000 futures do not fit in the caches.
-                if let Some(&n) = st.ready.front() {
-                    prefetch(st.rt.as_ptr().wrapping_add(n as usize));
-                    if let Some(Some((f, _))) = futs.get(n as usize) {
-                        let p = &**f as *const dyn Future<Output = ()> as *const u8;
-                        let size = std::mem::size_of_val(&**f).min(256);
-                        let mut off = 0;
-                        while off < size {
-                            prefetch(p.wrapping_add(off));
-                            off += 64;
-                        }
-                    }
-                    if let Some(&n2) = st.ready.get(1) {
-                        prefetch(futs.as_ptr().wrapping_add(n2 as usize));
-                    }
-                }
-                futs[id as usize].take()
             };
+            // A non-owning copy of the task's waker for the poll's `Context` (no reference
+            // count traffic per poll).
+            // SAFETY: `Waker` is a `RawWaker` (data pointer + vtable); a bitwise copy is a second
+            // handle on the same `Arc<TaskWaker>`. It is wrapped in `ManuallyDrop`, so it never
+            // releases the reference it does not own. The owned waker stays in `rt[id].waker`
+            // for the whole poll: it is only taken when the task finishes or is cancelled, and
+            // `cancel` refuses the running task; finishing is handled below, after the poll,
+            // once the copy is no longer used. Clones made during the poll go through the
+            // vtable and take their own reference, as with any borrowed waker.
+            let waker = std::mem::ManuallyDrop::new(unsafe { std::ptr::read(w) });
+            let fut = r.fut.take();
+            sh.inbox.local.borrow_mut().queued[id as usize] = false;
+            // Warm the caches for the next tasks in line while this one runs: the next task's
+            // future, and the one after's record. Order and results are unaffected; 10,000
+            // futures do not fit in the caches.
+            if let Some(&n) = stm.ready.front() {
+                if let Some(Some(f)) = stm.rt.get(n as usize).map(|r| &r.fut) {
+                    prefetch_future(f);
+                }
+                if let Some(&n2) = stm.ready.get(1) {
+                    prefetch(stm.rt.as_ptr().wrapping_add(n2 as usize));
+                }
+            }
             drop(st);
-            let Some((mut fut, waker)) = fut else {
+            let Some(mut fut) = fut else {
                 continue_after_missing(sh, id);
                 return Step::Polled(id);
             };
@@ -787,18 +966,19 @@ impl Sim {
                     st.emit_task(id, EventKind::Done);
                     let r = &mut st.rt[id as usize];
                     r.done = true;
-                    r.waker = None;
+                    let own = r.waker.take();
                     st.live -= 1;
                     drop(st);
                     drop(fut);
-                    drop(waker);
+                    drop(own);
                 }
                 Poll::Pending => {
                     let w = st.wait.take().unwrap_or(Wait::Other);
-                    st.rt[id as usize].last_wait = w;
+                    let r = &mut st.rt[id as usize];
+                    r.last_wait = w;
+                    r.fut = Some(fut);
                     st.emit_task(id, EventKind::Suspended { wait: w });
                     drop(st);
-                    sh.futures.borrow_mut()[id as usize] = Some((fut, waker));
                 }
             }
             drain(sh, id);
@@ -929,6 +1109,8 @@ fn continue_after_missing(sh: &Shared, id: TaskId) {
 }
 
 /// Move woken task ids from the wakers' inbox to the ready queue, recording each.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 fn drain(sh: &Shared, by: TaskId) {
     let inbox = &*sh.inbox;
     if inbox.remote_pending.load(Ordering::Acquire) {
@@ -972,10 +1154,14 @@ fn drain_remote(inbox: &Inbox) {
 impl Drop for Sim {
     fn drop(&mut self) {
         // Break Rc cycles (futures hold Ctx clones) so a dropped simulation frees its memory.
-        let futs = std::mem::take(&mut *self.ctx.sh.futures.borrow_mut());
+        // The futures are dropped outside the borrow: their drops may reach the state.
+        let futs: Vec<BoxFut> = {
+            let mut st = self.ctx.sh.st.borrow_mut();
+            st.rt.iter_mut().filter_map(|r| r.fut.take()).collect()
+        };
         drop(futs);
         let mut st = self.ctx.sh.st.borrow_mut();
-        let slots = std::mem::take(&mut st.slots);
+        let slots = std::mem::take(&mut st.timer_wakers);
         let socks = std::mem::take(&mut st.sockets);
         drop(st);
         drop(slots);
@@ -1052,14 +1238,15 @@ impl Ctx {
     }
 
     pub(crate) fn push_future(&self, id: TaskId, f: BoxFut) {
-        let waker = self.sh.st.borrow().rt[id as usize].waker.clone();
-        let Some(waker) = waker else { return };
-        let mut futs = self.sh.futures.borrow_mut();
-        let i = id as usize;
-        if futs.len() <= i {
-            futs.resize_with(i + 1, || None);
+        let mut st = self.st();
+        let r = &mut st.rt[id as usize];
+        if r.waker.is_some() {
+            r.fut = Some(f);
+        } else {
+            // Done already: never runs. Dropped outside the borrow (its drop may reach the state).
+            drop(st);
+            drop(f);
         }
-        futs[i] = Some((f, waker));
     }
 }
 
@@ -1080,7 +1267,17 @@ const WHEEL_WORDS: usize = WHEEL / 64;
 ///   [`State::fire_due`] fires the heap's entries for `d` first, then the bucket.
 ///
 /// Cancelled timers stay in place (their slot's generation moved on) and are skipped.
+///
+/// *Deferred bucket insertion.* Arming appends `(bucket, slot, generation)` to `pending` (a
+/// sequential write); the entries move to their buckets, in arming order, before the wheel is
+/// next read ([`Timers::flush`], called by `next_deadline` and `take_bucket`). The clock only
+/// moves after `next_deadline`, so every pending entry was armed at the current time and the
+/// rules above hold unchanged. Why: a sleep's deadline comes from data the task just loaded
+/// (often a cache miss), and a random bucket is another miss that had to wait for it; in a
+/// batch, the bucket misses overlap instead.
 pub(crate) struct Timers {
+    /// Wheel entries armed since the last flush: `(bucket, slot, generation)`, in arming order.
+    pending: Vec<(u32, u32, u32)>,
     /// `WHEEL` buckets of `(slot, generation)`, allocated on first use; keep their capacity.
     buckets: Vec<Vec<(u32, u32)>>,
     /// One bit per non-empty bucket.
@@ -1096,6 +1293,7 @@ pub(crate) struct Timers {
 impl Default for Timers {
     fn default() -> Self {
         Timers {
+            pending: Vec::new(),
             buckets: Vec::new(),
             occupied: [0; WHEEL_WORDS],
             summary: 0,
@@ -1109,17 +1307,29 @@ impl Timers {
     #[inline]
     fn insert(&mut self, now: Time, deadline: Time, slot: u32, gen: u32) {
         if deadline - now < WHEEL as Time {
-            if self.buckets.is_empty() {
-                self.buckets.resize_with(WHEEL, Vec::new);
-            }
             let b = deadline as usize & (WHEEL - 1);
-            self.buckets[b].push((slot, gen));
-            self.occupied[b / 64] |= 1 << (b % 64);
-            self.summary |= 1 << (b / 64);
+            self.pending.push((b as u32, slot, gen));
         } else {
             self.seq += 1;
             self.far.push(Reverse((deadline, self.seq, slot, gen)));
         }
+    }
+
+    /// Move the pending wheel entries into their buckets, in arming order.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if self.buckets.is_empty() {
+            self.buckets.resize_with(WHEEL, Vec::new);
+        }
+        for &(b, slot, gen) in &self.pending {
+            let b = b as usize;
+            self.buckets[b].push((slot, gen));
+            self.occupied[b / 64] |= 1 << (b % 64);
+            self.summary |= 1 << (b / 64);
+        }
+        self.pending.clear();
     }
 
     #[inline]
@@ -1141,7 +1351,9 @@ impl Timers {
         }
         let others = self.summary & !(1u64 << w0);
         if others != 0 {
-            let k = others.rotate_right(((w0 + 1) % WHEEL_WORDS) as u32).trailing_zeros() as usize;
+            let k = others
+                .rotate_right(((w0 + 1) % WHEEL_WORDS) as u32)
+                .trailing_zeros() as usize;
             let w = (w0 + 1 + k) % WHEEL_WORDS;
             let b = w * 64 + self.occupied[w].trailing_zeros() as usize;
             return Some((b + WHEEL - from) % WHEEL);
@@ -1156,6 +1368,7 @@ impl Timers {
 
     /// The earliest deadline with a live timer; empties buckets holding only cancelled ones.
     fn next_deadline(&mut self, now: Time, live: impl Fn(u32, u32) -> bool) -> Option<Time> {
+        self.flush();
         while let Some(&Reverse((_, _, slot, gen))) = self.far.peek() {
             if live(slot, gen) {
                 break;
@@ -1187,6 +1400,7 @@ impl Timers {
     /// Take the bucket of deadline `d` (empty if none); give it back with [`Timers::put_bucket`].
     #[inline]
     fn take_bucket(&mut self, d: Time) -> Vec<(u32, u32)> {
+        self.flush();
         if self.buckets.is_empty() {
             return Vec::new();
         }

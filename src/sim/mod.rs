@@ -70,9 +70,11 @@
 //!   assert_eq!(outcome, await_and_see::sim::Outcome::Finished);
 //!   ```
 //! * Performance notes (see BENCHMARKS.md): wakes on the simulation's own thread take a
-//!   lock-free path, a timer armed with the task's own waker wakes the task directly, and timers
-//!   less than 4,096 us ahead live in a hashed timing wheel (the rest in a heap); none of this
-//!   changes the order of events.
+//!   lock-free path, a timer armed with the task's own waker wakes the task directly, timers
+//!   less than 4,096 us ahead live in a hashed timing wheel (the rest in a heap), each task's
+//!   future, waker and runtime facts share one cache line, a task's future is prefetched when
+//!   its timer fires, and the event buffer asks for transparent huge pages on Linux; none of
+//!   this changes the order of events.
 //! * Runs end with an [`Outcome`]: `Finished`, `Deadlock` (recorded with the stuck tasks),
 //!   `Cap` (events or time, see [`Config`]) or `OutOfMemory`.
 //! * The [`Trace`] is everything the UI needs; [`Replay`] answers `state_at(t)`;

@@ -55,22 +55,19 @@ impl<T> JoinHandle<T> {
         if r.done || !r.scheduled || st.cur_task == self.id {
             return;
         }
-        st.rt[self.id as usize].done = true;
-        st.rt[self.id as usize].waker = None;
+        let r = &mut st.rt[self.id as usize];
+        r.done = true;
+        let own = r.waker.take();
+        let fut = r.fut.take();
         st.live -= 1;
         st.emit_task(self.id, EventKind::Cancelled);
         if let Some(p) = st.ready.iter().position(|&x| x == self.id) {
             st.ready.remove(p);
         }
         drop(st);
-        let fut = self
-            .ctx
-            .sh
-            .futures
-            .borrow_mut()
-            .get_mut(self.id as usize)
-            .and_then(Option::take);
+        // Outside the borrow: dropping the future runs its drops (pending timers cancel).
         drop(fut);
+        drop(own);
     }
 }
 
@@ -219,9 +216,9 @@ impl Ctx {
         let s2 = slot.clone();
         self.push_future(
             id,
-            Box::pin(async move {
-                let v = f.await;
-                complete(&s2, v);
+            Box::pin(TaskFut {
+                fut: Some(f),
+                slot: Some(s2),
             }),
         );
         let mut st = self.st();
@@ -259,9 +256,9 @@ impl Ctx {
             let s2 = slot.clone();
             self.push_future(
                 id,
-                Box::pin(async move {
-                    let v = f.await;
-                    complete(&s2, v);
+                Box::pin(TaskFut {
+                    fut: Some(f),
+                    slot: Some(s2),
                 }),
             );
             let mut st = self.st();
@@ -288,6 +285,42 @@ impl Ctx {
             ctx: self.clone(),
             handles,
             out,
+        }
+    }
+}
+
+/// A task's future: the spawned future, then its output goes to the join slot. The same as
+/// `async move { complete(&slot, f.await) }`, but an `async` block keeps its captured `f` and
+/// the `f.await` in separate places of its state, so a poll would touch a larger box (and copy
+/// `f` on the first poll); here `f` is stored once.
+struct TaskFut<F: Future> {
+    /// `None` once it returned (dropped then, before the output is handed over, like an
+    /// awaited future).
+    fut: Option<F>,
+    slot: Option<Rc<RefCell<JoinSlot<F::Output>>>>,
+}
+
+impl<F: Future> Future for TaskFut<F> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: `fut` is structurally pinned: it is only ever reached through this projection,
+        // never moved out (it is dropped in place by `Pin::set` below or with the struct), and
+        // `TaskFut` has no `Drop` impl and no manual `Unpin` impl. `slot` is not pinned: it is
+        // only `take`n through the plain `&mut`, which never touches `fut`.
+        let this = unsafe { self.get_unchecked_mut() };
+        let mut fut = unsafe { Pin::new_unchecked(&mut this.fut) };
+        let Some(f) = fut.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        match f.poll(cx) {
+            Poll::Ready(v) => {
+                fut.set(None);
+                if let Some(slot) = this.slot.take() {
+                    complete(&slot, v);
+                }
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
         }
     }
 }

@@ -18,62 +18,71 @@ use super::executor::{clamp32, Action, Ctx, TimerKey};
 use super::trace::*;
 use super::Time;
 
-/// Future of [`Ctx::sleep`].
+/// Future of [`Ctx::sleep`]. 24 bytes: it sits in the state of every task that sleeps, and a
+/// smaller task future is fewer cache lines per poll.
 pub struct Sleep {
     ctx: Ctx,
-    dur: Time,
-    key: Option<(TimerKey, u32)>,
-    state: u8, // 0 new, 1 armed / yielded, 2 done
+    state: SleepState,
+}
+
+enum SleepState {
+    /// Not polled yet; sleeps this long.
+    New(Time),
+    /// `sleep(0)`: yielded once.
+    Yielded,
+    /// Waiting for this timer (slot key and timer id).
+    Armed(TimerKey, u32),
+    Done,
 }
 
 impl Future for Sleep {
     type Output = ();
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut st = self.ctx.st();
         match self.state {
-            0 => {
-                if self.dur == 0 {
-                    st.set_wait(Wait::Yield);
-                    drop(st);
-                    self.state = 1;
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
-                let (k, id) = st.arm_wake(self.dur, cx.waker());
-                st.set_wait(Wait::Timer(id));
+            SleepState::New(0) => {
+                st.set_wait(Wait::Yield);
                 drop(st);
-                self.key = Some((k, id));
-                self.state = 1;
+                self.state = SleepState::Yielded;
+                cx.waker().wake_by_ref();
                 Poll::Pending
             }
-            1 => match self.key {
-                None => {
+            SleepState::New(dur) => {
+                let (k, id) = st.arm_wake(dur, cx.waker());
+                st.set_wait(Wait::Timer(id));
+                drop(st);
+                self.state = SleepState::Armed(k, id);
+                Poll::Pending
+            }
+            SleepState::Yielded => {
+                drop(st);
+                self.state = SleepState::Done;
+                Poll::Ready(())
+            }
+            SleepState::Armed(k, id) => {
+                if st.take_fired(k) {
                     drop(st);
-                    self.state = 2;
+                    self.state = SleepState::Done;
                     Poll::Ready(())
+                } else {
+                    st.update_timer_waker(k, cx.waker());
+                    st.set_wait(Wait::Timer(id));
+                    Poll::Pending
                 }
-                Some((k, id)) => {
-                    if st.timer_fired(k) {
-                        st.release_timer(k);
-                        drop(st);
-                        self.key = None;
-                        self.state = 2;
-                        Poll::Ready(())
-                    } else {
-                        st.update_timer_waker(k, cx.waker());
-                        st.set_wait(Wait::Timer(id));
-                        Poll::Pending
-                    }
-                }
-            },
-            _ => Poll::Ready(()),
+            }
+            SleepState::Done => Poll::Ready(()),
         }
     }
 }
 
+const _: () = assert!(std::mem::size_of::<Sleep>() <= 24);
+
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
-        if let Some((k, _)) = self.key.take() {
+        if let SleepState::Armed(k, _) = self.state {
+            self.state = SleepState::Done;
             if let Ok(mut st) = self.ctx.sh.st.try_borrow_mut() {
                 st.release_timer(k);
             }
@@ -100,7 +109,7 @@ impl Future for BlockFor {
                 }
                 let (th, task, owner) = (st.cur_thread, st.cur_task, st.current);
                 st.threads[th as usize].busy = true;
-                let (k, _) = st.arm(self.dur, owner, task, Action::Unblock { thread: th, task });
+                let (k, _) = st.arm(self.dur, owner, task, Action::Unblock { thread: th });
                 st.emit_task(
                     owner,
                     EventKind::BlockStart {
@@ -194,12 +203,11 @@ impl<F> Drop for Timeout<F> {
 
 impl Ctx {
     /// `await asyncio.sleep(d)`: a non-blocking wait of `d` microseconds; the task yields.
+    #[inline]
     pub fn sleep(&self, d: Time) -> Sleep {
         Sleep {
             ctx: self.clone(),
-            dur: d,
-            key: None,
-            state: 0,
+            state: SleepState::New(d),
         }
     }
 
