@@ -114,17 +114,27 @@ impl StormData {
     }
 }
 
-/// One panel: heading, A → B diagram, load chart, queue chart. Returns items and height.
-fn panel(
-    d: &StormData,
-    t: Time,
+/// Where and how one panel is drawn.
+struct Panel {
     x0: f32,
     w: f32,
-    heading: &str,
-    sub: &str,
+    /// Heading and the line under it.
+    heading: (&'static str, &'static str),
+    /// When the original load drops (marked on the charts).
     drop_at: Time,
+    /// Shared chart maxima: load per second, queue length.
     y_max: (f64, f64),
-) -> Vec<Item> {
+}
+
+/// One panel: heading, A → B diagram, load chart, queue chart.
+fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
+    let &Panel {
+        x0,
+        w,
+        heading: (heading, sub),
+        drop_at,
+        y_max,
+    } = p;
     let mut out = Vec::new();
     out.push(Item::Text {
         x: x0,
@@ -362,36 +372,11 @@ pub fn storm_scene_for(
     if w >= 560.0 {
         return storm_scene_w(naive, fixed, t, drop_at, w);
     }
-    let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
-    let y_q = naive.queue.max().max(fixed.queue.max());
     let pw = w - 20.0;
-    let a = panel(
-        naive,
-        t,
-        10.0,
-        pw,
-        "Naive retries",
-        "retry at once, forever; B's queue unbounded",
-        drop_at,
-        (y_load, y_q),
-    );
-    let mut b = panel(
-        fixed,
-        t,
-        10.0,
-        pw,
-        "The fix",
-        "3 attempts, backoff with jitter, B refuses beyond 50 queued",
-        drop_at,
-        (y_load, y_q),
-    );
+    let [a, mut b] = panels(naive, fixed, t, drop_at, pw, [10.0, 10.0]);
     let dy = bottom(&a) + 36.0;
     shift(&mut b, 0.0, dy);
-    let mut sc = Scene::new(
-        w,
-        bottom(&b) + 14.0,
-        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
-    );
+    let mut sc = Scene::new(w, bottom(&b) + 14.0, title(t));
     sc.items.extend(a);
     sc.items.push(Item::Line {
         x1: 10.0,
@@ -411,33 +396,8 @@ pub fn storm_scene(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time)
 
 fn storm_scene_w(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time, w: f32) -> Scene {
     let pw = (w - 60.0) / 2.0;
-    let y_load = naive.offered.max().max(fixed.offered.max()).max(150.0);
-    let y_q = naive.queue.max().max(fixed.queue.max());
-    let mut sc = Scene::new(
-        w,
-        410.0,
-        format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t)),
-    );
-    let first = panel(
-        naive,
-        t,
-        10.0,
-        pw,
-        "Naive retries",
-        "retry at once, forever; B's queue unbounded",
-        drop_at,
-        (y_load, y_q),
-    );
-    let second = panel(
-        fixed,
-        t,
-        50.0 + pw,
-        pw,
-        "The fix",
-        "3 attempts, backoff with jitter, B refuses beyond 50 queued",
-        drop_at,
-        (y_load, y_q),
-    );
+    let mut sc = Scene::new(w, 410.0, title(t));
+    let [first, second] = panels(naive, fixed, t, drop_at, pw, [10.0, 50.0 + pw]);
     sc.height = bottom(&first).max(bottom(&second)) + 14.0;
     sc.items.push(Item::Line {
         x1: w / 2.0,
@@ -449,6 +409,46 @@ fn storm_scene_w(naive: &StormData, fixed: &StormData, t: Time, drop_at: Time, w
     sc.items.extend(first);
     sc.items.extend(second);
     sc
+}
+
+fn title(t: Time) -> String {
+    format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t))
+}
+
+/// The naive and the fixed panel, `pw` wide, at the given x positions (both at the top), on
+/// shared scales so their charts compare.
+fn panels(
+    naive: &StormData,
+    fixed: &StormData,
+    t: Time,
+    drop_at: Time,
+    pw: f32,
+    x: [f32; 2],
+) -> [Vec<Item>; 2] {
+    let y_max = (
+        naive.offered.max().max(fixed.offered.max()).max(150.0),
+        naive.queue.max().max(fixed.queue.max()),
+    );
+    let heading = [
+        (
+            "Naive retries",
+            "retry at once, forever; B's queue unbounded",
+        ),
+        (
+            "The fix",
+            "3 attempts, backoff with jitter, B refuses beyond 50 queued",
+        ),
+    ];
+    [(naive, 0), (fixed, 1)].map(|(d, i)| {
+        let p = Panel {
+            x0: x[i],
+            w: pw,
+            heading: heading[i],
+            drop_at,
+            y_max,
+        };
+        panel(d, t, &p)
+    })
 }
 
 #[cfg(test)]
