@@ -8,7 +8,8 @@
 
 /// `v` with exactly `decimals` digits after the point (at most 6), like `format!("{v:.N}")` for
 /// |v| < 9e12 (exact: the binary value is scaled without rounding, then rounded half to even,
-/// as std does). Non-finite and larger values print as `-`.
+/// as std does), except that a value rounding to zero never gets a minus sign (`-0.0`).
+/// Non-finite and larger values print as `-`.
 pub fn fixed(v: f64, decimals: u32) -> String {
     let mut s = String::with_capacity(12);
     push_fixed(&mut s, v, decimals);

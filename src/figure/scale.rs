@@ -67,7 +67,8 @@ pub fn fmt_secs(t: Time) -> String {
         return "0 s".into();
     }
     // Integer rounding (half up on the exact decimal value): no float formatter in the bundle.
-    if t < SEC {
+    // Below a second, unless it rounds up to one ("999.96 ms" reads as "1 s").
+    if t < SEC - 50 {
         let tenths = (t + 50) / 100;
         return if tenths % 10 == 0 {
             format!("{} ms", tenths / 10)
@@ -117,5 +118,13 @@ mod tests {
         assert_eq!(fmt_secs(1500 * MS), "1.5 s");
         assert_eq!(fmt_secs(3 * SEC), "3 s");
         assert_eq!(fmt_secs(125 * SEC), "2 min 5 s");
+        // Rounded on the exact decimal value, half up, never "1000 ms".
+        assert_eq!(fmt_secs(1_250), "1.3 ms");
+        assert_eq!(fmt_secs(999_949), "999.9 ms");
+        assert_eq!(fmt_secs(999_950), "1 s");
+        assert_eq!(fmt_secs(1_004_999), "1 s");
+        assert_eq!(fmt_secs(1_005_000), "1.01 s");
+        assert_eq!(fmt_secs(2_340_000), "2.34 s");
+        assert_eq!(fmt_secs(2_300_000), "2.3 s");
     }
 }
