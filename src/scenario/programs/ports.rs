@@ -223,7 +223,7 @@ impl Script {
         }
         if a.t > MAX_T {
             return Err(format!(
-                "{} s is beyond the scenario's cap of {} s",
+                "{} is beyond the scenario's cap of {} s",
                 crate::figure::fmt_secs(a.t),
                 MAX_T / SEC
             ));
