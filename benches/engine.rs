@@ -10,6 +10,10 @@
 //! time, and the ratio is the ratio of wall times. Then the 100,000-request load scenarios are
 //! timed. Every figure is the median of `BENCH_RUNS` runs (default 5) after one warm-up run.
 //!
+//! A secondary figure runs the same sleeps drawn inline from each task's seeded `Rng` (the same
+//! stream, so the same trace) instead of a precomputed per-task plan vector, for both engines:
+//! the difference between the two figures is the cost of the plan's memory traffic.
+//!
 //! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|tokio|load`, `BENCH_TASKS=n`,
 //! `BENCH_RUNS=n`.
 
@@ -47,6 +51,51 @@ fn ours(tasks: u64) -> (u64, f64) {
     let secs = start.elapsed().as_secs_f64();
     drop(sim);
     (n, secs)
+}
+
+/// The same workload with each task drawing its sleeps from its own seeded `Rng` as it goes (the
+/// same stream `durations` collects, so the same sleeps and the same trace) instead of reading a
+/// precomputed plan: it shows how much of each engine's time is the plan's memory traffic.
+fn ours_inline(tasks: u64) -> (u64, f64) {
+    let start = Instant::now();
+    let mut sim = Sim::new(Config { max_events: u32::MAX, ..Config::default() });
+    let cx = sim.ctx();
+    for i in 0..tasks {
+        let c = cx.clone();
+        sim.spawn(&format!("t{i}"), async move {
+            let mut rng = Rng::new(0x5eed ^ i);
+            for _ in 0..SLEEPS {
+                c.sleep(rng.range(1, 1000)).await;
+            }
+        });
+    }
+    sim.run();
+    let n = sim.event_count() as u64;
+    let secs = start.elapsed().as_secs_f64();
+    drop(sim);
+    (n, secs)
+}
+
+fn tokio_inline(tasks: u64) -> f64 {
+    let start = Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("runtime");
+    rt.block_on(async move {
+        let mut hs = Vec::with_capacity(tasks as usize);
+        for i in 0..tasks {
+            hs.push(tokio::spawn(async move {
+                let mut rng = Rng::new(0x5eed ^ i);
+                for _ in 0..SLEEPS {
+                    tokio::time::sleep(std::time::Duration::from_micros(rng.range(1, 1000))).await;
+                }
+            }));
+        }
+        for h in hs {
+            let _ = h.await;
+        }
+    });
+    let secs = start.elapsed().as_secs_f64();
+    drop(rt);
+    secs
 }
 
 fn tokio_paused(tasks: u64) -> f64 {
@@ -116,6 +165,24 @@ fn main() {
         } else {
             println!("tokio (paused time):  {:>8.1} ms", median(t_tokio) * 1e3);
         }
+    }
+    if do_ours && do_tokio {
+        // Secondary figure: the same sleeps drawn inline (no plan vector), alternating likewise.
+        let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
+        for i in 0..=runs {
+            let (n, t) = ours_inline(tasks);
+            events = n;
+            let tt = tokio_inline(tasks);
+            if i > 0 {
+                t_ours.push(t);
+                t_tokio.push(tt);
+            }
+        }
+        let (t, tt) = (median(t_ours), median(t_tokio));
+        println!("same sleeps drawn inline from each task's seeded Rng (no plan vector):");
+        println!("await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)", t * 1e3, events as f64 / t / 1e6);
+        println!("tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)", tt * 1e3, events as f64 / tt / 1e6);
+        println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
     }
     if do_load {
         for (label, program) in [
