@@ -610,15 +610,9 @@ impl State {
         }
         match s.action {
             Action::WakeTask(direct) => {
-                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
-                let th = self.rt[task as usize].thread;
-                if self.threads[th as usize].busy {
-                    self.threads[th as usize].deferred.push((slot, gen));
+                if !self.take_due_wake(slot, gen) {
                     return;
                 }
-                self.slots[slot as usize].action = Action::Fired;
-                let late = clamp32(self.now - deadline);
-                self.emit_task(owner, EventKind::TimerFired { timer: id, late });
                 let r = &self.rt[direct as usize];
                 if r.waker.is_some() {
                     // The task runs soon (this instant): start fetching its future now.
@@ -633,6 +627,25 @@ impl State {
         }
     }
 
+    /// The part of firing a wake timer (`WakeTask` or `Wake`) both share: while the owning
+    /// task's thread is held by a blocking call the timer is deferred (fired late when the call
+    /// returns) and `false` is returned; otherwise it is marked fired and `TimerFired` (with its
+    /// lateness) is recorded.
+    #[inline(always)]
+    fn take_due_wake(&mut self, slot: u32, gen: u32) -> bool {
+        let s = &self.slots[slot as usize];
+        let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
+        let th = self.rt[task as usize].thread;
+        if self.threads[th as usize].busy {
+            self.threads[th as usize].deferred.push((slot, gen));
+            return false;
+        }
+        self.slots[slot as usize].action = Action::Fired;
+        let late = clamp32(self.now - deadline);
+        self.emit_task(owner, EventKind::TimerFired { timer: id, late });
+        true
+    }
+
     /// [`State::fire`] for every action but the common `WakeTask`.
     #[inline(never)]
     fn fire_other(&mut self, slot: u32, gen: u32) {
@@ -640,17 +653,10 @@ impl State {
         match s.action {
             Action::WakeTask(_) => self.fire(slot, gen),
             Action::Wake => {
-                let (task, owner, id, deadline) = (s.task, s.owner, s.id, s.deadline);
-                let th = self.rt[task as usize].thread;
-                if self.threads[th as usize].busy {
-                    self.threads[th as usize].deferred.push((slot, gen));
+                if !self.take_due_wake(slot, gen) {
                     return;
                 }
-                self.slots[slot as usize].action = Action::Fired;
-                let late = clamp32(self.now - deadline);
-                let w = self.take_timer_waker(slot);
-                self.emit_task(owner, EventKind::TimerFired { timer: id, late });
-                if let Some(w) = w {
+                if let Some(w) = self.take_timer_waker(slot) {
                     w.wake();
                 }
             }
