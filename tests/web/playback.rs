@@ -1,14 +1,15 @@
 //! Playback: the reducer, the controls, the Figure frame, link parameters and SVG export, driven
 //! by clicks and key presses on a small demo visualisation (test-only; not in the product).
-use std::time::Duration;
 
 use await_and_see::app::hooks::{set_reduced_motion_override, NoticesProvider};
 use await_and_see::app::playback::{use_playback, Action, Figure, PlayState, Timeline};
 use await_and_see::app::{export, permalink};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::common::settle;
 
 const END: u64 = 5_000_000;
 const MARKS: [u64; 3] = [1_000_000, 2_500_000, 4_000_000];
@@ -43,36 +44,15 @@ fn Page() -> Html {
     html! { <NoticesProvider><Demo /></NoticesProvider> }
 }
 
-struct Mounted {
-    root: Element,
-    handle: Option<yew::AppHandle<Page>>,
-}
+type Mounted = crate::common::Mounted<Page>;
 
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            h.destroy();
-        }
-        self.root.remove();
-    }
-}
-
-impl Mounted {
-    fn q(&self, sel: &str) -> Element {
-        self.root
-            .query_selector(sel)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("no {sel} in {}", self.root.inner_html()))
-    }
+/// Playback-specific queries on top of the shared test mount.
+impl crate::common::Mounted<Page> {
     fn html(&self, sel: &str) -> HtmlElement {
         self.q(sel).dyn_into().expect("html element")
     }
     fn readout(&self) -> String {
         self.q(".pb-time").text_content().unwrap_or_default()
-    }
-    fn click(&self, sel: &str) {
-        self.html(sel).click();
     }
     fn key(&self, key: &str) {
         let init = web_sys::KeyboardEventInit::new();
@@ -85,34 +65,8 @@ impl Mounted {
     }
 }
 
-async fn settle() {
-    for _ in 0..3 {
-        yew::platform::time::sleep(Duration::ZERO).await;
-    }
-}
-
-fn set_hash(h: &str) {
-    await_and_see::app::hooks::replace_hash(h);
-}
-
 async fn mount(hash: &str) -> Mounted {
-    set_hash(hash);
-    let document = web_sys::window()
-        .expect("window")
-        .document()
-        .expect("document");
-    let root = document.create_element("div").expect("div");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = yew::Renderer::<Page>::with_root(root.clone()).render();
-    settle().await;
-    Mounted {
-        root,
-        handle: Some(handle),
-    }
+    crate::common::mount::<Page>(hash).await
 }
 
 fn bubbling(name: &str) -> web_sys::Event {
