@@ -412,6 +412,51 @@ def test_focus_is_visible_when_tabbing(site, d):
     assert not missing, f"focused without a visible indicator: {missing}"
 
 
+# ---------------------------------------------------------------- crash banner
+
+REJECT = """
+  const err = arguments[0] === 'RuntimeError' ? new WebAssembly.RuntimeError('unreachable') : new Error('an extension broke');
+  const promise = Promise.reject(err); promise.catch(() => {});
+  dispatchEvent(new PromiseRejectionEvent('unhandledrejection', {promise, reason: err}));"""
+
+
+def test_a_webassembly_trap_shows_the_crash_banner_with_reload(site, d):
+    """The release build aborts on a panic with a WebAssembly trap (no panic hook runs): the page
+    must still show its banner. A trap reaches the page as a WebAssembly.RuntimeError, uncaught
+    (an `error` event) or in a rejected promise (async code); other errors are not ours.
+
+    (Errors and rejections from WebDriver's injected scripts reach the page muted: "Script error."
+    without the error object, and no `unhandledrejection` at all. So both events are dispatched as
+    the browser dispatches them for the page's own scripts.)"""
+    route = site["slugs"][0] if site["slugs"] else ""
+    for how in ("rejection", "error"):
+        B.open_fresh(d, route)
+        if how == "rejection":
+            d.execute_script(REJECT, "Error")
+        else:
+            d.execute_script("dispatchEvent(new ErrorEvent('error', {error: new Error('an extension broke')}))")
+        time.sleep(0.3)
+        assert not d.find_elements("id", "panic-banner"), f"a plain JS error ({how}) showed the banner"
+        if how == "rejection":
+            d.execute_script(REJECT, "RuntimeError")
+        else:
+            d.execute_script("dispatchEvent(new ErrorEvent('error', {error: new WebAssembly.RuntimeError('unreachable')}))")
+        banner = B.wait_until(lambda: d.find_elements("id", "panic-banner"), 3)
+        assert banner, f"no crash banner after a WebAssembly trap ({how})"
+        b = banner[0]
+        assert b.get_attribute("role") == "alert"
+        assert "stopped responding" in b.text
+        if how == "error":
+            B.screenshot(d, B.SHOTS / "crash-banner.png")
+        button = b.find_element("xpath", ".//button[normalize-space()='Reload']")
+        assert d.switch_to.active_element == button, "the Reload button has the focus"
+        button.click()
+        assert B.wait_until(lambda: not d.find_elements("id", "panic-banner") and
+                            d.execute_script("return !!document.querySelector('h1')"), 10), \
+            "Reload did not bring the page back"
+        B.console_errors(d)  # the errors thrown on purpose are in the log
+
+
 # ---------------------------------------------------------------- performance
 
 def test_first_contentful_paint_of_a_chapter(site):

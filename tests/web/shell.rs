@@ -292,3 +292,34 @@ fn panic_banner_is_plain_dom_with_reload() {
     );
     b.remove();
 }
+
+/// Fire `error` on the window as an uncaught exception would, with `error` as its error.
+fn uncaught(error: &wasm_bindgen::JsValue) {
+    let init = web_sys::ErrorEventInit::new();
+    init.set_error(error);
+    let ev = web_sys::ErrorEvent::new_with_event_init_dict("error", &init).expect("event");
+    web_sys::window()
+        .expect("window")
+        .dispatch_event(&ev)
+        .expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+fn a_webassembly_trap_shows_the_banner_but_other_errors_do_not() {
+    // The size-tuned release build ends a panic with a trap (no hook runs): the banner must come
+    // from the trap's WebAssembly.RuntimeError reaching the page.
+    banner::listen_for_traps();
+    let doc = web_sys::window().expect("window").document().expect("doc");
+    uncaught(&js_sys::Error::new("from a browser extension").into());
+    assert!(
+        doc.get_element_by_id(banner::BANNER_ID).is_none(),
+        "a plain JS error is not ours"
+    );
+    uncaught(&js_sys::WebAssembly::RuntimeError::new("unreachable").into());
+    let b = doc
+        .get_element_by_id(banner::BANNER_ID)
+        .expect("banner after a trap");
+    assert!(b.text_content().unwrap_or_default().contains("unreachable"));
+    assert!(b.query_selector("button").ok().flatten().is_some());
+    b.remove();
+}

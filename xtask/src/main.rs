@@ -7,7 +7,8 @@
 //! * `test`                — native `cargo test --workspace`, wasm-bindgen tests in headless Chromium,
 //!   end-to-end tests against the release build served under a sub-path. Flags: `--no-native`,
 //!   `--no-web`, `--no-e2e`, `-k EXPR` (passed to pytest).
-//! * `build [--public-url /p/] [--dist DIR]` — release build (wasm-opt'd) into `dist/`.
+//! * `build [--public-url /p/] [--dist DIR] [--prebuilt-std]` — release build (wasm-opt'd, std
+//!   rebuilt for size unless `--prebuilt-std`) into `dist/`.
 //! * `size [--no-build]`   — raw and gzip sizes of the release build vs the 200 KB budget.
 //! * `fcp [--route SLUG] [--no-build]` — first contentful paint of a chapter in headless Chromium.
 //! * `preview [--port N]`  — serve `dist/` under `/await-and-see/` with the production headers.
@@ -65,18 +66,21 @@ const HELP: &str = "usage: cargo xtask <command>
   serve [trunk serve args]        dev server with live reload on http://127.0.0.1:8080/
   test [--no-native] [--no-web] [--no-e2e] [-k EXPR]
                                   every test: native, wasm-bindgen (headless Chromium), end-to-end
-  build [--public-url /p/] [--dist DIR]
-                                  release build into dist/ (default public url /)
-  size [--no-build]               wasm/js/css raw and gzip sizes vs the 200 KB gzip budget
+  build [--public-url /p/] [--dist DIR] [--prebuilt-std]
+                                  release build into dist/ (default public url /); std is rebuilt
+                                  for size unless --prebuilt-std (needs rustup's rust-src, added
+                                  on first use)
+  size [--no-build] [--prebuilt-std]
+                                  wasm/js/css raw and gzip sizes vs the 200 KB gzip budget
   fcp [--route SLUG] [--runs N] [--no-build]
                                   first contentful paint of a chapter in headless Chromium
   preview [--port N]              serve dist/ under /await-and-see/ with the production headers
   setup [--browser]               only install the tools (add --browser for Chromium + Python venv)
 
-Missing tools are installed on first use: the wasm32 target, trunk, wasm-bindgen-cli (the version
-in Cargo.lock), wasm-opt (npm binaryen@132, into .tools/), and for tests Debian's chromium and
-chromium-driver (apt-get, when root on Debian) plus a Python venv with selenium and pytest
-(target/e2e-venv).";
+Missing tools are installed on first use: the wasm32 target, rust-src (release builds), trunk,
+wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm binaryen@132, into .tools/), and for
+tests Debian's chromium and chromium-driver (apt-get, when root on Debian) plus a Python venv with
+selenium and pytest (target/e2e-venv).";
 
 /// The workspace root (the parent of this crate's directory).
 fn root() -> PathBuf {
@@ -116,14 +120,31 @@ fn serve(root: &Path, args: &[String]) -> R<()> {
     tools::run(&mut c)
 }
 
-/// Release build into `dist` with the given public URL. Returns the dist directory.
-fn build_release(env: &tools::Env, root: &Path, public_url: &str, dist: &Path) -> R<()> {
+/// Release build into `dist` with the given public URL. Unless `--prebuilt-std` is in `args` (or
+/// rust-src cannot be had), the standard library is rebuilt for size: see
+/// [`tools::apply_std_from_source`].
+fn build_release(
+    env: &tools::Env,
+    root: &Path,
+    args: &[String],
+    public_url: &str,
+    dist: &Path,
+) -> R<()> {
+    let std_from_source = !flag(args, "--prebuilt-std") && tools::ensure_rust_src(env);
     step(&format!(
-        "trunk build --release --offline --public-url {public_url} (into {})",
-        dist.display()
+        "trunk build --release --offline --public-url {public_url} (into {}; std {})",
+        dist.display(),
+        if std_from_source {
+            "rebuilt for size"
+        } else {
+            "prebuilt"
+        }
     ));
     let t = Instant::now();
     let mut c = env.command("trunk");
+    if std_from_source {
+        tools::apply_std_from_source(&mut c);
+    }
     c.args([
         "build",
         "--release",
@@ -149,7 +170,7 @@ fn build_cmd(root: &Path, args: &[String]) -> R<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("dist"));
     let env = tools::ensure_build_tools(root, true)?;
-    build_release(&env, root, &public_url, &dist)?;
+    build_release(&env, root, args, &public_url, &dist)?;
     print_sizes(&dist)?;
     println!(
         "\nSite in {}: copy it to any static host under {public_url}",
@@ -173,7 +194,7 @@ fn size_cmd(root: &Path, args: &[String]) -> R<()> {
     let dist = root.join("target/e2e-dist");
     if !flag(args, "--no-build") || !dist.join("index.html").exists() {
         let env = tools::ensure_build_tools(root, true)?;
-        build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+        build_release(&env, root, args, E2E_PUBLIC_URL, &dist)?;
     }
     let total = print_sizes(&dist)?;
     if total > BUDGET_GZIP {
@@ -199,26 +220,37 @@ fn gzip_size(path: &Path) -> R<u64> {
     Ok(out.stdout.len() as u64)
 }
 
-/// Print wasm/js/css raw and gzip sizes; returns the gzip total.
-fn print_sizes(dist: &Path) -> R<u64> {
-    step(&format!("bundle size ({})", dist.display()));
-    let mut rows = Vec::new();
-    let entries =
-        std::fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
+/// The site's bundle in `dir` and its sub-folders (wasm-bindgen's `snippets/`): every wasm, js
+/// and css file except the embed example's host script, which the site never loads.
+fn bundle_files(dir: &Path, out: &mut Vec<PathBuf>) -> R<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     for e in entries.flatten() {
         let p = e.path();
         let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        // The site's bundle only: the embed example's host script is not loaded by the site.
-        if matches!(ext, "wasm" | "js" | "css") && p.is_file() && !name.starts_with("example-host")
-        {
-            let raw = e.metadata().map(|m| m.len()).unwrap_or(0);
-            rows.push((
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                raw,
-                gzip_size(&p)?,
-            ));
+        if p.is_dir() {
+            bundle_files(&p, out)?;
+        } else if matches!(ext, "wasm" | "js" | "css") && !name.starts_with("example-host") {
+            out.push(p);
         }
+    }
+    Ok(())
+}
+
+/// Print wasm/js/css raw and gzip sizes; returns the gzip total.
+fn print_sizes(dist: &Path) -> R<u64> {
+    step(&format!("bundle size ({})", dist.display()));
+    let mut files = Vec::new();
+    bundle_files(dist, &mut files)?;
+    let mut rows = Vec::new();
+    for p in files {
+        let raw = p.metadata().map(|m| m.len()).unwrap_or(0);
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        rows.push((name, raw, gzip_size(&p)?));
     }
     rows.sort_by(|a, b| b.2.cmp(&a.2));
     let (mut raw_t, mut gz_t) = (0, 0);
@@ -270,7 +302,7 @@ fn preview_cmd(root: &Path, args: &[String]) -> R<()> {
     let dist = root.join("target/e2e-dist");
     if !dist.join("index.html").exists() || flag(args, "--build") {
         let env = tools::ensure_build_tools(root, true)?;
-        build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+        build_release(&env, root, args, E2E_PUBLIC_URL, &dist)?;
     }
     let headers = server::headers_from_file(&root.join("static/_headers"));
     let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, port)
@@ -291,7 +323,7 @@ fn fcp_cmd(root: &Path, args: &[String]) -> R<()> {
     let py = tools::ensure_e2e_venv(root)?;
     let dist = root.join("target/e2e-dist");
     if !flag(args, "--no-build") || !dist.join("index.html").exists() {
-        build_release(&env, root, E2E_PUBLIC_URL, &dist)?;
+        build_release(&env, root, args, E2E_PUBLIC_URL, &dist)?;
     }
     let headers = server::headers_from_file(&root.join("static/_headers"));
     let srv = server::Server::start(&dist, E2E_PUBLIC_URL, headers, 0)
@@ -425,9 +457,16 @@ fn test(root: &Path, args: &[String]) -> R<()> {
     }
     if e2e {
         let dist = root.join("target/e2e-dist");
-        if let Err(e) = build_release(&env, root, E2E_PUBLIC_URL, &dist) {
+        if let Err(e) = build_release(&env, root, args, E2E_PUBLIC_URL, &dist) {
             println!("e2e: the release build failed, no end-to-end test ran: {e}");
-            stages.push(("e2e", Counts { failed: 1, ..Counts::default() }, false));
+            stages.push((
+                "e2e",
+                Counts {
+                    failed: 1,
+                    ..Counts::default()
+                },
+                false,
+            ));
             return summary(&stages, t0);
         }
         print_sizes(&dist)?;
@@ -467,7 +506,15 @@ fn summary(stages: &[(&str, Counts, bool)], t0: Instant) -> R<()> {
         if !*ok && counts.failed == 0 {
             counts.failed = 1;
         }
-        println!("{}{}", counts.line(name), if *ok { "" } else { "  (runner exited non-zero)" });
+        println!(
+            "{}{}",
+            counts.line(name),
+            if *ok {
+                ""
+            } else {
+                "  (runner exited non-zero)"
+            }
+        );
         total.add(counts);
         all_ok &= *ok && counts.failed == 0;
     }

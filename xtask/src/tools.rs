@@ -189,6 +189,54 @@ pub fn ensure_wasm_target(env: &Env) -> R<()> {
     run(env.command("rustup").args(["target", "add", WASM_TARGET]))
 }
 
+/// The release wasm's size options that need the standard library rebuilt from source (stable
+/// rustc, with `RUSTC_BOOTSTRAP=1` unlocking the flags for this build only):
+/// * `-Zbuild-std` with std's `optimize_for_size` feature (smaller std algorithms and formatting);
+/// * `-Cpanic=immediate-abort`: a panic traps at once instead of formatting its message and
+///   running the hook, so no panic-message machinery ships. The page still shows its crash
+///   banner: `src/app/shell/crash.js` catches the trap's `WebAssembly.RuntimeError`.
+/// Together about 23 KB gzip off the bundle (BENCHMARKS.md, "Bundle size").
+/// Trunk.toml's hooks unset the `CARGO_UNSTABLE_*`/`RUSTC_BOOTSTRAP` variables again for the
+/// native cargo commands they run.
+pub fn apply_std_from_source(c: &mut Command) {
+    c.env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort",
+        );
+}
+
+/// The standard library's source (rustup's `rust-src` component), which a std-from-source build
+/// needs. `false` (with a warning printed) when it is missing and cannot be installed: the
+/// caller then builds with the prebuilt std.
+pub fn ensure_rust_src(env: &Env) -> bool {
+    let listed = env
+        .command("rustup")
+        .args(["component", "list", "--installed"])
+        .output();
+    if let Ok(out) = &listed {
+        if String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.trim().starts_with("rust-src"))
+        {
+            return true;
+        }
+    }
+    step("adding the rust-src component (release builds rebuild std for size)");
+    match run(env.command("rustup").args(["component", "add", "rust-src"])) {
+        Ok(()) => true,
+        Err(e) => {
+            println!(
+                "warning: no rust-src ({e}); building with the prebuilt standard library \
+                 (works the same, about 23 KB gzip larger)"
+            );
+            false
+        }
+    }
+}
+
 pub fn ensure_trunk(env: &Env) -> R<()> {
     let want = format!("trunk {TRUNK_VERSION}");
     if env.version_of("trunk", &["--version"]).as_deref() == Some(want.as_str()) {
