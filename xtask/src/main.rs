@@ -130,7 +130,13 @@ fn build_release(
     public_url: &str,
     dist: &Path,
 ) -> R<()> {
-    let std_from_source = !flag(args, "--prebuilt-std") && tools::ensure_rust_src(env);
+    let mut std_from_source = !flag(args, "--prebuilt-std") && tools::ensure_rust_src(env);
+    if std_from_source {
+        if let Err(e) = tools::fetch_for_std_from_source(env, root) {
+            println!("warning: could not fetch the standard library's dependencies ({e}); building with the prebuilt standard library");
+            std_from_source = false;
+        }
+    }
     step(&format!(
         "trunk build --release --offline --public-url {public_url} (into {}; std {})",
         dist.display(),

@@ -208,6 +208,27 @@ pub fn apply_std_from_source(c: &mut Command) {
         );
 }
 
+/// Download what a std-from-source build compiles, while the network may be used: trunk runs cargo
+/// with `--offline`, and on a fresh machine nothing else fetches the standard library's own
+/// dependencies (listed in rust-src's `library/Cargo.lock`) or the project's packages for every
+/// platform (build-std resolves std together with the project's lock file, so e.g. the project's
+/// `libc` version, otherwise only fetched for native builds, is needed for the wasm build too).
+pub fn fetch_for_std_from_source(env: &Env, root: &Path) -> R<()> {
+    run(env.command("cargo").arg("fetch").current_dir(root))?;
+    let sysroot = env
+        .command("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("running rustc --print sysroot: {e}"))?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
+    let library = Path::new(&sysroot).join("lib/rustlib/src/rust/library/Cargo.toml");
+    run(env
+        .command("cargo")
+        .args(["fetch", "--locked", "--quiet", "--manifest-path"])
+        .arg(&library)
+        .env("RUSTC_BOOTSTRAP", "1"))
+}
+
 /// The standard library's source (rustup's `rust-src` component), which a std-from-source build
 /// needs. `false` (with a warning printed) when it is missing and cannot be installed: the
 /// caller then builds with the prebuilt std.
