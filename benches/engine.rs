@@ -14,18 +14,25 @@
 //! stream, so the same trace) instead of a precomputed per-task plan vector, for both engines:
 //! the difference between the two figures is the cost of the plan's memory traffic.
 //!
-//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|tokio|load`, `BENCH_TASKS=n`,
+//! Then the headline workload's memory floor: no executor, only the trace's events written to a
+//! fresh buffer and the plan read in the order our executor polls the tasks (what any engine that
+//! records this trace and reads this plan must at least do).
+//!
+//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|tokio|load|floor`, `BENCH_TASKS=n`,
 //! `BENCH_RUNS=n`.
 
 use std::time::Instant;
 
 use await_and_see::scenario::{self, LoadParams, Program, Scenario};
-use await_and_see::sim::{Config, Rng, Sim};
+use await_and_see::sim::{Config, Event, EventKind, Rng, Sim};
 
 const SLEEPS: u64 = 100;
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn durations(task: u64) -> Vec<u64> {
@@ -36,7 +43,10 @@ fn durations(task: u64) -> Vec<u64> {
 fn ours(tasks: u64) -> (u64, f64) {
     let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
     let start = Instant::now();
-    let mut sim = Sim::new(Config { max_events: u32::MAX, ..Config::default() });
+    let mut sim = Sim::new(Config {
+        max_events: u32::MAX,
+        ..Config::default()
+    });
     let cx = sim.ctx();
     for (i, ds) in plan.into_iter().enumerate() {
         let c = cx.clone();
@@ -58,7 +68,10 @@ fn ours(tasks: u64) -> (u64, f64) {
 /// precomputed plan: it shows how much of each engine's time is the plan's memory traffic.
 fn ours_inline(tasks: u64) -> (u64, f64) {
     let start = Instant::now();
-    let mut sim = Sim::new(Config { max_events: u32::MAX, ..Config::default() });
+    let mut sim = Sim::new(Config {
+        max_events: u32::MAX,
+        ..Config::default()
+    });
     let cx = sim.ctx();
     for i in 0..tasks {
         let c = cx.clone();
@@ -78,7 +91,11 @@ fn ours_inline(tasks: u64) -> (u64, f64) {
 
 fn tokio_inline(tasks: u64) -> f64 {
     let start = Instant::now();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let mut hs = Vec::with_capacity(tasks as usize);
         for i in 0..tasks {
@@ -101,7 +118,11 @@ fn tokio_inline(tasks: u64) -> f64 {
 fn tokio_paused(tasks: u64) -> f64 {
     let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
     let start = Instant::now();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let mut hs = Vec::with_capacity(tasks as usize);
         for ds in plan {
@@ -120,6 +141,99 @@ fn tokio_paused(tasks: u64) -> f64 {
     secs
 }
 
+/// What the executor's run of the headline workload looks like from memory's point of view: the
+/// task of each poll, in order, and how many events were recorded from that poll up to the next.
+fn poll_order(tasks: u64) -> (Vec<u32>, Vec<u8>, usize) {
+    let mut sim = Sim::new(Config {
+        max_events: u32::MAX,
+        ..Config::default()
+    });
+    let cx = sim.ctx();
+    for (i, ds) in (0..tasks).map(durations).enumerate() {
+        let c = cx.clone();
+        sim.spawn(&format!("t{i}"), async move {
+            for d in ds {
+                c.sleep(d).await;
+            }
+        });
+    }
+    sim.run();
+    let trace = sim.into_trace();
+    let (mut order, mut counts) = (Vec::new(), Vec::new());
+    let mut first = 0;
+    for e in &trace.events {
+        if matches!(e.kind, EventKind::PollStart) {
+            order.push(e.task);
+            counts.push(1u8);
+        } else if let Some(c) = counts.last_mut() {
+            *c = c.saturating_add(1);
+        } else {
+            first += 1;
+        }
+    }
+    (order, counts, first)
+}
+
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(v: &mut Vec<Event>) {
+    extern "C" {
+        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
+    }
+    let start = v.as_mut_ptr() as usize & !4095;
+    let end = (v.as_mut_ptr() as usize + v.capacity() * std::mem::size_of::<Event>())
+        .next_multiple_of(4096);
+    // SAFETY: advice only (MADV_HUGEPAGE = 14); contents and access are unchanged.
+    unsafe {
+        madvise(start as *mut std::ffi::c_void, end - start, 14);
+    }
+}
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_v: &mut Vec<Event>) {}
+
+/// The memory floor of the headline workload, without any executor: write as many events as the
+/// trace has into a fresh buffer (huge pages, as the engine does) and, if `plan`, read each task's
+/// plan in the order the executor polls the tasks. Any engine that records this trace and reads
+/// this plan does at least this. Returns seconds.
+fn floor(order: &[u32], counts: &[u8], first: usize, tasks: u64, plan: bool) -> f64 {
+    let plans: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
+    let total = first + counts.iter().map(|&c| c as usize).sum::<usize>();
+    let start = Instant::now();
+    let mut next = vec![0u32; tasks as usize];
+    let mut ev: Vec<Event> = Vec::with_capacity(total);
+    advise_huge_pages(&mut ev);
+    let mut sum = 0u64;
+    for _ in 0..first {
+        ev.push(Event {
+            t: 0,
+            task: 0,
+            kind: EventKind::Done,
+        });
+    }
+    for (&task, &c) in order.iter().zip(counts) {
+        if plan {
+            let k = &mut next[task as usize];
+            if let Some(&d) = plans[task as usize].get(*k as usize) {
+                sum = sum.wrapping_add(d);
+            }
+            *k += 1;
+        }
+        for j in 0..c {
+            ev.push(Event {
+                t: sum,
+                task,
+                kind: EventKind::TimerSet {
+                    timer: task,
+                    delay: j as u32,
+                },
+            });
+        }
+    }
+    std::hint::black_box(&ev);
+    let secs = start.elapsed().as_secs_f64();
+    drop(ev);
+    secs
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -133,8 +247,10 @@ fn main() {
         "ours" => (true, false, false),
         "tokio" => (false, true, false),
         "load" => (false, false, true),
+        "floor" => (false, false, false),
         _ => (true, true, true),
     };
+    let do_floor = only.is_empty() || only == "floor";
     if do_ours || do_tokio {
         let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
         for i in 0..=runs {
@@ -153,13 +269,23 @@ fn main() {
                 }
             }
         }
-        println!("workload: {tasks} tasks x {SLEEPS} sleeps (seeded 1..=1000 us), median of {runs} runs");
+        println!(
+            "workload: {tasks} tasks x {SLEEPS} sleeps (seeded 1..=1000 us), median of {runs} runs"
+        );
         if do_ours {
             let t = median(t_ours);
-            println!("await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)", t * 1e3, events as f64 / t / 1e6);
+            println!(
+                "await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)",
+                t * 1e3,
+                events as f64 / t / 1e6
+            );
             if do_tokio {
                 let tt = median(t_tokio);
-                println!("tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)", tt * 1e3, events as f64 / tt / 1e6);
+                println!(
+                    "tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)",
+                    tt * 1e3,
+                    events as f64 / tt / 1e6
+                );
                 println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
             }
         } else {
@@ -180,14 +306,53 @@ fn main() {
         }
         let (t, tt) = (median(t_ours), median(t_tokio));
         println!("same sleeps drawn inline from each task's seeded Rng (no plan vector):");
-        println!("await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)", t * 1e3, events as f64 / t / 1e6);
-        println!("tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)", tt * 1e3, events as f64 / tt / 1e6);
+        println!(
+            "await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)",
+            t * 1e3,
+            events as f64 / t / 1e6
+        );
+        println!(
+            "tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)",
+            tt * 1e3,
+            events as f64 / tt / 1e6
+        );
         println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
+    }
+    if do_floor {
+        // The memory floor: the trace's bytes and the plan's reads, with no executor at all.
+        let (order, counts, first) = poll_order(tasks);
+        let (mut with_plan, mut events_only) = (Vec::new(), Vec::new());
+        for i in 0..=runs {
+            let a = floor(&order, &counts, first, tasks, true);
+            let b = floor(&order, &counts, first, tasks, false);
+            if i > 0 {
+                with_plan.push(a);
+                events_only.push(b);
+            }
+        }
+        println!("memory floor, no executor (the trace's events written to a fresh buffer, the plan read in the executor's poll order):");
+        println!(
+            "  events + plan reads: {:>8.1} ms    events only: {:>8.1} ms",
+            median(with_plan) * 1e3,
+            median(events_only) * 1e3
+        );
     }
     if do_load {
         for (label, program) in [
-            ("thread_per_request", Program::ThreadPerRequest(LoadParams { duration_s: 200.0, ..LoadParams::default() })),
-            ("event_loop_server", Program::EventLoopServer(LoadParams { duration_s: 200.0, ..LoadParams::default() })),
+            (
+                "thread_per_request",
+                Program::ThreadPerRequest(LoadParams {
+                    duration_s: 200.0,
+                    ..LoadParams::default()
+                }),
+            ),
+            (
+                "event_loop_server",
+                Program::EventLoopServer(LoadParams {
+                    duration_s: 200.0,
+                    ..LoadParams::default()
+                }),
+            ),
         ] {
             let s = Scenario::from(program);
             let mut times = Vec::new();
@@ -200,7 +365,10 @@ fn main() {
                 }
                 n = tr.events.len();
             }
-            println!("{label}, 100,000 requests: {:.1} ms (median), {n} events", median(times) * 1e3);
+            println!(
+                "{label}, 100,000 requests: {:.1} ms (median), {n} events",
+                median(times) * 1e3
+            );
         }
     }
 }
