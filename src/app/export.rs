@@ -92,8 +92,9 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
         inline_styles(&window, &o, &c)?;
     }
 
-    // Nothing that needs the page: scripts, stylesheets, external references.
-    if let Ok(list) = clone.query_selector_all("script, style, foreignObject") {
+    // Nothing that needs the page: scripts, stylesheets, external references; nor the controls
+    // drawn on the picture (drag handles).
+    if let Ok(list) = clone.query_selector_all("script, style, foreignObject, .handle") {
         for i in 0..list.length() {
             if let Some(n) = list.item(i) {
                 if let Some(p) = n.parent_node() {

@@ -186,6 +186,7 @@ impl Figure {
                 Opts {
                     hide: None,
                     width: 720.0,
+                    drag: None,
                 },
             ),
             Models::ThreadPool(series, b) => thread_pool_scene(series, b, t, false),

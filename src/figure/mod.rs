@@ -16,6 +16,7 @@
 //! Interaction is data too: a [`Item::Group`] with a `key` becomes a clickable/focusable element
 //! in the browser (the component gets the key back), and is inert in exported files.
 
+use crate::sim::Time;
 use std::fmt::Write as _;
 
 pub mod charts;
@@ -118,6 +119,31 @@ pub enum Item {
         class: &'static str,
         /// Horizontal anchoring.
         anchor: Anchor,
+    },
+    /// A handle the learner drags along the time axis to change a value (a duration): the browser
+    /// draws it as a grip and makes it a slider (drag it, or focus it and use the arrow keys) that
+    /// reports `key` and the new value. Not part of the picture: SVG exports leave it out.
+    Handle {
+        /// Centre x of the grip (where the value's end is drawn).
+        x: f32,
+        /// Top of the grip.
+        y: f32,
+        /// Height of the grip.
+        h: f32,
+        /// Reported with every new value.
+        key: String,
+        /// Accessible name, e.g. `db_query("A") duration`.
+        label: String,
+        /// The value now, in virtual time (microseconds).
+        value: Time,
+        /// Smallest value.
+        min: Time,
+        /// Largest value.
+        max: Time,
+        /// One arrow-key press, and the drag's rounding.
+        step: Time,
+        /// Width in user units of one `step` on the axis (a drag of that many units is one step).
+        step_w: f32,
     },
     /// A group: a class for its children, an accessible label, and an optional interaction key.
     Group {
@@ -239,6 +265,8 @@ impl Scene {
 
 fn write_item(s: &mut String, item: &Item) {
     match item {
+        // A control, not part of the picture.
+        Item::Handle { .. } => {}
         Item::Rect {
             x,
             y,

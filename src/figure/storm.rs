@@ -324,7 +324,7 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
 fn shift(items: &mut [Item], dx: f32, dy: f32) {
     for i in items {
         match i {
-            Item::Rect { x, y, .. } | Item::Text { x, y, .. } => {
+            Item::Rect { x, y, .. } | Item::Text { x, y, .. } | Item::Handle { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }
@@ -350,7 +350,7 @@ fn shift(items: &mut [Item], dx: f32, dy: f32) {
 /// Lowest text baseline / shape bottom of `items` (the panel's height).
 fn bottom(items: &[Item]) -> f32 {
     items.iter().fold(0.0f32, |m, i| match i {
-        Item::Rect { y, h, .. } => m.max(y + h),
+        Item::Rect { y, h, .. } | Item::Handle { y, h, .. } => m.max(y + h),
         Item::Text { y, .. } => m.max(*y),
         Item::Line { y1, y2, .. } => m.max(y1.max(*y2)),
         Item::Circle { cy, r, .. } => m.max(cy + r),

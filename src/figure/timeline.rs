@@ -258,6 +258,8 @@ pub struct Opts {
     pub width: f32,
     /// Hide run `i` behind a "predict first" cover (its total is not shown).
     pub hide: Option<usize>,
+    /// Make one run's bars draggable (see [`Drag`]).
+    pub drag: Option<Drag>,
 }
 
 impl Default for Opts {
@@ -265,8 +267,24 @@ impl Default for Opts {
         Opts {
             width: 720.0,
             hide: None,
+            drag: None,
         }
     }
+}
+
+/// Draggable bars on run `run`: each of its lanes gets a dashed outline of its whole bar (first
+/// segment's start to last segment's end, drawn at every time) and an [`Item::Handle`] at the
+/// bar's end whose value is the bar's length and whose key is the lane's index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Drag {
+    /// Which run.
+    pub run: usize,
+    /// Shortest bar.
+    pub min: Time,
+    /// Longest bar.
+    pub max: Time,
+    /// Keyboard step and drag rounding.
+    pub step: Time,
 }
 
 const LANE_H: f32 = 22.0;
@@ -302,6 +320,25 @@ fn word_of(k: SegKind) -> &'static str {
     }
 }
 
+/// A bar on the time axis `x` from `from` to `to`, `y`/`h` high.
+fn bar(
+    x: &Linear,
+    (from, to): (Time, Time),
+    (y, h): (f32, f32),
+    class: &'static str,
+    tip: Option<String>,
+) -> Item {
+    Item::Rect {
+        x: x.t(from),
+        y,
+        w: x.t(to) - x.t(from),
+        h,
+        rx: 2.0,
+        class,
+        tip,
+    }
+}
+
 /// Draw the runs at time `t` on one axis (the scale runs to the latest end).
 pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let end = runs.iter().map(|g| g.end).max().unwrap_or(0).max(1);
@@ -317,6 +354,8 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let x = Linear::time(end, LEFT, o.width - RIGHT);
     let mut y = 6.0;
     let mut items = Vec::new();
+    // Drawn last, over everything.
+    let mut handles = Vec::new();
     for (ri, g) in runs.iter().enumerate() {
         let hidden = o.hide == Some(ri);
         let top = y;
@@ -363,6 +402,27 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         for (li, lane) in g.lanes.iter().enumerate() {
             let ly = y + li as f32 * LANE_H;
             let mut li_items = lane_row(ly, (LEFT, o.width - RIGHT), lane.name.clone(), "small");
+            if let (Some(dr), Some(first), Some(last), false) = (
+                o.drag.filter(|d| d.run == ri),
+                lane.segs.first(),
+                lane.segs.last(),
+                hidden,
+            ) {
+                let (from, to) = (first.from, last.to);
+                li_items.push(bar(&x, (from, to), (ly + 4.0, LANE_H - 8.0), "ghost", None));
+                handles.push(Item::Handle {
+                    x: x.t(to),
+                    y: ly + 1.0,
+                    h: LANE_H - 2.0,
+                    key: li.to_string(),
+                    label: format!("{} duration", lane.name),
+                    value: to - from,
+                    min: dr.min,
+                    max: dr.max,
+                    step: dr.step,
+                    step_w: x.t(dr.step) - x.t(0),
+                });
+            }
             if !hidden {
                 for s in &lane.segs {
                     if s.from >= t && !(t == 0 && s.from == 0) {
@@ -372,21 +432,15 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                     if to <= s.from {
                         continue;
                     }
-                    li_items.push(Item::Rect {
-                        x: x.t(s.from),
-                        y: ly + 4.0,
-                        w: x.t(to) - x.t(s.from),
-                        h: LANE_H - 8.0,
-                        rx: 2.0,
-                        class: class_of(s.kind),
-                        tip: Some(format!(
-                            "{}: {} from {} to {}",
-                            lane.name,
-                            word_of(s.kind),
-                            fmt_secs(s.from),
-                            fmt_secs(s.to)
-                        )),
-                    });
+                    let tip = format!(
+                        "{}: {} from {} to {}",
+                        lane.name,
+                        word_of(s.kind),
+                        fmt_secs(s.from),
+                        fmt_secs(s.to)
+                    );
+                    let (y, h) = (ly + 4.0, LANE_H - 8.0);
+                    li_items.push(bar(&x, (s.from, to), (y, h), class_of(s.kind), Some(tip)));
                 }
                 for &r in lane.runs.iter().take_while(|&&r| r <= t) {
                     li_items.push(Item::Circle {
@@ -426,19 +480,18 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
             for &(a, b) in g.held.iter().filter(|h| h.0 < t) {
                 any = true;
                 let bb = b.min(t);
-                th.push(Item::Rect {
-                    x: x.t(a),
-                    y: ty + 6.0,
-                    w: x.t(bb) - x.t(a),
-                    h: LANE_H - 12.0,
-                    rx: 2.0,
-                    class: "s-blocked",
-                    tip: Some(format!(
-                        "thread held by time.sleep from {} to {}",
-                        fmt_secs(a),
-                        fmt_secs(b)
-                    )),
-                });
+                let tip = format!(
+                    "thread held by time.sleep from {} to {}",
+                    fmt_secs(a),
+                    fmt_secs(b)
+                );
+                th.push(bar(
+                    &x,
+                    (a, bb),
+                    (ty + 6.0, LANE_H - 12.0),
+                    "s-blocked",
+                    Some(tip),
+                ));
                 if x.t(bb) - x.t(a) > 90.0 {
                     th.push(Item::Text {
                         x: (x.t(a) + x.t(bb)) / 2.0,
@@ -552,6 +605,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         .into_iter()
         .partition(|i| matches!(i, Item::Line { class, .. } if class.starts_with("grid")));
     grid.extend(rest);
+    grid.extend(handles);
     let mut sc = Scene::new(o.width, ay + 22.0, "Query timelines on one clock");
     sc.items = grid;
     sc
@@ -670,7 +724,7 @@ mod tests {
         );
         let o = Opts {
             width: NARROW_W,
-            hide: None,
+            ..Opts::default()
         };
         let sc = layout(&[&a, &b], 5 * SEC, o);
         assert_eq!(sc.width, NARROW_W);
@@ -723,5 +777,64 @@ mod tests {
             start.elapsed(),
             n
         );
+    }
+
+    #[test]
+    fn a_dragged_run_has_one_handle_per_query_at_its_bar_end() {
+        let a = Gantt::from_trace("seq", &sequential(&qs(2.0, 3.0)).unwrap());
+        let b = Gantt::from_trace("gather", &gather(&qs(2.0, 3.0)).unwrap());
+        let drag = Drag {
+            run: 0,
+            min: SEC / 10,
+            max: 20 * SEC,
+            step: SEC / 10,
+        };
+        let o = Opts {
+            drag: Some(drag),
+            ..Opts::default()
+        };
+        // At t = 0 nothing has run, yet the handles (and the outlines) show the whole bars.
+        let sc = layout(&[&a, &b], 0, o);
+        let hs: Vec<_> = sc
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Handle {
+                    x,
+                    key,
+                    value,
+                    step_w,
+                    ..
+                } => Some((*x, key.clone(), *value, *step_w)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(hs.len(), 2, "one per query lane of the upper run only");
+        assert_eq!((hs[0].1.as_str(), hs[0].2), ("0", 2 * SEC));
+        assert_eq!((hs[1].1.as_str(), hs[1].2), ("1", 3 * SEC));
+        // On the axis: the 5 s scale puts B's end (5 s) 2.5x as far from 0 as A's end (2 s), and
+        // a step is a fiftieth of the 5 s span.
+        let x0 = hs[0].0 - 2.0 * 10.0 * hs[0].3;
+        assert!((hs[1].0 - x0 - 5.0 * 10.0 * hs[0].3).abs() < 0.01, "{hs:?}");
+        let outlines = |sc: &Scene| {
+            let mut n = 0;
+            fn walk(items: &[Item], n: &mut usize) {
+                for i in items {
+                    match i {
+                        Item::Rect { class: "ghost", .. } => *n += 1,
+                        Item::Group { items, .. } => walk(items, n),
+                        _ => {}
+                    }
+                }
+            }
+            walk(&sc.items, &mut n);
+            n
+        };
+        assert_eq!(outlines(&sc), 2);
+        // Exports leave the handles out; without `drag` there are none.
+        assert!(!sc.to_svg().contains("handle"));
+        let plain = layout(&[&a, &b], 0, Opts::default());
+        assert!(!plain.items.iter().any(|i| matches!(i, Item::Handle { .. })));
+        assert_eq!(outlines(&plain), 0);
     }
 }

@@ -412,6 +412,26 @@ def test_focus_is_visible_when_tabbing(site, d):
     assert not missing, f"focused without a visible indicator: {missing}"
 
 
+# ---------------------------------------------------------------- dragging a bar's end
+
+def test_dragging_a_query_bar_end_changes_its_duration(site, d):
+    """Chapter 4's timeline: drag the end of query A's bar in the upper run with a real pointer
+    (release build); the duration box, the link and the picture follow."""
+    B.open_fresh(d, "blocking-calls?queries.t=100000")
+    grip = d.find_elements("css selector", ".handle[data-key='0'] .handle-grip")
+    assert grip, "no drag handle on query A's bar"
+    before = d.find_element("css selector", "input.dur-a").get_attribute("value")
+    ActionChains(d).move_to_element(grip[0]).click_and_hold().move_by_offset(60, 0) \
+        .move_by_offset(60, 0).release().perform()
+    after = B.wait_until(lambda: (v := d.find_element("css selector", "input.dur-a").get_attribute("value")) != before and v, 3)
+    assert after and float(after) > float(before), f"A stayed {before} after a drag to the right"
+    assert f"queries.a={after}" in d.execute_script("return location.hash")
+    handle = d.find_element("css selector", ".handle[data-key='0']")
+    assert handle.get_attribute("aria-valuenow") == after
+    B.screenshot(d, B.SHOTS / "queries-dragged.png")
+    assert not B.console_errors(d)
+
+
 # ---------------------------------------------------------------- crash banner
 
 REJECT = """

@@ -87,6 +87,113 @@ async fn blocking_switch_makes_gather_take_the_sum() {
     assert!(s.contains("held by time.sleep"), "{s}");
 }
 
+fn input_value<C: BaseComponent>(m: &Mounted<C>, sel: &str) -> String {
+    m.q(sel)
+        .dyn_into::<HtmlInputElement>()
+        .expect("input")
+        .value()
+}
+
+/// Client x of the centre of handle `key`'s grip.
+fn grip_x<C: BaseComponent>(m: &Mounted<C>, key: &str) -> f64 {
+    let r = m
+        .q(&format!(".handle[data-key='{key}'] .handle-grip"))
+        .get_bounding_client_rect();
+    r.x() + r.width() / 2.0
+}
+
+fn pointer(target: &web_sys::Element, kind: &str, x: f64) {
+    let init = web_sys::PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(x as i32);
+    init.set_pointer_id(1);
+    let ev = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).expect("pointer event");
+    target.dispatch_event(&ev).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn dragging_a_bar_end_changes_that_query() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.t=100000").await;
+    m.click("button.reveal");
+    settle().await;
+    // A's bar ends at 2 s and B's at 5 s: 3 s apart on the axis.
+    let (a, b) = (grip_x(&m, "0"), grip_x(&m, "1"));
+    let px_per_s = (b - a) / 3.0;
+    assert!(px_per_s > 10.0, "{a} {b}");
+    // Drag A's end 1.5 s to the right, in three moves (the picture rescales under the pointer;
+    // the drag keeps the scale it started with).
+    let handle = m.q(".handle[data-key='0']");
+    pointer(&handle, "pointerdown", a);
+    let svg = m.q("svg.viz");
+    for f in [0.5, 1.0, 1.5] {
+        pointer(&svg, "pointermove", a + f * px_per_s);
+        settle().await;
+    }
+    pointer(&svg, "pointerup", a + 1.5 * px_per_s);
+    settle().await;
+    assert_eq!(input_value(&m, "input.dur-a"), "3.5");
+    // Both runs use the new duration (the clock stays where it was: 5 s).
+    let s = svg_text(&m);
+    assert!(
+        s.contains("from 3.5 s to 6.5 s") && s.contains("total 3.5 s"),
+        "{s}"
+    );
+    assert_eq!(
+        m.q(".handle[data-key='0']")
+            .get_attribute("aria-valuenow")
+            .as_deref(),
+        Some("3.5")
+    );
+    // After the release, moving the pointer changes nothing.
+    pointer(&svg, "pointermove", a + 3.0 * px_per_s);
+    settle().await;
+    assert_eq!(input_value(&m, "input.dur-a"), "3.5");
+    // Dragging far left stops at the shortest query (0.1 s), never 0 or negative.
+    let a2 = grip_x(&m, "0");
+    pointer(&m.q(".handle[data-key='0']"), "pointerdown", a2);
+    pointer(&svg, "pointermove", a2 - 10_000.0);
+    settle().await;
+    pointer(&svg, "pointerup", a2 - 10_000.0);
+    settle().await;
+    assert_eq!(input_value(&m, "input.dur-a"), "0.1");
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_on_a_handle_step_the_duration_not_the_clock() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.t=100000").await;
+    let handle = m.q(".handle[data-key='1']");
+    assert_eq!(handle.get_attribute("role").as_deref(), Some("slider"));
+    // The time readout ("t = 5.000 s / 6.100 s"): the clock, without the end that moves.
+    let clock = |m: &Mounted<QueriesPage>| {
+        let t = m.text(".playback");
+        let at = t.find("t = ").map_or(0, |i| i + 4);
+        t[at..].split(" /").next().unwrap_or("").to_string()
+    };
+    let t_before = clock(&m);
+    for key in ["ArrowRight", "ArrowRight", "PageUp", "ArrowLeft"] {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+            .expect("kev");
+        m.q(".handle[data-key='1']")
+            .dispatch_event(&ev)
+            .expect("dispatch");
+        settle().await;
+    }
+    // 3 + 0.1 + 0.1 + 1 - 0.1 = 4.1 s.
+    assert_eq!(input_value(&m, "input.dur-b"), "4.1");
+    assert!(
+        svg_text(&m).contains("from 2 s to 6.1 s"),
+        "{}",
+        svg_text(&m)
+    );
+    assert_eq!(clock(&m), t_before, "the keys did not move the playback");
+    // The link carries the new value.
+    let href = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(href.contains("queries.b=4.1"), "{href}");
+}
+
 #[wasm_bindgen_test]
 async fn bad_durations_are_refused_with_a_message() {
     let m = mount::<QueriesPage>("#/embed/queries?queries.t=100000").await;

@@ -1,10 +1,14 @@
 //! The browser renderer of a [`Scene`]: one `<svg>` whose items become SVG elements.
-//! Groups with a `key` become keyboard- and mouse-activatable buttons that report the key.
+//! Groups with a `key` become keyboard- and mouse-activatable buttons that report the key;
+//! [`Item::Handle`]s become sliders you drag along the axis (or move with the arrow keys).
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::figure::{num, points_attr, Anchor, Item, Scene};
+use crate::figure::{fmt_secs, num, points_attr, Anchor, Item, Scene};
+use crate::sim::Time;
 
 /// Properties of [`SceneView`].
 #[derive(Properties, PartialEq)]
@@ -14,18 +18,163 @@ pub struct SceneViewProps {
     /// Called with a group's key when the learner activates it (click, Enter or Space).
     #[prop_or_default]
     pub on_key: Option<Callback<String>>,
+    /// Called with a handle's key and its new value while the learner drags it or presses
+    /// arrow keys on it. Without it, handles are not drawn.
+    #[prop_or_default]
+    pub on_handle: Option<Callback<(String, Time)>>,
+}
+
+/// A handle being dragged: which, where the pointer went down (client px), the value then, and
+/// client px per step (the scale is frozen for the drag, though the picture may rescale).
+struct DragState {
+    key: String,
+    x0: f64,
+    v0: Time,
+    last: Time,
+    min: Time,
+    max: Time,
+    step: Time,
+    px_per_step: f64,
+}
+
+type Drag = Rc<RefCell<Option<DragState>>>;
+
+/// The value `steps` steps from `v`, rounded to whole steps and kept within `min..=max`.
+pub fn stepped(v: Time, steps: i64, step: Time, min: Time, max: Time) -> Time {
+    let step = step.max(1) as i64;
+    let base = (v as i64 + step / 2) / step * step;
+    (base + steps * step).clamp(min as i64, max as i64) as Time
 }
 
 /// Draw a scene as an inline SVG sized by its viewBox.
 #[component]
 pub fn SceneView(props: &SceneViewProps) -> Html {
     let sc = &props.scene;
+    let drag: Drag = use_mut_ref(|| None);
+    let svg = use_node_ref();
+    // The svg keeps the pointer while a handle is dragged (pointer capture), so moves and the
+    // release arrive here even when the handle's own element is redrawn under the pointer.
+    let (onpointermove, onpointerup) = match &props.on_handle {
+        Some(cb) => {
+            let (d1, cb1) = (drag.clone(), cb.clone());
+            let mv = Callback::from(move |e: PointerEvent| {
+                let mut g = d1.borrow_mut();
+                let Some(st) = g.as_mut() else { return };
+                e.prevent_default();
+                let steps = ((e.client_x() as f64 - st.x0) / st.px_per_step).round() as i64;
+                let v = stepped(st.v0, steps, st.step, st.min, st.max);
+                if v != st.last {
+                    st.last = v;
+                    let k = st.key.clone();
+                    drop(g);
+                    cb1.emit((k, v));
+                }
+            });
+            let d2 = drag.clone();
+            let up = Callback::from(move |_: PointerEvent| {
+                d2.borrow_mut().take();
+            });
+            (Some(mv), Some(up))
+        }
+        None => (None, None),
+    };
+    let ctx = HandleCtx {
+        on_handle: props.on_handle.clone(),
+        drag,
+        svg: svg.clone(),
+        width: sc.width,
+    };
     html! {
-        <svg class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
-             role="img" aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg">
+        <svg ref={svg} class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
+             role="img" aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg"
+             onpointermove={onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
             <title>{ sc.title.clone() }</title>
-            { sc.items.iter().map(|i| item(i, &props.on_key)).collect::<Html>() }
+            { sc.items.iter().map(|i| item(i, &props.on_key, &ctx)).collect::<Html>() }
         </svg>
+    }
+}
+
+/// What a handle needs to start a drag.
+struct HandleCtx {
+    on_handle: Option<Callback<(String, Time)>>,
+    drag: Drag,
+    svg: NodeRef,
+    width: f32,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle(
+    ctx: &HandleCtx,
+    (x, y, h): (f32, f32, f32),
+    key: &str,
+    label: &str,
+    (value, min, max, step): (Time, Time, Time, Time),
+    step_w: f32,
+) -> Html {
+    let Some(cb) = ctx.on_handle.clone() else {
+        return Html::default();
+    };
+    let onpointerdown = {
+        let (drag, svg, key) = (ctx.drag.clone(), ctx.svg.clone(), key.to_string());
+        let width = ctx.width;
+        Callback::from(move |e: PointerEvent| {
+            let Some(el) = svg.cast::<web_sys::Element>() else {
+                return;
+            };
+            let px_per_unit = el.get_bounding_client_rect().width() / width.max(1.0) as f64;
+            let px_per_step = (step_w as f64 * px_per_unit).max(0.5);
+            e.prevent_default();
+            // Focus follows the pointer, so the arrow keys go on where the drag ended.
+            if let Some(t) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::SvgElement>().ok())
+            {
+                let _ = t.focus();
+            }
+            // Synthetic events have no active pointer to capture: the drag still works while
+            // the pointer stays over the picture.
+            let _ = el.set_pointer_capture(e.pointer_id());
+            *drag.borrow_mut() = Some(DragState {
+                key: key.clone(),
+                x0: e.client_x() as f64,
+                v0: value,
+                last: value,
+                min,
+                max,
+                step,
+                px_per_step,
+            });
+        })
+    };
+    let onkeydown = {
+        let key = key.to_string();
+        Callback::from(move |e: KeyboardEvent| {
+            let v = match e.key().as_str() {
+                "ArrowRight" | "ArrowUp" => stepped(value, 1, step, min, max),
+                "ArrowLeft" | "ArrowDown" => stepped(value, -1, step, min, max),
+                "PageUp" => stepped(value, 10, step, min, max),
+                "PageDown" => stepped(value, -10, step, min, max),
+                "Home" => min,
+                "End" => max,
+                _ => return,
+            };
+            // The playback's own keys (arrows, Home/End) must not also move the clock.
+            e.prevent_default();
+            e.stop_propagation();
+            if v != value {
+                cb.emit((key.clone(), v));
+            }
+        })
+    };
+    let secs = |v: Time| crate::decimal::short(v as f64 / crate::sim::SEC as f64, 3);
+    html! {
+        <g class="handle" role="slider" tabindex="0" aria-label={label.to_string()} data-key={key.to_string()}
+           aria-valuemin={secs(min)} aria-valuemax={secs(max)} aria-valuenow={secs(value)}
+           aria-valuetext={fmt_secs(value)} {onpointerdown} {onkeydown}>
+            <title>{ format!("{label}: {}. Drag, or use the arrow keys.", fmt_secs(value)) }</title>
+            <rect class="handle-hit" x={num(x - 9.0)} y={num(y - 2.0)} width="18" height={num(h + 4.0)} />
+            <rect class="handle-grip" x={num(x - 3.0)} y={num(y)} width="6" height={num(h)} rx="2" />
+        </g>
     }
 }
 
@@ -44,8 +193,27 @@ fn tip(t: &Option<String>) -> Html {
     }
 }
 
-fn item(i: &Item, on_key: &Option<Callback<String>>) -> Html {
+fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
     match i {
+        Item::Handle {
+            x,
+            y,
+            h,
+            key,
+            label,
+            value,
+            min,
+            max,
+            step,
+            step_w,
+        } => handle(
+            ctx,
+            (*x, *y, *h),
+            key,
+            label,
+            (*value, *min, *max, *step),
+            *step_w,
+        ),
         Item::Rect {
             x,
             y,
@@ -95,7 +263,7 @@ fn item(i: &Item, on_key: &Option<Callback<String>>) -> Html {
             key,
             items,
         } => {
-            let children: Html = items.iter().map(|c| item(c, on_key)).collect();
+            let children: Html = items.iter().map(|c| item(c, on_key, ctx)).collect();
             match (key, on_key) {
                 (Some(k), Some(cb)) => {
                     let (k1, cb1) = (k.clone(), cb.clone());

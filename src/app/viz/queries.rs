@@ -16,8 +16,10 @@ use crate::app::viz::console::console;
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::fmt_secs;
-use crate::figure::timeline::{layout, Gantt, Opts, NARROW_W};
-use crate::scenario::programs::queries::{gather, parse_secs, sequential, Query, SECS_ACCEPTED};
+use crate::figure::timeline::{layout, Drag, Gantt, Opts, NARROW_W};
+use crate::scenario::programs::queries::{
+    gather, parse_secs, sequential, Query, MAX_SECS, MIN_SECS, SECS_ACCEPTED,
+};
 use crate::sim::{Time, SEC};
 
 const NAMES: [&str; 3] = ["A", "B", "C"];
@@ -140,6 +142,13 @@ pub fn Queries() -> Html {
         pb.t,
         Opts {
             hide: (!revealed).then_some(1),
+            // The upper run's bars are the queries' durations: drag their ends.
+            drag: Some(Drag {
+                run: 0,
+                min: (MIN_SECS * SEC as f64) as Time,
+                max: (MAX_SECS * SEC as f64) as Time,
+                step: SEC / 10,
+            }),
             // A narrow figure gets the narrow picture so the labels stay readable (>= 10 px).
             // Between 500 and ~750 px the picture is as wide as the figure (1 unit = 1 px, so
             // the 10 px labels stay 10 px in a laptop's reading column); rounded to 20 units.
@@ -170,6 +179,27 @@ pub fn Queries() -> Html {
                 None => params.remove("block"),
             }
             setup.set(s);
+        })
+    };
+
+    // Dragging the end of a bar in the upper run (or the arrow keys on its handle): lane i is
+    // query i there. The number box follows.
+    let on_handle = {
+        let (setup, apply) = (setup.clone(), apply.clone());
+        let (texts, errors) = (texts.clone(), errors.clone());
+        Callback::from(move |(key, v): (String, Time)| {
+            let Some(i) = key.parse::<usize>().ok().filter(|&i| i < 3) else {
+                return;
+            };
+            let mut s = (*setup).clone();
+            s.durs[i] = v;
+            let mut tx = (*texts).clone();
+            tx[i] = secs_text(v);
+            texts.set(tx);
+            let mut er = (*errors).clone();
+            er[i] = None;
+            errors.set(er);
+            apply.emit(s);
         })
     };
 
@@ -346,7 +376,7 @@ pub fn Queries() -> Html {
         }
         None => html! {
             <>
-                <SceneView scene={scene} />
+                <SceneView scene={scene} on_handle={Some(on_handle)} />
                 <div class="queries-panes panes">
                     <div>
                         { timed_console(runs.seq.printed_at(pb.t), "Console: one after the other") }
@@ -370,7 +400,7 @@ pub fn Queries() -> Html {
     };
     let caption = html! {
         <p class="figure-note">
-            { "Amber: waiting on I/O, the thread is free. Red: blocked, the call holds the thread. Pale red: ready, but frozen because the thread is held. Green dots: the moments the query's code runs." }
+            { "Amber: waiting on I/O, the thread is free. Red: blocked, the call holds the thread. Pale red: ready, but frozen because the thread is held. Green dots: the moments the query's code runs. Drag the end of a bar in the upper run (or focus it and use the arrow keys) to change that query's duration." }
         </p>
     };
     html! {
