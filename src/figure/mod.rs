@@ -158,6 +158,22 @@ pub enum Item {
     },
 }
 
+/// The value of an [`Item::Handle`] `steps` whole steps from `v` (0: `v` itself), kept within `min..=max`. A value off
+/// the step grid (typed, say 2.05 s) goes to the grid first: one step up from 2.05 is 2.1, one
+/// step down is 2.0.
+pub fn stepped(v: Time, steps: i64, step: Time, min: Time, max: Time) -> Time {
+    if steps == 0 {
+        return v;
+    }
+    let (v, step) = (v as i64, step.max(1) as i64);
+    let base = if steps > 0 {
+        v.div_euclid(step) * step
+    } else {
+        (v + step - 1).div_euclid(step) * step
+    };
+    (base + steps * step).clamp(min as i64, max as i64) as Time
+}
+
 /// A whole picture: size, an accessible title, and the display list.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Scene {
@@ -478,6 +494,22 @@ pub fn esc(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn handle_steps_go_to_the_grid_then_step_and_stay_in_range() {
+        const S: Time = 100_000;
+        assert_eq!(stepped(2_000_000, 0, S, S, 20 * S), 2_000_000);
+        assert_eq!(stepped(2_000_000, 1, S, S, 200 * S), 2_100_000);
+        assert_eq!(stepped(2_000_000, -1, S, S, 200 * S), 1_900_000);
+        // Off the grid (2.05 s): up to 2.1, down to 2.0, and a drag of 0 steps keeps 2.05.
+        assert_eq!(stepped(2_050_000, 1, S, S, 200 * S), 2_100_000);
+        assert_eq!(stepped(2_050_000, -1, S, S, 200 * S), 2_000_000);
+        assert_eq!(stepped(2_050_000, 0, S, S, 200 * S), 2_050_000);
+        assert_eq!(stepped(2_000_000, 15, S, S, 200 * S), 3_500_000);
+        // Clamped at both ends.
+        assert_eq!(stepped(2_000_000, -1_000, S, S, 200 * S), S);
+        assert_eq!(stepped(2_000_000, 1_000, S, S, 30 * S), 30 * S);
+    }
+
     use super::*;
 
     #[test]

@@ -107,6 +107,8 @@ fn pointer(target: &web_sys::Element, kind: &str, x: f64) {
     init.set_bubbles(true);
     init.set_client_x(x as i32);
     init.set_pointer_id(1);
+    // A button is held from the press until the release.
+    init.set_buttons(u16::from(kind != "pointerup"));
     let ev = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).expect("pointer event");
     target.dispatch_event(&ev).expect("dispatch");
 }
@@ -144,7 +146,7 @@ async fn dragging_a_bar_end_changes_that_query() {
             .as_deref(),
         Some("3.5")
     );
-    // After the release, moving the pointer changes nothing.
+    // After the release, moving the pointer (even with a button held) changes nothing.
     pointer(&svg, "pointermove", a + 3.0 * px_per_s);
     settle().await;
     assert_eq!(input_value(&m, "input.dur-a"), "3.5");

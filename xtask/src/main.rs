@@ -258,7 +258,7 @@ fn print_sizes(dist: &Path) -> R<u64> {
             .to_string();
         rows.push((name, raw, gzip_size(&p)?));
     }
-    rows.sort_by(|a, b| b.2.cmp(&a.2));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.2));
     let (mut raw_t, mut gz_t) = (0, 0);
     println!("{:<44} {:>11} {:>11}", "file", "raw", "gzip -9");
     for (name, raw, gz) in &rows {
@@ -344,7 +344,7 @@ fn fcp_cmd(root: &Path, args: &[String]) -> R<()> {
         c.args(["--runs", &n]);
     }
     browser.apply(&mut c);
-    tools::run(&mut c.current_dir(root))
+    tools::run(c.current_dir(root))
 }
 
 /// Counts parsed from a test runner's output.

@@ -195,6 +195,7 @@ pub fn ensure_wasm_target(env: &Env) -> R<()> {
 /// * `-Cpanic=immediate-abort`: a panic traps at once instead of formatting its message and
 ///   running the hook, so no panic-message machinery ships. The page still shows its crash
 ///   banner: `src/app/shell/crash.js` catches the trap's `WebAssembly.RuntimeError`.
+///
 /// Together about 23 KB gzip off the bundle (BENCHMARKS.md, "Bundle size").
 /// Trunk.toml's hooks unset the `CARGO_UNSTABLE_*`/`RUSTC_BOOTSTRAP` variables again for the
 /// native cargo commands they run.

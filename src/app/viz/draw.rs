@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::figure::{fmt_secs, num, points_attr, Anchor, Item, Scene};
+use crate::figure::{fmt_secs, num, points_attr, stepped, Anchor, Item, Scene};
 use crate::sim::Time;
 
 /// Properties of [`SceneView`].
@@ -39,13 +39,6 @@ struct DragState {
 
 type Drag = Rc<RefCell<Option<DragState>>>;
 
-/// The value `steps` steps from `v`, rounded to whole steps and kept within `min..=max`.
-pub fn stepped(v: Time, steps: i64, step: Time, min: Time, max: Time) -> Time {
-    let step = step.max(1) as i64;
-    let base = (v as i64 + step / 2) / step * step;
-    (base + steps * step).clamp(min as i64, max as i64) as Time
-}
-
 /// Draw a scene as an inline SVG sized by its viewBox.
 #[component]
 pub fn SceneView(props: &SceneViewProps) -> Html {
@@ -60,6 +53,11 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
             let mv = Callback::from(move |e: PointerEvent| {
                 let mut g = d1.borrow_mut();
                 let Some(st) = g.as_mut() else { return };
+                if e.buttons() == 0 {
+                    // Released where we could not see it (no pointer capture): the drag is over.
+                    *g = None;
+                    return;
+                }
                 e.prevent_default();
                 let steps = ((e.client_x() as f64 - st.x0) / st.px_per_step).round() as i64;
                 let v = stepped(st.v0, steps, st.step, st.min, st.max);
@@ -102,7 +100,6 @@ struct HandleCtx {
     width: f32,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn handle(
     ctx: &HandleCtx,
     (x, y, h): (f32, f32, f32),
@@ -118,7 +115,7 @@ fn handle(
         let (drag, svg, key) = (ctx.drag.clone(), ctx.svg.clone(), key.to_string());
         let width = ctx.width;
         Callback::from(move |e: PointerEvent| {
-            let Some(el) = svg.cast::<web_sys::Element>() else {
+            let Some(el) = svg.cast::<web_sys::Element>().filter(|_| e.button() == 0) else {
                 return;
             };
             let px_per_unit = el.get_bounding_client_rect().width() / width.max(1.0) as f64;
