@@ -31,7 +31,7 @@ function isTrap(e) {
 
 function onTrap(e) {
   console.error("Await & See crashed:", e);
-  showCrashBanner(String(e) + (e.stack ? "\n" + e.stack : ""));
+  showCrashBanner(e.stack || String(e));
 }
 
 let installed = false;
