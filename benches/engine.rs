@@ -40,9 +40,9 @@ fn durations(task: u64) -> Vec<u64> {
     (0..SLEEPS).map(|_| rng.range(1, 1000)).collect()
 }
 
-fn ours(tasks: u64) -> (u64, f64) {
-    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
-    let start = Instant::now();
+/// The headline workload on our engine, run to the end: one task per plan, sleeping each of its
+/// durations in turn.
+fn headline_sim(plan: Vec<Vec<u64>>) -> Sim {
     let mut sim = Sim::new(Config {
         max_events: u32::MAX,
         ..Config::default()
@@ -57,6 +57,13 @@ fn ours(tasks: u64) -> (u64, f64) {
         });
     }
     sim.run();
+    sim
+}
+
+fn ours(tasks: u64) -> (u64, f64) {
+    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
+    let start = Instant::now();
+    let sim = headline_sim(plan);
     let n = sim.event_count() as u64;
     let secs = start.elapsed().as_secs_f64();
     drop(sim);
@@ -89,13 +96,18 @@ fn ours_inline(tasks: u64) -> (u64, f64) {
     (n, secs)
 }
 
-fn tokio_inline(tasks: u64) -> f64 {
-    let start = Instant::now();
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// tokio's current-thread runtime with paused time (its clock jumps to the next timer when idle).
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         .build()
-        .expect("runtime");
+        .expect("runtime")
+}
+
+fn tokio_inline(tasks: u64) -> f64 {
+    let start = Instant::now();
+    let rt = paused_runtime();
     rt.block_on(async move {
         let mut hs = Vec::with_capacity(tasks as usize);
         for i in 0..tasks {
@@ -118,11 +130,7 @@ fn tokio_inline(tasks: u64) -> f64 {
 fn tokio_paused(tasks: u64) -> f64 {
     let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
     let start = Instant::now();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
+    let rt = paused_runtime();
     rt.block_on(async move {
         let mut hs = Vec::with_capacity(tasks as usize);
         for ds in plan {
@@ -144,20 +152,7 @@ fn tokio_paused(tasks: u64) -> f64 {
 /// What the executor's run of the headline workload looks like from memory's point of view: the
 /// task of each poll, in order, and how many events were recorded from that poll up to the next.
 fn poll_order(tasks: u64) -> (Vec<u32>, Vec<u8>, usize) {
-    let mut sim = Sim::new(Config {
-        max_events: u32::MAX,
-        ..Config::default()
-    });
-    let cx = sim.ctx();
-    for (i, ds) in (0..tasks).map(durations).enumerate() {
-        let c = cx.clone();
-        sim.spawn(&format!("t{i}"), async move {
-            for d in ds {
-                c.sleep(d).await;
-            }
-        });
-    }
-    sim.run();
+    let sim = headline_sim((0..tasks).map(durations).collect());
     let trace = sim.into_trace();
     let (mut order, mut counts) = (Vec::new(), Vec::new());
     let mut first = 0;

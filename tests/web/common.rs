@@ -87,9 +87,8 @@ pub fn seed_code() {
     }
 }
 
-pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
-    seed_code();
-    await_and_see::app::hooks::replace_hash(hash);
+/// A fresh `<div>` appended to the body, to mount a component into.
+pub fn new_root() -> Element {
     let document = web_sys::window().expect("window").document().expect("doc");
     let root = document.create_element("div").expect("div");
     document
@@ -97,6 +96,13 @@ pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> 
         .expect("body")
         .append_child(&root)
         .expect("append");
+    root
+}
+
+pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
+    seed_code();
+    await_and_see::app::hooks::replace_hash(hash);
+    let root = new_root();
     let handle = yew::Renderer::<C>::with_root(root.clone()).render();
     settle().await;
     Mounted {

@@ -12,27 +12,9 @@ use await_and_see::app::shell::{banner, theme, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement};
+
+use crate::common::{new_root, settle};
 use yew::Reducible;
-
-async fn settle() {
-    for _ in 0..3 {
-        yew::platform::time::sleep(Duration::ZERO).await;
-    }
-}
-
-fn new_root() -> Element {
-    let document = web_sys::window()
-        .expect("window")
-        .document()
-        .expect("document");
-    let root = document.create_element("div").expect("div");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    root
-}
 
 // ---- Pure: routes and links ------------------------------------------------------------------
 
