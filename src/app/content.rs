@@ -336,7 +336,7 @@ pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
         // Without the text (still loading) the pictures wait, so the page does not jump; if the
         // text failed, they show anyway: everything but the prose still works.
         Part::Viz(id) => (ready.is_some() || failed).then(|| html! {
-            <crate::app::viz::Viz key={format!("v{i}")} id={AttrValue::Static(id)} />
+            <key={format!("v{i}")}>{ crate::app::viz::viz(id) }</>
         }),
     }).collect::<Vec<_>>();
     html! {

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::app::hooks::{EventListener, NoticesProvider};
 use crate::app::permalink::{self, encode};
-use crate::app::viz::{self, Viz};
+use crate::app::viz;
 
 /// The message type posted to the parent.
 pub const HEIGHT_MESSAGE: &str = "await-and-see:height";
@@ -98,7 +98,7 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
         <main class="embed" id="main" ref={root}>
             <NoticesProvider>
                 if known {
-                    <Viz id={props.id.clone()} />
+                    { viz::viz(&props.id) }
                 } else {
                     <div class="notice" role="status">
                         { format!("There is no visualisation \"{}\" to embed. ", props.id) }

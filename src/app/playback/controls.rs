@@ -5,22 +5,14 @@ use yew::prelude::*;
 use super::{Action, Playback, SPEEDS};
 use crate::app::permalink::format_seconds;
 
-/// Properties of [`PlaybackControls`].
-#[derive(Properties, PartialEq)]
-pub struct PlaybackControlsProps {
-    /// The clock to control (from [`super::use_playback`]).
-    pub playback: Playback,
-}
-
 /// Label of a speed in the select: `0.25×`, `1×`, `8×`.
 pub fn speed_label(x: f64) -> String {
     format!("{}×", crate::decimal::short(x, 2))
 }
 
-/// The standard control bar for one clock. Every control is a labelled native element.
-#[component]
-pub fn PlaybackControls(props: &PlaybackControlsProps) -> Html {
-    let pb = &props.playback;
+/// The standard control bar for the clock `pb` (from [`super::use_playback`]). Every control is a
+/// labelled native element. A plain function: it holds no state of its own.
+pub fn playback_controls(pb: &Playback) -> Html {
     let end = pb.end();
     let at_end = pb.t >= end;
     let readout = format!("t = {} / {}", format_seconds(pb.t), format_seconds(end));

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{Action, Playback, PlaybackControls};
+use super::{playback_controls, Action, Playback};
 use crate::app::{embed, export, hooks};
 
 /// Properties of [`Figure`].
@@ -64,6 +64,21 @@ pub fn Figure(props: &FigureProps) -> Html {
     let share = use_state(|| Share::Nothing);
     let announced = use_state(String::new);
     let last_announce = use_mut_ref(|| (f64::NEG_INFINITY, String::new()));
+    // The read-only field of the share panel (link or embed code): focused with its text
+    // selected whenever it shows something new, ready for Ctrl+C.
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with((*share).clone(), move |_| {
+            if let Some(el) = field.cast::<web_sys::HtmlTextAreaElement>() {
+                let _ = el.focus();
+                el.select();
+            } else if let Some(el) = field.cast::<web_sys::HtmlInputElement>() {
+                let _ = el.focus();
+                el.select();
+            }
+        });
+    }
 
     // Live region: describe the current time, throttled while playing.
     {
@@ -173,14 +188,14 @@ pub fn Figure(props: &FigureProps) -> Html {
         Share::ManualCopy(text) => html! {
             <div class="share-manual">
                 <label>{ "Copying was blocked by the browser; select and copy:" }
-                    <SelectedField value={AttrValue::from(text.clone())} />
+                    <input class="share-field" type="text" readonly=true ref={field} value={text.clone()} />
                 </label>
             </div>
         },
         Share::Embed(snippet) => html! {
             <div class="share-embed">
                 <label>{ "Embed code (paste into any web page; it resizes itself):" }
-                    <SelectedField value={AttrValue::from(snippet.clone())} multiline=true />
+                    <textarea class="share-field" readonly=true rows="3" ref={field} value={snippet.clone()} />
                 </label>
                 <button type="button" class="btn-copy-embed" onclick={on_copy_snippet}>{ "Copy embed code" }</button>
             </div>
@@ -201,7 +216,7 @@ pub fn Figure(props: &FigureProps) -> Html {
             if pb.reduced_motion {
                 <p class="figure-note">{ "Reduced motion is on: Play advances one event per second instead of animating. Step and scrub as usual." }</p>
             }
-            <PlaybackControls playback={pb.clone()} />
+            { playback_controls(pb) }
             <p class="sr-only live" aria-live="polite">{ (*announced).clone() }</p>
             <div class="share" role="group" aria-label="Share this picture">
                 <button type="button" class="btn-copy-link" onclick={on_copy}>{ "Copy link" }</button>
@@ -210,35 +225,5 @@ pub fn Figure(props: &FigureProps) -> Html {
             </div>
             { share_panel }
         </figure>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SelectedFieldProps {
-    value: AttrValue,
-    #[prop_or_default]
-    multiline: bool,
-}
-
-/// A read-only field that selects its text when shown (the clipboard fallback).
-#[component]
-fn SelectedField(props: &SelectedFieldProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(props.value.clone(), move |_| {
-            if let Some(el) = node.cast::<web_sys::HtmlTextAreaElement>() {
-                let _ = el.focus();
-                el.select();
-            } else if let Some(el) = node.cast::<web_sys::HtmlInputElement>() {
-                let _ = el.focus();
-                el.select();
-            }
-        });
-    }
-    if props.multiline {
-        html! { <textarea class="share-field" readonly=true rows="3" ref={node} value={props.value.clone()} /> }
-    } else {
-        html! { <input class="share-field" type="text" readonly=true ref={node} value={props.value.clone()} /> }
     }
 }

@@ -45,7 +45,7 @@
 //!   `pb.timeline`, `pb.reduced_motion`, and `pb.dispatch(Action::…)` /
 //!   `pb.callback(Action::…)`. The reducer is [`PlayState`] with [`Action`].
 //! * [`Figure`] gives every visualisation the same frame: title, focusable SVG region (keyboard:
-//!   Space play/pause, ←/→ step, Home/End), [`PlaybackControls`], live region, and the
+//!   Space play/pause, ←/→ step, Home/End), [`playback_controls`], live region, and the
 //!   Copy link / Embed / Download SVG buttons. Put your `<svg>` (exactly one top-level svg) inside.
 //! * Colours: use the classes/variables in `static/style.css` (`fill: var(--run)` etc., or classes
 //!   `.s-run .s-wait .s-blocked .s-done .s-queue .s-danger .s-accent`); Download SVG inlines the
@@ -64,7 +64,7 @@ use crate::app::permalink::{format_time, parse_time, TIME_ACCEPTED};
 mod controls;
 mod figure;
 
-pub use controls::{PlaybackControls, PlaybackControlsProps};
+pub use controls::playback_controls;
 pub use figure::{Figure, FigureProps};
 
 /// The speeds offered by the speed select.
@@ -287,7 +287,7 @@ impl Reducible for PlayState {
 }
 
 /// A visualisation's clock, returned by [`use_playback`]; pass it to [`Figure`] /
-/// [`PlaybackControls`] and draw at `t`.
+/// [`playback_controls`] and draw at `t`.
 #[derive(Clone, PartialEq)]
 pub struct Playback {
     /// The visualisation id (namespace of its URL parameters, e.g. `ports.t`).

@@ -10,7 +10,7 @@ use crate::app::router::{chapter_href, use_route, Route};
 pub mod banner;
 pub mod theme;
 
-pub use theme::ThemeToggle;
+pub use theme::use_theme_toggle;
 
 /// The whole app: routes to the embed page or to the framed site.
 #[component]
@@ -106,14 +106,16 @@ pub fn Shell(props: &ShellProps) -> Html {
         })
     };
     let current = match &props.route {
-        Route::Chapter(s) => Some(s.clone()),
-        Route::Landing => Some(HOME_SLUG.to_string()),
+        Route::Chapter(s) => Some(s.as_str()),
+        Route::Landing => Some(HOME_SLUG),
         _ => None,
     };
+    let theme_toggle = use_theme_toggle();
+    let toc = use_toc(current);
     let page = match &props.route {
-        Route::Landing => html! { <Landing /> },
-        Route::Chapter(slug) => html! { <ChapterPage slug={AttrValue::from(slug.clone())} /> },
-        Route::NotFound(path) => html! { <NotFound path={AttrValue::from(path.clone())} /> },
+        Route::Landing => landing(),
+        Route::Chapter(slug) => chapter_page(slug),
+        Route::NotFound(path) => not_found(path),
         Route::Embed(_) => html! {},
     };
     html! {
@@ -121,10 +123,10 @@ pub fn Shell(props: &ShellProps) -> Html {
             <a class="skip-link" href="#main" onclick={skip}>{ "Skip to content" }</a>
             <header class="site-header">
                 <a class="site-name" href="#/">{ "Await " }<span class="amp">{ "&" }</span>{ " See" }</a>
-                <ThemeToggle />
+                { theme_toggle }
             </header>
             <div class="site-body">
-                <Toc current={current.map(AttrValue::from)} />
+                { toc }
                 <main id="main" class="page" tabindex="-1" ref={main_ref}>
                     <NoticesProvider key={props.route.href()}>
                         { page }
@@ -139,17 +141,10 @@ pub fn Shell(props: &ShellProps) -> Html {
     }
 }
 
-/// Properties of [`Toc`].
-#[derive(Properties, PartialEq)]
-pub struct TocProps {
-    /// Slug of the chapter being read, if any.
-    #[prop_or_default]
-    pub current: Option<AttrValue>,
-}
-
-/// The table of contents (collapsible; open by default on wide screens).
-#[component]
-pub fn Toc(props: &TocProps) -> Html {
+/// The table of contents (collapsible; open by default on wide screens), `current` being the slug
+/// of the chapter being read. A hook returning the markup, like [`use_theme_toggle`].
+#[hook]
+fn use_toc(current: Option<&str>) -> Html {
     let open = *use_state(|| media_matches("(min-width: 60em)"));
     html! {
         <nav class="toc" aria-label="Chapters">
@@ -159,13 +154,13 @@ pub fn Toc(props: &TocProps) -> Html {
                     <p class="toc-empty">{ "The chapters are on their way." }</p>
                 } else {
                     if let Some((_, home)) = chapter_index(HOME_SLUG) {
-                        <p class={classes!("toc-home", (props.current.as_deref() == Some(HOME_SLUG)).then_some("current"))}>
-                            <a href="#/" aria-current={(props.current.as_deref() == Some(HOME_SLUG)).then_some("page")}>{ home.title }</a>
+                        <p class={classes!("toc-home", (current == Some(HOME_SLUG)).then_some("current"))}>
+                            <a href="#/" aria-current={(current == Some(HOME_SLUG)).then_some("page")}>{ home.title }</a>
                         </p>
                     }
                     <ol>
                         { for CHAPTERS.iter().filter(|c| c.slug != HOME_SLUG).map(|c| {
-                            let here = props.current.as_deref() == Some(c.slug);
+                            let here = current == Some(c.slug);
                             html! {
                                 <li key={c.slug} class={classes!(here.then_some("current"))}>
                                     <a href={href_for(c.slug)} aria-current={here.then_some("page")}>{ c.title }</a>
@@ -179,10 +174,12 @@ pub fn Toc(props: &TocProps) -> Html {
     }
 }
 
+// The pages below are plain functions, not components: they hold no state, and every
+// component type costs the bundle its own copy of yew's lifecycle code.
+
 /// The landing page: the introduction (content's `home` chapter, or a short fallback) and the
 /// chapters with their summaries.
-#[component]
-pub fn Landing() -> Html {
+fn landing() -> Html {
     let has_home = chapter_index(HOME_SLUG).is_some();
     html! {
         <article class="landing">
@@ -209,41 +206,25 @@ pub fn Landing() -> Html {
     }
 }
 
-/// Properties of [`ChapterPage`].
-#[derive(Properties, PartialEq)]
-pub struct ChapterPageProps {
-    /// The chapter's slug.
-    pub slug: AttrValue,
-}
-
 /// A chapter: where-am-I, the body, previous/next.
-#[component]
-pub fn ChapterPage(props: &ChapterPageProps) -> Html {
-    let Some((i, ch)) = chapter_index(&props.slug) else {
-        return html! { <NotFound path={AttrValue::from(format!("/{}", props.slug))} /> };
+fn chapter_page(slug: &str) -> Html {
+    let Some((i, ch)) = chapter_index(slug) else {
+        return not_found(&format!("/{slug}"));
     };
     html! {
         <>
-            <WhereAmI index={i} />
+            { where_am_i(i) }
             <ChapterBody slug={AttrValue::Static(ch.slug)} />
-            <PrevNext index={i} />
+            { prev_next(i) }
         </>
     }
 }
 
-/// Properties of [`WhereAmI`] and [`PrevNext`].
-#[derive(Properties, PartialEq)]
-pub struct IndexProps {
-    /// Index into `CHAPTERS`.
-    pub index: usize,
-}
-
-/// Breadcrumb and progress: "Contents › Chapter 3 of 11".
-#[component]
-pub fn WhereAmI(props: &IndexProps) -> Html {
+/// Breadcrumb and progress of chapter `index` (into `CHAPTERS`): "Contents › Chapter 3 of 11".
+fn where_am_i(index: usize) -> Html {
     let n = numbered_total();
-    let k = chapter_number(props.index);
-    let title = CHAPTERS.get(props.index).map(|c| c.title).unwrap_or("");
+    let k = chapter_number(index);
+    let title = CHAPTERS.get(index).map(|c| c.title).unwrap_or("");
     let here = if k == 0 {
         format!("Introduction: {title}")
     } else {
@@ -261,11 +242,10 @@ pub fn WhereAmI(props: &IndexProps) -> Html {
     }
 }
 
-/// Previous / next chapter links.
-#[component]
-pub fn PrevNext(props: &IndexProps) -> Html {
-    let prev = props.index.checked_sub(1).and_then(|i| CHAPTERS.get(i));
-    let next = CHAPTERS.get(props.index + 1);
+/// Previous / next chapter links around chapter `index`.
+fn prev_next(index: usize) -> Html {
+    let prev = index.checked_sub(1).and_then(|i| CHAPTERS.get(i));
+    let next = CHAPTERS.get(index + 1);
     html! {
         <nav class="prev-next" aria-label="Previous and next chapter">
             if let Some(p) = prev {
@@ -284,21 +264,13 @@ pub fn PrevNext(props: &IndexProps) -> Html {
     }
 }
 
-/// Properties of [`NotFound`].
-#[derive(Properties, PartialEq)]
-pub struct NotFoundProps {
-    /// The path that matched nothing.
-    pub path: AttrValue,
-}
-
-/// Unknown route: say so, and offer the way back.
-#[component]
-pub fn NotFound(props: &NotFoundProps) -> Html {
+/// Unknown route (`path` matched nothing): say so, and offer the way back.
+fn not_found(path: &str) -> Html {
     html! {
         <article class="not-found">
             <h1>{ "Page not found" }</h1>
             <div class="notice" role="status">
-                { format!("There is no page at #{}. ", props.path) }
+                { format!("There is no page at #{path}. ") }
                 <a href="#/">{ "Go to the contents" }</a>
                 { "." }
             </div>

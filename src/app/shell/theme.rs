@@ -73,9 +73,11 @@ pub fn apply_theme(theme: Theme) {
     };
 }
 
-/// The header's theme button: System → Light → Dark.
-#[component]
-pub fn ThemeToggle() -> Html {
+/// The header's theme button: System → Light → Dark. A hook that returns the button (the state
+/// lives in the caller, the site frame) rather than a component of its own: every component type
+/// costs the bundle a copy of yew's lifecycle code.
+#[hook]
+pub fn use_theme_toggle() -> Html {
     let theme = use_state(stored_theme);
     let persisted = use_state(|| true);
     let onclick = {

@@ -82,17 +82,10 @@ pub const ALL: &[VizInfo] = &[
     },
 ];
 
-/// Properties of [`Viz`].
-#[derive(Properties, PartialEq)]
-pub struct VizProps {
-    /// Which visualisation.
-    pub id: AttrValue,
-}
-
-/// Render the visualisation with this id, or a notice that names the ids that exist.
-#[component]
-pub fn Viz(props: &VizProps) -> Html {
-    match props.id.as_str() {
+/// Render the visualisation with this id, or a notice that names the ids that exist. (A plain
+/// function: it holds no state, and a component type would cost the bundle a lifecycle copy.)
+pub fn viz(id: &str) -> Html {
+    match id {
         "ports" => html! { <ports::Ports /> },
         "readiness" => html! { <readiness::Readiness /> },
         "queries" => html! { <queries::Queries /> },
@@ -103,16 +96,13 @@ pub fn Viz(props: &VizProps) -> Html {
         "backpressure" => html! { <backpressure::Backpressure /> },
         "strategies" => html! { <strategies::Strategies /> },
         "demand" => html! { <demand::Demand /> },
-        _ => html! { <UnknownViz id={props.id.clone()} /> },
-    }
-}
-
-#[component]
-fn UnknownViz(props: &VizProps) -> Html {
-    let known: Vec<&str> = ALL.iter().map(|v| v.id).collect();
-    html! {
-        <div class="notice" role="status">
-            { format!("Unknown visualisation \"{}\". Known: {}.", props.id, known.join(", ")) }
-        </div>
+        _ => {
+            let known: Vec<&str> = ALL.iter().map(|v| v.id).collect();
+            html! {
+                <div class="notice" role="status">
+                    { format!("Unknown visualisation \"{id}\". Known: {}.", known.join(", ")) }
+                </div>
+            }
+        }
     }
 }

@@ -362,10 +362,10 @@ pub fn ThreadPool() -> Html {
                 None => format!("A real run: {} requests over {} s, simulating… Presets: ",
                     group(lp.requests()), crate::decimal::short(lp.duration_s, 3)),
             } }
-            <PresetButton label="the notes (200, 500/s, 2 s)" value={(200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
-            <PresetButton label="keeps up (90/s)" value={(200, 90, 2000)} lp={lp.clone()} params={params.clone()} />
-            <PresetButton label="1,200 threads" value={(1200, 500, 2000)} lp={lp.clone()} params={params.clone()} />
-            <PresetButton label="100k requests (5,000/s)" value={(200, 5000, 2000)} lp={lp.clone()} params={params.clone()} />
+            { preset_button("the notes (200, 500/s, 2 s)", (200, 500, 2000), &lp, &params) }
+            { preset_button("keeps up (90/s)", (200, 90, 2000), &lp, &params) }
+            { preset_button("1,200 threads", (1200, 500, 2000), &lp, &params) }
+            { preset_button("100k requests (5,000/s)", (200, 5000, 2000), &lp, &params) }
         </p>
     };
     html! {
@@ -388,18 +388,15 @@ pub fn ThreadPool() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct PresetProps {
-    label: AttrValue,
-    value: (u32, u32, u32),
-    lp: UseStateHandle<LoadParams>,
-    params: VizParams,
-}
-
-#[component]
-fn PresetButton(p: &PresetProps) -> Html {
+/// A button that loads a preset (threads, rate/s, blocking ms) into `lp` and the link.
+fn preset_button(
+    label: &'static str,
+    (threads, rate, block_ms): (u32, u32, u32),
+    lp: &UseStateHandle<LoadParams>,
+    params: &VizParams,
+) -> Html {
     let onclick = {
-        let (lp, params, (threads, rate, block_ms)) = (p.lp.clone(), p.params.clone(), p.value);
+        let (lp, params) = (lp.clone(), params.clone());
         Callback::from(move |_| {
             let d = LoadParams::default();
             for (k, v, dv) in [
@@ -421,7 +418,7 @@ fn PresetButton(p: &PresetProps) -> Html {
             });
         })
     };
-    html! { <button type="button" class="preset" {onclick}>{ p.label.clone() }</button> }
+    html! { <button type="button" class="preset" {onclick}>{ label }</button> }
 }
 
 /// A slider's callback: apply `f` to the load parameters and keep the link in step (`key` is
