@@ -1,7 +1,7 @@
 //! Playback: the reducer, the controls, the Figure frame, link parameters and SVG export, driven
 //! by clicks and key presses on a small demo visualisation (test-only; not in the product).
 
-use await_and_see::app::hooks::{set_reduced_motion_override, NoticesProvider};
+use await_and_see::app::hooks::{set_reduced_motion_override, use_viz_params, NoticesProvider};
 use await_and_see::app::playback::{use_playback, Action, Figure, PlayState, Timeline};
 use await_and_see::app::{export, permalink};
 use wasm_bindgen::JsCast;
@@ -26,6 +26,8 @@ fn describe(t: u64) -> String {
 /// A stand-in visualisation: one moving dot, coloured through a CSS variable.
 #[component]
 fn Demo() -> Html {
+    // Like every visualisation: unknown `demo.*` link keys are reported on every render.
+    use_viz_params("demo").check_known(&[]);
     let pb = use_playback("demo", demo_timeline());
     let cx = 10.0 + 280.0 * pb.t as f64 / END as f64;
     html! {
@@ -314,6 +316,27 @@ async fn bad_link_time_is_a_visible_notice_and_default_is_used() {
         .ok()
         .flatten()
         .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_dismissed_notice_stays_dismissed_while_the_figure_rerenders() {
+    let m = mount("#/test?demo.colour=red").await;
+    let notice = m.q(".notices .notice").text_content().unwrap_or_default();
+    assert!(notice.contains("demo.colour=red"), "{notice}");
+    m.click(".notice-dismiss");
+    settle().await;
+    // Re-render the figure (the report runs again): the notice stays away.
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(m.readout(), "t = 1.000 s / 5.000 s");
+    assert!(
+        m.root
+            .query_selector(".notices .notice")
+            .ok()
+            .flatten()
+            .is_none(),
+        "the dismissed notice came back"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -112,6 +112,15 @@ fn notices_are_deduplicated_and_dismissed() {
         n.items.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
         ["b"]
     );
+    // Reported again (the code that reports it runs on every render): stays dismissed.
+    let n = n.reduce(add("a"));
+    assert_eq!(
+        n.items.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
+        ["b"]
+    );
+    // A new page starts over.
+    let n = n.reduce(NoticeAction::Clear).reduce(add("a"));
+    assert_eq!(n.items.len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -190,13 +190,16 @@ pub struct Notice {
 pub struct NoticeList {
     /// In arrival order.
     pub items: Vec<Notice>,
+    /// Keys the reader dismissed: not shown again on this page, although the code that reports
+    /// them runs on every render (e.g. [`VizParams::check_known`]).
+    pub dismissed: Vec<String>,
 }
 
 /// Actions on [`NoticeList`].
 pub enum NoticeAction {
     /// Add (ignored when a notice with the same key exists).
     Add(Notice),
-    /// Remove the notice with this key.
+    /// Remove the notice with this key; later `Add`s with it are ignored.
     Dismiss(String),
     /// Remove all (on navigation).
     Clear,
@@ -206,22 +209,23 @@ impl Reducible for NoticeList {
     type Action = NoticeAction;
     fn reduce(self: Rc<Self>, action: NoticeAction) -> Rc<Self> {
         match action {
-            NoticeAction::Add(n) if self.items.iter().any(|m| m.key == n.key) => self,
+            NoticeAction::Add(n)
+                if self.items.iter().any(|m| m.key == n.key) || self.dismissed.contains(&n.key) =>
+            {
+                self
+            }
             NoticeAction::Add(n) => {
-                let mut items = self.items.clone();
-                items.push(n);
-                Rc::new(NoticeList { items })
+                let mut list = (*self).clone();
+                list.items.push(n);
+                Rc::new(list)
             }
             NoticeAction::Dismiss(key) => {
-                let items = self
-                    .items
-                    .iter()
-                    .filter(|m| m.key != key)
-                    .cloned()
-                    .collect();
-                Rc::new(NoticeList { items })
+                let mut list = (*self).clone();
+                list.items.retain(|m| m.key != key);
+                list.dismissed.push(key);
+                Rc::new(list)
             }
-            NoticeAction::Clear if self.items.is_empty() => self,
+            NoticeAction::Clear if self.items.is_empty() && self.dismissed.is_empty() => self,
             NoticeAction::Clear => Rc::new(NoticeList::default()),
         }
     }
@@ -244,18 +248,14 @@ pub fn NoticesProvider(props: &NoticesProviderProps) -> Html {
     let notices = use_reducer(NoticeList::default);
     html! {
         <ContextProvider<Notices> context={notices.clone()}>
-            <NoticeArea />
+            { notice_area(&notices) }
             { props.children.clone() }
         </ContextProvider<Notices>>
     }
 }
 
-/// The visible list of notices, each dismissible.
-#[component]
-pub fn NoticeArea() -> Html {
-    let Some(notices) = use_context::<Notices>() else {
-        return html! {};
-    };
+/// The visible list of notices, each dismissible (part of [`NoticesProvider`]).
+fn notice_area(notices: &Notices) -> Html {
     if notices.items.is_empty() {
         return html! {};
     }
