@@ -18,7 +18,7 @@
 //! fresh buffer and the plan read in the order our executor polls the tasks (what any engine that
 //! records this trace and reads this plan must at least do).
 //!
-//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|tokio|load|floor`, `BENCH_TASKS=n`,
+//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|inline|tokio|load|floor`, `BENCH_TASKS=n`,
 //! `BENCH_RUNS=n`.
 
 use std::time::Instant;
@@ -243,9 +243,18 @@ fn main() {
         "tokio" => (false, true, false),
         "load" => (false, false, true),
         "floor" => (false, false, false),
+        "inline" => (false, false, false),
         _ => (true, true, true),
     };
     let do_floor = only.is_empty() || only == "floor";
+    if only == "inline" {
+        // For profilers: only our engine, sleeps drawn inline.
+        let ts: Vec<f64> = (0..=runs).map(|_| ours_inline(tasks).1).collect();
+        println!(
+            "await-and-see engine, inline sleeps: {:>8.1} ms",
+            median(ts[1..].to_vec()) * 1e3
+        );
+    }
     if do_ours || do_tokio {
         let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
         for i in 0..=runs {

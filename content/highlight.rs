@@ -269,10 +269,11 @@ fn scan_number(chars: &[char], mut i: usize) -> usize {
         }
     }
     // Suffixes: Java long/float/double, Python imaginary.
-    if i < chars.len() && matches!(chars[i], 'L' | 'l' | 'f' | 'F' | 'd' | 'D' | 'j' | 'J') {
-        if !(i + 1 < chars.len() && is_ident_char(chars[i + 1])) {
-            i += 1;
-        }
+    if i < chars.len()
+        && matches!(chars[i], 'L' | 'l' | 'f' | 'F' | 'd' | 'D' | 'j' | 'J')
+        && !(i + 1 < chars.len() && is_ident_char(chars[i + 1]))
+    {
+        i += 1;
     }
     i
 }

@@ -51,8 +51,6 @@ enum Models {
     Demand(DemandData),
 }
 
-/// The budget line of the load pictures, as the `thread-pool` and `frameworks` pages set it.
-
 impl Figure {
     /// Validate the scenario, run what its page runs and build the picture's models.
     pub fn new(s: &Scenario) -> Result<Figure, String> {

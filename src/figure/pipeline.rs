@@ -656,7 +656,9 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     let cwid = (w - 40.0 - (cols as f32 - 1.0) * gap) / cols as f32;
     let ch = if cols == 1 && w > 400.0 { 50.0 } else { 64.0 };
     let row_h = ch + 44.0;
-    let mut specs: Vec<(ChartSpec, Vec<(&Series, &'static str, &str)>)> = Vec::new();
+    // Each chart: where and how, and its lines (series, colour class, legend label).
+    type Lines<'a> = Vec<(&'a Series, &'static str, &'a str)>;
+    let mut specs: Vec<(ChartSpec, Lines)> = Vec::new();
     let spec = |title: String, y_max: f64, threshold: Option<(f64, String)>| ChartSpec {
         x: 0.0,
         y: 0.0,

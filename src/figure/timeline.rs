@@ -197,11 +197,7 @@ impl Gantt {
                 };
             }
             match new {
-                St::Running => {
-                    if lane.runs.last() != Some(&e.t) {
-                        lane.runs.push(e.t)
-                    }
-                }
+                St::Running if lane.runs.last() != Some(&e.t) => lane.runs.push(e.t),
                 St::Done => lane.done = Some(e.t),
                 _ => {}
             }
