@@ -322,13 +322,7 @@ pub fn nice_max(v: f64) -> f64 {
     if !v.is_finite() || v <= 1.0 {
         return 1.0;
     }
-    let mag = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if m * mag >= v * 1.0001 {
-            return m * mag;
-        }
-    }
-    10.0 * mag
+    super::scale::nice_at_least(v * 1.0001, &[1.0, 2.0, 2.5, 5.0])
 }
 
 /// A compact number label: 950, 1.2k, 3.4M.

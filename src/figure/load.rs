@@ -246,14 +246,7 @@ pub fn fmt_ms(ms: u32) -> String {
 
 /// A "nice" upper bound for a chart axis (1, 2, 5 × 10^k), at least `min`.
 pub fn nice_ceil(v: f64, min: f64) -> f64 {
-    let v = v.max(min);
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= v {
-            return m * p;
-        }
-    }
-    10.0 * p
+    super::scale::nice_at_least(v.max(min), &[1.0, 2.0, 5.0])
 }
 
 fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {

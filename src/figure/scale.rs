@@ -44,13 +44,7 @@ impl Linear {
         if span <= 0.0 || n == 0 {
             return vec![lo];
         }
-        let raw = span / n as f64;
-        let mag = 10f64.powf(raw.log10().floor());
-        let step = [1.0, 2.0, 5.0, 10.0]
-            .iter()
-            .map(|m| m * mag)
-            .find(|s| *s >= raw)
-            .unwrap_or(10.0 * mag);
+        let step = nice_at_least(span / n as f64, &[1.0, 2.0, 5.0]);
         let mut v = (lo / step).ceil() * step;
         let mut out = Vec::new();
         while v <= hi + step * 1e-9 && out.len() < 1000 {
@@ -59,6 +53,39 @@ impl Linear {
         }
         out
     }
+}
+
+/// The power of ten `10^k` with `10^k <= v < 10^(k+1)` (1 when `v` is not a positive number).
+/// Integer powers only (no `powf`/`log10`, which would add a float library to the bundle).
+pub fn decade(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 1.0;
+    }
+    let pow10 = |k: i32| {
+        if k >= 0 {
+            10f64.powi(k)
+        } else {
+            1.0 / 10f64.powi(-k)
+        }
+    };
+    let mut k = 0;
+    while k < 308 && pow10(k + 1) <= v {
+        k += 1;
+    }
+    while k > -308 && pow10(k) > v {
+        k -= 1;
+    }
+    pow10(k)
+}
+
+/// The smallest "nice" number at or above `v`: `m × 10^k` for a multiplier `m` from `ms`
+/// (ascending, within [1, 10)), or the next power of ten. Axis steps and axis maxima use it.
+pub fn nice_at_least(v: f64, ms: &[f64]) -> f64 {
+    let mag = decade(v);
+    ms.iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= v)
+        .unwrap_or(10.0 * mag)
 }
 
 /// A time as a short label: "0 s", "1.5 s", "250 ms", "2 min 5 s".
@@ -92,6 +119,33 @@ pub fn fmt_secs(t: Time) -> String {
 mod tests {
     use super::*;
     use crate::sim::MS;
+
+    #[test]
+    fn decade_and_nice_numbers() {
+        for (v, d) in [
+            (1.0, 1.0),
+            (9.99, 1.0),
+            (10.0, 10.0),
+            (999.0, 100.0),
+            (1000.0, 1000.0),
+            (3_960.0, 1000.0),
+            (0.5, 0.1),
+            (0.01, 0.01),
+            (0.0099, 0.001),
+            (2.5e6, 1e6),
+        ] {
+            assert_eq!(decade(v), d, "decade({v})");
+        }
+        assert_eq!(decade(0.0), 1.0);
+        assert_eq!(decade(f64::NAN), 1.0);
+        let m = [1.0, 2.0, 5.0];
+        assert_eq!(nice_at_least(3_960.0, &m), 5_000.0);
+        assert_eq!(nice_at_least(5_000.0, &m), 5_000.0);
+        assert_eq!(nice_at_least(5_001.0, &m), 10_000.0);
+        assert_eq!(nice_at_least(0.13, &m), 0.2);
+        assert_eq!(nice_at_least(7.0, &[1.0, 2.0, 2.5, 5.0]), 10.0);
+        assert_eq!(nice_at_least(2.2, &[1.0, 2.0, 2.5, 5.0]), 2.5);
+    }
 
     #[test]
     fn linear_maps_and_clamps() {
