@@ -27,6 +27,8 @@ use await_and_see::scenario::{self, LoadParams, Program, Scenario};
 use await_and_see::sim::{Config, Event, EventKind, Rng, Sim};
 
 const SLEEPS: u64 = 100;
+const OURS: &str = "await-and-see engine:";
+const TOKIO: &str = "tokio (paused time):";
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -40,13 +42,18 @@ fn durations(task: u64) -> Vec<u64> {
     (0..SLEEPS).map(|_| rng.range(1, 1000)).collect()
 }
 
+/// Our engine without its event cap (the workload records 5.1 M events).
+fn uncapped_sim() -> Sim {
+    Sim::new(Config {
+        max_events: u32::MAX,
+        ..Config::default()
+    })
+}
+
 /// The headline workload on our engine, run to the end: one task per plan, sleeping each of its
 /// durations in turn.
 fn headline_sim(plan: Vec<Vec<u64>>) -> Sim {
-    let mut sim = Sim::new(Config {
-        max_events: u32::MAX,
-        ..Config::default()
-    });
+    let mut sim = uncapped_sim();
     let cx = sim.ctx();
     for (i, ds) in plan.into_iter().enumerate() {
         let c = cx.clone();
@@ -75,10 +82,7 @@ fn ours(tasks: u64) -> (u64, f64) {
 /// precomputed plan: it shows how much of each engine's time is the plan's memory traffic.
 fn ours_inline(tasks: u64) -> (u64, f64) {
     let start = Instant::now();
-    let mut sim = Sim::new(Config {
-        max_events: u32::MAX,
-        ..Config::default()
-    });
+    let mut sim = uncapped_sim();
     let cx = sim.ctx();
     for i in 0..tasks {
         let c = cx.clone();
@@ -229,6 +233,15 @@ fn floor(order: &[u32], counts: &[u8], first: usize, tasks: u64, plan: bool) -> 
     secs
 }
 
+/// One engine's line: median time, and events/s for the trace's `events` (`note` in brackets).
+fn print_engine(label: &str, t: f64, events: u64, note: &str) {
+    println!(
+        "{label:<22}{:>8.1} ms  {:>7.2} M events/s ({note})",
+        t * 1e3,
+        events as f64 / t / 1e6
+    );
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -247,14 +260,6 @@ fn main() {
         _ => (true, true, true),
     };
     let do_floor = only.is_empty() || only == "floor";
-    if only == "inline" {
-        // For profilers: only our engine, sleeps drawn inline.
-        let ts: Vec<f64> = (0..=runs).map(|_| ours_inline(tasks).1).collect();
-        println!(
-            "await-and-see engine, inline sleeps: {:>8.1} ms",
-            median(ts[1..].to_vec()) * 1e3
-        );
-    }
     if do_ours || do_tokio {
         let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
         for i in 0..=runs {
@@ -278,49 +283,42 @@ fn main() {
         );
         if do_ours {
             let t = median(t_ours);
-            println!(
-                "await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)",
-                t * 1e3,
-                events as f64 / t / 1e6
-            );
+            print_engine(OURS, t, events, &format!("{events} trace events"));
             if do_tokio {
                 let tt = median(t_tokio);
-                println!(
-                    "tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)",
-                    tt * 1e3,
-                    events as f64 / tt / 1e6
-                );
+                print_engine(TOKIO, tt, events, "same logical work");
                 println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
             }
         } else {
-            println!("tokio (paused time):  {:>8.1} ms", median(t_tokio) * 1e3);
+            println!("{TOKIO:<22}{:>8.1} ms", median(t_tokio) * 1e3);
         }
     }
-    if do_ours && do_tokio {
-        // Secondary figure: the same sleeps drawn inline (no plan vector), alternating likewise.
+    // Secondary figure: the same sleeps drawn inline (no plan vector), alternating likewise
+    // (`BENCH_ONLY=inline`: ours only, for profilers).
+    let inline_tokio = do_ours && do_tokio;
+    if inline_tokio || only == "inline" {
         let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
         for i in 0..=runs {
             let (n, t) = ours_inline(tasks);
             events = n;
-            let tt = tokio_inline(tasks);
+            let tt = if inline_tokio {
+                tokio_inline(tasks)
+            } else {
+                0.0
+            };
             if i > 0 {
                 t_ours.push(t);
                 t_tokio.push(tt);
             }
         }
-        let (t, tt) = (median(t_ours), median(t_tokio));
+        let t = median(t_ours);
         println!("same sleeps drawn inline from each task's seeded Rng (no plan vector):");
-        println!(
-            "await-and-see engine: {:>8.1} ms  {:>7.2} M events/s ({events} trace events)",
-            t * 1e3,
-            events as f64 / t / 1e6
-        );
-        println!(
-            "tokio (paused time):  {:>8.1} ms  {:>7.2} M events/s (same logical work)",
-            tt * 1e3,
-            events as f64 / tt / 1e6
-        );
-        println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
+        print_engine(OURS, t, events, &format!("{events} trace events"));
+        if inline_tokio {
+            let tt = median(t_tokio);
+            print_engine(TOKIO, tt, events, "same logical work");
+            println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
+        }
     }
     if do_floor {
         // The memory floor: the trace's bytes and the plan's reads, with no executor at all.

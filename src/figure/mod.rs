@@ -31,7 +31,7 @@ pub mod scale;
 pub mod storm;
 pub mod timeline;
 
-pub use scale::{fmt_secs, Linear};
+pub use scale::{fmt_secs, secs_value, Linear};
 
 /// Text anchoring, as SVG's `text-anchor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,9 +158,9 @@ pub enum Item {
     },
 }
 
-/// The value of an [`Item::Handle`] `steps` whole steps from `v` (0: `v` itself), kept within `min..=max`. A value off
-/// the step grid (typed, say 2.05 s) goes to the grid first: one step up from 2.05 is 2.1, one
-/// step down is 2.0.
+/// The value of an [`Item::Handle`] `steps` whole steps from `v` (0: `v` itself), kept within
+/// `min..=max`. A value off the step grid (typed, say 2.05 s) goes to the grid first: one step up
+/// from 2.05 is 2.1, one step down is 2.0.
 pub fn stepped(v: Time, steps: i64, step: Time, min: Time, max: Time) -> Time {
     if steps == 0 {
         return v;
@@ -494,6 +494,8 @@ pub fn esc(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn handle_steps_go_to_the_grid_then_step_and_stay_in_range() {
         const S: Time = 100_000;
@@ -509,8 +511,6 @@ mod tests {
         assert_eq!(stepped(2_000_000, -1_000, S, S, 200 * S), S);
         assert_eq!(stepped(2_000_000, 1_000, S, S, 30 * S), 30 * S);
     }
-
-    use super::*;
 
     #[test]
     fn num_rounds_to_two_decimals_without_float_formatting() {

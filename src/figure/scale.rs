@@ -88,6 +88,12 @@ pub fn nice_at_least(v: f64, ms: &[f64]) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
+/// A time as a plain number of seconds, up to 3 decimals (`2`, `2.05`): the form number boxes,
+/// links and slider values use (labels use [`fmt_secs`]).
+pub fn secs_value(t: Time) -> String {
+    crate::decimal::short(t as f64 / SEC as f64, 3)
+}
+
 /// A time as a short label: "0 s", "1.5 s", "250 ms", "2 min 5 s".
 pub fn fmt_secs(t: Time) -> String {
     if t == 0 {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::figure::{fmt_secs, num, points_attr, stepped, Anchor, Item, Scene};
+use crate::figure::{fmt_secs, num, points_attr, secs_value, stepped, Anchor, Item, Scene};
 use crate::sim::Time;
 
 /// Properties of [`SceneView`].
@@ -163,10 +163,9 @@ fn handle(
             }
         })
     };
-    let secs = |v: Time| crate::decimal::short(v as f64 / crate::sim::SEC as f64, 3);
     html! {
         <g class="handle" role="slider" tabindex="0" aria-label={label.to_string()} data-key={key.to_string()}
-           aria-valuemin={secs(min)} aria-valuemax={secs(max)} aria-valuenow={secs(value)}
+           aria-valuemin={secs_value(min)} aria-valuemax={secs_value(max)} aria-valuenow={secs_value(value)}
            aria-valuetext={fmt_secs(value)} {onpointerdown} {onkeydown}>
             <title>{ format!("{label}: {}. Drag, or use the arrow keys.", fmt_secs(value)) }</title>
             <rect class="handle-hit" x={num(x - 9.0)} y={num(y - 2.0)} width="18" height={num(h + 4.0)} />

@@ -15,8 +15,8 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::console::console;
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
-use crate::figure::fmt_secs;
 use crate::figure::timeline::{layout, Drag, Gantt, Opts, NARROW_W};
+use crate::figure::{fmt_secs, secs_value};
 use crate::scenario::programs::queries::{
     gather, parse_secs, sequential, Query, MAX_SECS, MIN_SECS, SECS_ACCEPTED,
 };
@@ -64,11 +64,6 @@ fn from_link(p: &VizParams) -> Setup {
     });
     let block = block.filter(|&i| i < 2 || third);
     Setup { durs, third, block }
-}
-
-fn secs_text(t: Time) -> String {
-    let s = t as f64 / SEC as f64;
-    crate::decimal::short(s, 3)
 }
 
 struct Runs {
@@ -126,7 +121,7 @@ pub fn Queries() -> Html {
     };
     let texts = {
         let s = (*setup).clone();
-        use_state(move || s.durs.map(secs_text))
+        use_state(move || s.durs.map(secs_value))
     };
     let errors = use_state(|| [None::<String>, None, None]);
     let guess = use_state(String::new);
@@ -168,7 +163,7 @@ pub fn Queries() -> Html {
                 if s.durs[i] == DEFAULTS[i] && i < 2 {
                     params.remove(KEYS[i]);
                 } else if i < 2 || s.third {
-                    params.set(KEYS[i], &secs_text(s.durs[i]));
+                    params.set(KEYS[i], &secs_value(s.durs[i]));
                 }
             }
             if !s.third {
@@ -194,7 +189,7 @@ pub fn Queries() -> Html {
             let mut s = (*setup).clone();
             s.durs[i] = v;
             let mut tx = (*texts).clone();
-            tx[i] = secs_text(v);
+            tx[i] = secs_value(v);
             texts.set(tx);
             let mut er = (*errors).clone();
             er[i] = None;
@@ -226,7 +221,7 @@ pub fn Queries() -> Html {
                         er[i] = Some(format!(
                             "Query {} refused: {why}. Accepted: {SECS_ACCEPTED}. The picture keeps {} s.",
                             NAMES[i],
-                            secs_text(setup.durs[i])
+                            secs_value(setup.durs[i])
                         ))
                     }
                 }
