@@ -195,7 +195,12 @@ def test_download_svg_is_self_contained(site, d):
         f.unlink()
     B.open_fresh(d, slug)
     B.find_control(d, SVG).click()
-    files = B.wait_until(lambda: [f for f in B.DOWNLOADS.glob("*.svg")], 10)
+    # Chrome may show the file under its final name before the bytes are in it: wait until the
+    # whole document has arrived (or time out, and let the assertions below say what is there).
+    def written():
+        found = list(B.DOWNLOADS.glob("*.svg"))
+        return found if found and found[0].read_text(encoding="utf-8").rstrip().endswith("</svg>") else None
+    files = B.wait_until(written, 10) or list(B.DOWNLOADS.glob("*.svg"))
     assert files, "no .svg file was downloaded"
     svg = files[0]
     text = svg.read_text(encoding="utf-8")
