@@ -83,7 +83,7 @@ impl Series {
 }
 
 /// Where and how to draw one chart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ChartSpec {
     /// Left edge of the plot box (labels go left of it).
     pub x: f32,
@@ -103,9 +103,13 @@ pub struct ChartSpec {
     pub threshold: Option<(f64, String)>,
     /// A vertical marker line at a time, with a label (e.g. "load drops").
     pub marker: Option<(Time, String)>,
+    /// The value axis' labels ([`short_num`], or e.g. milliseconds as "850 ms").
+    pub y_label: fn(f64) -> String,
 }
 
-/// Draw a chart with `series` (series, colour class, legend label) cut at `t`; returns the items.
+/// Draw a chart with `series` cut at `t`; returns the items. Each series comes with its line's
+/// classes (`chart` and a colour such as `s-queue`, maybe `dashed`) and a legend label (none
+/// when empty; the legend's swatch takes the line's colour).
 pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time) -> Vec<Item> {
     let mut out = Vec::new();
     let (x0, y0, w, h) = (spec.x, spec.y, spec.w, spec.h);
@@ -139,7 +143,7 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             w: 10.0,
             h: 6.0,
             rx: 1.0,
-            class: legend_class(class),
+            class: colour(class),
             tip: None,
         });
         lx -= 18.0;
@@ -156,7 +160,7 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         out.push(Item::Text {
             x: x0 - 3.0,
             y: y + 3.0,
-            text: short_num(v),
+            text: (spec.y_label)(v),
             class: "small muted",
             anchor: Anchor::End,
         });
@@ -226,13 +230,21 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             anchor: Anchor::Start,
         });
     }
-    for (s, class, _) in series {
+    for &(s, class, _) in series {
         let pts = points(s, t, &xs, &ys);
-        if pts.len() >= 2 {
-            out.push(Item::Poly {
-                points: pts,
-                class: poly_class(class),
-            });
+        match pts[..] {
+            [] => {}
+            // A line's single sample so far: a dot (a polyline of one point draws nothing; a
+            // staircase's first point is only where it starts).
+            [(cx, cy)] if !s.step => out.push(Item::Circle {
+                cx,
+                cy,
+                r: 2.0,
+                class: colour(class),
+                tip: None,
+            }),
+            [_] => {}
+            _ => out.push(Item::Poly { points: pts, class }),
         }
     }
     // The playback time.
@@ -247,26 +259,12 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
     out
 }
 
-fn legend_class(c: &str) -> &'static str {
-    match c {
-        "s-queue" => "s-queue",
-        "s-run" => "s-run",
-        "s-danger" => "s-danger",
-        "s-wait" => "s-wait",
-        "s-accent" => "s-accent",
-        _ => "s-done",
-    }
-}
-
-fn poly_class(c: &str) -> &'static str {
-    match c {
-        "s-queue" => "chart s-queue",
-        "s-run" => "chart s-run",
-        "s-danger" => "chart s-danger",
-        "s-wait" => "chart s-wait",
-        "s-accent" => "chart s-accent",
-        _ => "chart s-done",
-    }
+/// The colour class (`s-…`) among a line's classes.
+fn colour(classes: &'static str) -> &'static str {
+    classes
+        .split(' ')
+        .find(|c| c.starts_with("s-"))
+        .unwrap_or("s-done")
 }
 
 /// The polyline points of `s` up to `t`, decimated to about two points per pixel column.
@@ -381,8 +379,9 @@ mod tests {
             y_max: 7.0,
             threshold: Some((6.0, "limit".into())),
             marker: None,
+            y_label: short_num,
         };
-        let items = chart(&spec, &[(&s, "s-queue", "depth")], 5 * SEC);
+        let items = chart(&spec, &[(&s, "chart s-queue", "depth")], 5 * SEC);
         let poly = items
             .iter()
             .find_map(|i| match i {
@@ -395,5 +394,50 @@ mod tests {
         assert!((maxx - 190.0).abs() < 1.0, "cut at t: {maxx}");
         assert_eq!(nice_max(7.0), 10.0);
         assert_eq!(short_num(1500.0), "1.5k");
+    }
+
+    #[test]
+    fn a_lone_point_is_a_dot_and_the_legend_takes_the_line_colour() {
+        let mut one = Series::line();
+        one.push(SEC, 40.0);
+        let spec = ChartSpec {
+            x: 40.0,
+            y: 20.0,
+            w: 200.0,
+            h: 80.0,
+            title: "latency".into(),
+            end: 4 * SEC,
+            y_max: 40.0,
+            threshold: None,
+            marker: None,
+            y_label: |v| format!("{v} ms"),
+        };
+        let items = chart(&spec, &[(&one, "chart s-accent dashed", "p99")], 2 * SEC);
+        let dots: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Circle { cx, class, .. } => Some((*cx, *class)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dots, vec![(90.0, "s-accent")]);
+        assert!(!items.iter().any(|i| matches!(i, Item::Poly { .. })));
+        let swatch = items.iter().find_map(|i| match i {
+            Item::Rect { class, .. } => Some(*class),
+            _ => None,
+        });
+        assert_eq!(swatch, Some("s-accent"));
+        // The value axis uses the spec's labels: 0, half and the (rounded) top.
+        for label in ["0 ms", "25 ms", "50 ms"] {
+            assert!(
+                items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text { text, .. } if text == label)),
+                "{label}"
+            );
+        }
+        // Before its point, the series draws nothing.
+        let early = chart(&spec, &[(&one, "chart s-accent dashed", "")], SEC / 2);
+        assert!(!early.iter().any(|i| matches!(i, Item::Circle { .. })));
     }
 }

@@ -14,6 +14,7 @@
 //! CSS classes: the shared palette only (`s-run` busy thread / in flight, `s-queue` waiting,
 //! `s-danger` over budget / rejected, `s-accent` p99, `s-done` free slot, `lane`, `box`, `grid`,
 //! `axis`, `now`, `chart`, `dashed`, `faint`, `muted`, `small`, `big`, `bold`).
+use crate::figure::charts::{chart, nice_max, ChartSpec, Series};
 use crate::figure::{fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::scenario::programs::load::LoadParams;
 use crate::sim::trace::join_bytes;
@@ -21,6 +22,12 @@ use crate::sim::{EventKind, Time, Trace, MS};
 
 /// Latency percentiles are computed over windows of this length.
 pub const PCT_WINDOW: Time = 500 * MS;
+
+/// Count axes (requests waiting, in flight) reach at least 10 (the charts round up to a nice
+/// number above the largest value).
+const WAITING_FLOOR: f64 = 9.0;
+/// Latency axes reach at least 1 s.
+const LATENCY_FLOOR_MS: f64 = 900.0;
 
 /// Counts at one instant.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -169,39 +176,26 @@ impl LoadSeries {
         s
     }
 
-    /// `(time, value)` points of `f` up to `t` (cut at `t`; the chart draws what has happened).
-    pub fn points_until(&self, t: Time, f: impl Fn(&LoadStats) -> f64) -> Vec<(Time, f64)> {
-        let last = self.index(t);
-        self.samples[..=last.min(self.samples.len().saturating_sub(1))]
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as Time * self.bucket, f(s)))
-            .collect()
+    /// `f` of every sample, as a chart series (the chart cuts it at the playback time).
+    pub fn series(&self, f: impl Fn(&LoadStats) -> f64) -> Series {
+        let mut out = Series::line();
+        for (i, st) in self.samples.iter().enumerate() {
+            out.push(i as Time * self.bucket, f(st));
+        }
+        out
     }
 
-    /// Latency points (window end, ms) up to `t`, `which` = 0 for p50, 1 for p99; windows with no
-    /// finished request break the line (separate runs).
-    pub fn latency_runs(&self, t: Time, which: usize) -> Vec<Vec<(Time, f64)>> {
-        let mut runs: Vec<Vec<(Time, f64)>> = Vec::new();
-        let mut cur: Vec<(Time, f64)> = Vec::new();
+    /// Latency (ms) at the end of each percentile window, `which` = 0 for p50, 1 for p99; the
+    /// line starts at the first window in which a request finished.
+    pub fn latency(&self, which: usize) -> Series {
+        let mut out = Series::line();
         for (k, p) in self.pct.iter().enumerate() {
-            let at = (k as Time + 1) * PCT_WINDOW;
-            if at > t {
-                break;
-            }
-            match p {
-                Some((a, b)) => cur.push((at, if which == 0 { *a } else { *b } as f64)),
-                None => {
-                    if !cur.is_empty() {
-                        runs.push(std::mem::take(&mut cur));
-                    }
-                }
+            if let Some((a, b)) = p {
+                let v = if which == 0 { *a } else { *b };
+                out.push((k as Time + 1) * PCT_WINDOW, v as f64);
             }
         }
-        if !cur.is_empty() {
-            runs.push(cur);
-        }
-        runs
+        out
     }
 }
 
@@ -244,11 +238,6 @@ pub fn fmt_ms(ms: u32) -> String {
     }
 }
 
-/// A "nice" upper bound for a chart axis (1, 2, 5 × 10^k), at least `min`.
-pub fn nice_ceil(v: f64, min: f64) -> f64 {
-    super::scale::nice_at_least(v.max(min), &[1.0, 2.0, 5.0])
-}
-
 fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {
     Item::Rect {
         x,
@@ -259,103 +248,6 @@ fn rect(x: f32, y: f32, w: f32, h: f32, class: &'static str) -> Item {
         class,
         tip: None,
     }
-}
-
-/// One line of a chart.
-pub struct Line {
-    /// Points (virtual time, value).
-    pub runs: Vec<Vec<(Time, f64)>>,
-    /// CSS classes of the polyline.
-    pub class: &'static str,
-}
-
-/// A small time chart: frame, y ticks (0 and max), the lines cut at `t`, and the now line.
-#[allow(clippy::too_many_arguments)]
-pub fn chart(
-    items: &mut Vec<Item>,
-    (x, y, w, h): (f32, f32, f32, f32),
-    title: &str,
-    end: Time,
-    t: Time,
-    ymax: f64,
-    ylabel: &dyn Fn(f64) -> String,
-    lines: &[Line],
-) {
-    let xs = Linear::time(end, x, x + w);
-    let ys = Linear::new(0.0, ymax.max(1e-9), y + h, y);
-    items.push(text(x, y - 6.0, title, "small bold", Anchor::Start));
-    items.push(rect(x, y, w, h, "lane"));
-    for v in [ymax / 2.0, ymax] {
-        let yy = ys.at(v);
-        items.push(Item::Line {
-            x1: x,
-            y1: yy,
-            x2: x + w,
-            y2: yy,
-            class: "grid",
-        });
-    }
-    items.push(text(
-        x - 4.0,
-        y + 4.0,
-        ylabel(ymax),
-        "small muted",
-        Anchor::End,
-    ));
-    items.push(text(
-        x - 4.0,
-        y + h,
-        ylabel(0.0),
-        "small muted",
-        Anchor::End,
-    ));
-    items.push(Item::Line {
-        x1: x,
-        y1: y + h,
-        x2: x + w,
-        y2: y + h,
-        class: "axis",
-    });
-    for tick in xs.ticks(4) {
-        let tx = xs.at(tick);
-        items.push(text(
-            tx,
-            y + h + 12.0,
-            fmt_secs(tick as Time),
-            "small muted",
-            Anchor::Middle,
-        ));
-    }
-    for line in lines {
-        for run in &line.runs {
-            let pts: Vec<(f32, f32)> = run
-                .iter()
-                .map(|&(tt, v)| (xs.t(tt), ys.at(v.min(ymax))))
-                .collect();
-            if pts.len() == 1 {
-                items.push(Item::Circle {
-                    cx: pts[0].0,
-                    cy: pts[0].1,
-                    r: 2.0,
-                    class: line.class,
-                    tip: None,
-                });
-            } else if !pts.is_empty() {
-                items.push(Item::Poly {
-                    points: pts,
-                    class: line.class,
-                });
-            }
-        }
-    }
-    let nx = xs.t(t.min(end));
-    items.push(Item::Line {
-        x1: nx,
-        y1: y,
-        x2: nx,
-        y2: y + h,
-        class: "now",
-    });
 }
 
 /// What the learner set (for the budget line and labels).
@@ -483,34 +375,35 @@ pub const NARROW_W: f32 = 340.0;
 /// written under its right end.
 fn latency_chart(
     items: &mut Vec<Item>,
-    rect: (f32, f32, f32, f32),
+    (x, y, w, h): (f32, f32, f32, f32),
     title: &str,
     s: &LoadSeries,
     end: Time,
     t: Time,
-    ymax: f64,
+    y_max: f64,
 ) {
-    chart(
-        items,
-        rect,
-        title,
+    let spec = ChartSpec {
+        x,
+        y,
+        w,
+        h,
+        title: title.into(),
         end,
-        t,
-        ymax,
-        &|v| fmt_ms(v as u32),
+        y_max,
+        threshold: None,
+        marker: None,
+        y_label: |v| fmt_ms(v as u32),
+    };
+    let (p50, p99) = (s.latency(0), s.latency(1));
+    items.extend(chart(
+        &spec,
         &[
-            Line {
-                runs: s.latency_runs(t, 0),
-                class: "chart s-run",
-            },
-            Line {
-                runs: s.latency_runs(t, 1),
-                class: "chart s-accent dashed",
-            },
+            (&p50, "chart s-run", ""),
+            (&p99, "chart s-accent dashed", ""),
         ],
-    );
+        t,
+    ));
     if let Some(l) = latency_label(&s.at(t)) {
-        let (x, y, w, h) = rect;
         items.push(text(x + w, y + h + 26.0, l, "small muted", Anchor::End));
     }
 }
@@ -665,7 +558,9 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
         "small bold",
         Anchor::Start,
     ));
-    let qmax = nice_ceil(s.max_waiting as f64, 10.0);
+    // The bar and the chart below share their scale (the chart rounds up the same way).
+    let most_waiting = WAITING_FLOOR.max(s.max_waiting as f64);
+    let qmax = nice_max(most_waiting);
     it.push(rect(qx, qy, qw, 22.0, "lane"));
     it.push(rect(
         qx,
@@ -713,8 +608,6 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
     }
 
     // 3. Charts: side by side, or one above the other.
-    let ymax_q = nice_ceil(s.max_waiting as f64, 10.0);
-    let lmax = nice_ceil(s.max_latency_ms as f64, 1000.0);
     let (c1, c2, height) = if narrow {
         let cy = qy + 58.0 + n_rows as f32 * 16.0 + 20.0;
         let cw = w - 50.0 - 16.0;
@@ -731,19 +624,23 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
             470.0,
         )
     };
-    chart(
-        it,
-        c1,
-        "requests waiting",
-        s.end,
+    let waiting = s.series(|x| x.waiting() as f64);
+    it.extend(chart(
+        &ChartSpec {
+            x: c1.0,
+            y: c1.1,
+            w: c1.2,
+            h: c1.3,
+            title: "requests waiting".into(),
+            end: s.end,
+            y_max: most_waiting,
+            threshold: None,
+            marker: None,
+            y_label: |v| group(v as u64),
+        },
+        &[(&waiting, "chart s-queue", "")],
         t,
-        ymax_q,
-        &|v| group(v as u64),
-        &[Line {
-            runs: vec![s.points_until(t, |x| x.waiting() as f64)],
-            class: "chart s-queue",
-        }],
-    );
+    ));
     latency_chart(
         it,
         c2,
@@ -751,7 +648,7 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
         s,
         s.end,
         t,
-        lmax,
+        LATENCY_FLOOR_MS.max(s.max_latency_ms as f64),
     );
     sc.height = height;
     sc
@@ -805,15 +702,12 @@ pub fn frameworks_scene(
         Anchor::Middle,
     ));
     let mib = 1024.0 * 1024.0;
-    let mem_max = nice_ceil(pool.max_memory.max(evloop.max_memory) as f64 / mib, 1.0) * mib;
-    let lat_max = nice_ceil(
-        pool.max_latency_ms.max(evloop.max_latency_ms) as f64,
-        1000.0,
-    );
-    let fl_max = nice_ceil(
+    let mem_max = nice_max(pool.max_memory.max(evloop.max_memory) as f64 / mib) * mib;
+    // Both sides' charts share their scales.
+    let lat_max = LATENCY_FLOOR_MS.max(pool.max_latency_ms.max(evloop.max_latency_ms) as f64);
+    let fl_max = WAITING_FLOOR.max(
         (pool.max_in_flight + pool.max_waiting).max(evloop.max_in_flight + evloop.max_waiting)
             as f64,
-        10.0,
     );
     let colw = if narrow { w - 32.0 } else { (w - 48.0) / 2.0 };
     for (i, side) in [Side::Threads, Side::Loop].into_iter().enumerate() {
@@ -944,25 +838,29 @@ pub fn frameworks_scene(
             "small muted",
             Anchor::End,
         ));
-        chart(
-            &mut g,
-            (x + 40.0, y0 + 232.0, colw - 48.0, 100.0),
-            "in flight (solid) and waiting (dashed)",
-            end,
-            t,
-            fl_max,
-            &|v| group(v as u64),
-            &[
-                Line {
-                    runs: vec![s.points_until(t, |x| x.in_flight() as f64)],
-                    class: "chart s-run",
-                },
-                Line {
-                    runs: vec![s.points_until(t, |x| x.waiting() as f64)],
-                    class: "chart s-queue dashed",
-                },
-            ],
+        let (in_flight, waiting) = (
+            s.series(|x| x.in_flight() as f64),
+            s.series(|x| x.waiting() as f64),
         );
+        g.extend(chart(
+            &ChartSpec {
+                x: x + 40.0,
+                y: y0 + 232.0,
+                w: colw - 48.0,
+                h: 100.0,
+                title: "in flight (solid) and waiting (dashed)".into(),
+                end,
+                y_max: fl_max,
+                threshold: None,
+                marker: None,
+                y_label: |v| group(v as u64),
+            },
+            &[
+                (&in_flight, "chart s-run", ""),
+                (&waiting, "chart s-queue dashed", ""),
+            ],
+            t,
+        ));
         latency_chart(
             &mut g,
             (x + 40.0, y0 + 380.0, colw - 48.0, 100.0),
@@ -1045,6 +943,17 @@ mod tests {
         assert!(texts.contains(&"thread pool: 200 / 200 busy"), "{texts:?}");
         let w = format!("waiting for a thread: {}", group(st.waiting() as u64));
         assert!(texts.contains(&w.as_str()), "{texts:?}");
+        // About 8,000 wait at the end: the backlog bar and the chart below it share one scale,
+        // 0 to 10,000 (the chart's axis: 0, 5,000, 10,000).
+        assert_eq!(
+            texts.iter().filter(|&&x| x == "10,000").count(),
+            2,
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"5,000") && !texts.contains(&"20,000"),
+            "{texts:?}"
+        );
         // Latency climbs: the p50 late in the run is far above the 2 s of work.
         let late = s.at(20 * SEC);
         assert!(late.p50_ms.unwrap() > 10_000, "{late:?}");
@@ -1195,7 +1104,5 @@ mod tests {
         assert_eq!(group(100000), "100,000");
         assert_eq!(fmt_bytes(200 * 1024 * 1024), "200 MiB");
         assert_eq!(fmt_bytes(4096), "4 KiB");
-        assert_eq!(nice_ceil(3_960.0, 10.0), 5_000.0);
-        assert_eq!(nice_ceil(0.0, 10.0), 10.0);
     }
 }

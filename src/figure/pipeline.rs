@@ -669,6 +669,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         y_max,
         threshold,
         marker: o.marker.clone(),
+        y_label: short_num,
     };
     specs.push((
         spec(
@@ -676,7 +677,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             d.depth.max(),
             d.capacity.map(|c| (c as f64, format!("capacity {c}"))),
         ),
-        vec![(&d.depth, "s-queue", "")],
+        vec![(&d.depth, "chart s-queue", "")],
     ));
     specs.push((
         spec(
@@ -684,7 +685,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             d.memory_kb.max(),
             d.limit_kb.map(|l| (l, "out-of-memory limit".to_string())),
         ),
-        vec![(&d.memory_kb, "s-danger", "")],
+        vec![(&d.memory_kb, "chart s-danger", "")],
     ));
     specs.push((
         spec(
@@ -692,7 +693,10 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             d.in_rate.max().max(d.out_rate.max()),
             None,
         ),
-        vec![(&d.in_rate, "s-queue", "in"), (&d.out_rate, "s-run", "out")],
+        vec![
+            (&d.in_rate, "chart s-queue", "in"),
+            (&d.out_rate, "chart s-run", "out"),
+        ],
     ));
     specs.push((
         spec(
@@ -703,7 +707,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             d.latency.max(),
             None,
         ),
-        vec![(&d.latency, "s-wait", "")],
+        vec![(&d.latency, "chart s-wait", "")],
     ));
     specs.push((
         spec(
@@ -711,7 +715,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             d.dropped.max(),
             None,
         ),
-        vec![(&d.dropped, "s-danger", "")],
+        vec![(&d.dropped, "chart s-danger", "")],
     ));
     let n = specs.len() as u32;
     for (i, (mut sp, series)) in specs.into_iter().enumerate() {
@@ -1260,6 +1264,7 @@ pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
         y_max,
         threshold,
         marker: None,
+        y_label: short_num,
     };
     let specs = [
         (
@@ -1270,7 +1275,7 @@ pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
                 Some((d.n as f64, format!("n = {}", d.n))),
             ),
             &d.inflight,
-            "s-run",
+            "chart s-run",
         ),
         (
             spec(
@@ -1280,12 +1285,12 @@ pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
                 None,
             ),
             &d.throughput,
-            "s-queue",
+            "chart s-queue",
         ),
         (
             spec(2, format!("service queue: {q}"), d.queue.max(), None),
             &d.queue,
-            "s-wait",
+            "chart s-wait",
         ),
     ];
     for (sp, s, c) in specs.iter() {

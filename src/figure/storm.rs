@@ -281,6 +281,7 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
         y_max: y_max.0,
         threshold: Some((100.0, "B's capacity".into())),
         marker: marker.clone(),
+        y_label: short_num,
     };
     out.push(Item::Group {
         class: "chart-box",
@@ -293,9 +294,9 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
         items: chart(
             &sp,
             &[
-                (&d.offered, "s-danger", "offered"),
-                (&d.original, "s-done", "original"),
-                (&d.goodput, "s-run", "goodput"),
+                (&d.offered, "chart s-danger", "offered"),
+                (&d.original, "chart s-done", "original"),
+                (&d.goodput, "chart s-run", "goodput"),
             ],
             t,
         ),
@@ -310,12 +311,13 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
         y_max: y_max.1,
         threshold: None,
         marker,
+        y_label: short_num,
     };
     out.push(Item::Group {
         class: "chart-box",
         label: Some(sq.title.clone()),
         key: None,
-        items: chart(&sq, &[(&d.queue, "s-queue", "")], t),
+        items: chart(&sq, &[(&d.queue, "chart s-queue", "")], t),
     });
     out
 }

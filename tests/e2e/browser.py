@@ -127,10 +127,13 @@ def open_fresh(d, route_or_url):
 
 
 def screenshot(d, path, max_height=8000):
-    """Full-page PNG via CDP."""
+    """Full-page PNG via CDP, taken from the top of the page (the sticky header and contents
+    column are drawn where the page is scrolled to, so a scrolled capture would show them in the
+    middle of the picture); the scroll position is restored afterwards."""
     import base64
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    scrolled = d.execute_script("const y = window.scrollY; window.scrollTo(0, 0); return y")
     m = d.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = m.get("cssContentSize") or m.get("contentSize")
     w = max(1, int(size["width"]))
@@ -139,6 +142,7 @@ def screenshot(d, path, max_height=8000):
         "format": "png", "captureBeyondViewport": True,
         "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}})
     path.write_bytes(base64.b64decode(shot["data"]))
+    d.execute_script("window.scrollTo(0, arguments[0])", scrolled)
     return path
 
 
