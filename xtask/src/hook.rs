@@ -1,16 +1,23 @@
-//! Trunk post-build hook: move trunk's inline `<script type="module">` initializer into an external
-//! file `init-<hash>.js` with an SRI `integrity` attribute, so the site runs under a
+//! Trunk post-build hook. First, move trunk's inline `<script type="module">` initializer into an
+//! external file `init-<hash>.js` with an SRI `integrity` attribute, so the site runs under a
 //! Content-Security-Policy whose `script-src` has no `'unsafe-inline'` and no per-build hash.
+//! Then shorten the wasm's import names (`imports.rs`).
 use crate::sha;
 use crate::R;
 use std::path::Path;
 
 /// Entry point for the `[[hooks]]` in Trunk.toml: trunk passes the staging dir and public URL.
-pub fn externalize_init_from_env() -> R<()> {
+pub fn post_build_from_env() -> R<()> {
     let dir = std::env::var_os("TRUNK_STAGING_DIR")
         .ok_or("TRUNK_STAGING_DIR is not set (run from a trunk hook)")?;
     let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
-    externalize_init(Path::new(&dir), &public_url)
+    post_build(Path::new(&dir), &public_url)
+}
+
+/// Everything done to trunk's output before it is published (each step a no-op when done).
+pub fn post_build(dir: &Path, public_url: &str) -> R<()> {
+    externalize_init(dir, public_url)?;
+    crate::imports::shorten_imports(dir)
 }
 
 /// Rewrite `dir/index.html` in place (no-op when there is no inline initializer).

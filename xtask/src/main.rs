@@ -13,8 +13,10 @@
 //! * `fcp [--route SLUG] [--no-build]` — first contentful paint of a chapter in headless Chromium.
 //! * `preview [--port N]`  — serve `dist/` under `/await-and-see/` with the production headers.
 //! * `setup [--browser]`   — only install the tools.
-//! * `externalize-init`    — trunk post-build hook: move trunk's inline init script to a file.
+//! * `post-build`          — trunk post-build hook: move trunk's inline init script to a file,
+//!   give the wasm's JS imports short names (see `imports.rs`).
 mod hook;
+mod imports;
 mod server;
 mod sha;
 mod tools;
@@ -45,7 +47,7 @@ fn main() -> ExitCode {
         "fcp" => fcp_cmd(&root, &rest),
         "preview" => preview_cmd(&root, &rest),
         "setup" => setup_cmd(&root, &rest),
-        "externalize-init" => hook::externalize_init_from_env(),
+        "post-build" => hook::post_build_from_env(),
         "help" | "-h" | "--help" => {
             println!("{}", HELP);
             Ok(())
@@ -164,7 +166,7 @@ fn build_release(
     tools::run(&mut c)?;
     // The post-build hook normally did this already; running it again is a no-op, and it covers a
     // Trunk.toml without the hook.
-    hook::externalize_init(dist, public_url)?;
+    hook::post_build(dist, public_url)?;
     println!("built in {:.1} s", t.elapsed().as_secs_f64());
     Ok(())
 }
