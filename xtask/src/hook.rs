@@ -1,7 +1,11 @@
-//! Trunk post-build hook. First, move trunk's inline `<script type="module">` initializer into an
-//! external file `init-<hash>.js` with an SRI `integrity` attribute, so the site runs under a
-//! Content-Security-Policy whose `script-src` has no `'unsafe-inline'` and no per-build hash.
-//! Then shorten the wasm's import names (`imports.rs`).
+//! Trunk post-build hook, three steps on trunk's staging directory:
+//! 1. shorten the names the wasm imports from its JS glue (`imports.rs`);
+//! 2. name the wasm and its JS glue after a hash of their final contents: trunk hashes them
+//!    before wasm-opt and step 1 change them, so a change to either alone (or to this hook) would
+//!    otherwise ship new bytes under a name hosts were told to cache forever;
+//! 3. move trunk's inline `<script type="module">` initializer into an external file
+//!    `init-<hash>.js` with an SRI `integrity` attribute, so the site runs under a
+//!    Content-Security-Policy whose `script-src` has no `'unsafe-inline'` and no per-build hash.
 use crate::sha;
 use crate::R;
 use std::path::Path;
@@ -16,8 +20,82 @@ pub fn post_build_from_env() -> R<()> {
 
 /// Everything done to trunk's output before it is published (each step a no-op when done).
 pub fn post_build(dir: &Path, public_url: &str) -> R<()> {
-    externalize_init(dir, public_url)?;
-    crate::imports::shorten_imports(dir)
+    crate::imports::shorten_imports(dir)?;
+    content_hash_names(dir)?;
+    externalize_init(dir, public_url)
+}
+
+/// The first 8 bytes of a SHA-384 digest in hex (trunk's 16-digit file hash format).
+fn hash16(data: &[u8]) -> String {
+    sha::sha384(data)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Rename `<name>-<hash>.js` and `<name>-<hash>_bg.wasm` to the hash of their contents (both
+/// files together) and update every mention of the old name in `index.html` and `init-*.js`.
+/// A no-op when they already carry it, or when trunk wrote no hash (`filehash = false`).
+pub fn content_hash_names(dir: &Path) -> R<()> {
+    let mut stem = None;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(s) = name.strip_suffix("_bg.wasm") {
+            if stem.replace(s.to_string()).is_some() {
+                return Err(format!("more than one *_bg.wasm in {}", dir.display()));
+            }
+        }
+    }
+    let Some(stem) = stem else {
+        return Ok(());
+    };
+    let Some((base, old_hash)) = stem.rsplit_once('-') else {
+        return Ok(());
+    };
+    if old_hash.len() != 16 || !old_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    let read =
+        |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("reading {name}: {e}"));
+    let (js_name, wasm_name) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
+    let mut both = read(&js_name)?;
+    both.extend(read(&wasm_name)?);
+    let new_stem = format!("{base}-{}", hash16(&both));
+    if new_stem == stem {
+        return Ok(());
+    }
+    for (from, to) in [
+        (js_name, format!("{new_stem}.js")),
+        (wasm_name, format!("{new_stem}_bg.wasm")),
+    ] {
+        std::fs::rename(dir.join(&from), dir.join(&to))
+            .map_err(|e| format!("renaming {from} to {to}: {e}"))?;
+    }
+    // The loader: inline in index.html, or already in init-*.js (whose own name is the hash of
+    // its contents, so it is renamed too and index.html updated).
+    let mut html = String::from_utf8(read("index.html")?).map_err(|_| "index.html is not UTF-8")?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("init-") && name.ends_with(".js")) {
+            continue;
+        }
+        let old = String::from_utf8(read(&name)?).map_err(|_| format!("{name} is not UTF-8"))?;
+        if !old.contains(&stem) {
+            continue;
+        }
+        let body = old.replace(&stem, &new_stem);
+        let new_name = format!("init-{}.js", hash16(body.as_bytes()));
+        std::fs::write(dir.join(&new_name), &body)
+            .map_err(|e| format!("writing {new_name}: {e}"))?;
+        std::fs::remove_file(dir.join(&name)).map_err(|e| format!("removing {name}: {e}"))?;
+        html = html
+            .replace(&name, &new_name)
+            .replace(&sha::sri(old.as_bytes()), &sha::sri(body.as_bytes()));
+    }
+    html = html.replace(&stem, &new_stem);
+    std::fs::write(dir.join("index.html"), html).map_err(|e| format!("writing index.html: {e}"))
 }
 
 /// Rewrite `dir/index.html` in place (no-op when there is no inline initializer).
@@ -29,14 +107,7 @@ pub fn externalize_init(dir: &Path, public_url: &str) -> R<()> {
         return Ok(());
     };
     let body = body.trim().to_string() + "\n";
-    let digest = sha::sha384(body.as_bytes());
-    let name = format!(
-        "init-{}.js",
-        digest[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let name = format!("init-{}.js", hash16(body.as_bytes()));
     std::fs::write(dir.join(&name), &body).map_err(|e| format!("writing {name}: {e}"))?;
     let base = if public_url.ends_with('/') {
         public_url.to_string()
@@ -79,6 +150,69 @@ fn find_inline_init(html: &str) -> Option<(usize, usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_wasm_and_its_glue_after_their_contents() {
+        let dir = std::env::temp_dir().join(format!("xtask-rehash-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("snippets/app-0123456789abcdef")).unwrap();
+        let old = "app-0123456789abcdef";
+        std::fs::write(dir.join(format!("{old}.js")), "export default 1;\n").unwrap();
+        std::fs::write(dir.join(format!("{old}_bg.wasm")), b"\0asm\x01\0\0\0").unwrap();
+        let html = format!(
+            "<link href=/p/{old}.js rel=modulepreload><link href=/p/{old}_bg.wasm rel=preload>\
+             <script type=\"module\">\nimport init, * as bindings from '/p/{old}.js';\n\
+             const wasm = await init({{ module_or_path: '/p/{old}_bg.wasm' }});\n</script>"
+        );
+        std::fs::write(dir.join("index.html"), &html).unwrap();
+        post_build(&dir, "/p/").unwrap();
+        let mut both = b"export default 1;\n".to_vec();
+        both.extend(b"\0asm\x01\0\0\0");
+        let new = format!("app-{}", hash16(&both));
+        assert_ne!(new, old);
+        assert!(
+            dir.join(format!("{new}.js")).exists() && dir.join(format!("{new}_bg.wasm")).exists()
+        );
+        assert!(!dir.join(format!("{old}.js")).exists());
+        let out = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(
+            !out.contains(old) && out.contains(&format!("/p/{new}.js")),
+            "{out}"
+        );
+        let init = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("init-"))
+            .unwrap();
+        let init_js = std::fs::read_to_string(dir.join(&init)).unwrap();
+        assert!(
+            init_js.contains(&format!("'/p/{new}_bg.wasm'")),
+            "{init_js}"
+        );
+        // The crate's snippet folder is another hash: untouched. Running again changes nothing.
+        assert!(dir.join("snippets/app-0123456789abcdef").exists());
+        post_build(&dir, "/p/").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            out
+        );
+        // Contents changed after the loader was moved out: the loader is renamed and re-signed.
+        std::fs::write(dir.join(format!("{new}.js")), "export default 2;\n").unwrap();
+        content_hash_names(&dir).unwrap();
+        let again = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(!again.contains(&new) && !again.contains(&init), "{again}");
+        let init2 = again
+            .split("src=\"/p/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let body = std::fs::read(dir.join(init2)).unwrap();
+        assert!(again.contains(&sha::sri(&body)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn moves_the_initializer_out_and_leaves_other_scripts() {
