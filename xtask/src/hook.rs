@@ -25,6 +25,22 @@ pub fn post_build(dir: &Path, public_url: &str) -> R<()> {
     externalize_init(dir, public_url)
 }
 
+/// The app's file stem `X` in `dir` (`X_bg.wasm` beside `X.js`): None without a wasm, an error
+/// with several.
+pub fn app_stem(dir: &Path) -> R<Option<String>> {
+    let mut stem = None;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(s) = name.strip_suffix("_bg.wasm") {
+            if stem.replace(s.to_string()).is_some() {
+                return Err(format!("more than one *_bg.wasm in {}", dir.display()));
+            }
+        }
+    }
+    Ok(stem)
+}
+
 /// The first 8 bytes of a SHA-384 digest in hex (trunk's 16-digit file hash format).
 fn hash16(data: &[u8]) -> String {
     sha::sha384(data)[..8]
@@ -37,17 +53,7 @@ fn hash16(data: &[u8]) -> String {
 /// files together) and update every mention of the old name in `index.html` and `init-*.js`.
 /// A no-op when they already carry it, or when trunk wrote no hash (`filehash = false`).
 pub fn content_hash_names(dir: &Path) -> R<()> {
-    let mut stem = None;
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(s) = name.strip_suffix("_bg.wasm") {
-            if stem.replace(s.to_string()).is_some() {
-                return Err(format!("more than one *_bg.wasm in {}", dir.display()));
-            }
-        }
-    }
-    let Some(stem) = stem else {
+    let Some(stem) = app_stem(dir)? else {
         return Ok(());
     };
     let Some((base, old_hash)) = stem.rsplit_once('-') else {

@@ -10,7 +10,7 @@
 //! as expected (each import key exactly once), it stops with an error instead of guessing.
 use crate::sha;
 use crate::R;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The module name the renamed imports get.
 const MODULE: &str = "w";
@@ -18,9 +18,13 @@ const MODULE: &str = "w";
 /// Rename the imports of the one `*_bg.wasm` in `dir` and of its JS glue, in place. A no-op when
 /// already done (or when `dir` has no wasm).
 pub fn shorten_imports(dir: &Path) -> R<()> {
-    let Some((wasm_path, js_path)) = find_pair(dir)? else {
+    let Some(stem) = crate::hook::app_stem(dir)? else {
         return Ok(());
     };
+    let (wasm_path, js_path) = (
+        dir.join(format!("{stem}_bg.wasm")),
+        dir.join(format!("{stem}.js")),
+    );
     let wasm =
         std::fs::read(&wasm_path).map_err(|e| format!("reading {}: {e}", wasm_path.display()))?;
     let js = std::fs::read_to_string(&js_path)
@@ -44,22 +48,6 @@ pub fn shorten_imports(dir: &Path) -> R<()> {
         std::fs::write(&index, html).map_err(|e| format!("writing {}: {e}", index.display()))?;
     }
     Ok(())
-}
-
-/// `X_bg.wasm` and `X.js` in `dir` (None without a wasm; an error with several).
-fn find_pair(dir: &Path) -> R<Option<(PathBuf, PathBuf)>> {
-    let mut found = None;
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix("_bg.wasm") {
-            if found.is_some() {
-                return Err(format!("more than one *_bg.wasm in {}", dir.display()));
-            }
-            found = Some((e.path(), dir.join(format!("{stem}.js"))));
-        }
-    }
-    Ok(found)
 }
 
 /// The `k`-th short name: a..z, A..Z, then two letters (`ba`, …), all valid JS property names.
