@@ -10,6 +10,7 @@
 //! as expected (each import key exactly once), it stops with an error instead of guessing.
 use crate::sha;
 use crate::R;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The module name the renamed imports get.
@@ -76,7 +77,7 @@ pub fn rename(wasm: &[u8], js: &str) -> R<Option<(Vec<u8>, String)>> {
     }
     let mut out = wasm[..8].to_vec();
     let mut new_js = js.to_string();
-    let mut renamed = 0;
+    let mut shorts: HashMap<&str, String> = HashMap::new();
     let mut r = Reader { b: wasm, i: 8 };
     while r.i < wasm.len() {
         let id = r.byte()?;
@@ -99,9 +100,16 @@ pub fn rename(wasm: &[u8], js: &str) -> R<Option<(Vec<u8>, String)>> {
             s.import_desc()?;
             let desc = &body[desc_start..s.i];
             let (m2, f2) = if m == module {
-                let short = short_name(renamed);
-                renamed += 1;
-                new_js = rename_key(&new_js, f, &short)?;
+                // A field imported twice (wasm allows it) keeps one name and one JS key.
+                let short = match shorts.get(f) {
+                    Some(short) => short.clone(),
+                    None => {
+                        let short = short_name(shorts.len());
+                        new_js = rename_key(&new_js, f, &short)?;
+                        shorts.insert(f, short.clone());
+                        short
+                    }
+                };
                 (MODULE.to_string(), short)
             } else {
                 (m.to_string(), f.to_string())
@@ -116,7 +124,7 @@ pub fn rename(wasm: &[u8], js: &str) -> R<Option<(Vec<u8>, String)>> {
         out.extend(leb(section.len() as u64));
         out.extend(section);
     }
-    if renamed == 0 {
+    if shorts.is_empty() {
         return Ok(None);
     }
     let old = format!("\"{module}\": {object},");
@@ -262,14 +270,15 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    /// A module importing `f` and `g` from the glue and `h` from a snippet, plus a memory.
+    /// A module importing `f` (twice) and `g` from the glue, `h` from a snippet, and a memory.
     fn module(glue: &str) -> Vec<u8> {
-        let mut imports = leb(4);
+        let mut imports = leb(5);
         for (m, f, desc) in [
             (glue, "__wbg_f_0123456789abcdef", vec![0u8, 0]),
             ("./snippets/x.js", "h", vec![0, 0]),
             (glue, "__wbg_g_fedcba9876543210", vec![0, 1]),
             ("env", "memory", vec![2, 1, 17, 32]),
+            (glue, "__wbg_f_0123456789abcdef", vec![0, 0]),
         ] {
             imports.extend(leb(m.len() as u64));
             imports.extend(m.as_bytes());
@@ -324,7 +333,8 @@ mod tests {
                 ("w", "a"),
                 ("./snippets/x.js", "h"),
                 ("w", "b"),
-                ("env", "memory")
+                ("env", "memory"),
+                ("w", "a")
             ]
             .map(|(m, f)| (m.to_string(), f.to_string()))
         );
