@@ -283,6 +283,21 @@ pub struct ChapterBodyProps {
 #[component]
 pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
     let found = chapter(&props.slug);
+    // Link parameters none of this chapter's pictures reads get a notice (each picture reports
+    // its own unknown or bad settings).
+    let notices = use_context::<crate::app::hooks::Notices>();
+    if let Some((_, ch)) = found {
+        let on_page: Vec<&str> = ch
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Viz(id) => Some(*id),
+                Part::Prose => None,
+            })
+            .collect();
+        let (_, q) = crate::app::permalink::split_hash(&crate::app::hooks::current_hash());
+        crate::app::hooks::report_foreign_params(notices.as_ref(), &q, &on_page);
+    }
     let UseFetched { state, retry } =
         use_fetched(found.map(|(_, c)| c.prose).unwrap_or(""), PART_SEP);
     let Some((index, ch)) = found else {

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use await_and_see::app::embed::{self, EmbedPage};
-use await_and_see::app::hooks::{replace_hash, unknown_keys, Notice, NoticeAction, NoticeList};
+use await_and_see::app::hooks::{
+    foreign_keys, replace_hash, unknown_keys, Notice, NoticeAction, NoticeList,
+};
 use await_and_see::app::permalink::{
     self, decode, encode, format_time, parse_time, split_hash, Query,
 };
@@ -94,6 +96,87 @@ fn unknown_viz_keys_are_found() {
         unknown_keys(&q, "ports", &["seed"]),
         vec![("ports.colour".to_string(), "red".to_string())]
     );
+}
+
+#[wasm_bindgen_test]
+fn parameters_no_picture_on_the_page_reads_are_found() {
+    let q = Query::parse("queries.a=3&thread-pool.rate=90&ports.seed=2&foo=1&bare");
+    assert_eq!(
+        foreign_keys(&q, &["queries", "thread-pool"]),
+        [("ports.seed", "2"), ("foo", "1"), ("bare", "")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    // A page without pictures reads nothing.
+    assert_eq!(foreign_keys(&q, &[]).len(), 5);
+}
+
+/// The notices' texts on the page.
+fn notice_texts(root: &web_sys::Element) -> Vec<String> {
+    let list = root
+        .query_selector_all(".notices .notice-text")
+        .expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
+    // Chapter 4 shows queries and thread-pool; ports is chapter 1's; foo is nobody's.
+    replace_hash("#/blocking-calls?queries.a=3&ports.seed=2&foo=1");
+    let root = new_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let texts = notice_texts(&root);
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].starts_with("Ignored link parameter ports.seed=2: the ports picture is not on this page (it is in \"Blocking I/O\")")
+            && texts[0].contains("Accepted: the settings of this page's pictures (queries.*, thread-pool.*)"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].starts_with("Ignored link parameter foo=1: this page has no such setting."),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    // A chapter without pictures (the references).
+    replace_hash("#/references?queries.a=3");
+    let root = new_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let texts = notice_texts(&root);
+    assert!(
+        texts.len() == 1 && texts[0].contains("Accepted: none, this page has no pictures."),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn an_embedded_picture_names_the_link_parameters_it_does_not_read() {
+    replace_hash("#/embed/readiness?foo=1&queries.a=3&readiness.t=500");
+    let root = new_root();
+    let props = await_and_see::app::embed::EmbedPageProps {
+        id: "readiness".into(),
+    };
+    let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let texts = notice_texts(&root);
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Ignored link parameter foo=1: this page has no such setting. Accepted: the settings of this page's pictures (readiness.*).")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with(
+            "Ignored link parameter queries.a=3: the queries picture is not on this page"
+        )),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
 }
 
 #[wasm_bindgen_test]

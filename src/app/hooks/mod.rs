@@ -392,7 +392,7 @@ impl VizParams {
 
     /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known).
     pub fn check_known(&self, known: &[&str]) {
-        let (_, q) = permalink::split_hash(&current_hash());
+        let (path, q) = permalink::split_hash(&current_hash());
         for (k, v) in unknown_keys(&q, &self.viz, known) {
             let text = format!(
                 "Ignored link parameter {k}={v}: {} has no such setting. Known: t, {}.",
@@ -401,6 +401,57 @@ impl VizParams {
             );
             notify(self.notices.as_ref(), &k, text);
         }
+        // On an embed page this picture is the page: report what no picture reads, as
+        // `ChapterBody` does for a chapter's pictures.
+        if path.starts_with("/embed/") {
+            report_foreign_params(self.notices.as_ref(), &q, &[self.viz.as_str()]);
+        }
+    }
+}
+
+/// The pairs of `q` that none of the pictures `on_page` reads: every key not named
+/// `<picture>.<setting>` after one of them (pure; tested).
+pub fn foreign_keys(q: &Query, on_page: &[&str]) -> Vec<(String, String)> {
+    q.pairs()
+        .iter()
+        .filter(|(k, _)| {
+            let owner = k.split_once('.').map_or("", |(viz, _)| viz);
+            !on_page.contains(&owner)
+        })
+        .cloned()
+        .collect()
+}
+
+/// A notice for every link parameter of `q` that no picture on this page reads (`on_page`: the
+/// ids of the page's pictures), saying why: another chapter's picture, or no such setting.
+pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&str]) {
+    for (k, v) in foreign_keys(q, on_page) {
+        let owner = k.split_once('.').map(|(viz, _)| viz);
+        let elsewhere = owner.and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
+        let why = match elsewhere {
+            Some(info) => {
+                let chapter = crate::app::content::CHAPTERS
+                    .iter()
+                    .find(|c| c.slug == info.chapter)
+                    .map_or(info.chapter, |c| c.title);
+                format!(
+                    "the {} picture is not on this page (it is in \"{chapter}\")",
+                    info.id
+                )
+            }
+            None => "this page has no such setting".to_string(),
+        };
+        let accepted = if on_page.is_empty() {
+            "none, this page has no pictures".to_string()
+        } else {
+            let names: Vec<String> = on_page.iter().map(|id| format!("{id}.*")).collect();
+            format!(
+                "the settings of this page's pictures ({})",
+                names.join(", ")
+            )
+        };
+        let text = format!("Ignored link parameter {k}={v}: {why}. Accepted: {accepted}.");
+        notify(notices, &k, text);
     }
 }
 
