@@ -133,9 +133,37 @@ pub fn parse(s: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
+/// A whole number typed or linked (`"8"`, `" 120 "`), with the message every form and link uses
+/// when it is not one. An empty string says "no number given": a browser hands over an empty
+/// value for a number box holding text that is not a number.
+pub fn parse_whole(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("no number given".into());
+    }
+    t.parse::<u64>()
+        .map_err(|_| format!("\"{t}\" is not a whole number"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_and_their_messages() {
+        assert_eq!(parse_whole(" 120 "), Ok(120));
+        assert_eq!(parse_whole("").unwrap_err(), "no number given");
+        assert_eq!(parse_whole("  ").unwrap_err(), "no number given");
+        assert_eq!(
+            parse_whole("-5").unwrap_err(),
+            "\"-5\" is not a whole number"
+        );
+        assert_eq!(
+            parse_whole("1e3").unwrap_err(),
+            "\"1e3\" is not a whole number"
+        );
+        assert!(parse_whole("99999999999999999999999").is_err());
+    }
 
     #[test]
     fn fixed_matches_std_on_the_values_the_site_shows() {

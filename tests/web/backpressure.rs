@@ -234,6 +234,12 @@ async fn bad_rates_and_capacities_are_refused_with_a_message() {
     );
     change_input(&m, ".lab-cap", "0").await;
     assert!(text(&m).contains("capacity 0 is out of range: accepted 1 to 1000 items"));
+    change_input(&m, ".lab-cap", "").await;
+    assert!(
+        text(&m).contains("Not changed: no number given."),
+        "{}",
+        text(&m)
+    );
     // A good value is accepted and clears the message.
     change_input(&m, ".lab-cap", "5").await;
     assert!(!text(&m).contains("Not changed"));

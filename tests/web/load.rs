@@ -129,6 +129,22 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
     assert!(alert.contains("from 1 to 5,000"), "{alert}");
     // The picture kept the old value.
     assert!(texts(&root).iter().any(|t| t.contains("/ 200 busy")));
+    // Text that is not a number reaches us as "" (the browser's number box): said as such.
+    input.set_value("");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("a message")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        alert.starts_with("threads: no number given — accepted: a whole number from 1 to 5,000."),
+        "{alert}"
+    );
     // A bad link parameter becomes a notice naming the accepted range.
     app.destroy();
     root.remove();

@@ -23,10 +23,9 @@ use crate::sim::{Time, MS, SEC};
 const SEED_ACCEPTED: &str = "a whole number from 0 to 999999";
 
 fn parse_seed(s: &str) -> Result<u64, String> {
-    match s.trim().parse::<u64>() {
-        Ok(v) if v <= 999_999 => Ok(v),
-        Ok(v) => Err(format!("{v} is larger than 999999")),
-        Err(_) => Err(format!("\"{}\" is not a whole number", s.trim())),
+    match crate::decimal::parse_whole(s)? {
+        v if v <= 999_999 => Ok(v),
+        v => Err(format!("{v} is larger than 999999")),
     }
 }
 

@@ -261,7 +261,13 @@ pub fn NumField(p: &NumFieldProps) -> Html {
                     on_change.emit(v as u32);
                 }
                 _ => error.set(Some(format!(
-                    "{label}: \"{raw}\" refused — accepted: a whole number from {} to {}. Kept {}.",
+                    "{label}: {} — accepted: a whole number from {} to {}. Kept {}.",
+                    // A number box holding text that is not a number hands over "".
+                    if raw.trim().is_empty() {
+                        "no number given".to_string()
+                    } else {
+                        format!("\"{}\" refused", raw.trim())
+                    },
                     group(min as u64),
                     group(max as u64),
                     group(value as u64)

@@ -79,11 +79,8 @@ pub fn check_concurrency(n: u32) -> Result<u32, String> {
 
 /// Parse the page's concurrency (`demand.n=8`, the slider, the number box).
 pub fn parse_n(v: &str) -> Result<u32, String> {
-    let n = v
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| format!("\"{}\" is not a whole number", v.trim()))?;
-    check_concurrency(n)
+    let n = crate::decimal::parse_whole(v)?;
+    check_concurrency(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Run the pipeline with valid parameters.

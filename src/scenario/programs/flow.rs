@@ -124,10 +124,9 @@ pub fn check_capacity(v: u32) -> Result<u32, String> {
     }
 }
 
+/// A whole number (saturated to `u32::MAX`: the range checks then name the accepted range).
 fn parse_u32(s: &str) -> Result<u32, String> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| format!("\"{}\" is not a whole number", s.trim()))
+    crate::decimal::parse_whole(s).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
 }
 
 /// Parse a form/link rate (`strategies.p=50`): a message naming the accepted range on error.
