@@ -114,33 +114,29 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
         .expect("threads box")
         .dyn_into()
         .unwrap();
-    input.set_value("99999");
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("a message")
-        .text_content()
-        .unwrap_or_default();
+    // Type `v` into the box (committed: `change`) and read the message shown.
+    let refuse = |v: &'static str| {
+        let (input, root) = (input.clone(), root.clone());
+        async move {
+            input.set_value(v);
+            input
+                .dispatch_event(&web_sys::Event::new("change").unwrap())
+                .unwrap();
+            settle().await;
+            root.query_selector("[role=alert]")
+                .unwrap()
+                .expect("a message")
+                .text_content()
+                .unwrap_or_default()
+        }
+    };
+    let alert = refuse("99999").await;
     assert!(alert.contains("99999"), "{alert}");
     assert!(alert.contains("from 1 to 5,000"), "{alert}");
     // The picture kept the old value.
     assert!(texts(&root).iter().any(|t| t.contains("/ 200 busy")));
     // Text that is not a number reaches us as "" (the browser's number box): said as such.
-    input.set_value("");
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("a message")
-        .text_content()
-        .unwrap_or_default();
+    let alert = refuse("").await;
     assert!(
         alert.starts_with("threads: no number given — accepted: a whole number from 1 to 5,000."),
         "{alert}"
