@@ -390,7 +390,8 @@ impl VizParams {
         .unwrap_or(default)
     }
 
-    /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known).
+    /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known), and
+    /// on an embed page every parameter that is not this picture's.
     pub fn check_known(&self, known: &[&str]) {
         let (path, q) = permalink::split_hash(&current_hash());
         for (k, v) in unknown_keys(&q, &self.viz, known) {
