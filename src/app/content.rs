@@ -295,7 +295,7 @@ pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
                 Part::Prose => None,
             })
             .collect();
-        let (_, q) = crate::app::permalink::split_hash(&crate::app::hooks::current_hash());
+        let q = crate::app::hooks::current_query();
         crate::app::hooks::report_foreign_params(notices.as_ref(), &q, &on_page);
     }
     let UseFetched { state, retry } =

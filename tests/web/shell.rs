@@ -121,13 +121,19 @@ fn notice_texts(root: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
-    // Chapter 4 shows queries and thread-pool; ports is chapter 1's; foo is nobody's.
-    replace_hash("#/blocking-calls?queries.a=3&ports.seed=2&foo=1");
+/// The whole site mounted at `hash`, settled.
+async fn mount_app(hash: &str) -> (Element, yew::AppHandle<App>) {
+    replace_hash(hash);
     let root = new_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
+    (root, app)
+}
+
+#[wasm_bindgen_test]
+async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
+    // Chapter 4 shows queries and thread-pool; ports is chapter 1's; foo is nobody's.
+    let (root, app) = mount_app("#/blocking-calls?queries.a=3&ports.seed=2&foo=1").await;
     let texts = notice_texts(&root);
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(
@@ -142,10 +148,7 @@ async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
     app.destroy();
     root.remove();
     // A chapter without pictures (the references).
-    replace_hash("#/references?queries.a=3");
-    let root = new_root();
-    let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    let (root, app) = mount_app("#/references?queries.a=3").await;
     let texts = notice_texts(&root);
     assert!(
         texts.len() == 1 && texts[0].contains("Accepted: none, this page has no pictures."),
@@ -232,10 +235,7 @@ fn themes_cycle() {
 
 #[wasm_bindgen_test]
 async fn unknown_route_shows_a_notice_with_a_way_back() {
-    replace_hash("#/no-such-chapter?x=1");
-    let root = new_root();
-    let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    let (root, app) = mount_app("#/no-such-chapter?x=1").await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("Page not found"), "{text}");
     assert!(text.contains("#/no-such-chapter"), "{text}");
@@ -252,10 +252,7 @@ async fn unknown_route_shows_a_notice_with_a_way_back() {
 
 #[wasm_bindgen_test]
 async fn landing_page_and_hash_navigation() {
-    replace_hash("#/");
-    let root = new_root();
-    let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    let (root, app) = mount_app("#/").await;
     assert!(
         root.query_selector(".landing h1").ok().flatten().is_some(),
         "{}",
@@ -283,7 +280,6 @@ async fn landing_page_and_hash_navigation() {
 
 #[wasm_bindgen_test]
 async fn theme_toggle_sets_the_html_attribute() {
-    replace_hash("#/");
     let html = web_sys::window()
         .expect("window")
         .document()
@@ -297,9 +293,7 @@ async fn theme_toggle_sets_the_html_attribute() {
         .ok()
         .flatten()
         .map(|s| s.remove_item(theme::STORAGE_KEY));
-    let root = new_root();
-    let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    let (root, app) = mount_app("#/").await;
     let button = || -> HtmlElement {
         root.query_selector(".theme-toggle")
             .ok()

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::permalink::{self, viz_key, Query};
+use crate::app::router::Route;
 
 /// An event listener that is removed when dropped.
 pub struct EventListener {
@@ -72,6 +73,11 @@ pub fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+/// The link parameters of the current address (the query inside `location.hash`).
+pub fn current_query() -> Query {
+    permalink::split_hash(&current_hash()).1
 }
 
 /// Replace the hash without adding a history entry and without firing `hashchange`.
@@ -313,8 +319,9 @@ impl VizParams {
 
     /// The raw value of `<viz>.<key>` in the current URL.
     pub fn get(&self, key: &str) -> Option<String> {
-        let (_, q) = permalink::split_hash(&current_hash());
-        q.get(&viz_key(&self.viz, key)).map(str::to_string)
+        current_query()
+            .get(&viz_key(&self.viz, key))
+            .map(str::to_string)
     }
 
     /// Set `<viz>.<key>=value` in the URL with `history.replaceState` (no history entry, no
@@ -393,7 +400,8 @@ impl VizParams {
     /// Report every `<viz>.*` key in the URL that is not in `known` (`t` is always known), and
     /// on an embed page every parameter that is not this picture's.
     pub fn check_known(&self, known: &[&str]) {
-        let (path, q) = permalink::split_hash(&current_hash());
+        let hash = current_hash();
+        let (_, q) = permalink::split_hash(&hash);
         for (k, v) in unknown_keys(&q, &self.viz, known) {
             let text = format!(
                 "Ignored link parameter {k}={v}: {} has no such setting. Known: t, {}.",
@@ -403,8 +411,9 @@ impl VizParams {
             notify(self.notices.as_ref(), &k, text);
         }
         // On an embed page this picture is the page: report what no picture reads, as
-        // `ChapterBody` does for a chapter's pictures.
-        if path.starts_with("/embed/") {
+        // `ChapterBody` does for a chapter's pictures (the embed page renders its notices'
+        // provider itself, so it cannot report into it).
+        if matches!(Route::from_hash(&hash), Route::Embed(_)) {
             report_foreign_params(self.notices.as_ref(), &q, &[self.viz.as_str()]);
         }
     }
