@@ -435,30 +435,32 @@ pub fn foreign_keys(q: &Query, on_page: &[&str]) -> Vec<(String, String)> {
 /// A notice for every link parameter of `q` that no picture on this page reads (`on_page`: the
 /// ids of the page's pictures), saying why: another chapter's picture, or no such setting.
 pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&str]) {
-    for (k, v) in foreign_keys(q, on_page) {
+    let foreign = foreign_keys(q, on_page);
+    if foreign.is_empty() {
+        return;
+    }
+    let accepted = if on_page.is_empty() {
+        "none, this page has no pictures".to_string()
+    } else {
+        let names: Vec<String> = on_page.iter().map(|id| format!("{id}.*")).collect();
+        format!(
+            "the settings of this page's pictures ({})",
+            names.join(", ")
+        )
+    };
+    for (k, v) in foreign {
         let owner = k.split_once('.').map(|(viz, _)| viz);
         let elsewhere = owner.and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
         let why = match elsewhere {
             Some(info) => {
-                let chapter = crate::app::content::CHAPTERS
-                    .iter()
-                    .find(|c| c.slug == info.chapter)
-                    .map_or(info.chapter, |c| c.title);
+                let chapter = crate::app::content::chapter(info.chapter)
+                    .map_or(info.chapter, |(_, c)| c.title);
                 format!(
                     "the {} picture is not on this page (it is in \"{chapter}\")",
                     info.id
                 )
             }
             None => "this page has no such setting".to_string(),
-        };
-        let accepted = if on_page.is_empty() {
-            "none, this page has no pictures".to_string()
-        } else {
-            let names: Vec<String> = on_page.iter().map(|id| format!("{id}.*")).collect();
-            format!(
-                "the settings of this page's pictures ({})",
-                names.join(", ")
-            )
         };
         let text = format!("Ignored link parameter {k}={v}: {why}. Accepted: {accepted}.");
         notify(notices, &k, text);

@@ -2,7 +2,7 @@
 //! previous/next, footer. Pages: landing, chapter, not found. The embed route bypasses all of it.
 use yew::prelude::*;
 
-use crate::app::content::{ChapterBody, ChapterSrc, CHAPTERS};
+use crate::app::content::{chapter, ChapterBody, CHAPTERS};
 use crate::app::embed::EmbedPage;
 use crate::app::hooks::{media_matches, NoticesProvider};
 use crate::app::router::{chapter_href, use_route, Route};
@@ -27,11 +27,6 @@ pub fn App() -> Html {
 pub struct ShellProps {
     /// The page to show.
     pub route: Route,
-}
-
-/// Position of a chapter slug: (index, chapter).
-pub fn chapter_index(slug: &str) -> Option<(usize, &'static ChapterSrc)> {
-    CHAPTERS.iter().enumerate().find(|(_, c)| c.slug == slug)
 }
 
 /// Slug of the introduction chapter that the landing page shows (if the content has one).
@@ -63,7 +58,7 @@ pub fn href_for(slug: &str) -> String {
 /// `document.title` for a route.
 pub fn page_title(route: &Route) -> String {
     match route {
-        Route::Chapter(slug) => match chapter_index(slug) {
+        Route::Chapter(slug) => match chapter(slug) {
             Some((_, c)) => format!("{} · Await & See", c.title),
             None => "Await & See".to_string(),
         },
@@ -153,7 +148,7 @@ fn use_toc(current: Option<&str>) -> Html {
                 if CHAPTERS.is_empty() {
                     <p class="toc-empty">{ "The chapters are on their way." }</p>
                 } else {
-                    if let Some((_, home)) = chapter_index(HOME_SLUG) {
+                    if let Some((_, home)) = chapter(HOME_SLUG) {
                         <p class={classes!("toc-home", (current == Some(HOME_SLUG)).then_some("current"))}>
                             <a href="#/" aria-current={(current == Some(HOME_SLUG)).then_some("page")}>{ home.title }</a>
                         </p>
@@ -180,7 +175,7 @@ fn use_toc(current: Option<&str>) -> Html {
 /// The landing page: the introduction (content's `home` chapter, or a short fallback) and the
 /// chapters with their summaries.
 fn landing() -> Html {
-    let has_home = chapter_index(HOME_SLUG).is_some();
+    let has_home = chapter(HOME_SLUG).is_some();
     html! {
         <article class="landing">
             if has_home {
@@ -208,7 +203,7 @@ fn landing() -> Html {
 
 /// A chapter: where-am-I, the body, previous/next.
 fn chapter_page(slug: &str) -> Html {
-    let Some((i, ch)) = chapter_index(slug) else {
+    let Some((i, ch)) = chapter(slug) else {
         return not_found(&format!("/{slug}"));
     };
     html! {
