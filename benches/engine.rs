@@ -2,24 +2,34 @@
 //!
 //! The same workload runs on our engine and on tokio's current-thread runtime with paused time
 //! (`start_paused(true)`: tokio's clock also jumps to the next timer when idle), alternating, in
-//! one process: 10,000 tasks each doing 100 sleeps of seeded random length (1..=1000 us). Both
-//! timings include building the runtime and spawning the tasks. Throughput is reported as events
-//! per second, where "events" is the number of trace events our engine records for the workload
-//! (our engine records every one of them); tokio does the same logical work (same tasks, same
-//! sleeps) without recording anything, so its events/s is our event count divided by its wall
-//! time, and the ratio is the ratio of wall times. Then the 100,000-request load scenarios are
-//! timed. Every figure is the median of `BENCH_RUNS` runs (default 5) after one warm-up run.
+//! one process: 10,000 tasks each doing 100 sleeps of seeded random length. Both timings include
+//! building the runtime and spawning the tasks. Throughput is reported as events per second,
+//! where "events" is the number of trace events our engine records for the workload (our engine
+//! records every one of them); tokio does the same logical work (same tasks, same sleeps)
+//! without recording anything, so its events/s is our event count divided by its wall time, and
+//! the ratio is the ratio of wall times. Every figure is the median of `BENCH_RUNS` runs
+//! (default 5) after one warm-up run.
 //!
-//! A secondary figure runs the same sleeps drawn inline from each task's seeded `Rng` (the same
-//! stream, so the same trace) instead of a precomputed per-task plan vector, for both engines:
-//! the difference between the two figures is the cost of the plan's memory traffic.
+//! **Same work, checked.** tokio's timers have a resolution of 1 ms: a sleep ends at the first
+//! millisecond tick at or after its deadline. So the headline draws whole-millisecond sleeps
+//! (1..=1000 ms), which both engines represent exactly; each run prints the virtual time its
+//! clock ended at, and the two must agree. The same workload with 1..=1000 *microsecond* sleeps
+//! is printed after it for comparison with earlier figures, but it is not the same work: tokio
+//! rounds every one of those sleeps up to exactly 1 ms, so its run is 100 ms of virtual time in
+//! which all 10,000 tasks wake together every millisecond, in the same order every time (a
+//! sequential sweep over its task memory), while ours honours each microsecond deadline (about
+//! 50 ms of virtual time, tasks woken in deadline order).
 //!
-//! Then the headline workload's memory floor: no executor, only the trace's events written to a
-//! fresh buffer and the plan read in the order our executor polls the tasks (what any engine that
-//! records this trace and reads this plan must at least do).
+//! Each workload runs twice: with each task's sleeps in a precomputed plan vector (the headline;
+//! the plan's memory is read as the tasks run) and drawn inline from each task's seeded `Rng`
+//! (the same stream, so the same trace). Then the headline's memory floor (no executor: only the
+//! trace's events written to a fresh buffer and the plan read in the order our executor polls the
+//! tasks, what any engine that records this trace and reads this plan must at least do), and the
+//! 100,000-request load scenarios.
 //!
-//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|inline|tokio|load|floor`, `BENCH_TASKS=n`,
-//! `BENCH_RUNS=n`.
+//! Knobs for profilers (callgrind, perf): `BENCH_ONLY=ours|inline|tokio|load|floor`,
+//! `BENCH_UNIT_US=n` (the sleep unit for `ours`/`inline`/`tokio`/`floor`; default 1000),
+//! `BENCH_TASKS=n`, `BENCH_RUNS=n`.
 
 use std::time::Instant;
 
@@ -29,6 +39,9 @@ use await_and_see::sim::{Config, Event, EventKind, Rng, Sim};
 const SLEEPS: u64 = 100;
 const OURS: &str = "await-and-see engine:";
 const TOKIO: &str = "tokio (paused time):";
+/// Sleep units (microseconds per unit of the drawn 1..=1000): the headline's, then the other.
+const MS: u64 = 1000;
+const US: u64 = 1;
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -37,9 +50,10 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn durations(task: u64) -> Vec<u64> {
+/// Task `task`'s sleeps: 1..=1000 units of `unit` us, seeded.
+fn durations(task: u64, unit: u64) -> Vec<u64> {
     let mut rng = Rng::new(0x5eed ^ task);
-    (0..SLEEPS).map(|_| rng.range(1, 1000)).collect()
+    (0..SLEEPS).map(|_| rng.range(1, 1000) * unit).collect()
 }
 
 /// Our engine without its event cap (the workload records 5.1 M events).
@@ -50,7 +64,7 @@ fn uncapped_sim() -> Sim {
     })
 }
 
-/// The headline workload on our engine, run to the end: one task per plan, sleeping each of its
+/// The plan workload on our engine, run to the end: one task per plan, sleeping each of its
 /// durations in turn.
 fn headline_sim(plan: Vec<Vec<u64>>) -> Sim {
     let mut sim = uncapped_sim();
@@ -67,96 +81,101 @@ fn headline_sim(plan: Vec<Vec<u64>>) -> Sim {
     sim
 }
 
-fn ours(tasks: u64) -> (u64, f64) {
-    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
-    let start = Instant::now();
-    let sim = headline_sim(plan);
-    let n = sim.event_count() as u64;
-    let secs = start.elapsed().as_secs_f64();
-    drop(sim);
-    (n, secs)
+/// One timed run: wall seconds, trace events (ours; 0 for tokio), virtual time at the end (us).
+struct Run {
+    secs: f64,
+    events: u64,
+    end_us: u64,
 }
 
-/// The same workload with each task drawing its sleeps from its own seeded `Rng` as it goes (the
-/// same stream `durations` collects, so the same sleeps and the same trace) instead of reading a
-/// precomputed plan: it shows how much of each engine's time is the plan's memory traffic.
-fn ours_inline(tasks: u64) -> (u64, f64) {
+/// The workload on our engine: sleeps from a plan vector (`plan`) or drawn inline.
+fn ours(tasks: u64, unit: u64, plan: bool) -> Run {
+    let plans: Vec<Vec<u64>> = if plan {
+        (0..tasks).map(|t| durations(t, unit)).collect()
+    } else {
+        Vec::new()
+    };
     let start = Instant::now();
-    let mut sim = uncapped_sim();
-    let cx = sim.ctx();
-    for i in 0..tasks {
-        let c = cx.clone();
-        sim.spawn(&format!("t{i}"), async move {
-            let mut rng = Rng::new(0x5eed ^ i);
-            for _ in 0..SLEEPS {
-                c.sleep(rng.range(1, 1000)).await;
-            }
-        });
+    let sim = if plan {
+        headline_sim(plans)
+    } else {
+        let mut sim = uncapped_sim();
+        let cx = sim.ctx();
+        for i in 0..tasks {
+            let c = cx.clone();
+            sim.spawn(&format!("t{i}"), async move {
+                let mut rng = Rng::new(0x5eed ^ i);
+                for _ in 0..SLEEPS {
+                    c.sleep(rng.range(1, 1000) * unit).await;
+                }
+            });
+        }
+        sim.run();
+        sim
+    };
+    let (events, end_us) = (sim.event_count() as u64, sim.now());
+    let secs = start.elapsed().as_secs_f64();
+    drop(sim);
+    Run {
+        secs,
+        events,
+        end_us,
     }
-    sim.run();
-    let n = sim.event_count() as u64;
-    let secs = start.elapsed().as_secs_f64();
-    drop(sim);
-    (n, secs)
 }
 
-/// tokio's current-thread runtime with paused time (its clock jumps to the next timer when idle).
-fn paused_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
+/// The same workload on tokio's current-thread runtime with paused time.
+fn tokio(tasks: u64, unit: u64, plan: bool) -> Run {
+    let plans: Vec<Vec<u64>> = if plan {
+        (0..tasks).map(|t| durations(t, unit)).collect()
+    } else {
+        Vec::new()
+    };
+    let start = Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         .build()
-        .expect("runtime")
-}
-
-fn tokio_inline(tasks: u64) -> f64 {
-    let start = Instant::now();
-    let rt = paused_runtime();
-    rt.block_on(async move {
+        .expect("runtime");
+    let end_us = rt.block_on(async move {
+        let t0 = tokio::time::Instant::now();
         let mut hs = Vec::with_capacity(tasks as usize);
-        for i in 0..tasks {
-            hs.push(tokio::spawn(async move {
-                let mut rng = Rng::new(0x5eed ^ i);
-                for _ in 0..SLEEPS {
-                    tokio::time::sleep(std::time::Duration::from_micros(rng.range(1, 1000))).await;
-                }
-            }));
+        if plan {
+            for ds in plans {
+                hs.push(tokio::spawn(async move {
+                    for d in ds {
+                        tokio::time::sleep(std::time::Duration::from_micros(d)).await;
+                    }
+                }));
+            }
+        } else {
+            for i in 0..tasks {
+                hs.push(tokio::spawn(async move {
+                    let mut rng = Rng::new(0x5eed ^ i);
+                    for _ in 0..SLEEPS {
+                        let d = rng.range(1, 1000) * unit;
+                        tokio::time::sleep(std::time::Duration::from_micros(d)).await;
+                    }
+                }));
+            }
         }
         for h in hs {
             let _ = h.await;
         }
+        t0.elapsed().as_micros() as u64
     });
     let secs = start.elapsed().as_secs_f64();
     drop(rt);
-    secs
-}
-
-fn tokio_paused(tasks: u64) -> f64 {
-    let plan: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
-    let start = Instant::now();
-    let rt = paused_runtime();
-    rt.block_on(async move {
-        let mut hs = Vec::with_capacity(tasks as usize);
-        for ds in plan {
-            hs.push(tokio::spawn(async move {
-                for d in ds {
-                    tokio::time::sleep(std::time::Duration::from_micros(d)).await;
-                }
-            }));
-        }
-        for h in hs {
-            let _ = h.await;
-        }
-    });
-    let secs = start.elapsed().as_secs_f64();
-    drop(rt);
-    secs
+    Run {
+        secs,
+        events: 0,
+        end_us,
+    }
 }
 
 /// What the executor's run of the headline workload looks like from memory's point of view: the
 /// task of each poll, in order, and how many events were recorded from that poll up to the next.
-fn poll_order(tasks: u64) -> (Vec<u32>, Vec<u8>, usize) {
-    let sim = headline_sim((0..tasks).map(durations).collect());
+fn poll_order(tasks: u64, unit: u64) -> (Vec<u32>, Vec<u8>, usize) {
+    let sim = headline_sim((0..tasks).map(|t| durations(t, unit)).collect());
     let trace = sim.into_trace();
     let (mut order, mut counts) = (Vec::new(), Vec::new());
     let mut first = 0;
@@ -193,8 +212,8 @@ fn advise_huge_pages(_v: &mut Vec<Event>) {}
 /// trace has into a fresh buffer (huge pages, as the engine does) and, if `plan`, read each task's
 /// plan in the order the executor polls the tasks. Any engine that records this trace and reads
 /// this plan does at least this. Returns seconds.
-fn floor(order: &[u32], counts: &[u8], first: usize, tasks: u64, plan: bool) -> f64 {
-    let plans: Vec<Vec<u64>> = (0..tasks).map(durations).collect();
+fn floor(order: &[u32], counts: &[u8], first: usize, tasks: u64, unit: u64, plan: bool) -> f64 {
+    let plans: Vec<Vec<u64>> = (0..tasks).map(|t| durations(t, unit)).collect();
     let total = first + counts.iter().map(|&c| c as usize).sum::<usize>();
     let start = Instant::now();
     let mut next = vec![0u32; tasks as usize];
@@ -247,99 +266,100 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Run one workload on both engines (`tokio_too`), alternating, and print the comparison.
+fn compare(tasks: u64, runs: usize, unit: u64, plan: bool, tokio_too: bool) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..=runs {
+        // Run 0 warms up both; then alternate so both see the same machine load.
+        let r = ours(tasks, unit, plan);
+        let t = tokio_too.then(|| tokio(tasks, unit, plan));
+        if i > 0 {
+            a.push(r);
+            b.extend(t);
+        }
+    }
+    let events = a[0].events;
+    let end = |v: &[Run]| v[0].end_us as f64 / 1e3;
+    let t = median(a.iter().map(|r| r.secs).collect());
+    print_engine(
+        OURS,
+        t,
+        events,
+        &format!("{events} trace events; clock ends at {:.3} ms", end(&a)),
+    );
+    if tokio_too {
+        let tt = median(b.iter().map(|r| r.secs).collect());
+        let same = if a[0].end_us == b[0].end_us {
+            "the same virtual time: same work"
+        } else {
+            "NOT the same virtual time: tokio rounded the sleeps to its 1 ms tick"
+        };
+        print_engine(
+            TOKIO,
+            tt,
+            events,
+            &format!("clock ends at {:.3} ms, {same}", end(&b)),
+        );
+        println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
+    }
+}
+
 fn main() {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let tasks = env_u64("BENCH_TASKS", 10_000);
     let runs = env_u64("BENCH_RUNS", 5).max(1) as usize;
-    let (do_ours, do_tokio, do_load) = match only.as_str() {
-        "ours" => (true, false, false),
-        "tokio" => (false, true, false),
-        "load" => (false, false, true),
-        "floor" => (false, false, false),
-        "inline" => (false, false, false),
-        _ => (true, true, true),
-    };
-    let do_floor = only.is_empty() || only == "floor";
-    if do_ours || do_tokio {
-        let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
-        for i in 0..=runs {
-            // Run 0 warms up both; then alternate so both see the same machine load.
-            if do_ours {
-                let (n, t) = ours(tasks);
-                events = n;
-                if i > 0 {
-                    t_ours.push(t);
-                }
-            }
-            if do_tokio {
-                let t = tokio_paused(tasks);
-                if i > 0 {
-                    t_tokio.push(t);
-                }
-            }
-        }
-        println!(
-            "workload: {tasks} tasks x {SLEEPS} sleeps (seeded 1..=1000 us), median of {runs} runs"
-        );
-        if do_ours {
-            let t = median(t_ours);
-            print_engine(OURS, t, events, &format!("{events} trace events"));
-            if do_tokio {
-                let tt = median(t_tokio);
-                print_engine(TOKIO, tt, events, "same logical work");
-                println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
-            }
-        } else {
-            println!("{TOKIO:<22}{:>8.1} ms", median(t_tokio) * 1e3);
+    let unit = env_u64("BENCH_UNIT_US", MS).max(1);
+    let all = only.is_empty();
+    if all {
+        for (unit, what) in [
+            (
+                MS,
+                "1..=1000 ms (whole milliseconds: exact on both engines)",
+            ),
+            (
+                US,
+                "1..=1000 us (tokio rounds each sleep up to its 1 ms tick: not the same work)",
+            ),
+        ] {
+            println!(
+                "workload: {tasks} tasks x {SLEEPS} sleeps of seeded {what}, median of {runs} runs"
+            );
+            println!("sleeps from a per-task plan vector:");
+            compare(tasks, runs, unit, true, true);
+            println!("sleeps drawn inline from each task's seeded Rng (no plan vector):");
+            compare(tasks, runs, unit, false, true);
         }
     }
-    // Secondary figure: the same sleeps drawn inline (no plan vector), alternating likewise
-    // (`BENCH_ONLY=inline`: ours only, for profilers).
-    let inline_tokio = do_ours && do_tokio;
-    if inline_tokio || only == "inline" {
-        let (mut t_ours, mut t_tokio, mut events) = (Vec::new(), Vec::new(), 0);
-        for i in 0..=runs {
-            let (n, t) = ours_inline(tasks);
-            events = n;
-            let tt = if inline_tokio {
-                tokio_inline(tasks)
-            } else {
-                0.0
-            };
-            if i > 0 {
-                t_ours.push(t);
-                t_tokio.push(tt);
-            }
+    match only.as_str() {
+        "ours" => compare(tasks, runs, unit, true, false),
+        "inline" => compare(tasks, runs, unit, false, false),
+        "tokio" => {
+            let t = median((0..runs).map(|_| tokio(tasks, unit, true).secs).collect());
+            println!("{TOKIO:<22}{:>8.1} ms", t * 1e3);
         }
-        let t = median(t_ours);
-        println!("same sleeps drawn inline from each task's seeded Rng (no plan vector):");
-        print_engine(OURS, t, events, &format!("{events} trace events"));
-        if inline_tokio {
-            let tt = median(t_tokio);
-            print_engine(TOKIO, tt, events, "same logical work");
-            println!("ratio (ours / tokio throughput): {:.2}x", tt / t);
-        }
+        _ => {}
     }
-    if do_floor {
+    if all || only == "floor" {
         // The memory floor: the trace's bytes and the plan's reads, with no executor at all.
-        let (order, counts, first) = poll_order(tasks);
+        let unit = if all { MS } else { unit };
+        let (order, counts, first) = poll_order(tasks, unit);
         let (mut with_plan, mut events_only) = (Vec::new(), Vec::new());
         for i in 0..=runs {
-            let a = floor(&order, &counts, first, tasks, true);
-            let b = floor(&order, &counts, first, tasks, false);
+            let a = floor(&order, &counts, first, tasks, unit, true);
+            let b = floor(&order, &counts, first, tasks, unit, false);
             if i > 0 {
                 with_plan.push(a);
                 events_only.push(b);
             }
         }
-        println!("memory floor, no executor (the trace's events written to a fresh buffer, the plan read in the executor's poll order):");
+        println!("memory floor of the plan workload ({unit} us units), no executor (the trace's events written to a fresh buffer, the plan read in the executor's poll order):");
         println!(
             "  events + plan reads: {:>8.1} ms    events only: {:>8.1} ms",
             median(with_plan) * 1e3,
             median(events_only) * 1e3
         );
     }
-    if do_load {
+    if all || only == "load" {
         for (label, program) in [
             (
                 "thread_per_request",

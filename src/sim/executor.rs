@@ -26,8 +26,10 @@
 //! * **Timers.** A slab of 32-byte timer slots (deadline, owner, action, generation; a foreign
 //!   waker, rare, sits in a side table) indexed by
 //!   [`Timers`]: a hashed timing wheel of 4,096 one-microsecond buckets for deadlines less than
-//!   4,096 us ahead, and a binary min-heap of `(deadline, seq, slot, generation)` for later ones.
-//!   Equal deadlines fire in the order they were armed (see [`Timers`] for why the two parts
+//!   4,096 us ahead, a coarse wheel of 4,096 buckets of 4,096 us for those up to 16.8 s ahead
+//!   (a coarse bucket cascades into the fine wheel when its time comes), and a binary min-heap of
+//!   `(deadline, seq, slot, generation)` for the rare timers beyond that.
+//!   Equal deadlines fire in the order they were armed (see [`Timers`] for why the three parts
 //!   agree). Cancelling frees the slot at once (bumping its generation); the stale entry is skipped
 //!   when reached (lazy deletion). A slot's action is: wake a task or a waker (sleep, select
 //!   timeout), end a blocking call, or deliver a scripted client arrival to a socket.
@@ -701,19 +703,23 @@ impl State {
         })
     }
 
-    /// Fire every timer due at `d` (= now), in the order they were armed.
+    /// Fire every timer due at `d` (= now), in the order they were armed: the far heap's, then
+    /// the near bucket's (see [`Timers`]).
     fn fire_due(&mut self, d: Time) {
-        while let Some(&Reverse((dd, _, slot, gen))) = self.timers.far.peek() {
-            if dd != d {
-                break;
-            }
-            self.timers.far.pop();
+        while let Some((slot, gen)) = self.timers.pop_far(d) {
             self.fire(slot, gen);
         }
-        let mut due = self.timers.take_bucket(d);
-        // In chunks: first prefetch every slot of the chunk, then (their loads now in flight
-        // together) every owner's task record, then fire them in order. The misses of a chunk
-        // overlap instead of coming one after another. Results are unaffected.
+        let mut due = self.timers.take_due(d);
+        self.fire_all(&due);
+        due.clear();
+        self.timers.put_due(d, due);
+    }
+
+    /// Fire these timers in order. In chunks: first prefetch every slot of the chunk, then
+    /// (their loads now in flight together) every owner's task record, then fire them in order.
+    /// The misses of a chunk overlap instead of coming one after another. Results are unaffected.
+    #[inline]
+    fn fire_all(&mut self, due: &[(u32, u32)]) {
         const CHUNK: usize = 32;
         for chunk in due.chunks(CHUNK) {
             for &(s, _) in chunk {
@@ -728,8 +734,6 @@ impl State {
                 self.fire(slot, gen);
             }
         }
-        due.clear();
-        self.timers.put_bucket(d, due);
     }
 }
 
@@ -1257,101 +1261,56 @@ impl Ctx {
 }
 
 /// Buckets in the timer wheel (a power of two): deadlines less than this many microseconds
-/// ahead go to the wheel, later ones to the `far` heap.
+/// ahead go to the wheel, later ones to the coarse wheel (or, beyond its reach, the `far` heap).
 const WHEEL: usize = 4096;
 const WHEEL_WORDS: usize = WHEEL / 64;
+/// A coarse bucket spans `WHEEL` us: it holds the deadlines `d` with `d >> COARSE_SHIFT == k`.
+const COARSE_SHIFT: u32 = WHEEL.trailing_zeros();
+/// Coarse buckets (a power of two): the coarse wheel reaches `COARSE * WHEEL` us (16.8 s) ahead.
+const COARSE: usize = 4096;
 
-/// The timer queue: a hashed timing wheel of 1 us buckets for deadlines within [`WHEEL`] us of
-/// the clock, and a binary heap for the rest.
-///
-/// *Order.* Timers due at the same instant fire in the order they were armed:
-/// * a bucket holds the timers of exactly one deadline (`now <= d < now + WHEEL` when armed, and
-///   the clock never passes a bucket without emptying it), appended in arming order;
-/// * far-heap entries are ordered by `(deadline, seq)`;
-/// * a far entry for deadline `d` was armed at `now <= d - WHEEL`, a wheel entry for `d` at
-///   `now > d - WHEEL`, so every far entry for `d` was armed before every wheel entry for `d`:
-///   [`State::fire_due`] fires the heap's entries for `d` first, then the bucket.
-///
-/// Cancelled timers stay in place (their slot's generation moved on) and are skipped.
-///
-/// *Deferred bucket insertion.* Arming appends `(bucket, slot, generation)` to `pending` (a
-/// sequential write); the entries move to their buckets, in arming order, before the wheel is
-/// next read ([`Timers::flush`], called by `next_deadline` and `take_bucket`). The clock only
-/// moves after `next_deadline`, so every pending entry was armed at the current time and the
-/// rules above hold unchanged. Why: a sleep's deadline comes from data the task just loaded
-/// (often a cache miss), and a random bucket is another miss that had to wait for it; in a
-/// batch, the bucket misses overlap instead.
-pub(crate) struct Timers {
-    /// Wheel entries armed since the last flush: `(bucket, slot, generation)`, in arming order.
-    pending: Vec<(u32, u32, u32)>,
-    /// `WHEEL` buckets of `(slot, generation)`, allocated on first use; keep their capacity.
-    buckets: Vec<Vec<(u32, u32)>>,
-    /// One bit per non-empty bucket.
-    occupied: [u64; WHEEL_WORDS],
-    /// One bit per non-zero word of `occupied` (`WHEEL_WORDS` = 64), so finding the next
-    /// occupied bucket is O(1) however far away it is.
+/// One bit per bucket of a 4,096-bucket circular wheel, plus one bit per non-zero word, so the
+/// next occupied bucket is found in O(1) however far away it is.
+#[derive(Clone)]
+struct Bitmap {
+    words: [u64; WHEEL_WORDS],
+    /// One bit per non-zero word of `words` (`WHEEL_WORDS` = 64).
     summary: u64,
-    /// `(deadline, seq, slot, generation)` for deadlines `>= now + WHEEL` at arming time.
-    pub far: BinaryHeap<Reverse<(Time, u64, u32, u32)>>,
-    seq: u64,
 }
 
-impl Default for Timers {
-    fn default() -> Self {
-        Timers {
-            pending: Vec::new(),
-            buckets: Vec::new(),
-            occupied: [0; WHEEL_WORDS],
-            summary: 0,
-            far: BinaryHeap::new(),
-            seq: 0,
-        }
-    }
-}
+const _: () = assert!(WHEEL == COARSE && WHEEL_WORDS == 64);
 
-impl Timers {
+impl Bitmap {
+    const EMPTY: Bitmap = Bitmap {
+        words: [0; WHEEL_WORDS],
+        summary: 0,
+    };
+
     #[inline]
-    fn insert(&mut self, now: Time, deadline: Time, slot: u32, gen: u32) {
-        if deadline - now < WHEEL as Time {
-            let b = deadline as usize & (WHEEL - 1);
-            self.pending.push((b as u32, slot, gen));
-        } else {
-            self.seq += 1;
-            self.far.push(Reverse((deadline, self.seq, slot, gen)));
-        }
+    fn mark(&mut self, b: usize) {
+        self.words[b / 64] |= 1 << (b % 64);
+        self.summary |= 1 << (b / 64);
     }
 
-    /// Move the pending wheel entries into their buckets, in arming order.
-    fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        if self.buckets.is_empty() {
-            self.buckets.resize_with(WHEEL, Vec::new);
-        }
-        for &(b, slot, gen) in &self.pending {
-            let b = b as usize;
-            self.buckets[b].push((slot, gen));
-            self.occupied[b / 64] |= 1 << (b % 64);
-            self.summary |= 1 << (b / 64);
-        }
-        self.pending.clear();
+    #[inline]
+    fn is_marked(&self, b: usize) -> bool {
+        self.words[b / 64] & (1 << (b % 64)) != 0
     }
 
     #[inline]
     fn unmark(&mut self, b: usize) {
         let w = b / 64;
-        self.occupied[w] &= !(1 << (b % 64));
-        if self.occupied[w] == 0 {
+        self.words[w] &= !(1 << (b % 64));
+        if self.words[w] == 0 {
             self.summary &= !(1 << w);
         }
     }
 
-    /// The first occupied bucket at or after `from` (circularly), as a distance from `from`.
+    /// The first marked bucket at or after `from` (circularly), as a distance from `from`.
     #[inline]
-    fn next_occupied(&self, from: usize) -> Option<usize> {
+    fn next(&self, from: usize) -> Option<usize> {
         let (w0, b0) = (from / 64, from % 64);
-        let first = self.occupied[w0] & (!0u64 << b0);
+        let first = self.words[w0] & (!0u64 << b0);
         if first != 0 {
             return Some(w0 * 64 + first.trailing_zeros() as usize - from);
         }
@@ -1361,68 +1320,273 @@ impl Timers {
                 .rotate_right(((w0 + 1) % WHEEL_WORDS) as u32)
                 .trailing_zeros() as usize;
             let w = (w0 + 1 + k) % WHEEL_WORDS;
-            let b = w * 64 + self.occupied[w].trailing_zeros() as usize;
+            let b = w * 64 + self.words[w].trailing_zeros() as usize;
             return Some((b + WHEEL - from) % WHEEL);
         }
-        let low = self.occupied[w0] & !(!0u64 << b0);
+        let low = self.words[w0] & !(!0u64 << b0);
         if low != 0 {
             let b = w0 * 64 + low.trailing_zeros() as usize;
             return Some(b + WHEEL - from);
         }
         None
     }
+}
+
+impl Default for Bitmap {
+    fn default() -> Self {
+        Bitmap::EMPTY
+    }
+}
+
+/// A far timer: `(deadline, seq, slot, generation)`; `seq` numbers far timers in arming order.
+type FarEntry = (Time, u64, u32, u32);
+
+/// A wheel of `WHEEL` buckets of `(slot, generation)`, each holding the live timers of one
+/// deadline in arming order (and perhaps cancelled ones), with a bitmap of the non-empty ones.
+#[derive(Default)]
+struct Buckets {
+    /// Allocated on first use; emptied buckets keep their capacity.
+    v: Vec<Vec<(u32, u32)>>,
+    occupied: Bitmap,
+}
+
+impl Buckets {
+    #[inline]
+    fn push(&mut self, b: usize, e: (u32, u32)) {
+        if self.v.is_empty() {
+            self.v.resize_with(WHEEL, Vec::new);
+        }
+        self.v[b].push(e);
+        self.occupied.mark(b);
+    }
+
+    /// The first bucket at or after index `from` (circularly) holding a live timer, as a
+    /// distance from `from`, no further than `limit`; empties the buckets on the way that hold
+    /// only cancelled timers.
+    fn first_live(
+        &mut self,
+        from: usize,
+        limit: Option<usize>,
+        live: &impl Fn(u32, u32) -> bool,
+    ) -> Option<usize> {
+        while let Some(dist) = self.occupied.next(from) {
+            if limit.is_some_and(|l| dist > l) {
+                return None;
+            }
+            let b = (from + dist) & (WHEEL - 1);
+            if self.v[b].iter().any(|&(s, g)| live(s, g)) {
+                return Some(dist);
+            }
+            self.v[b].clear();
+            self.occupied.unmark(b);
+        }
+        None
+    }
+
+    /// Take bucket `b` (empty if none); give it back with [`Buckets::put`].
+    #[inline]
+    fn take(&mut self, b: usize) -> Vec<(u32, u32)> {
+        if self.v.is_empty() {
+            return Vec::new();
+        }
+        self.occupied.unmark(b);
+        std::mem::take(&mut self.v[b])
+    }
+
+    #[inline]
+    fn put(&mut self, b: usize, v: Vec<(u32, u32)>) {
+        if let Some(slot) = self.v.get_mut(b) {
+            debug_assert!(slot.is_empty());
+            *slot = v;
+        }
+    }
+}
+
+/// The timer queue, in three parts by how far ahead a deadline is when it is armed:
+/// * less than [`WHEEL`] us: the `near` wheel of 1 us buckets, exact, indexed by deadline modulo
+///   `WHEEL`;
+/// * up to [`COARSE`] x [`WHEEL`] us (16.8 s): the `coarse` wheel of buckets spanning `WHEEL` us
+///   each (bucket `k` holds the deadlines `k * WHEEL ..= k * WHEEL + WHEEL - 1`), unsorted, in
+///   arming order;
+/// * later: the `far` binary min-heap, ordered by `(deadline, seq)` (rare).
+///
+/// *Cascading.* When the earliest coarse bucket `k` starts at or before every deadline the other
+/// parts hold, its live timers move, in arming order, into the near wheel, ahead of any near
+/// timer already there for the same deadline. Then no live timer is due before `k * WHEEL`, and
+/// every deadline in the near wheel lies in `k * WHEEL .. k * WHEEL + WHEEL`, however far the clock
+/// still is from it: the near wheel is read from `max(now, floor)` with `floor = k * WHEEL`, and
+/// the clock next moves to one of those deadlines. Arming and firing a timer of any length up to
+/// 16.8 s is O(1), no heap and no sort (before, every timer 4 ms or more ahead went through a
+/// heap, most of the engine's time with thousands of pending sleeps of some milliseconds).
+///
+/// *Order.* Timers due at the same instant fire in the order they were armed:
+/// * a near bucket holds the timers of one deadline (the live ones: all within `WHEEL` us of
+///   each other, see above), in arming order;
+/// * `far` is ordered by `(deadline, seq)`;
+/// * for one deadline `d`, every far timer was armed before every coarse one (far when
+///   `d >> COARSE_SHIFT` was at least `COARSE` buckets ahead, coarse when fewer), and every
+///   coarse one before every near one (coarse when `d - now >= WHEEL`, near when less): coarse
+///   timers go in front of their near bucket, and [`State::fire_due`] fires the heap's timers
+///   for `d` first, then the bucket.
+///
+/// Cancelled timers stay in place (their slot's generation moved on) and are skipped.
+///
+/// *Deferred bucket insertion.* Arming a near timer appends `(bucket, slot, generation)` to
+/// `pending` (a sequential write); the entries move to their buckets, in arming order, before
+/// the wheel is next read ([`Timers::flush`], called by `next_deadline` and `take_due`). The
+/// clock only moves after `next_deadline`, so every pending entry was armed at the current time
+/// and the rules above hold unchanged. Why: a sleep's deadline comes from data the task just
+/// loaded (often a cache miss), and a random bucket is another miss that had to wait for it; in
+/// a batch, the bucket misses overlap instead.
+#[derive(Default)]
+pub(crate) struct Timers {
+    /// Near entries armed since the last flush: `(bucket, slot, generation)`, in arming order.
+    pending: Vec<(u32, u32, u32)>,
+    near: Buckets,
+    /// No live near timer is due before this (the start of the last coarse bucket cascaded).
+    floor: Time,
+    /// `COARSE` buckets of far entries, by `deadline >> COARSE_SHIFT`, allocated on first use.
+    coarse: Vec<Vec<FarEntry>>,
+    coarse_occupied: Bitmap,
+    /// Entries beyond the coarse wheel's reach when armed.
+    far: BinaryHeap<Reverse<FarEntry>>,
+    seq: u64,
+    /// [`Timers::cascade`]'s list of timers that go in front of a near bucket (kept for its
+    /// capacity).
+    scratch: Vec<(usize, (u32, u32))>,
+}
+
+impl Timers {
+    #[inline]
+    fn insert(&mut self, now: Time, deadline: Time, slot: u32, gen: u32) {
+        if deadline - now < WHEEL as Time {
+            let b = deadline as usize & (WHEEL - 1);
+            self.pending.push((b as u32, slot, gen));
+            return;
+        }
+        self.seq += 1;
+        let e = (deadline, self.seq, slot, gen);
+        let k = deadline >> COARSE_SHIFT;
+        if k - (now >> COARSE_SHIFT) < COARSE as Time {
+            if self.coarse.is_empty() {
+                self.coarse.resize_with(COARSE, Vec::new);
+            }
+            let b = k as usize & (COARSE - 1);
+            self.coarse[b].push(e);
+            self.coarse_occupied.mark(b);
+        } else {
+            self.far.push(Reverse(e));
+        }
+    }
+
+    /// Move the pending near entries into their buckets, in arming order.
+    fn flush(&mut self) {
+        for &(b, slot, gen) in &self.pending {
+            self.near.push(b as usize, (slot, gen));
+        }
+        self.pending.clear();
+    }
 
     /// The earliest deadline with a live timer; empties buckets holding only cancelled ones.
     fn next_deadline(&mut self, now: Time, live: impl Fn(u32, u32) -> bool) -> Option<Time> {
         self.flush();
-        while let Some(&Reverse((_, _, slot, gen))) = self.far.peek() {
-            if live(slot, gen) {
-                break;
+        loop {
+            while let Some(&Reverse((_, _, slot, gen))) = self.far.peek() {
+                if live(slot, gen) {
+                    break;
+                }
+                self.far.pop();
             }
-            self.far.pop();
-        }
-        let far = self.far.peek().map(|r| r.0 .0);
-        let from = now as usize & (WHEEL - 1);
-        let mut wheel = None;
-        while let Some(dist) = self.next_occupied(from) {
-            let d = now + dist as Time;
-            if far.is_some_and(|f| f < d) {
-                break;
+            let mut best = self.far.peek().map(|r| r.0 .0);
+            let from = now.max(self.floor);
+            let limit = best.map(|b| b.saturating_sub(from) as usize);
+            if let Some(dist) = self
+                .near
+                .first_live(from as usize & (WHEEL - 1), limit, &live)
+            {
+                let d = from + dist as Time;
+                best = Some(best.map_or(d, |b| b.min(d)));
             }
-            let b = d as usize & (WHEEL - 1);
-            if self.buckets[b].iter().any(|&(s, g)| live(s, g)) {
-                wheel = Some(d);
-                break;
+            // The first coarse bucket: if it starts at or before `best`, its timers may come
+            // first. Cascade it into the near wheel and look again.
+            if self.coarse_occupied.summary == 0 {
+                return best;
             }
-            self.buckets[b].clear();
-            self.unmark(b);
-        }
-        match (far, wheel) {
-            (Some(f), Some(w)) => Some(f.min(w)),
-            (f, w) => f.or(w),
+            let coarse_from = now >> COARSE_SHIFT;
+            let first = self
+                .coarse_occupied
+                .next(coarse_from as usize & (COARSE - 1))
+                .map(|dist| coarse_from + dist as Time);
+            match first {
+                Some(k) if best.is_none_or(|b| k << COARSE_SHIFT <= b) => self.cascade(k),
+                _ => return best,
+            }
         }
     }
 
-    /// Take the bucket of deadline `d` (empty if none); give it back with [`Timers::put_bucket`].
+    /// Move coarse bucket `k`'s timers into the near wheel, in arming order, each in front
+    /// of the near timers already there for its deadline (armed later: see the type's docs).
+    fn cascade(&mut self, k: Time) {
+        self.floor = self.floor.max(k << COARSE_SHIFT);
+        let b = k as usize & (COARSE - 1);
+        self.coarse_occupied.unmark(b);
+        let mut v = std::mem::take(&mut self.coarse[b]);
+        // Near buckets that already hold timers get the cascaded ones in front (rare: near timers
+        // armed for these deadlines, or cancelled ones); the others are appended to. Decided
+        // for all before any is moved, so two cascaded timers of one deadline keep their order.
+        // Cancelled timers move too (skipped when reached, as anywhere in the wheel): checking
+        // each would read its slot here.
+        let pre = |d: Time| self.near.occupied.is_marked(d as usize & (WHEEL - 1));
+        if !v.iter().any(|e| pre(e.0)) {
+            for &(d, _, slot, gen) in &v {
+                self.near.push(d as usize & (WHEEL - 1), (slot, gen));
+            }
+        } else {
+            let mut front = std::mem::take(&mut self.scratch);
+            for &(d, _, slot, gen) in &v {
+                let nb = d as usize & (WHEEL - 1);
+                if self.near.occupied.is_marked(nb) {
+                    front.push((nb, (slot, gen)));
+                }
+            }
+            for &(d, _, slot, gen) in &v {
+                let nb = d as usize & (WHEEL - 1);
+                if !front.iter().any(|&(x, _)| x == nb) {
+                    self.near.push(nb, (slot, gen));
+                }
+            }
+            // Stable: each bucket's cascaded timers keep their arming order.
+            front.sort_by_key(|&(nb, _)| nb);
+            for group in front.chunk_by(|a, b| a.0 == b.0) {
+                self.near.v[group[0].0].splice(0..0, group.iter().map(|&(_, e)| e));
+            }
+            front.clear();
+            self.scratch = front;
+        }
+        v.clear();
+        self.coarse[b] = v;
+    }
+
+    /// The far timers due at `d` (rare), in `(deadline, seq)` order, one at a time.
     #[inline]
-    fn take_bucket(&mut self, d: Time) -> Vec<(u32, u32)> {
+    fn pop_far(&mut self, d: Time) -> Option<(u32, u32)> {
+        match self.far.peek() {
+            Some(Reverse(e)) if e.0 == d => self.far.pop().map(|Reverse(e)| (e.2, e.3)),
+            _ => None,
+        }
+    }
+
+    /// Take the near bucket of deadline `d` (empty if none); give it back with
+    /// [`Timers::put_due`].
+    #[inline]
+    fn take_due(&mut self, d: Time) -> Vec<(u32, u32)> {
         self.flush();
-        if self.buckets.is_empty() {
-            return Vec::new();
-        }
-        let b = d as usize & (WHEEL - 1);
-        self.unmark(b);
-        std::mem::take(&mut self.buckets[b])
+        self.near.take(d as usize & (WHEEL - 1))
     }
 
     #[inline]
-    fn put_bucket(&mut self, d: Time, v: Vec<(u32, u32)>) {
-        if self.buckets.is_empty() {
-            return;
-        }
-        let b = d as usize & (WHEEL - 1);
-        debug_assert!(self.buckets[b].is_empty());
-        self.buckets[b] = v;
+    fn put_due(&mut self, d: Time, v: Vec<(u32, u32)>) {
+        self.near.put(d as usize & (WHEEL - 1), v);
     }
 }
 
@@ -1430,31 +1594,93 @@ impl Timers {
 mod tests {
     use super::*;
 
-    /// `next_occupied` agrees with a plain circular scan.
+    /// `Bitmap::next` agrees with a plain circular scan.
     #[test]
     fn wheel_next_occupied_matches_scan() {
         let mut rng = crate::sim::Rng::new(3);
         for _ in 0..300 {
-            let mut t = Timers::default();
-            t.buckets.resize_with(WHEEL, Vec::new);
+            let mut m = Bitmap::EMPTY;
+            let mut set = vec![false; WHEEL];
             let n = rng.below(6);
             for _ in 0..n {
                 let b = rng.below(WHEEL as u64) as usize;
-                t.buckets[b].push((0, 0));
-                t.occupied[b / 64] |= 1 << (b % 64);
-                t.summary |= 1 << (b / 64);
+                set[b] = true;
+                m.mark(b);
             }
             if rng.below(2) == 0 {
                 let b = rng.below(WHEEL as u64) as usize;
-                if !t.buckets[b].is_empty() {
-                    t.buckets[b].clear();
-                    t.unmark(b);
-                }
+                set[b] = false;
+                m.unmark(b);
             }
             for _ in 0..20 {
                 let from = rng.below(WHEEL as u64) as usize;
-                let want = (0..WHEEL).find(|d| !t.buckets[(from + d) % WHEEL].is_empty());
-                assert_eq!(t.next_occupied(from), want, "from {from}");
+                let want = (0..WHEEL).find(|d| set[(from + d) % WHEEL]);
+                assert_eq!(m.next(from), want, "from {from}");
+            }
+        }
+    }
+
+    /// The timer queue fires exactly what a sorted list of `(deadline, arming order)` would,
+    /// in that order, over random delays on every scale (wheel, coarse wheel, far heap, and the
+    /// boundaries between them), cancellations, and deadlines that coincide across the parts.
+    #[test]
+    fn timers_fire_in_deadline_then_arming_order() {
+        for seed in 0..200 {
+            let mut rng = crate::sim::Rng::new(seed);
+            let mut t = Timers::default();
+            // The model: every armed timer `(deadline, arming number, slot)` and its liveness.
+            let mut model: Vec<(Time, u32, u32)> = Vec::new();
+            let mut live = vec![false; 0];
+            let (mut now, mut armed) = (0 as Time, 0u32);
+            let mut fired = 0;
+            while fired < 400 {
+                // Arm a few timers at the current time.
+                for _ in 0..rng.below(4) {
+                    let unit = [1, 64, 4_096, 1 << 20, 1 << 24][rng.below(5) as usize];
+                    let mut d = now + rng.range(0, 3 * unit);
+                    match rng.below(4) {
+                        // On a grid, so timers armed far, coarse and near apart coincide.
+                        0 => d = (d - d % 4_096).max(now),
+                        1 => {
+                            const G: Time = 1 << 22;
+                            d = (now / G + rng.range(0, 6)) * G + rng.below(3);
+                            d = d.max(now);
+                        }
+                        _ => {}
+                    }
+                    let slot = live.len() as u32;
+                    live.push(true);
+                    t.insert(now, d, slot, 0);
+                    model.push((d, armed, slot));
+                    armed += 1;
+                }
+                // Cancel one now and then.
+                if rng.below(4) == 0 && !model.is_empty() {
+                    let i = rng.below(model.len() as u64) as usize;
+                    live[model[i].2 as usize] = false;
+                    model.remove(i);
+                }
+                model.sort_unstable();
+                let is_live = |s: u32, _g: u32| live[s as usize];
+                let got = t.next_deadline(now, is_live);
+                assert_eq!(got, model.first().map(|m| m.0), "seed {seed} at {now}");
+                let Some(d) = got else { break };
+                // Fire everything due at `d`, heap first, then the bucket (as `fire_due`).
+                now = d;
+                let mut order = Vec::new();
+                while let Some((slot, _)) = t.pop_far(d) {
+                    order.push(slot);
+                }
+                order.extend(t.take_due(d).iter().map(|&(s, _)| s));
+                t.put_due(d, Vec::new());
+                order.retain(|&s| live[s as usize]);
+                let want: Vec<u32> = model.iter().take_while(|m| m.0 == d).map(|m| m.2).collect();
+                assert_eq!(order, want, "seed {seed} at {d}");
+                for &s in &order {
+                    live[s as usize] = false;
+                }
+                model.drain(..want.len());
+                fired += want.len();
             }
         }
     }
