@@ -1451,9 +1451,8 @@ pub(crate) struct Timers {
     /// Entries beyond the coarse wheel's reach when armed.
     far: BinaryHeap<Reverse<FarEntry>>,
     seq: u64,
-    /// [`Timers::cascade`]'s list of timers that go in front of a near bucket (kept for its
-    /// capacity).
-    scratch: Vec<(usize, (u32, u32))>,
+    /// [`Timers::cascade`]'s `(near bucket, timers it held)` list, kept for its capacity.
+    held: Vec<(usize, usize)>,
 }
 
 impl Timers {
@@ -1531,38 +1530,27 @@ impl Timers {
         let b = k as usize & (COARSE - 1);
         self.coarse_occupied.unmark(b);
         let mut v = std::mem::take(&mut self.coarse[b]);
-        // Near buckets that already hold timers get the cascaded ones in front (rare: near timers
-        // armed for these deadlines, or cancelled ones); the others are appended to. Decided
-        // for all before any is moved, so two cascaded timers of one deadline keep their order.
-        // Cancelled timers move too (skipped when reached, as anywhere in the wheel): checking
-        // each would read its slot here.
-        let pre = |d: Time| self.near.occupied.is_marked(d as usize & (WHEEL - 1));
-        if !v.iter().any(|e| pre(e.0)) {
-            for &(d, _, slot, gen) in &v {
-                self.near.push(d as usize & (WHEEL - 1), (slot, gen));
+        // Near buckets that already hold timers (near timers armed for these deadlines, or
+        // cancelled ones) get the cascaded ones in front: note how many each holds (unmarking
+        // it, so it is noted once), append every cascaded timer in arming order, then rotate
+        // the old ones behind them. Cancelled timers move too (skipped when reached, as anywhere
+        // in the wheel): checking each would read its slot here.
+        let mut held = std::mem::take(&mut self.held);
+        for e in &v {
+            let nb = e.0 as usize & (WHEEL - 1);
+            if self.near.occupied.is_marked(nb) {
+                held.push((nb, self.near.v[nb].len()));
+                self.near.occupied.unmark(nb);
             }
-        } else {
-            let mut front = std::mem::take(&mut self.scratch);
-            for &(d, _, slot, gen) in &v {
-                let nb = d as usize & (WHEEL - 1);
-                if self.near.occupied.is_marked(nb) {
-                    front.push((nb, (slot, gen)));
-                }
-            }
-            for &(d, _, slot, gen) in &v {
-                let nb = d as usize & (WHEEL - 1);
-                if !front.iter().any(|&(x, _)| x == nb) {
-                    self.near.push(nb, (slot, gen));
-                }
-            }
-            // Stable: each bucket's cascaded timers keep their arming order.
-            front.sort_by_key(|&(nb, _)| nb);
-            for group in front.chunk_by(|a, b| a.0 == b.0) {
-                self.near.v[group[0].0].splice(0..0, group.iter().map(|&(_, e)| e));
-            }
-            front.clear();
-            self.scratch = front;
         }
+        for &(d, _, slot, gen) in &v {
+            self.near.push(d as usize & (WHEEL - 1), (slot, gen));
+        }
+        for &(nb, n) in &held {
+            self.near.v[nb].rotate_left(n);
+        }
+        held.clear();
+        self.held = held;
         v.clear();
         self.coarse[b] = v;
     }
