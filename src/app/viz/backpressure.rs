@@ -62,34 +62,47 @@ pub fn Backpressure() -> Html {
             }
         })
     };
-    let buffer = use_memo((), |_| {
-        let p = buffer_params();
-        p.validate()
-            .map(|()| unbounded_buffer(&p))
-            .map(|tr| (LabData::new(&tr), tr.end))
-            .map_err(|e| e.to_string())
+    // Each part is simulated the first time it is shown, then kept: the retry storm's two runs
+    // (230,000 events) would otherwise lengthen the page's first task for a part nobody opened.
+    let shown = use_mut_ref(|| (false, false));
+    {
+        let mut s = shown.borrow_mut();
+        match *part {
+            Part::Buffer => s.0 = true,
+            Part::Storm => s.1 = true,
+        }
+    }
+    let (buffer_shown, storm_shown) = *shown.borrow();
+    let buffer = use_memo(buffer_shown, |&shown| {
+        shown.then(|| {
+            let p = buffer_params();
+            p.validate()
+                .map(|()| unbounded_buffer(&p))
+                .map(|tr| (LabData::new(&tr), tr.end))
+                .map_err(|e| e.to_string())
+        })
     });
-    let storm = use_memo((), |_| {
-        let p = RetryParams::default();
-        let naive = retry_storm(&p);
-        let fixed = retry_storm(&RetryParams {
-            fix: RetryFix::All,
-            ..p.clone()
-        });
-        let end = naive.end.max(fixed.end);
-        (
-            StormData::new(&naive),
-            StormData::new(&fixed),
-            end,
-            secs(p.surge_to_s),
-        )
+    let storm = use_memo(storm_shown, |&shown| {
+        shown.then(|| {
+            let p = RetryParams::default();
+            let naive = retry_storm(&p);
+            let fixed = retry_storm(&RetryParams {
+                fix: RetryFix::All,
+                ..p.clone()
+            });
+            let end = naive.end.max(fixed.end);
+            (
+                StormData::new(&naive),
+                StormData::new(&fixed),
+                end,
+                secs(p.surge_to_s),
+            )
+        })
     });
-    let timeline = match *part {
-        Part::Buffer => match &*buffer {
-            Ok((_, end)) => marks_every(*end, 100 * MS),
-            Err(_) => Timeline::default(),
-        },
-        Part::Storm => marks_every(storm.2, 500 * MS),
+    let timeline = match (*part, &*buffer, &*storm) {
+        (Part::Buffer, Some(Ok((_, end))), _) => marks_every(*end, 100 * MS),
+        (Part::Storm, _, Some(s)) => marks_every(s.2, 500 * MS),
+        _ => Timeline::default(),
     };
     let pb = use_playback("backpressure", timeline);
     let t = pb.t;
@@ -105,10 +118,12 @@ pub fn Backpressure() -> Html {
     };
     let (wrapper, width) = use_column_width();
     let narrow = width < crate::figure::pipeline::ONE_COLUMN_BELOW;
+    // (A part's `None` cannot happen: the part shown has been simulated above.)
     let (scene, text, code, line): (Option<Rc<crate::figure::Scene>>, String, &str, Option<u32>) =
         match *part {
-            Part::Buffer => match &*buffer {
-                Ok((d, _)) => {
+            Part::Buffer => match (*buffer).as_ref() {
+                None => (None, String::new(), "unbounded_queue.py", None),
+                Some(Ok((d, _))) => {
                     let oom = d.oom.is_some_and(|o| o <= t);
                     (
                         Some(Rc::new(lab_scene_for(
@@ -130,22 +145,24 @@ pub fn Backpressure() -> Html {
                         Some(9),
                     )
                 }
-                Err(e) => (None, e.clone(), "unbounded_queue.py", None),
+                Some(Err(e)) => (None, e.clone(), "unbounded_queue.py", None),
             },
-            Part::Storm => {
-                let (n, f, _, drop_at) = &*storm;
-                let (gn, on) = (n.goodput.at(t), n.offered.at(t));
-                let (gf, of) = (f.goodput.at(t), f.offered.at(t));
-                (
-                    Some(Rc::new(storm_scene_for(n, f, t, *drop_at, width))),
-                    format!(
-                        "{}: naive retries offer {} requests/s for a goodput of {}/s; the fix offers {}/s for {}/s.",
-                        fmt_secs(t), fixed(on, 0), fixed(gn, 0), fixed(of, 0), fixed(gf, 0)
-                    ),
-                    if t < 4 * SEC { "naive_retry.py" } else { "retry_backoff.py" },
-                    None,
-                )
-            }
+            Part::Storm => match &*storm {
+                None => (None, String::new(), "naive_retry.py", None),
+                Some((n, f, _, drop_at)) => {
+                    let (gn, on) = (n.goodput.at(t), n.offered.at(t));
+                    let (gf, of) = (f.goodput.at(t), f.offered.at(t));
+                    (
+                        Some(Rc::new(storm_scene_for(n, f, t, *drop_at, width))),
+                        format!(
+                            "{}: naive retries offer {} requests/s for a goodput of {}/s; the fix offers {}/s for {}/s.",
+                            fmt_secs(t), fixed(on, 0), fixed(gn, 0), fixed(of, 0), fixed(gf, 0)
+                        ),
+                        if t < 4 * SEC { "naive_retry.py" } else { "retry_backoff.py" },
+                        None,
+                    )
+                }
+            },
         };
     let describe = Callback::from(move |_t: u64| text.clone());
     let is = |p: Part| (*part == p).to_string();
