@@ -18,7 +18,7 @@
 //! rounds every one of those sleeps up to exactly 1 ms, so its run is 100 ms of virtual time in
 //! which all 10,000 tasks wake together every millisecond, in the same order every time (a
 //! sequential sweep over its task memory), while ours honours each microsecond deadline (about
-//! 50 ms of virtual time, tasks woken in deadline order).
+//! 61 ms of virtual time, tasks woken in deadline order).
 //!
 //! Each workload runs twice: with each task's sleeps in a precomputed plan vector (the headline;
 //! the plan's memory is read as the tasks run) and drawn inline from each task's seeded `Rng`
