@@ -50,10 +50,15 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Task `task`'s sleeps: 1..=1000 units of `unit` us, seeded.
-fn durations(task: u64, unit: u64) -> Vec<u64> {
-    let mut rng = Rng::new(0x5eed ^ task);
-    (0..SLEEPS).map(|_| rng.range(1, 1000) * unit).collect()
+/// Every task's sleeps: 1..=1000 units of `unit` us, seeded per task (the stream the inline
+/// variants draw as they go).
+fn plans(tasks: u64, unit: u64) -> Vec<Vec<u64>> {
+    (0..tasks)
+        .map(|task| {
+            let mut rng = Rng::new(0x5eed ^ task);
+            (0..SLEEPS).map(|_| rng.range(1, 1000) * unit).collect()
+        })
+        .collect()
 }
 
 /// Our engine without its event cap (the workload records 5.1 M events).
@@ -90,11 +95,7 @@ struct Run {
 
 /// The workload on our engine: sleeps from a plan vector (`plan`) or drawn inline.
 fn ours(tasks: u64, unit: u64, plan: bool) -> Run {
-    let plans: Vec<Vec<u64>> = if plan {
-        (0..tasks).map(|t| durations(t, unit)).collect()
-    } else {
-        Vec::new()
-    };
+    let plans = if plan { plans(tasks, unit) } else { Vec::new() };
     let start = Instant::now();
     let sim = if plan {
         headline_sim(plans)
@@ -125,11 +126,7 @@ fn ours(tasks: u64, unit: u64, plan: bool) -> Run {
 
 /// The same workload on tokio's current-thread runtime with paused time.
 fn tokio(tasks: u64, unit: u64, plan: bool) -> Run {
-    let plans: Vec<Vec<u64>> = if plan {
-        (0..tasks).map(|t| durations(t, unit)).collect()
-    } else {
-        Vec::new()
-    };
+    let plans = if plan { plans(tasks, unit) } else { Vec::new() };
     let start = Instant::now();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -175,7 +172,7 @@ fn tokio(tasks: u64, unit: u64, plan: bool) -> Run {
 /// What the executor's run of the headline workload looks like from memory's point of view: the
 /// task of each poll, in order, and how many events were recorded from that poll up to the next.
 fn poll_order(tasks: u64, unit: u64) -> (Vec<u32>, Vec<u8>, usize) {
-    let sim = headline_sim((0..tasks).map(|t| durations(t, unit)).collect());
+    let sim = headline_sim(plans(tasks, unit));
     let trace = sim.into_trace();
     let (mut order, mut counts) = (Vec::new(), Vec::new());
     let mut first = 0;
@@ -213,7 +210,7 @@ fn advise_huge_pages(_v: &mut Vec<Event>) {}
 /// plan in the order the executor polls the tasks. Any engine that records this trace and reads
 /// this plan does at least this. Returns seconds.
 fn floor(order: &[u32], counts: &[u8], first: usize, tasks: u64, unit: u64, plan: bool) -> f64 {
-    let plans: Vec<Vec<u64>> = (0..tasks).map(|t| durations(t, unit)).collect();
+    let plans = plans(tasks, unit);
     let total = first + counts.iter().map(|&c| c as usize).sum::<usize>();
     let start = Instant::now();
     let mut next = vec![0u32; tasks as usize];
