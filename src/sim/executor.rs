@@ -710,16 +710,9 @@ impl State {
             self.fire(slot, gen);
         }
         let mut due = self.timers.take_due(d);
-        self.fire_all(&due);
-        due.clear();
-        self.timers.put_due(d, due);
-    }
-
-    /// Fire these timers in order. In chunks: first prefetch every slot of the chunk, then
-    /// (their loads now in flight together) every owner's task record, then fire them in order.
-    /// The misses of a chunk overlap instead of coming one after another. Results are unaffected.
-    #[inline]
-    fn fire_all(&mut self, due: &[(u32, u32)]) {
+        // In chunks: first prefetch every slot of the chunk, then (their loads now in flight
+        // together) every owner's task record, then fire them in order. The misses of a chunk
+        // overlap instead of coming one after another. Results are unaffected.
         const CHUNK: usize = 32;
         for chunk in due.chunks(CHUNK) {
             for &(s, _) in chunk {
@@ -734,6 +727,8 @@ impl State {
                 self.fire(slot, gen);
             }
         }
+        due.clear();
+        self.timers.put_due(d, due);
     }
 }
 
@@ -1271,7 +1266,6 @@ const COARSE: usize = 4096;
 
 /// One bit per bucket of a 4,096-bucket circular wheel, plus one bit per non-zero word, so the
 /// next occupied bucket is found in O(1) however far away it is.
-#[derive(Clone)]
 struct Bitmap {
     words: [u64; WHEEL_WORDS],
     /// One bit per non-zero word of `words` (`WHEEL_WORDS` = 64).
@@ -1338,7 +1332,7 @@ impl Default for Bitmap {
     }
 }
 
-/// A far timer: `(deadline, seq, slot, generation)`; `seq` numbers far timers in arming order.
+/// A far-heap timer: `(deadline, seq, slot, generation)`; `seq` numbers them in arming order.
 type FarEntry = (Time, u64, u32, u32);
 
 /// A wheel of `WHEEL` buckets of `(slot, generation)`, each holding the live timers of one
@@ -1411,7 +1405,7 @@ impl Buckets {
 /// * later: the `far` binary min-heap, ordered by `(deadline, seq)` (rare).
 ///
 /// *Cascading.* When the earliest coarse bucket `k` starts at or before every deadline the other
-/// parts hold, its live timers move, in arming order, into the near wheel, ahead of any near
+/// parts hold, its timers move, in arming order, into the near wheel, ahead of any near
 /// timer already there for the same deadline. Then no live timer is due before `k * WHEEL`, and
 /// every deadline in the near wheel lies in `k * WHEEL .. k * WHEEL + WHEEL`, however far the clock
 /// still is from it: the near wheel is read from `max(now, floor)` with `floor = k * WHEEL`, and
@@ -1445,8 +1439,9 @@ pub(crate) struct Timers {
     near: Buckets,
     /// No live near timer is due before this (the start of the last coarse bucket cascaded).
     floor: Time,
-    /// `COARSE` buckets of far entries, by `deadline >> COARSE_SHIFT`, allocated on first use.
-    coarse: Vec<Vec<FarEntry>>,
+    /// `COARSE` buckets of `(deadline, slot, generation)` in arming order, by
+    /// `deadline >> COARSE_SHIFT`, allocated on first use.
+    coarse: Vec<Vec<(Time, u32, u32)>>,
     coarse_occupied: Bitmap,
     /// Entries beyond the coarse wheel's reach when armed.
     far: BinaryHeap<Reverse<FarEntry>>,
@@ -1463,18 +1458,17 @@ impl Timers {
             self.pending.push((b as u32, slot, gen));
             return;
         }
-        self.seq += 1;
-        let e = (deadline, self.seq, slot, gen);
         let k = deadline >> COARSE_SHIFT;
         if k - (now >> COARSE_SHIFT) < COARSE as Time {
             if self.coarse.is_empty() {
                 self.coarse.resize_with(COARSE, Vec::new);
             }
             let b = k as usize & (COARSE - 1);
-            self.coarse[b].push(e);
+            self.coarse[b].push((deadline, slot, gen));
             self.coarse_occupied.mark(b);
         } else {
-            self.far.push(Reverse(e));
+            self.seq += 1;
+            self.far.push(Reverse((deadline, self.seq, slot, gen)));
         }
     }
 
@@ -1543,7 +1537,7 @@ impl Timers {
                 self.near.occupied.unmark(nb);
             }
         }
-        for &(d, _, slot, gen) in &v {
+        for &(d, slot, gen) in &v {
             self.near.push(d as usize & (WHEEL - 1), (slot, gen));
         }
         for &(nb, n) in &held {
@@ -1616,10 +1610,11 @@ mod tests {
         for seed in 0..200 {
             let mut rng = crate::sim::Rng::new(seed);
             let mut t = Timers::default();
-            // The model: every armed timer `(deadline, arming number, slot)` and its liveness.
-            let mut model: Vec<(Time, u32, u32)> = Vec::new();
-            let mut live = vec![false; 0];
-            let (mut now, mut armed) = (0 as Time, 0u32);
+            // The model: every armed timer `(deadline, slot)` (slots are numbered in arming
+            // order) and its liveness.
+            let mut model: Vec<(Time, u32)> = Vec::new();
+            let mut live = Vec::new();
+            let mut now: Time = 0;
             let mut fired = 0;
             while fired < 400 {
                 // Arm a few timers at the current time.
@@ -1639,13 +1634,12 @@ mod tests {
                     let slot = live.len() as u32;
                     live.push(true);
                     t.insert(now, d, slot, 0);
-                    model.push((d, armed, slot));
-                    armed += 1;
+                    model.push((d, slot));
                 }
                 // Cancel one now and then.
                 if rng.below(4) == 0 && !model.is_empty() {
                     let i = rng.below(model.len() as u64) as usize;
-                    live[model[i].2 as usize] = false;
+                    live[model[i].1 as usize] = false;
                     model.remove(i);
                 }
                 model.sort_unstable();
@@ -1662,7 +1656,7 @@ mod tests {
                 order.extend(t.take_due(d).iter().map(|&(s, _)| s));
                 t.put_due(d, Vec::new());
                 order.retain(|&s| live[s as usize]);
-                let want: Vec<u32> = model.iter().take_while(|m| m.0 == d).map(|m| m.2).collect();
+                let want: Vec<u32> = model.iter().take_while(|m| m.0 == d).map(|m| m.1).collect();
                 assert_eq!(order, want, "seed {seed} at {d}");
                 for &s in &order {
                     live[s as usize] = false;
