@@ -33,6 +33,10 @@
 //!   agree). Cancelling frees the slot at once (bumping its generation); the stale entry is skipped
 //!   when reached (lazy deletion). A slot's action is: wake a task or a waker (sleep, select
 //!   timeout), end a blocking call, or deliver a scripted client arrival to a socket.
+//! * **Trace buffer.** Events go into one growing `Vec`. When a trace (or a run) is dropped its
+//!   buffer, emptied, is kept for the next run on the same thread (see `trace::spare_events`):
+//!   a freed multi-megabyte block otherwise goes back to the operating system, and the next run
+//!   pays the kernel for zeroing every fresh page it writes.
 //! * **Clock.** `State::now`, integer microseconds. [`Sim::step`] polls the first ready task; only
 //!   when no task is runnable does it jump the clock to the earliest deadline and fire every timer
 //!   due at that instant. Nothing runnable and nothing scheduled with tasks pending is a deadlock,
@@ -826,7 +830,7 @@ impl Sim {
         });
         let mut st = State {
             now: 0,
-            events: Vec::new(),
+            events: super::trace::spare_events(),
             strings: Vec::new(),
             string_ix: HashMap::new(),
             tasks: Vec::new(),
@@ -1168,6 +1172,8 @@ impl Drop for Sim {
         let mut st = self.ctx.sh.st.borrow_mut();
         let slots = std::mem::take(&mut st.timer_wakers);
         let socks = std::mem::take(&mut st.sockets);
+        // A run dropped without `into_trace` gives its event buffer back too.
+        super::trace::recycle_events(std::mem::take(&mut st.events));
         drop(st);
         drop(slots);
         drop(socks);
@@ -1665,5 +1671,61 @@ mod tests {
                 fired += want.len();
             }
         }
+    }
+
+    /// A small run whose trace depends on `n` (its length grows with `n`).
+    fn sleepers(n: u64) -> Trace {
+        let mut sim = Sim::new(Config::default());
+        let cx = sim.ctx();
+        for i in 0..n {
+            let c = cx.clone();
+            sim.spawn(&format!("t{i}"), async move {
+                for k in 0..3 {
+                    c.sleep(1 + (i * 7 + k) % 5).await;
+                }
+            });
+        }
+        sim.into_trace()
+    }
+
+    /// A dropped trace's event buffer is the next run's (same allocation, emptied): the next
+    /// trace is exactly what a fresh thread, which has no spare buffer, produces.
+    #[test]
+    fn a_dropped_traces_buffer_is_reused_empty() {
+        // Tests may share a thread (`--test-threads=1`): start without a spare buffer.
+        drop(super::super::trace::spare_events());
+        let big = sleepers(200);
+        let (ptr, cap) = (big.events.as_ptr(), big.events.capacity());
+        assert!(big.events.len() > 1000);
+        drop(big);
+        let small = sleepers(3);
+        assert_eq!(
+            small.events.as_ptr(),
+            ptr,
+            "the spare buffer was not reused"
+        );
+        assert_eq!(small.events.capacity(), cap);
+        let fresh = std::thread::spawn(|| sleepers(3)).join().expect("thread");
+        assert_eq!(small, fresh);
+        // A run dropped without producing a trace gives its buffer back too.
+        drop(small);
+        let mut sim = Sim::new(Config::default());
+        assert_eq!(sim.event_count(), 0);
+        sim.spawn("a", async {});
+        sim.run();
+        drop(sim);
+        assert_eq!(sleepers(1).events.as_ptr(), ptr);
+    }
+
+    /// Of two dropped buffers the larger is kept.
+    #[test]
+    fn the_larger_spare_buffer_is_kept() {
+        drop(super::super::trace::spare_events());
+        let (big, small) = (sleepers(200), sleepers(2));
+        assert!(big.events.capacity() > small.events.capacity());
+        let ptr = big.events.as_ptr();
+        drop(big);
+        drop(small);
+        assert_eq!(sleepers(1).events.as_ptr(), ptr);
     }
 }
