@@ -1675,7 +1675,7 @@ mod tests {
 
     /// A small run whose trace depends on `n` (its length grows with `n`).
     fn sleepers(n: u64) -> Trace {
-        let mut sim = Sim::new(Config::default());
+        let sim = Sim::new(Config::default());
         let cx = sim.ctx();
         for i in 0..n {
             let c = cx.clone();
