@@ -421,9 +421,9 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
     let width = src.lines.to_string().len();
     let pre_class = format!("code lang-{}", src.lang);
     let state_class = match state {
-        Fetched::Ready(_) => None,
-        Fetched::Failed(_) => Some("code-failed"),
-        Fetched::Loading => Some("code-loading"),
+        Fetched::Ready(_) => "code-panel",
+        Fetched::Failed(_) => "code-panel code-failed",
+        Fetched::Loading => "code-panel code-loading",
     };
     let body = match state {
         Fetched::Ready(lines) => {
@@ -434,7 +434,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
                 html! {
                     <span
                         key={n}
-                        class={classes!("line", is_active.then_some("active"))}
+                        class={if is_active { "line active" } else { "line" }}
                         data-line={n.to_string()}
                         aria-current={is_active.then_some("step")}
                     >
@@ -473,7 +473,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
         }
     };
     html! {
-        <figure class={classes!("code-panel", state_class)} data-code={src.id}>
+        <figure class={state_class} data-code={src.id}>
             <figcaption class="code-head">{ label }</figcaption>
             { body }
         </figure>

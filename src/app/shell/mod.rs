@@ -149,7 +149,7 @@ fn use_toc(current: Option<&str>) -> Html {
                     <p class="toc-empty">{ "The chapters are on their way." }</p>
                 } else {
                     if let Some((_, home)) = chapter(HOME_SLUG) {
-                        <p class={classes!("toc-home", (current == Some(HOME_SLUG)).then_some("current"))}>
+                        <p class={if current == Some(HOME_SLUG) { "toc-home current" } else { "toc-home" }}>
                             <a href="#/" aria-current={(current == Some(HOME_SLUG)).then_some("page")}>{ home.title }</a>
                         </p>
                     }
@@ -157,7 +157,7 @@ fn use_toc(current: Option<&str>) -> Html {
                         { for CHAPTERS.iter().filter(|c| c.slug != HOME_SLUG).map(|c| {
                             let here = current == Some(c.slug);
                             html! {
-                                <li key={c.slug} class={classes!(here.then_some("current"))}>
+                                <li key={c.slug} class={here.then_some("current")}>
                                     <a href={href_for(c.slug)} aria-current={here.then_some("page")}>{ c.title }</a>
                                 </li>
                             }

@@ -21,9 +21,13 @@ pub fn console(
 ) -> Html {
     let body: Html = lines
         .map(|(t, text)| {
-            let warning = text.contains("RuntimeWarning").then_some("warning");
+            let class = if text.contains("RuntimeWarning") {
+                "console-line warning"
+            } else {
+                "console-line"
+            };
             html! {
-                <div class={classes!("console-line", warning)}>
+                <div {class}>
                     if let Some(t) = t {
                         <span class="console-time">{ format!("{:>6}  ", fmt_secs(t)) }</span>
                     }

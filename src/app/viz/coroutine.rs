@@ -124,7 +124,7 @@ pub fn Coroutine() -> Html {
             ex_h.set(k);
         });
         html! {
-            <button type="button" role="tab" class={classes!("example", format!("ex-{k}"))}
+            <button type="button" role="tab" class={format!("example ex-{k}")}
                 aria-selected={(*ex == k).to_string()} aria-pressed={(*ex == k).to_string()} {onclick}>{ *label }</button>
         }
     });

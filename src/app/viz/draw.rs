@@ -273,7 +273,7 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
                         }
                     });
                     html! {
-                        <g class={classes!(*class, "hit")} role="button" tabindex="0" aria-label={label.clone()}
+                        <g class={format!("{class} hit")} role="button" tabindex="0" aria-label={label.clone()}
                            data-key={k.clone()} {onclick} {onkeydown}>
                             { tip(label) }
                             { children }

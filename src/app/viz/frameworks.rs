@@ -354,7 +354,7 @@ pub fn Frameworks() -> Html {
                     let selected = i == *tab;
                     html! {
                         <button type="button" role="tab" aria-selected={selected.to_string()}
-                                class={classes!("tab", selected.then_some("selected"))}
+                                class={if selected { "tab selected" } else { "tab" }}
                                 style={if selected { "font-weight:600;text-decoration:underline" } else { "" }}
                                 data-tab={t.id} {onclick}>
                             { t.label }<span class="small muted">{ format!(" · {}", model(t.side)) }</span>

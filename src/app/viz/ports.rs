@@ -286,7 +286,7 @@ pub fn Ports() -> Html {
             });
         });
         html! {
-            <button type="button" class={classes!("preset", format!("preset-{}", p.key()))}
+            <button type="button" class={format!("preset preset-{}", p.key())}
                     aria-pressed={pressed.to_string()} {onclick}>{ p.label() }</button>
         }
     });

@@ -233,7 +233,7 @@ pub fn Queries() -> Html {
         html! {
             <span class="field">
                 <label for={id.clone()}>{ format!("Query {} (s)", NAMES[i]) }</label>{ " " }
-                <input id={id} class={classes!("dur", format!("dur-{}", KEYS[i]))} type="text" inputmode="decimal" size="5"
+                <input id={id} class={format!("dur dur-{}", KEYS[i])} type="text" inputmode="decimal" size="5"
                     value={texts[i].clone()} aria-invalid={err.is_some().to_string()} oninput={on_input} />
                 if let Some(e) = err { <span class="field-error" role="alert" style="display:block;color:var(--danger);font-size:0.85rem">{ e }</span> }
             </span>
