@@ -95,13 +95,16 @@ pub fn code(id: &str) -> Option<&'static CodeSrc> {
 /// sample's lines (trusted HTML generated at build time), shared by every component showing it.
 pub type Pieces = std::rc::Rc<[AttrValue]>;
 
+/// Who waits for a fetch: called with its outcome.
+type Waiters = Vec<Callback<Result<(), String>>>;
+
 thread_local! {
     /// Files already fetched, by path (prose fragments and code files): going back to a chapter,
     /// re-renders, scrubbing, replays and other panels with the same sample never fetch again.
     static FETCHED: std::cell::RefCell<Vec<(&'static str, Pieces)>> =
         const { std::cell::RefCell::new(Vec::new()) };
     /// Fetches in flight, by path, with who waits for them (one request per file at a time).
-    static WAITING: std::cell::RefCell<Vec<(&'static str, Vec<Callback<Result<(), String>>>)>> =
+    static WAITING: std::cell::RefCell<Vec<(&'static str, Waiters)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 

@@ -145,7 +145,7 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
         .create_element_ns(Some(SVG_NS), "rect")
         .map_err(js_err)?;
     let vb: Vec<&str> = view_box
-        .split(|c: char| c == ' ' || c == ',')
+        .split([' ', ','])
         .filter(|s| !s.is_empty())
         .collect();
     let (x, y, vw, vh) = match vb.as_slice() {
