@@ -112,6 +112,17 @@ def wait_ready(d, timeout=15.0):
     return bool(ok)
 
 
+def largest_contentful_paint(d):
+    """The page's largest contentful paint so far (ms since navigation), or None: the chapter's
+    own content once the program has drawn it (the first paint may be index.html's loading
+    note)."""
+    return d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        new PerformanceObserver(l => { const e = l.getEntries(); done(e.length ? e[e.length - 1].startTime : null); })
+            .observe({type: 'largest-contentful-paint', buffered: true});
+        setTimeout(() => done(null), 2000);""")
+
+
 def open_fresh(d, route_or_url):
     """A full page load (not just a hash change) of a route or absolute URL."""
     url = route_or_url if "://" in route_or_url else url_for(route_or_url)

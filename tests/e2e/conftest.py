@@ -32,6 +32,7 @@ class Page:
         self.errors = []
         self.h1 = ""
         self.text_len = 0
+        self.boot = False  # index.html's loading note still in the page
         self.controls = []
         self.viz_ids = []
         self.current = []  # hrefs marked aria-current
@@ -55,6 +56,7 @@ document.querySelectorAll('a[href*="#/embed/"]').forEach(a => ids.add(a.getAttri
 return {
   h1: h1 ? h1.innerText.trim() : '',
   text_len: document.body.innerText.trim().length,
+  boot: !!document.getElementById('boot'),
   viz_ids: [...ids].filter(Boolean),
   current: [...document.querySelectorAll('[aria-current=page], [aria-current=location], [aria-current=true]')]
       .map(e => e.getAttribute('href') || ''),
@@ -91,6 +93,7 @@ def crawl():
         p.errors = B.console_errors(d)
         info = d.execute_script(PAGE_JS)
         p.h1, p.text_len, p.viz_ids, p.current = info["h1"], info["text_len"], info["viz_ids"], info["current"]
+        p.boot = info["boot"]
         p.controls = B.controls(d)
         p.shot = B.screenshot(d, B.SHOTS / f"{name}.png")
         pages[route] = p

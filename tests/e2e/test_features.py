@@ -488,16 +488,19 @@ def test_first_contentful_paint_of_a_chapter(site):
     route = site["slugs"][0] if site["slugs"] else ""
     fresh = B.make_driver()
     try:
-        times = []
+        times, lcps = [], []
         for _ in range(3):
             B.open_fresh(fresh, route)
             fcp = B.wait_until(lambda: fresh.execute_script(
                 "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : null"), 5)
             assert fcp, "no first-contentful-paint entry"
             times.append(fcp)
+            lcps.append(B.largest_contentful_paint(fresh))
         med = statistics.median(times)
+        drawn = [t for t in lcps if t]
         note(f"fcp: #/{route} first contentful paint {med:.0f} ms (median of {len(times)}: "
-             f"{', '.join(f'{t:.0f}' for t in times)}; headless Chromium, localhost)")
+             f"{', '.join(f'{t:.0f}' for t in times)}; headless Chromium, localhost); the chapter drawn "
+             f"(largest contentful paint) at {statistics.median(drawn) if drawn else float('nan'):.0f} ms")
         assert med < 5000, f"first contentful paint {med:.0f} ms"
     finally:
         fresh.quit()

@@ -10,6 +10,18 @@ def test_landing_page_loads_without_console_errors(site):
     assert p.loaded, "landing page never rendered (no <h1>/<main>, empty body)"
     assert not p.errors, f"console errors on the landing page: {p.errors}"
     assert p.text_len > 0
+    assert not p.boot, "index.html's loading note is still on the landing page after it was drawn"
+
+
+def test_html_paints_a_loading_note_before_the_program_runs(d):
+    """index.html itself carries a visible loading note (first paint while the wasm downloads),
+    hidden when JavaScript is off (the <noscript> text explains instead)."""
+    import re
+    import urllib.request
+    html = urllib.request.urlopen(B.url_for("")).read().decode()
+    assert re.search(r'<div[^>]*\bid=["\']?boot\b[^>]*>.*Loading the course', html, re.S), "no loading note in index.html"
+    assert re.search(r"<noscript><style>#boot\s*{\s*display:\s*none;?\s*}</style></noscript>", html), \
+        "the loading note is not hidden without JavaScript"
 
 
 def test_table_of_contents_lists_chapters(site):
@@ -26,6 +38,7 @@ def test_chapter_deep_link_loads_without_console_errors(site, chapter):
     assert p.loaded, f"#/{chapter} never rendered"
     assert not p.errors, f"console errors on #/{chapter}: {p.errors}"
     assert p.text_len > 200, f"#/{chapter} shows almost nothing ({p.text_len} characters)"
+    assert not p.boot, f"index.html's loading note is still on #/{chapter} after it was drawn"
     assert p.shot and p.shot.exists()
 
 

@@ -10,7 +10,8 @@
 //! * `build [--public-url /p/] [--dist DIR] [--prebuilt-std]` — release build (wasm-opt'd, std
 //!   rebuilt for size unless `--prebuilt-std`) into `dist/`.
 //! * `size [--no-build]`   — raw and gzip sizes of the release build vs the 200 KB budget.
-//! * `fcp [--route SLUG] [--no-build]` — first contentful paint of a chapter in headless Chromium.
+//! * `fcp [--route SLUG] [--slow] [--no-build]` — first contentful paint of a chapter in headless
+//!   Chromium (`--slow`: over an emulated 1.6 Mbit/s link with 150 ms latency).
 //! * `preview [--port N]`  — serve `dist/` under `/await-and-see/` with the production headers.
 //! * `setup [--browser]`   — only install the tools.
 //! * `post-build`          — trunk post-build hook: move trunk's inline init script to a file,
@@ -74,7 +75,7 @@ const HELP: &str = "usage: cargo xtask <command>
                                   on first use)
   size [--no-build] [--prebuilt-std]
                                   wasm/js/css raw and gzip sizes vs the 200 KB gzip budget
-  fcp [--route SLUG] [--runs N] [--no-build]
+  fcp [--route SLUG] [--runs N] [--slow] [--no-build]
                                   first contentful paint of a chapter in headless Chromium
   preview [--port N]              serve dist/ under /await-and-see/ with the production headers
   setup [--browser]               only install the tools (add --browser for Chromium + Python venv)
@@ -344,6 +345,9 @@ fn fcp_cmd(root: &Path, args: &[String]) -> R<()> {
     }
     if let Some(n) = opt(args, "--runs") {
         c.args(["--runs", &n]);
+    }
+    if flag(args, "--slow") {
+        c.arg("--slow");
     }
     browser.apply(&mut c);
     tools::run(c.current_dir(root))
