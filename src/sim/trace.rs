@@ -506,7 +506,7 @@ std::thread_local! {
 /// The event buffer a new run starts with: the spare one of this thread (empty, with its
 /// capacity and its pages already in memory), or a new one.
 ///
-/// Why: a run of millions of events writes a buffer of hundreds of megabytes. Freed, a block
+/// Why: a run of millions of events writes a buffer of over a hundred megabytes. Freed, a block
 /// that big goes back to the operating system (glibc maps it on its own), and the next run's
 /// fresh pages are zeroed by the kernel as they are first written: measured with `perf` on the
 /// engine bench, a quarter of the run's time. Smaller blocks are recycled by the allocator
