@@ -101,7 +101,11 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
                     { viz::viz(&props.id) }
                 } else {
                     <div class="notice" role="status">
-                        { format!("There is no visualisation \"{}\" to embed. ", props.id) }
+                        { if props.id.is_empty() {
+                            "Name the visualisation to embed after #/embed/ (for example #/embed/ports). ".to_string()
+                        } else {
+                            format!("There is no visualisation \"{}\" to embed. ", props.id)
+                        } }
                         { if viz::ALL.is_empty() { "None are published yet.".to_string() } else {
                             format!("Known: {}.", viz::ALL.iter().map(|v| v.id).collect::<Vec<_>>().join(", "))
                         } }

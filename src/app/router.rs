@@ -4,7 +4,7 @@
 //! |---------------------------|-----------------------------------------|
 //! | `` / `#` / `#/`           | [`Route::Landing`]                      |
 //! | `#/<chapter-slug>`        | [`Route::Chapter`]                      |
-//! | `#/embed/<viz-id>`        | [`Route::Embed`]                        |
+//! | `#/embed/<viz-id>`        | [`Route::Embed`] (`#/embed/`: the ids)  |
 //! | anything else             | [`Route::NotFound`] (a notice with links) |
 //!
 //! A query after `?` carries permalink parameters (see [`crate::app::permalink`]); it never
@@ -36,6 +36,9 @@ impl Route {
         let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] => Route::Landing,
+            // `#/embed/` without an id: the embed page says which ids exist (an author writing
+            // an iframe lands here, not on the site's "page not found").
+            ["embed"] => Route::Embed(String::new()),
             ["embed", id] => Route::Embed((*id).to_string()),
             [slug] if known_chapter(slug) => Route::Chapter((*slug).to_string()),
             _ => Route::NotFound(path.to_string()),

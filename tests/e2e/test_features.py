@@ -167,6 +167,30 @@ def test_embed_posts_its_height_to_the_example_host_page(site, d):
     note(f"embed: example host sized the iframe of {ids[0]} to {sized} px")
 
 
+def test_example_host_page_without_a_parameter_embeds_a_picture(d):
+    """A course author opening example-host.html as it is sees a visualisation, not an error."""
+    B.open_fresh(d, B.BASE + "example-host.html")
+    sized = B.wait_until(lambda: d.execute_script(
+        "const f = document.querySelector('iframe'); return f && f.getAttribute('data-sized')"), 15)
+    assert sized and int(sized) > 50, "the example host's default iframe never sized itself"
+    d.switch_to.frame(d.find_element("css selector", "iframe"))
+    try:
+        info = d.execute_script(
+            "return {viz: document.querySelectorAll('[data-viz]').length, text: document.body.innerText}")
+    finally:
+        d.switch_to.default_content()
+    assert info["viz"] == 1 and "not found" not in info["text"].lower(), info["text"][:300]
+    assert not B.console_errors(d)
+
+
+def test_embed_route_without_an_id_names_the_ids(d):
+    B.open_fresh(d, "embed/")
+    text = d.execute_script("return document.body.innerText")
+    assert "Name the visualisation to embed" in text and "ports" in text, text[:300]
+    assert "Page not found" not in text
+    assert not B.console_errors(d)
+
+
 def test_embed_button_gives_a_working_iframe_snippet(site, d):
     slug = first_chapter_with(site, EMBED)
     if slug is None:

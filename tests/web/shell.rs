@@ -34,6 +34,10 @@ fn routes_parse() {
         Route::Chapter("blocking-io".into())
     );
     assert_eq!(
+        Route::from_path("/embed/", known),
+        Route::Embed(String::new())
+    );
+    assert_eq!(
         Route::from_path("/embed/ports", known),
         Route::Embed("ports".into())
     );
@@ -328,6 +332,22 @@ async fn embed_route_for_an_unknown_viz_says_so() {
         root.query_selector(".site-header").ok().flatten().is_none(),
         "nothing but the figure"
     );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn embed_route_without_an_id_lists_the_ids() {
+    let root = new_root();
+    let props = await_and_see::app::embed::EmbedPageProps { id: "".into() };
+    let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.contains("Name the visualisation to embed after #/embed/"),
+        "{text}"
+    );
+    assert!(text.contains("Known: ") && text.contains("ports"), "{text}");
     app.destroy();
     root.remove();
 }
