@@ -320,36 +320,35 @@ async fn theme_toggle_sets_the_html_attribute() {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn embed_route_for_an_unknown_viz_says_so() {
+/// The embed page for `id`: its text and whether it shows the site's header.
+async fn embed_page(id: &str) -> (String, bool) {
     let root = new_root();
-    let props = await_and_see::app::embed::EmbedPageProps { id: "nope".into() };
+    let props = await_and_see::app::embed::EmbedPageProps { id: id.into() };
     let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("no visualisation \"nope\""), "{text}");
-    assert!(
-        root.query_selector(".site-header").ok().flatten().is_none(),
-        "nothing but the figure"
-    );
+    let header = root.query_selector(".site-header").ok().flatten().is_some();
     app.destroy();
     root.remove();
+    (text, header)
+}
+
+#[wasm_bindgen_test]
+async fn embed_route_for_an_unknown_viz_says_so() {
+    let (text, header) = embed_page("nope").await;
+    assert!(text.contains("no visualisation \"nope\""), "{text}");
+    assert!(!header, "nothing but the figure");
 }
 
 #[wasm_bindgen_test]
 async fn embed_route_without_an_id_lists_the_ids() {
-    let root = new_root();
-    let props = await_and_see::app::embed::EmbedPageProps { id: "".into() };
-    let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
-    settle().await;
-    let text = root.text_content().unwrap_or_default();
+    let (text, header) = embed_page("").await;
     assert!(
         text.contains("Name the visualisation to embed after #/embed/"),
         "{text}"
     );
     assert!(text.contains("Known: ") && text.contains("ports"), "{text}");
-    app.destroy();
-    root.remove();
+    assert!(!header, "nothing but the notice");
 }
 
 #[wasm_bindgen_test]
