@@ -13,7 +13,7 @@ def test_landing_page_loads_without_console_errors(site):
     assert not p.boot, "index.html's loading note is still on the landing page after it was drawn"
 
 
-def test_html_paints_a_loading_note_before_the_program_runs(d):
+def test_html_paints_a_loading_note_before_the_program_runs():
     """index.html itself carries a visible loading note (first paint while the wasm downloads),
     hidden when JavaScript is off (the <noscript> text explains instead)."""
     import re
