@@ -7,8 +7,10 @@
 //! where "events" is the number of trace events our engine records for the workload (our engine
 //! records every one of them); tokio does the same logical work (same tasks, same sleeps)
 //! without recording anything, so its events/s is our event count divided by its wall time, and
-//! the ratio is the ratio of wall times. Every figure is the median of `BENCH_RUNS` runs
-//! (default 5) after one warm-up run.
+//! the ratio is the ratio of wall times. Every time is the median of `BENCH_RUNS` runs
+//! (default 5) after one warm-up run; the ratio is the median of the ratios of the back-to-back
+//! pairs (ours, then tokio), printed with their range, and the process's first (cold) run is
+//! printed once.
 //!
 //! **Same work, checked.** tokio's timers have a resolution of 1 ms: a sleep ends at the first
 //! millisecond tick at or after its deadline. So the headline draws whole-millisecond sleeps
