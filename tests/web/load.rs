@@ -154,6 +154,17 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
     );
     app.destroy();
     root.remove();
+    // Text that is not a whole number: said as every other page says it.
+    let root = new_root("#/embed/thread-pool?thread-pool.rate=abc");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let notices = root.text_content().unwrap_or_default();
+    assert!(
+        notices.contains("thread-pool.rate=abc: \"abc\" is not a whole number"),
+        "{notices}"
+    );
+    app.destroy();
+    root.remove();
 }
 
 #[wasm_bindgen_test]

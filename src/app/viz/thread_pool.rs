@@ -210,14 +210,11 @@ pub fn param_u32(params: &VizParams, key: &str, (lo, hi): (u32, u32), unit: &str
             group(hi as u64)
         ),
         |s| {
-            let v: u32 = s
-                .trim()
-                .parse()
-                .map_err(|_| "not a whole number".to_string())?;
-            if v < lo || v > hi {
+            let v = crate::decimal::parse_whole(s)?;
+            if v < lo as u64 || v > hi as u64 {
                 Err("out of range".into())
             } else {
-                Ok(v)
+                Ok(v as u32)
             }
         },
     )
