@@ -87,6 +87,12 @@ pub fn viz_key(viz: &str, key: &str) -> String {
     format!("{viz}.{key}")
 }
 
+/// The visualisation a query key belongs to (`key_owner("ports.t") == Some("ports")`; `None`
+/// for a bare key): the inverse of [`viz_key`].
+pub fn key_owner(key: &str) -> Option<&str> {
+    key.split_once('.').map(|(viz, _)| viz)
+}
+
 /// Split a location hash (`#/ports?x=1`, with or without `#`) into its path (`/ports`) and query.
 /// An empty hash is the landing path `/`.
 pub fn split_hash(hash: &str) -> (String, Query) {

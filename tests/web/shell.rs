@@ -91,6 +91,11 @@ fn times_parse_and_format() {
         assert_eq!(parse_time(&format_time(us)), Ok(us), "{us}");
     }
     assert_eq!(permalink::format_seconds(1_250_000), "1.250 s");
+    assert_eq!(
+        permalink::key_owner(&permalink::viz_key("thread-pool", "rate")),
+        Some("thread-pool")
+    );
+    assert_eq!(permalink::key_owner("bare"), None);
 }
 
 #[wasm_bindgen_test]

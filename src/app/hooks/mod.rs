@@ -424,10 +424,7 @@ impl VizParams {
 pub fn foreign_keys(q: &Query, on_page: &[&str]) -> Vec<(String, String)> {
     q.pairs()
         .iter()
-        .filter(|(k, _)| {
-            let owner = k.split_once('.').map_or("", |(viz, _)| viz);
-            !on_page.contains(&owner)
-        })
+        .filter(|(k, _)| !on_page.contains(&permalink::key_owner(k).unwrap_or("")))
         .cloned()
         .collect()
 }
@@ -449,8 +446,8 @@ pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&s
         )
     };
     for (k, v) in foreign {
-        let owner = k.split_once('.').map(|(viz, _)| viz);
-        let elsewhere = owner.and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
+        let elsewhere =
+            permalink::key_owner(&k).and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
         let why = match elsewhere {
             Some(info) => {
                 let chapter = crate::app::content::chapter(info.chapter)
