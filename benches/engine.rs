@@ -53,13 +53,32 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Every task's sleeps: 1..=1000 units of `unit` us, seeded per task (the stream the inline
-/// variants draw as they go).
+/// Task `task`'s sleeps, one draw at a time: 1..=1000 units of `unit` us, seeded per task. The
+/// plan vectors and the inline variants of both engines all draw this one stream.
+struct Sleeps {
+    rng: Rng,
+    unit: u64,
+}
+
+impl Sleeps {
+    fn of(task: u64, unit: u64) -> Sleeps {
+        Sleeps {
+            rng: Rng::new(0x5eed ^ task),
+            unit,
+        }
+    }
+
+    fn next_us(&mut self) -> u64 {
+        self.rng.range(1, 1000) * self.unit
+    }
+}
+
+/// Every task's sleeps, precomputed.
 fn plans(tasks: u64, unit: u64) -> Vec<Vec<u64>> {
     (0..tasks)
         .map(|task| {
-            let mut rng = Rng::new(0x5eed ^ task);
-            (0..SLEEPS).map(|_| rng.range(1, 1000) * unit).collect()
+            let mut s = Sleeps::of(task, unit);
+            (0..SLEEPS).map(|_| s.next_us()).collect()
         })
         .collect()
 }
@@ -108,9 +127,9 @@ fn ours(tasks: u64, unit: u64, plan: bool) -> Run {
         for i in 0..tasks {
             let c = cx.clone();
             sim.spawn(&format!("t{i}"), async move {
-                let mut rng = Rng::new(0x5eed ^ i);
+                let mut s = Sleeps::of(i, unit);
                 for _ in 0..SLEEPS {
-                    c.sleep(rng.range(1, 1000) * unit).await;
+                    c.sleep(s.next_us()).await;
                 }
             });
         }
@@ -150,9 +169,9 @@ fn tokio(tasks: u64, unit: u64, plan: bool) -> Run {
         } else {
             for i in 0..tasks {
                 hs.push(tokio::spawn(async move {
-                    let mut rng = Rng::new(0x5eed ^ i);
+                    let mut s = Sleeps::of(i, unit);
                     for _ in 0..SLEEPS {
-                        let d = rng.range(1, 1000) * unit;
+                        let d = s.next_us();
                         tokio::time::sleep(std::time::Duration::from_micros(d)).await;
                     }
                 }));
@@ -312,7 +331,7 @@ fn compare(tasks: u64, runs: usize, unit: u64, plan: bool, tokio_too: bool) {
         pairs.sort_by(f64::total_cmp);
         println!(
             "ratio (ours / tokio throughput): {:.2}x (median of {} back-to-back pairs; the pairs ranged {:.2}x..{:.2}x)",
-            median(pairs.clone()),
+            pairs[pairs.len() / 2],
             pairs.len(),
             pairs[0],
             pairs[pairs.len() - 1]
