@@ -112,6 +112,14 @@ def wait_ready(d, timeout=15.0):
     return bool(ok)
 
 
+def first_contentful_paint(d, timeout=5):
+    """The page's first contentful paint (ms since navigation), waited for up to `timeout` s; None
+    if there is none."""
+    return wait_until(lambda: d.execute_script(
+        "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : null"),
+        timeout)
+
+
 def largest_contentful_paint(d):
     """The page's largest contentful paint so far (ms since navigation), or None: the chapter's
     own content once the program has drawn it (the first paint may be index.html's loading

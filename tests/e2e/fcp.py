@@ -38,8 +38,7 @@ def main():
             if a.slow:
                 d.execute_cdp_cmd("Network.clearBrowserCache", {})
             B.open_fresh(d, route)
-            t = B.wait_until(lambda: d.execute_script(
-                "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : null"), 5)
+            t = B.first_contentful_paint(d)
             if t:
                 times.append(t)
             lcp = B.largest_contentful_paint(d)
