@@ -527,3 +527,21 @@ def test_first_contentful_paint_of_a_chapter(site):
         assert med < 5000, f"first contentful paint {med:.0f} ms"
     finally:
         fresh.quit()
+
+
+def test_the_test_server_compresses_like_a_static_host(site, d):
+    # The bundle travels gzip-compressed, as from any static host, and the page works with it:
+    # the slow-link paint figures (`cargo xtask fcp --slow`) measure the bytes a learner downloads.
+    route = site["slugs"][0] if site["slugs"] else ""
+    B.open_fresh(d, route)
+    B.wait_until(lambda: d.execute_script("return document.querySelector('article.chapter') !== null"))
+    sizes = d.execute_script("""
+        return performance.getEntriesByType('resource')
+            .filter(e => /\\.(wasm|js|css)$/.test(new URL(e.name).pathname))
+            .map(e => [new URL(e.name).pathname.split('/').pop(), e.encodedBodySize, e.decodedBodySize]);""")
+    wasm = [s for s in sizes if s[0].endswith("_bg.wasm")]
+    assert wasm, f"no wasm among the loaded resources: {sizes}"
+    for name, enc, dec in sizes:
+        assert 0 < enc < dec, f"{name} was not sent compressed: {enc} of {dec} bytes"
+    note("transfer: " + ", ".join(f"{n} {e / 1000:.1f} of {x / 1000:.1f} KB" for n, e, x in sizes))
+    assert not B.console_errors(d)

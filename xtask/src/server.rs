@@ -1,6 +1,11 @@
 //! A tiny static file server on 127.0.0.1 for the end-to-end tests and `cargo xtask preview`:
 //! serves a directory under a sub-path (like a real host would under `--public-url`), with the
 //! response headers from `static/_headers`, so the tests run under the production CSP.
+//!
+//! Text, wasm and SVG responses are gzip-compressed (`gzip -9`, the size task's setting, cached
+//! per file) when the request accepts gzip, as static hosts do: `cargo xtask fcp --slow` then
+//! measures the bytes a learner's browser actually downloads. Other requests get the file as is.
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
@@ -78,6 +83,61 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
+/// Whether an `Accept-Encoding` value (lower-cased) allows gzip: listed (or `*`) without `q=0`.
+fn accepts_gzip(v: &str) -> bool {
+    v.split(',').any(|part| {
+        let mut it = part.split(';');
+        let coding = it.next().unwrap_or("").trim();
+        let refused = it.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                == Some(0.0)
+        });
+        (coding == "gzip" || coding == "*") && !refused
+    })
+}
+
+/// Types a static host compresses (text, wasm, SVG); images and fonts are compressed already.
+fn compressible(ctype: &str) -> bool {
+    ctype.starts_with("text/")
+        || ctype.starts_with("application/wasm")
+        || ctype.starts_with("application/json")
+        || ctype.starts_with("image/svg")
+}
+
+/// `body` (the contents of `file`) through `gzip -9`, cached per file, size and modification
+/// time; `None` (serve it uncompressed) if gzip cannot be run.
+fn gzipped(file: &Path, body: &[u8]) -> Option<Vec<u8>> {
+    use std::process::{Command, Stdio};
+    use std::sync::{Mutex, OnceLock};
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Vec<u8>>>> = OnceLock::new();
+    let mtime = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+    let key = (file.to_path_buf(), body.len() as u64, mtime);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(z) = cache.lock().ok()?.get(&key) {
+        return Some(z.clone());
+    }
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c", "-n"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = body.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    cache.lock().ok()?.insert(key, out.stdout.clone());
+    Some(out.stdout)
+}
+
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -108,13 +168,17 @@ fn handle(
     reader.read_line(&mut request_line)?;
     // Drain the request headers (and ignore any body).
     let mut len = 0usize;
+    let mut gzip_ok = false;
     loop {
         let mut l = String::new();
         if reader.read_line(&mut l)? == 0 || l == "\r\n" || l == "\n" {
             break;
         }
-        if let Some(v) = l.to_ascii_lowercase().strip_prefix("content-length:") {
+        let lower = l.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
             len = v.trim().parse().unwrap_or(0);
+        } else if let Some(v) = lower.strip_prefix("accept-encoding:") {
+            gzip_ok = accepts_gzip(v);
         }
     }
     if len > 0 {
@@ -168,7 +232,23 @@ fn handle(
         file = file.join("index.html");
     }
     match std::fs::read(&file) {
-        Ok(body) => respond(&mut out, "200 OK", mime(&file), &body, headers, method),
+        Ok(body) => {
+            let ctype = mime(&file);
+            let gz = (gzip_ok && compressible(ctype))
+                .then(|| gzipped(&file, &body))
+                .flatten();
+            let mut hs = headers.to_vec();
+            if compressible(ctype) {
+                hs.push(("Vary".into(), "Accept-Encoding".into()));
+            }
+            match gz {
+                Some(z) => {
+                    hs.push(("Content-Encoding".into(), "gzip".into()));
+                    respond(&mut out, "200 OK", ctype, &z, &hs, method)
+                }
+                None => respond(&mut out, "200 OK", ctype, &body, &hs, method),
+            }
+        }
         Err(_) => respond(
             &mut out,
             "404 Not Found",
@@ -216,6 +296,39 @@ mod tests {
         let h = headers_from_file(&f);
         assert_eq!(h.len(), 2);
         assert_eq!(h[1].1, "default-src 'self'; img-src 'self' data:");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn gzip_negotiation() {
+        assert!(accepts_gzip(" gzip, deflate, br"));
+        assert!(accepts_gzip(" br;q=1.0, gzip;q=0.5"));
+        assert!(accepts_gzip(" *"));
+        assert!(!accepts_gzip(" identity"));
+        assert!(!accepts_gzip(" gzip;q=0"));
+        assert!(!accepts_gzip(" br, gzip; q=0.0"));
+        assert!(compressible(mime(Path::new("a_bg.wasm"))));
+        assert!(compressible(mime(Path::new("index.html"))));
+        assert!(!compressible(mime(Path::new("a.png"))));
+    }
+
+    #[test]
+    fn gzipped_bodies_round_trip() {
+        let dir = std::env::temp_dir().join(format!("xtask-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("a.js");
+        let body = "let x = 1;\n".repeat(500).into_bytes();
+        std::fs::write(&f, &body).unwrap();
+        let z = gzipped(&f, &body).expect("gzip runs");
+        assert!(z.len() < body.len() / 10, "{} bytes", z.len());
+        let mut c = std::process::Command::new("gzip")
+            .args(["-d", "-c"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(&z).unwrap();
+        assert_eq!(c.wait_with_output().unwrap().stdout, body);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
