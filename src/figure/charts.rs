@@ -123,30 +123,36 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         class: "small bold",
         anchor: Anchor::Start,
     });
-    // Legend, right-aligned above the plot.
-    let mut lx = x0 + w;
-    for (_, class, label) in series.iter().rev() {
-        if label.is_empty() {
-            continue;
-        }
-        out.push(Item::Text {
-            x: lx,
-            y: y0 - 5.0,
-            text: label.to_string(),
-            class: "small muted",
-            anchor: Anchor::End,
-        });
-        lx -= label.len() as f32 * 5.6 + 4.0;
+    // Legend, right-aligned above the plot; under the time axis when it would run into the
+    // title (a narrow chart with a long title). Each entry: a swatch, then its label.
+    let legend: Vec<_> = series.iter().filter(|s| !s.2.is_empty()).collect();
+    let entry_w = |label: &str| 14.0 + label.len() as f32 * 5.6;
+    let legend_w: f32 = legend.iter().map(|s| entry_w(s.2) + 8.0).sum::<f32>() - 8.0;
+    let title_w = spec.title.chars().count() as f32 * 6.0;
+    let ly = if title_w + 12.0 + legend_w > w {
+        y0 + h + 27.0
+    } else {
+        y0 - 5.0
+    };
+    let mut lx = x0 + w - legend_w;
+    for (_, class, label) in legend {
         out.push(Item::Rect {
-            x: lx - 10.0,
-            y: y0 - 12.0,
+            x: lx,
+            y: ly - 7.0,
             w: 10.0,
             h: 6.0,
             rx: 1.0,
             class: colour(class),
             tip: None,
         });
-        lx -= 18.0;
+        out.push(Item::Text {
+            x: lx + 14.0,
+            y: ly,
+            text: label.to_string(),
+            class: "small muted",
+            anchor: Anchor::Start,
+        });
+        lx += entry_w(label) + 8.0;
     }
     for v in [0.0, y_max / 2.0, y_max] {
         let y = ys.at(v);
@@ -175,12 +181,26 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             y2: y0 + h + 3.0,
             class: "axis",
         });
+        // Centred under its tick, unless a long label ("3 min 20 s") at the right end would run
+        // past the chart: then it ends a little after the tick.
+        // Plain seconds on the axis ("200 s", not "3 min 20 s": ticks are round numbers).
+        let label = if tt >= 120 * SEC && tt % SEC == 0 {
+            format!("{} s", tt / SEC)
+        } else {
+            fmt_secs(tt)
+        };
+        let half = label.chars().count() as f32 * 2.8;
+        let (lx, anchor) = if x + half > x0 + w + 8.0 {
+            (x + 6.0, Anchor::End)
+        } else {
+            (x, Anchor::Middle)
+        };
         out.push(Item::Text {
-            x,
+            x: lx,
             y: y0 + h + 12.0,
-            text: fmt_secs(tt),
+            text: label,
             class: "small muted",
-            anchor: Anchor::Middle,
+            anchor,
         });
     }
     out.push(Item::Line {

@@ -173,7 +173,7 @@ impl Figure {
         self.end
     }
 
-    /// The frame at `at` (clamped to [`Figure::end`]).
+    /// The frame at `at` (clamped to [`Figure::end`]), in the wide layout (slides, print).
     pub fn scene(&self, at: Time) -> Scene {
         let t = at.min(self.end);
         match &self.models {
@@ -195,6 +195,44 @@ impl Figure {
             Models::Fork(a, b, (h1, h2), at) => fork_scene(a, b, t, (h1, h2), *at),
             Models::Storm(naive, fixed, drop_at) => storm_scene(naive, fixed, t, *drop_at),
             Models::Demand(d) => demand_scene(d, t),
+        }
+    }
+
+    /// The frame at `at` as the page lays it out in a column `px` CSS pixels wide (the
+    /// narrow layouts below 560 px, as on a phone).
+    #[cfg(test)]
+    pub(crate) fn scene_for_width(&self, at: Time, px: f32) -> Scene {
+        use super::{pipeline, storm, timeline::NARROW_W};
+        let t = at.min(self.end);
+        let narrow = px < 560.0;
+        match &self.models {
+            Models::Ports(m) => layout_with(m, t, Arrange::for_width(px as f64)),
+            Models::Queries(seq, gat) => layout(
+                &[seq, gat],
+                t,
+                Opts {
+                    hide: None,
+                    // As `app::viz::queries` sizes it.
+                    width: if px < 500.0 {
+                        NARROW_W
+                    } else {
+                        (((px - 30.0) / 20.0).floor() * 20.0).clamp(460.0, 720.0)
+                    },
+                    drag: None,
+                },
+            ),
+            Models::ThreadPool(series, b) => thread_pool_scene(series, b, t, narrow),
+            Models::Frameworks(pool, evloop, b, blocking) => {
+                frameworks_scene(pool, evloop, b, Side::Loop, *blocking, t, narrow)
+            }
+            Models::Lab(d, heading) => pipeline::lab_scene_for(d, t, heading, px),
+            Models::Fork(a, b, (h1, h2), at) => {
+                pipeline::fork_scene_for(a, b, t, (h1, h2), *at, px)
+            }
+            Models::Storm(naive, fixed, drop_at) => {
+                storm::storm_scene_for(naive, fixed, t, *drop_at, px)
+            }
+            Models::Demand(d) => pipeline::demand_scene_for(d, t, px),
         }
     }
 }

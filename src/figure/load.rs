@@ -392,7 +392,13 @@ fn latency_chart(
         y_max,
         threshold: None,
         marker: None,
-        y_label: |v| fmt_ms(v as u32),
+        y_label: |v| {
+            if v == 0.0 {
+                "0".into()
+            } else {
+                fmt_ms(v as u32)
+            }
+        },
     };
     let (p50, p99) = (s.latency(0), s.latency(1));
     items.extend(chart(
@@ -734,7 +740,7 @@ pub fn frameworks_scene(
         }
         let title = match side {
             Side::Threads => format!("thread-per-request · {} threads", group(b.threads as u64)),
-            Side::Loop if blocking => "event loop · handler BLOCKS the loop".to_string(),
+            Side::Loop if blocking => "event loop · BLOCKED by handler".to_string(),
             Side::Loop => "event loop · 1 thread".to_string(),
         };
         g.push(text(x, y0 + 48.0, title, "bold", Anchor::Start));
@@ -883,42 +889,10 @@ pub fn frameworks_scene(
     sc
 }
 
-/// Every text item's estimated extent (10-unit labels ≈ 5.6 units a character, 15-unit
-/// ≈ 8.5, 12-unit ≈ 6.8) stays inside the scene.
+/// Every text item's estimated extent (see `figure::overlap`) stays inside the scene.
 #[cfg(test)]
 pub(crate) fn assert_texts_fit(sc: &Scene) {
-    fn walk(items: &[Item], w: f32, h: f32) {
-        for i in items {
-            match i {
-                Item::Text {
-                    x,
-                    y,
-                    text,
-                    class,
-                    anchor,
-                } => {
-                    let per = if class.contains("big") {
-                        8.5
-                    } else if class.contains("small") {
-                        5.6
-                    } else {
-                        6.8
-                    };
-                    let len = text.chars().count() as f32 * per;
-                    let (l, r) = match anchor {
-                        Anchor::Start => (*x, x + len),
-                        Anchor::Middle => (x - len / 2.0, x + len / 2.0),
-                        Anchor::End => (x - len, *x),
-                    };
-                    assert!(l >= -1.0 && r <= w + 1.0, "{text:?} spans {l}..{r} of {w}");
-                    assert!(*y > 0.0 && *y <= h, "{text:?} at y {y} of {h}");
-                }
-                Item::Group { items, .. } => walk(items, w, h),
-                _ => {}
-            }
-        }
-    }
-    walk(&sc.items, sc.width, sc.height);
+    super::overlap::assert_texts_fit(sc)
 }
 
 #[cfg(test)]
@@ -1017,7 +991,7 @@ mod tests {
             10 * SEC,
             false,
         );
-        assert!(sc.texts().contains(&"event loop · handler BLOCKS the loop"));
+        assert!(sc.texts().contains(&"event loop · BLOCKED by handler"));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub mod coroutine;
 pub mod event_loop;
 pub mod export;
 pub mod load;
+#[cfg(test)]
+mod overlap;
 pub mod pipeline;
 pub mod ports;
 pub mod readiness;

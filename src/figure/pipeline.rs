@@ -22,8 +22,11 @@ pub const TRAVEL: Time = 150 * MS;
 pub struct LabData {
     /// Total queue depth (all queues).
     pub depth: Series,
-    /// Memory in KB.
-    pub memory_kb: Series,
+    /// Memory in KB (`mem_unit_kb` = 1) or, for runs that reach a megabyte, in MB (1024): the
+    /// unit the memory chart's axis is labelled in.
+    pub memory: Series,
+    /// KB per unit of `memory`.
+    pub mem_unit_kb: f64,
     /// Items produced per second (queued or dropped on arrival).
     pub in_rate: Series,
     /// Items handled per second.
@@ -187,11 +190,20 @@ impl LabData {
             .iter()
             .find(|r| r.kind == ResourceKind::Queue)
             .and_then(|r| (r.capacity != u32::MAX).then_some(r.capacity));
+        let limit_kb = (tr.memory_limit != u64::MAX).then(|| tr.memory_limit as f64 / 1024.0);
+        let mem_unit_kb = if memory_kb.max().max(limit_kb.unwrap_or(0.0)) >= 1024.0 {
+            1024.0
+        } else {
+            1.0
+        };
+        let mut memory = memory_kb;
+        memory.v.iter_mut().for_each(|v| *v /= mem_unit_kb);
         LabData {
             in_rate: Series::rate(&produced, bucket, end),
             out_rate: Series::rate(&done, bucket, end),
             depth,
-            memory_kb,
+            memory,
+            mem_unit_kb,
             latency,
             dropped,
             puts,
@@ -199,7 +211,7 @@ impl LabData {
             done,
             end,
             oom,
-            limit_kb: (tr.memory_limit != u64::MAX).then(|| tr.memory_limit as f64 / 1024.0),
+            limit_kb,
             capacity,
             producer: task_named(tr, "producer"),
             consumer: task_named(tr, "consumer"),
@@ -331,7 +343,10 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     let cx = x0 + w - cw;
     let waiting_put = producer_waiting_in_put(d, t);
     let pstate = d.tracks[0].at(t);
+    // After an out-of-memory crash nothing runs any more, whatever each task was doing.
+    let crashed = d.oom.is_some_and(|at| t >= at);
     let (pstatus, pclass) = match pstate {
+        _ if crashed => ("crashed", "s-danger"),
         Some(TaskState::Waiting(Wait::QueuePut(_))) => ("waiting in put(): full", "s-wait"),
         Some(TaskState::Waiting(Wait::RateLimit(_))) => ("waiting for a token", "s-wait"),
         Some(TaskState::Done) => ("done", "s-done"),
@@ -512,6 +527,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     // Consumer.
     let cstate = d.tracks[1].at(t);
     let (cstatus, cclass) = match cstate {
+        _ if crashed => ("crashed", "s-danger"),
         Some(TaskState::Waiting(Wait::QueueGet(_))) => ("waiting for an item", "s-wait"),
         Some(TaskState::Cancelled) => ("cancelled", "s-done"),
         Some(TaskState::Done) => ("done", "s-done"),
@@ -602,7 +618,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             anchor: Anchor::Start,
         }),
     }
-    let mem_kb = d.memory_kb.at(t);
+    let mem_kb = d.memory.at(t) * d.mem_unit_kb;
     let mem = match d.limit_kb {
         Some(l) => format!("memory {} of {}", fmt_kb(mem_kb), fmt_kb(l)),
         None => format!("memory {}", fmt_kb(mem_kb)),
@@ -681,11 +697,12 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     ));
     specs.push((
         spec(
-            format!("memory: {}", fmt_kb(d.memory_kb.at(t))),
-            d.memory_kb.max(),
-            d.limit_kb.map(|l| (l, "out-of-memory limit".to_string())),
+            format!("memory: {}", fmt_kb(d.memory.at(t) * d.mem_unit_kb)),
+            d.memory.max(),
+            d.limit_kb
+                .map(|l| (l / d.mem_unit_kb, "out-of-memory limit".to_string())),
         ),
-        vec![(&d.memory_kb, "chart s-danger", "")],
+        vec![(&d.memory, "chart s-danger", "")],
     ));
     specs.push((
         spec(
@@ -717,6 +734,12 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         ),
         vec![(&d.dropped, "chart s-danger", "")],
     ));
+    // The memory axis in the chart's unit ("2.5 MB", not 2.5k KB).
+    specs[1].0.y_label = if d.mem_unit_kb > 1.0 {
+        axis_mb
+    } else {
+        axis_kb
+    };
     let n = specs.len() as u32;
     for (i, (mut sp, series)) in specs.into_iter().enumerate() {
         let (col, row) = (i as u32 % cols, i as u32 / cols);
@@ -739,6 +762,22 @@ pub const NARROW_W: f32 = 340.0;
 /// Below this width (user units ≈ CSS px of the column) the lab's charts go in one column and
 /// the fork's panels one above the other.
 pub const ONE_COLUMN_BELOW: f32 = 560.0;
+
+fn axis_mb(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else {
+        format!("{} MB", short_num(v))
+    }
+}
+
+fn axis_kb(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else {
+        format!("{} KB", short_num(v))
+    }
+}
 
 /// Memory in KB as the lab shows it: "512 KB", "4.0 MB".
 pub fn fmt_kb(kb: f64) -> String {
@@ -1380,6 +1419,15 @@ mod tests {
         assert!(tr.end == oom);
         let sc = lab_scene(&d, oom, "buffer");
         assert!(sc.texts().iter().any(|x| x.starts_with("Out of memory at")));
+        // Neither task is drawn as still working after the crash.
+        assert!(
+            sc.texts()
+                .iter()
+                .all(|x| *x != "producing" && *x != "handling an item"),
+            "{:?}",
+            sc.texts()
+        );
+        assert_eq!(sc.texts().iter().filter(|x| **x == "crashed").count(), 2);
         let before = lab_scene(&d, oom - SEC, "buffer");
         assert!(!before
             .texts()

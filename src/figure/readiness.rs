@@ -62,6 +62,15 @@ pub const W: f32 = 660.0;
 /// Height.
 pub const H: f32 = 250.0;
 
+/// An event's time in seconds ("0.5 s", "3 s"), as the caption and the arrival script give them
+/// (not "500 ms" next to "1.8 s").
+fn secs(t: Time) -> String {
+    format!(
+        "{} s",
+        crate::decimal::short(t as f64 / crate::sim::SEC as f64, 3)
+    )
+}
+
 /// The picture at `t`.
 pub fn layout(run: &SideRun, t: Time) -> Scene {
     let mut sc = Scene::new(
@@ -179,7 +188,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         } else {
             (format!("ready: {}", ports_of(ready)), "")
         };
-        sc.push(text(cols[1], y, fmt_secs(r), "muted small", Anchor::Start));
+        sc.push(text(cols[1], y, secs(r), "muted small", Anchor::Start));
         sc.push(text(cols[1] + 56.0, y, msg, class, Anchor::Start));
         y += 20.0;
     }
@@ -206,10 +215,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
             sc.push(tint(cols[2] - 4.0, y, 204.0, "s-run faint"));
             (format!("greet(port {}) running", h.port), "bold")
         } else {
-            (
-                format!("greet(port {}) at {}", h.port, fmt_secs(h.start)),
-                "",
-            )
+            (format!("greet(port {}) at {}", h.port, secs(h.start)), "")
         };
         sc.push(text(cols[2], y, msg, class, Anchor::Start));
         y += 20.0;
@@ -253,7 +259,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
                 cy: 171.0,
                 r: 5.0,
                 class: "s-accent",
-                tip: Some(format!("{}: ready {}", fmt_secs(r), ports_of(c.ready))),
+                tip: Some(format!("{}: ready {}", secs(r), ports_of(c.ready))),
             });
         }
     }
@@ -267,7 +273,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
             h: 16.0,
             rx: 2.0,
             class: "s-run",
-            tip: Some(format!("greet(port {}) at {}", h.port, fmt_secs(h.start))),
+            tip: Some(format!("greet(port {}) at {}", h.port, secs(h.start))),
         });
     }
     for tick in s.ticks(8) {

@@ -194,10 +194,18 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
         class: "s-queue",
         tip: None,
     });
+    // Named over the box when there is room (wide panels); the number alone otherwise (the
+    // queue chart below is titled with the full name and count).
     out.push(Item::Text {
         x: qx + qw / 2.0,
         y: py + 8.0,
-        text: format!("B's queue: {}", q as u64),
+        // Room for "B's queue: 12345" (≈ 96 units): decided by the width alone, so both panels
+        // and every frame use the same form.
+        text: if qw >= 110.0 {
+            format!("B's queue: {}", q as u64)
+        } else {
+            short_num(q)
+        },
         class: "small bold",
         anchor: Anchor::Middle,
     });
@@ -476,6 +484,7 @@ mod tests {
         for w in [343.0, 640.0, 980.0] {
             let sc = storm_scene_for(&naive, &fixed, 25 * SEC, 12 * SEC, w);
             crate::figure::load::assert_texts_fit(&sc);
+            crate::figure::overlap::assert_no_overlaps(&format!("storm at {w}"), &sc);
             assert!(sc.texts().contains(&"The fix"));
         }
         assert!(sc.texts().iter().any(|x| x.starts_with("B served")));

@@ -350,6 +350,8 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let x = Linear::time(end, LEFT, o.width - RIGHT);
     let mut y = 6.0;
     let mut items = Vec::new();
+    // Each run's lanes: top and bottom.
+    let mut spans: Vec<(f32, f32)> = Vec::new();
     // Drawn last, over everything.
     let mut handles = Vec::new();
     for (ri, g) in runs.iter().enumerate() {
@@ -488,7 +490,8 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                     "s-blocked",
                     Some(tip),
                 ));
-                if x.t(bb) - x.t(a) > 90.0 {
+                // Only inside a bar wide enough for it (18 small characters, ~101 units).
+                if x.t(bb) - x.t(a) > 108.0 {
                     th.push(Item::Text {
                         x: (x.t(a) + x.t(bb)) / 2.0,
                         y: ty + 15.0,
@@ -558,7 +561,13 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                 anchor: Anchor::Middle,
             });
         }
+        spans.push((y, y + rows as f32 * LANE_H));
         y += rows as f32 * LANE_H + GAP;
+    }
+    // Grid and "now" lines cross the lanes, not the runs' headings: one segment per run, the
+    // last one down to the axis.
+    if let Some(last) = spans.last_mut() {
+        last.1 = y;
     }
     // Axis.
     let ay = y;
@@ -572,13 +581,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     for v in x.ticks(if narrow { 4 } else { 6 }) {
         let tt = v as Time;
         let px = x.t(tt);
-        items.push(Item::Line {
-            x1: px,
-            y1: 6.0,
-            x2: px,
-            y2: ay,
-            class: "grid faint",
-        });
+        crossing(&mut items, &spans, px, "grid faint");
         items.push(Item::Text {
             x: px,
             y: ay + 14.0,
@@ -588,14 +591,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         });
     }
     // Now.
-    let nx = x.t(t.min(end));
-    items.push(Item::Line {
-        x1: nx,
-        y1: 4.0,
-        x2: nx,
-        y2: ay,
-        class: "now",
-    });
+    crossing(&mut items, &spans, x.t(t.min(end)), "now");
     // Grid lines go under everything else.
     let (mut grid, rest): (Vec<Item>, Vec<Item>) = items
         .into_iter()
@@ -605,6 +601,17 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
     let mut sc = Scene::new(o.width, ay + 22.0, "Query timelines on one clock");
     sc.items = grid;
     sc
+}
+
+/// A vertical line at `x` over each of `spans` (top, bottom).
+fn crossing(items: &mut Vec<Item>, spans: &[(f32, f32)], x: f32, class: &'static str) {
+    items.extend(spans.iter().map(|&(y1, y2)| Item::Line {
+        x1: x,
+        y1,
+        x2: x,
+        y2,
+        class,
+    }));
 }
 
 /// A lane's background band at `y` across the plot (`x0..x1`), its label right-aligned before it.
