@@ -148,6 +148,15 @@ pub fn parse_time(s: &str) -> Result<u64, String> {
     Ok(us as u64)
 }
 
+/// The notice for a link time past the end of its run (`key` e.g. `ports.t`, `raw` as linked,
+/// `end` in µs): the clock shows the end instead.
+pub fn past_end_notice(key: &str, raw: &str, end: u64) -> String {
+    let end = format!("{} s", crate::decimal::short(end as f64 / 1e6, 3));
+    format!(
+        "Link parameter {key}={raw} is past the end of this run ({end}). Accepted: a time from 0 to {end}. Showing the end."
+    )
+}
+
 /// Format virtual microseconds for a link: whole milliseconds as `1250`, otherwise `1250300us`.
 pub fn format_time(us: u64) -> String {
     if us % 1000 == 0 {

@@ -1,8 +1,12 @@
 //! Playback: the reducer, the controls, the Figure frame, link parameters and SVG export, driven
 //! by clicks and key presses on a small demo visualisation (test-only; not in the product).
 
-use await_and_see::app::hooks::{set_reduced_motion_override, use_viz_params, NoticesProvider};
-use await_and_see::app::playback::{use_playback, Action, Figure, PlayState, Timeline};
+use await_and_see::app::hooks::{
+    refusal, set_reduced_motion_override, use_viz_params, NoticesProvider,
+};
+use await_and_see::app::playback::{
+    scrub_step, scrub_time, use_playback, Action, Figure, PlayState, Timeline,
+};
 use await_and_see::app::{export, permalink};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -392,4 +396,103 @@ async fn unmounting_while_playing_stops_cleanly() {
     );
     drop(m);
     settle().await;
+}
+
+// ---- Ends that are not round, and times past the end -----------------------------------------
+
+/// An end the scrubber's step (end / 500) does not divide, like the demand run's 3.266 s.
+const ODD_END: u64 = 3_266_421;
+
+#[component]
+fn OddDemo() -> Html {
+    let pb = use_playback("odd", Timeline::new(ODD_END, vec![1_000_000]));
+    html! {
+        <Figure id="odd" title="Odd end" playback={pb.clone()} describe={Callback::from(describe)}>
+            <svg viewBox="0 0 10 10" class="viz"><rect width="10" height="10" /></svg>
+        </Figure>
+    }
+}
+
+#[component]
+fn OddPage() -> Html {
+    html! { <NoticesProvider><OddDemo /></NoticesProvider> }
+}
+
+#[wasm_bindgen_test]
+fn scrub_values_map_to_times_and_the_last_position_is_the_end() {
+    let step = scrub_step(ODD_END);
+    let last = ODD_END / step * step;
+    assert!(last < ODD_END, "the step does not divide this end");
+    assert_eq!(scrub_time(last as f64, ODD_END), ODD_END);
+    assert_eq!(scrub_time((last - step) as f64, ODD_END), last - step);
+    // A round end keeps every position as it is, the one before the end included.
+    assert_eq!(
+        scrub_time((END - scrub_step(END)) as f64, END),
+        END - 10_000
+    );
+    assert_eq!(scrub_time(END as f64, END), END);
+    assert_eq!(scrub_time(-5.0, END), 0);
+}
+
+#[wasm_bindgen_test]
+async fn dragging_the_scrubber_fully_right_reaches_the_end_of_any_run() {
+    let m = crate::common::mount::<OddPage>("#/test").await;
+    let scrub: HtmlInputElement = m.q(".pb-scrub").dyn_into().expect("input");
+    scrub.set_value(&scrub.max());
+    let v: u64 = scrub.value().parse().expect("a number");
+    assert!(
+        v < ODD_END,
+        "the browser holds the slider at a step, short of the end: {v}"
+    );
+    scrub.dispatch_event(&bubbling("input")).expect("dispatch");
+    settle().await;
+    assert_eq!(m.text(".pb-time"), "t = 3.266 s / 3.266 s");
+    assert_eq!(
+        m.text(".pb-play"),
+        "▶ Replay",
+        "at the end, Play starts again"
+    );
+    assert!(
+        m.q(".pb-next").has_attribute("disabled"),
+        "nothing after the end"
+    );
+    // One step to the left is a time before the end (keyboard stepping stays a step).
+    scrub.set_value(&(v - scrub_step(ODD_END)).to_string());
+    scrub.dispatch_event(&bubbling("input")).expect("dispatch");
+    settle().await;
+    assert_eq!(m.text(".pb-play"), "▶ Play");
+    assert!(!m.q(".pb-next").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn a_link_time_past_the_end_is_clamped_with_a_notice() {
+    let m = mount("#/test?demo.t=999999").await;
+    assert_eq!(m.readout(), "t = 5.000 s / 5.000 s");
+    let notice = m
+        .q(".notices .notice-text")
+        .text_content()
+        .unwrap_or_default();
+    assert_eq!(
+        notice,
+        "Link parameter demo.t=999999 is past the end of this run (5 s). Accepted: a time from 0 to 5 s. Showing the end."
+    );
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .expect("hash");
+    assert_eq!(permalink::split_hash(&hash).1.get("demo.t"), Some("5000"));
+    drop(m);
+    // The end itself is inside the run: no notice.
+    let m = mount("#/test?demo.t=5s").await;
+    assert_eq!(m.readout(), "t = 5.000 s / 5.000 s");
+    assert!(m.root.query_selector(".notices").ok().flatten().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_refusal_says_what_is_accepted_once() {
+    assert_eq!(
+        refusal("no number given", "a whole number from 1 to 64"),
+        "no number given. Accepted: a whole number from 1 to 64"
+    );
+    let named = "concurrency 0 is out of range: accepted 1 to 64 calls in flight";
+    assert_eq!(refusal(named, "a whole number from 1 to 64"), named);
 }

@@ -395,7 +395,8 @@ async fn an_unknown_example_or_variant_in_the_link_is_a_notice_and_the_default_p
     let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=bogus").await;
     let notices = m.text(".notices");
     assert!(
-        notices.contains("coroutine.ex=bogus") && notices.contains("Accepted"),
+        notices.contains("coroutine.ex=bogus: \"bogus\" is not one of the accepted values: ")
+            && notices.contains("gather. Using the default."),
         "{notices}"
     );
     let selected = m.text("[role=tablist] [aria-selected=true]");
@@ -407,7 +408,9 @@ async fn an_unknown_example_or_variant_in_the_link_is_a_notice_and_the_default_p
     let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.v=9").await;
     let notices = m.text(".notices");
     assert!(
-        notices.contains("event-loop.v=9") && notices.contains("Accepted"),
+        notices.contains(
+            "event-loop.v=9: \"9\" is not one of the accepted values: two, three, blocking."
+        ),
         "{notices}"
     );
 }

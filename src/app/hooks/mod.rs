@@ -357,6 +357,11 @@ impl VizParams {
         notify(self.notices.as_ref(), &k, text);
     }
 
+    /// Show `text` as the notice about `<viz>.<key>` (once, like every notice).
+    pub fn notice(&self, key: &str, text: String) {
+        notify(self.notices.as_ref(), &viz_key(&self.viz, key), text);
+    }
+
     /// Read `<viz>.<key>` and parse it; on a parse error report it (naming `accepted`) and return
     /// `None` so the caller uses its default.
     pub fn get_parsed<T>(
@@ -371,7 +376,8 @@ impl VizParams {
             Err(why) => {
                 let k = viz_key(&self.viz, key);
                 let text = format!(
-                    "Ignored link parameter {k}={raw}: {why}. Accepted: {accepted}. Using the default."
+                    "Ignored link parameter {k}={raw}: {}. Using the default.",
+                    refusal(&why, accepted)
                 );
                 notify(self.notices.as_ref(), &k, text);
                 None
@@ -392,7 +398,13 @@ impl VizParams {
             ids.iter()
                 .copied()
                 .find(|id| *id == s.trim())
-                .ok_or_else(|| format!("\"{s}\" is not one of them"))
+                .ok_or_else(|| {
+                    format!(
+                        "\"{}\" is not one of the accepted values: {}",
+                        s.trim(),
+                        ids.join(", ")
+                    )
+                })
         })
         .unwrap_or(default)
     }
@@ -416,6 +428,16 @@ impl VizParams {
         if matches!(Route::from_hash(&hash), Route::Embed(_)) {
             report_foreign_params(self.notices.as_ref(), &q, &[self.viz.as_str()]);
         }
+    }
+}
+
+/// What was wrong with a value, then what is accepted: `"no number given. Accepted: 1 to 64"`.
+/// A reason that already names what is accepted is kept alone, so the range is said once.
+pub fn refusal(why: &str, accepted: &str) -> String {
+    if why.to_ascii_lowercase().contains("accepted") {
+        why.to_string()
+    } else {
+        format!("{why}. Accepted: {accepted}")
     }
 }
 

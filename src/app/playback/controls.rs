@@ -10,6 +10,23 @@ pub fn speed_label(x: f64) -> String {
     format!("{}×", crate::decimal::short(x, 2))
 }
 
+/// The scrubber's step: a 500th of the run (at least 1 µs), so arrow keys move in visible steps.
+pub fn scrub_step(end: u64) -> u64 {
+    (end / 500).max(1)
+}
+
+/// The time a scrubber value stands for. A range input only takes multiples of its step, so
+/// when the step does not divide `end` its rightmost position falls short of `end` by less than
+/// a step: that position (any value within one step of the end) means the end itself.
+pub fn scrub_time(value: f64, end: u64) -> u64 {
+    let v = value.max(0.0) as u64;
+    if v.saturating_add(scrub_step(end)) > end {
+        end
+    } else {
+        v
+    }
+}
+
 /// The standard control bar for the clock `pb` (from [`super::use_playback`]). Every control is a
 /// labelled native element. A plain function: it holds no state of its own.
 pub fn playback_controls(pb: &Playback) -> Html {
@@ -24,7 +41,7 @@ pub fn playback_controls(pb: &Playback) -> Html {
                 return;
             };
             if let Some(v) = crate::decimal::parse(&input.value()) {
-                pb.dispatch(Action::Seek(v.max(0.0) as u64));
+                pb.dispatch(Action::Seek(scrub_time(v, end)));
             }
         })
     };
@@ -46,7 +63,7 @@ pub fn playback_controls(pb: &Playback) -> Html {
     } else {
         ("Play", "▶ Play")
     };
-    let step = (end / 500).max(1).to_string();
+    let step = scrub_step(end).to_string();
     let speed_id = format!("{}-speed", pb.id);
 
     html! {

@@ -59,12 +59,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::hooks::{use_page_visible, use_reduced_motion, use_viz_params};
-use crate::app::permalink::{format_time, parse_time, TIME_ACCEPTED};
+use crate::app::permalink::{format_time, parse_time, past_end_notice, viz_key, TIME_ACCEPTED};
 
 mod controls;
 mod figure;
 
-pub use controls::playback_controls;
+pub use controls::{playback_controls, scrub_step, scrub_time};
 pub use figure::{Figure, FigureProps};
 
 /// The speeds offered by the speed select.
@@ -336,6 +336,13 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
             let t0 = params
                 .get_parsed("t", TIME_ACCEPTED, parse_time)
                 .unwrap_or(0);
+            // Past the end: clamped (by `PlayState::new`), and said. A run that failed (end 0)
+            // has its own message.
+            if t0 > tl.end && tl.end > 0 {
+                let raw = params.get("t").unwrap_or_default();
+                let key = viz_key(params.viz(), "t");
+                params.notice("t", past_end_notice(&key, &raw, tl.end));
+            }
             PlayState::new(tl, t0)
         })
     };
