@@ -236,10 +236,21 @@ async fn bad_rates_and_capacities_are_refused_with_a_message() {
     assert!(text(&m).contains("capacity 0 is out of range: accepted 1 to 1000 items"));
     change_input(&m, ".lab-cap", "").await;
     assert!(
-        text(&m).contains("Not changed: no number given."),
+        text(&m).contains("Not changed: no number given. Accepted: a whole number from 1 to 1000."),
         "{}",
         text(&m)
     );
+    change_input(&m, ".lab-p", "-1").await;
+    assert!(
+        text(&m).contains("Not changed: -1 is negative. Accepted: a whole number from 1 to 1000"),
+        "{}",
+        text(&m)
+    );
+    // A reason that names the range already is not followed by the range again.
+    change_input(&m, ".lab-cap", "0").await;
+    let field = m.root.query_selector(".lab-error").unwrap().unwrap();
+    let field = field.text_content().unwrap_or_default();
+    assert_eq!(field.matches("1 to 1000").count(), 1, "{field}");
     // A good value is accepted and clears the message.
     change_input(&m, ".lab-cap", "5").await;
     assert!(!text(&m).contains("Not changed"));

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::use_viz_params;
+use crate::app::hooks::{refusal, use_viz_params};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
@@ -68,7 +68,7 @@ pub fn Demand() -> Html {
                     error.set(None);
                     n.set(v);
                 }
-                Err(msg) => error.set(Some(format!("Not changed: {msg}."))),
+                Err(msg) => error.set(Some(format!("Not changed: {}.", refusal(&msg, &accepted)))),
             }
         })
     };

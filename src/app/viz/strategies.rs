@@ -12,7 +12,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{use_viz_params, VizParams};
+use crate::app::hooks::{refusal, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
@@ -62,12 +62,15 @@ fn rate_accepted() -> String {
     )
 }
 
-fn from_link(params: &VizParams) -> LabCfg {
-    let d = LabCfg::default();
-    let cap_acc = format!(
+fn cap_accepted() -> String {
+    format!(
         "a whole number from {} to {}",
         CAPACITY_RANGE.0, CAPACITY_RANGE.1
-    );
+    )
+}
+
+fn from_link(params: &VizParams) -> LabCfg {
+    let d = LabCfg::default();
     let fork = params
         .get_parsed("fork", &Strategy::accepted(), Strategy::parse)
         .map(|s| {
@@ -88,7 +91,7 @@ fn from_link(params: &VizParams) -> LabCfg {
             .get_parsed("c", &rate_accepted(), |v| parse_rate("consumer rate", v))
             .unwrap_or(d.c),
         cap: params
-            .get_parsed("cap", &cap_acc, parse_cap)
+            .get_parsed("cap", &cap_accepted(), parse_cap)
             .unwrap_or(d.cap),
         s: params
             .get_parsed("s", &Strategy::accepted(), Strategy::parse)
@@ -247,7 +250,14 @@ pub fn Strategies() -> Html {
                     next.preset = false;
                     apply.emit(next)
                 }
-                Err(msg) => error.set(Some(format!("Not changed: {msg}."))),
+                Err(msg) => {
+                    let accepted = if key == "cap" {
+                        cap_accepted()
+                    } else {
+                        rate_accepted()
+                    };
+                    error.set(Some(format!("Not changed: {}.", refusal(&msg, &accepted))))
+                }
             }
         })
     };

@@ -124,8 +124,13 @@ pub fn check_capacity(v: u32) -> Result<u32, String> {
     }
 }
 
-/// A whole number (saturated to `u32::MAX`: the range checks then name the accepted range).
+/// A whole number (saturated to `u32::MAX`: the range checks then name the accepted range); a
+/// negative one is said to be negative, not "not a whole number".
 fn parse_u32(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    if t.len() > 1 && t.starts_with('-') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{t} is negative"));
+    }
     crate::decimal::parse_whole(s).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
 }
 
@@ -615,6 +620,11 @@ mod tests {
             "capacity 0 is out of range: accepted 1 to 1000 items"
         );
         assert!(parse_cap("abc").unwrap_err().contains("not a whole number"));
+        assert_eq!(
+            parse_rate("producer rate", " -1 ").unwrap_err(),
+            "-1 is negative"
+        );
+        assert!(parse_cap("-").unwrap_err().contains("not a whole number"));
         assert_eq!(parse_switch_at("5", 20.0), Ok(5 * SEC));
         assert!(parse_switch_at("20", 20.0).is_err());
         assert_eq!(Strategy::parse("drop_newest"), Ok(Strategy::DropNewest));
