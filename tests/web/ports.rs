@@ -93,6 +93,29 @@ async fn bad_arrival_times_are_refused_with_a_message() {
 }
 
 #[wasm_bindgen_test]
+async fn a_bad_seed_is_said_as_it_is_typed() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    m.type_into(".ports-seed", "12x");
+    settle().await;
+    let err = m.text(".ports-error");
+    assert_eq!(
+        err,
+        "Seed refused: \"12x\" is not a whole number. Accepted: a whole number from 0 to 999999."
+    );
+    m.type_into(".ports-seed", "42");
+    settle().await;
+    assert!(m.root.query_selector(".ports-error").unwrap().is_none());
+    // A good seed clears only its own message.
+    m.type_into(".ports-add-time", "abc");
+    settle().await;
+    m.click(".ports-add-btn");
+    settle().await;
+    m.type_into(".ports-seed", "7");
+    settle().await;
+    assert!(m.text(".ports-error").starts_with("Arrival time refused"));
+}
+
+#[wasm_bindgen_test]
 async fn a_bad_link_parameter_becomes_a_notice() {
     let m = mount::<PortsPage>("#/blocking-io?ports.arr=9003:1").await;
     let notices = m.text(".notices");

@@ -29,6 +29,12 @@ fn parse_seed(s: &str) -> Result<u64, String> {
     }
 }
 
+const SEED_REFUSED: &str = "Seed refused: ";
+
+fn seed_refused(why: &str) -> String {
+    format!("{SEED_REFUSED}{why}. Accepted: {SEED_ACCEPTED}.")
+}
+
 /// What the arrivals come from: a preset (with its seed) or an explicit script.
 #[derive(Clone, Debug, PartialEq)]
 struct Source {
@@ -270,9 +276,7 @@ pub fn Ports() -> Html {
                 match parse_seed(&seed_text) {
                     Ok(s) => s,
                     Err(why) => {
-                        error.set(Some(format!(
-                            "Seed refused: {why}. Accepted: {SEED_ACCEPTED}."
-                        )));
+                        error.set(Some(seed_refused(&why)));
                         return;
                     }
                 }
@@ -351,9 +355,24 @@ pub fn Ports() -> Html {
         let run = run.clone();
         Callback::from(move |t: u64| describe(&run.0, t))
     };
+    // A bad seed is said as it is typed (a good one clears that message, and only that one).
     let seed_input = {
-        let seed_text = seed_text.clone();
-        Callback::from(move |e: InputEvent| seed_text.set(event_value(&e)))
+        let (seed_text, error) = (seed_text.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = event_value(&e);
+            match parse_seed(&v) {
+                Err(why) => error.set(Some(seed_refused(&why))),
+                Ok(_)
+                    if error
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with(SEED_REFUSED)) =>
+                {
+                    error.set(None)
+                }
+                Ok(_) => {}
+            }
+            seed_text.set(v);
+        })
     };
     let time_input = {
         let add_time = add_time.clone();
