@@ -134,12 +134,15 @@ pub fn parse(s: &str) -> Option<f64> {
 }
 
 /// A whole number typed or linked (`"8"`, `" 120 "`), with the message every form and link uses
-/// when it is not one. An empty string says "no number given": a browser hands over an empty
+/// when it is not one (a negative one is said to be negative). An empty string says "no number given": a browser hands over an empty
 /// value for a number box holding text that is not a number.
 pub fn parse_whole(s: &str) -> Result<u64, String> {
     let t = s.trim();
     if t.is_empty() {
         return Err("no number given".into());
+    }
+    if t.len() > 1 && t.starts_with('-') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{t} is negative"));
     }
     t.parse::<u64>()
         .map_err(|_| format!("\"{t}\" is not a whole number"))
@@ -154,9 +157,10 @@ mod tests {
         assert_eq!(parse_whole(" 120 "), Ok(120));
         assert_eq!(parse_whole("").unwrap_err(), "no number given");
         assert_eq!(parse_whole("  ").unwrap_err(), "no number given");
+        assert_eq!(parse_whole("-5").unwrap_err(), "-5 is negative");
         assert_eq!(
-            parse_whole("-5").unwrap_err(),
-            "\"-5\" is not a whole number"
+            parse_whole("-5x").unwrap_err(),
+            "\"-5x\" is not a whole number"
         );
         assert_eq!(
             parse_whole("1e3").unwrap_err(),

@@ -124,13 +124,8 @@ pub fn check_capacity(v: u32) -> Result<u32, String> {
     }
 }
 
-/// A whole number (saturated to `u32::MAX`: the range checks then name the accepted range); a
-/// negative one is said to be negative, not "not a whole number".
+/// A whole number (saturated to `u32::MAX`: the range checks then name the accepted range).
 fn parse_u32(s: &str) -> Result<u32, String> {
-    let t = s.trim();
-    if t.len() > 1 && t.starts_with('-') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{t} is negative"));
-    }
     crate::decimal::parse_whole(s).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
 }
 
