@@ -15,6 +15,11 @@
 //! | `Due` | timers fired at the new time, tasks woken | 16 |
 //! | `End` | the run's closing events | 14 (loop condition false) |
 //!
+//! Between two stages the playback clock may stand inside a wait (after the last decision before
+//! a clock jump, before the jump lands): [`shown_at`] draws that state at the playback time as
+//! `Asleep(until)` (line 20), so the clock box and the caption agree with the time readout.
+//! [`step_time`] is the rule for a link naming both a step and a time: the step wins.
+//!
 //! [`layout`] draws one stage from a `Snapshot`. The coroutine picture reuses [`stages`].
 //! Classes used: box lane muted small bold big s-run s-wait s-blocked s-queue s-accent s-done.
 
@@ -40,6 +45,10 @@ pub enum StageKind {
     Due,
     /// The run is over.
     End,
+    /// Between a decision and the clock jump after it: nothing runs until this time (the loop
+    /// sleeps, or a blocking call holds the thread). Not one of [`stages`]: [`shown_at`] draws
+    /// the decision's state this way at a playback time inside the wait.
+    Asleep(Time),
 }
 
 /// One step: the state after the first `n` events, at time `t`.
@@ -164,6 +173,39 @@ pub fn stage_for_time(st: &[Stage], cur: usize, t: Time) -> usize {
     st.partition_point(|s| s.t <= t).saturating_sub(1)
 }
 
+/// What to draw at playback time `t`, the stepper at `cur`: the index of the last decision made
+/// ([`stage_for_time`]) and the stage to draw. That is the decision itself, unless `t` falls
+/// strictly inside the wait before the next stage's clock jump: then its state at `t`, as
+/// [`StageKind::Asleep`] until the jump (so the clock never disagrees with the time readout).
+pub fn shown_at(st: &[Stage], cur: usize, t: Time) -> (usize, Stage) {
+    let i = stage_for_time(st, cur, t).min(st.len().saturating_sub(1));
+    let s = st[i];
+    match st.get(i + 1) {
+        Some(next) if s.t < t && t < next.t && matches!(next.kind, StageKind::Idle(_)) => (
+            i,
+            Stage {
+                t,
+                kind: StageKind::Asleep(next.t),
+                ..s
+            },
+        ),
+        _ => (i, s),
+    }
+}
+
+/// The playback time that shows step `i` when a link asks for step `i` at time `t`: `t` itself
+/// when it lies within that step (its own time, or the wait after it up to the next step's
+/// time), otherwise the step's time. The step is the more precise of the two, so it wins.
+pub fn step_time(st: &[Stage], i: usize, t: Time) -> Time {
+    let Some(s) = st.get(i) else { return t };
+    let within = t == s.t || (s.t < t && st.get(i + 1).is_none_or(|n| t < n.t));
+    if within {
+        t
+    } else {
+        s.t
+    }
+}
+
 /// The event_loop_toy.py line for a stage (content/CODE_LINES.md).
 pub fn toy_line(k: StageKind) -> u32 {
     match k {
@@ -173,7 +215,7 @@ pub fn toy_line(k: StageKind) -> u32 {
         StageKind::Park(_, Wait::Timer(_)) => 28,
         StageKind::Park(..) => 24,
         StageKind::Finish(_) => 26,
-        StageKind::Idle(_) => 20,
+        StageKind::Idle(_) | StageKind::Asleep(_) => 20,
         StageKind::Due => 16,
         StageKind::End => 14,
     }
@@ -246,7 +288,23 @@ pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
             "{at}: no task ready, no timer left: the loop ends after {}.",
             fmt_secs(tr.end)
         ),
+        StageKind::Asleep(until) => match held_by(&snap) {
+            Some(b) => format!(
+                "{at}: {} holds the thread in time.sleep until {}: nothing else runs, not even the loop.",
+                short(tr, b),
+                fmt_secs(until)
+            ),
+            None => format!(
+                "{at}: nothing is ready: the loop sleeps until {}, the earliest timer deadline.",
+                fmt_secs(until)
+            ),
+        },
     }
+}
+
+/// The task holding the loop's thread in a blocking call, if any.
+fn held_by(snap: &crate::sim::Snapshot<'_>) -> Option<TaskId> {
+    snap.threads.first().and_then(|th| th.blocked_by)
 }
 
 fn chip(x: f32, y: f32, w: f32, text: String, class: &'static str, tip: Option<String>) -> Item {
@@ -381,12 +439,25 @@ pub fn layout_for(tr: &Trace, replay: &Replay, s: Stage, width: f32) -> Scene {
         class: "big clock",
         anchor: Anchor::Middle,
     });
+    let held = held_by(&snap);
     if let StageKind::Idle(dt) = s.kind {
         items.push(Item::Text {
             x: mid,
             y: cy0 + 72.0,
             text: format!("jumped +{}", fmt_secs(dt)),
             class: "small s-accent",
+            anchor: Anchor::Middle,
+        });
+    } else if let StageKind::Asleep(until) = s.kind {
+        let (what, class) = match held {
+            Some(_) => ("blocked", "small s-blocked"),
+            None => ("asleep", "small s-wait"),
+        };
+        items.push(Item::Text {
+            x: mid,
+            y: cy0 + 72.0,
+            text: format!("{what} until {}", fmt_secs(until)),
+            class,
             anchor: Anchor::Middle,
         });
     } else if s.kind == StageKind::End {
@@ -421,13 +492,13 @@ pub fn layout_for(tr: &Trace, replay: &Replay, s: Stage, width: f32) -> Scene {
             y: py0 + 49.0,
             text: match s.kind {
                 StageKind::Idle(_) => "nothing: the loop sleeps".into(),
+                StageKind::Asleep(_) if held.is_none() => "nothing: the loop sleeps".into(),
                 _ => "—".to_string(),
             },
             class: "small muted",
             anchor: Anchor::Middle,
         }),
     }
-    let held = snap.threads.first().and_then(|th| th.blocked_by);
     if let Some(b) = held {
         items.push(Item::Text {
             x: pmid,
@@ -678,6 +749,75 @@ mod tests {
     }
 
     #[test]
+    fn between_decisions_the_clock_shows_the_playback_time() {
+        let tr = run();
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        // 1.5 s: B parked at 0 s (step 10) is the last decision; the loop sleeps until 2 s.
+        let (i, s) = shown_at(&st, 0, 1_500_000);
+        assert_eq!(
+            (i, s.n, s.t, s.kind),
+            (9, st[9].n, 1_500_000, StageKind::Asleep(2 * SEC))
+        );
+        let said = describe(&tr, s, &rp);
+        assert_eq!(
+            said,
+            "1.5 s: nothing is ready: the loop sleeps until 2 s, the earliest timer deadline."
+        );
+        let sc = layout(&tr, &rp, s);
+        let t = sc.texts();
+        for want in [
+            "1.5 s",
+            "asleep until 2 s",
+            "nothing: the loop sleeps",
+            "empty",
+        ] {
+            assert!(t.contains(&want), "{want}: {t:?}");
+        }
+        assert!(!t.contains(&"0 s"), "{t:?}");
+        assert_eq!(toy_line(s.kind), 20);
+        // On a decision's own time, and at the jump itself, the decision is drawn.
+        assert_eq!(shown_at(&st, 5, 0), (5, st[5]));
+        assert_eq!(shown_at(&st, 10, 2 * SEC), (10, st[10]));
+        assert_eq!(shown_at(&st, 0, 2 * SEC), (17, st[17]));
+        assert_eq!(
+            shown_at(&st, 0, 2_500_000).1.kind,
+            StageKind::Asleep(3 * SEC)
+        );
+        // A blocking call holds the thread instead: the caption says who, the clock "blocked".
+        let mut qs = vec![Query::new("A", 2.0), Query::new("B", 3.0)];
+        qs[0].blocking = true;
+        let tr = tasks_gather(&qs).unwrap();
+        let rp = Replay::new(&tr);
+        let st = stages(&tr);
+        let s = shown_at(&st, 0, SEC).1;
+        assert!(
+            describe(&tr, s, &rp).starts_with("1 s: A holds the thread in time.sleep until 2 s"),
+            "{}",
+            describe(&tr, s, &rp)
+        );
+        assert!(layout(&tr, &rp, s).texts().contains(&"blocked until 2 s"));
+    }
+
+    #[test]
+    fn a_step_in_a_link_wins_over_its_time() {
+        let st = stages(&run());
+        // Step 13 (A picked at 2 s): a time elsewhere gives way to the step's own time.
+        assert_eq!(step_time(&st, 12, 1_500_000), 2 * SEC);
+        assert_eq!(step_time(&st, 12, 0), 2 * SEC);
+        assert_eq!(step_time(&st, 12, 2 * SEC), 2 * SEC);
+        // Step 10 (B parked at 0 s, the last decision before the sleep): a time inside the
+        // sleep is kept, a time past the jump is not.
+        assert_eq!(step_time(&st, 9, 1_500_000), 1_500_000);
+        assert_eq!(step_time(&st, 9, 2 * SEC), 0);
+        // Step 5 at 0 s is followed by more decisions at 0 s: only 0 s is within it.
+        assert_eq!(step_time(&st, 4, 1_500_000), 0);
+        // The last step (the end) and an index past the end.
+        assert_eq!(step_time(&st, st.len() - 1, 3 * SEC), 3 * SEC);
+        assert_eq!(step_time(&st, 99, 7), 7);
+    }
+
+    #[test]
     fn scene_shows_the_real_queue_and_timers() {
         let tr = run();
         let rp = Replay::new(&tr);
@@ -723,7 +863,10 @@ mod tests {
             let rp = Replay::new(&tr);
             let st = stages(&tr);
             let mut heights = Vec::new();
-            for s in &st {
+            // Every stage, and the state inside the first wait (asleep, or blocked).
+            let asleep = shown_at(&st, 0, 1_500_000).1;
+            assert!(matches!(asleep.kind, StageKind::Asleep(_)));
+            for s in st.iter().chain([&asleep]) {
                 let wide = layout(&tr, &rp, *s);
                 let narrow = layout_for(&tr, &rp, *s, 375.0);
                 assert_eq!(narrow.width, NARROW_W);
