@@ -22,6 +22,8 @@ mod ports;
 mod shell;
 #[path = "web/queries.rs"]
 mod queries;
+#[path = "web/stepped.rs"]
+mod stepped;
 #[path = "web/load.rs"]
 mod load;
 #[path = "web/engine.rs"]

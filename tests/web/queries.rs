@@ -17,11 +17,11 @@ fn QueriesPage() -> Html {
     html! { <NoticesProvider><Queries /></NoticesProvider> }
 }
 #[component]
-fn CoroutinePage() -> Html {
+pub(crate) fn CoroutinePage() -> Html {
     html! { <NoticesProvider><Coroutine /></NoticesProvider> }
 }
 #[component]
-fn EventLoopPage() -> Html {
+pub(crate) fn EventLoopPage() -> Html {
     html! { <NoticesProvider><EventLoop /></NoticesProvider> }
 }
 
@@ -228,7 +228,7 @@ async fn bad_durations_are_refused_with_a_message() {
 
 #[wasm_bindgen_test]
 async fn never_awaited_coroutine_warns() {
-    let m = mount::<CoroutinePage>("#/embed/coroutine").await;
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=never").await;
     for _ in 0..10 {
         m.click("button.step-next");
         settle().await;
@@ -401,7 +401,7 @@ async fn an_unknown_example_or_variant_in_the_link_is_a_notice_and_the_default_p
     );
     let selected = m.text("[role=tablist] [aria-selected=true]");
     assert_eq!(
-        selected, "say_hello() never awaited",
+        selected, "two tasks with gather",
         "the default example is selected"
     );
     drop(m);

@@ -2,13 +2,18 @@
 //! the chapter's three examples, stepped one scheduling decision at a time. Wiring only: example
 //! -> lesson program (memoised) -> stages -> `figure::coroutine::layout`.
 //!
-//! Link params (`coroutine.*`): `ex` (`never`, `run`, `wait`, `gather`), `t`.
+//! Opens on `gather` (`tasks_gather.py`, the example the chapter's text under the picture
+//! describes); the tabs keep the chapter's order. `never` and `run` take no virtual time: for
+//! them the time bar is hidden and the decision stepper (buttons, arrow keys) is the control.
+//!
+//! Link params (`coroutine.*`): `ex` (`never`, `run`, `wait`, `gather`), `step` (the decision
+//! shown, 1 to the number of steps; the step wins over `t`: see `viz::event_loop`), `t`.
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::event_loop::{
-    printed_lines, stepper, use_stepped, Frame, StepSpec, Stepped, SteppedViz,
+    decision_keys, printed_lines, stepper, use_stepped, Frame, StepSpec, Stepped, SteppedViz,
 };
 use crate::app::content::CodePanel;
 use crate::app::playback::Figure;
@@ -90,17 +95,18 @@ pub fn Coroutine() -> Html {
         run,
         pb,
         pos,
+        cur,
+        frame: fr,
         describe: describe_cb,
     } = use_stepped(StepSpec {
         id: "coroutine",
         key: "ex",
         accepted: EX_ACCEPTED,
         ids: EXAMPLES.iter().map(|x| x.0).collect(),
-        default: "never",
+        default: "gather",
         narrow_w: NARROW_W,
-        build: |e, w| Stepped::new(program(e), |tr, rp, s| frame(tr, rp, s, w)),
+        build: |e, w| Stepped::new(program(e), move |tr, rp, s| frame(tr, rp, s, w)),
     });
-    let (cur, fr) = run.at(*pos, pb.t);
     let code = EXAMPLES
         .iter()
         .find(|x| x.0 == *ex)
@@ -114,7 +120,7 @@ pub fn Coroutine() -> Html {
         let pb = pb.clone();
         let k = *k;
         let onclick = Callback::from(move |_| {
-            if k == "never" {
+            if k == "gather" {
                 params.remove("ex");
             } else {
                 params.set("ex", k);
@@ -128,13 +134,23 @@ pub fn Coroutine() -> Html {
                 aria-selected={(*ex == k).to_string()} aria-pressed={(*ex == k).to_string()} {onclick}>{ *label }</button>
         }
     });
+    // A run that takes no virtual time has no clock to play: no dead time bar beside the
+    // stepper (`Figure` always draws one, so a scoped rule hides it), the keys step decisions.
+    let instant = pb.end() == 0;
+    let onkeydown = instant.then(|| decision_keys(&pb, &pos, cur, &run.stages));
     let caption = html! {
         <p class="figure-note">
             { "Each card is one coroutine: the highlighted word is its state now. Next decision steps the event loop one pick, poll or clock jump at a time." }
+            if instant {
+                { " This example takes no virtual time (everything happens at 0 s), so there is no clock to play: step through its decisions with the buttons or the arrow keys." }
+            }
         </p>
     };
     html! {
-        <div class="viz-wide coroutine-viz" ref={wrapper}>
+        <div class="viz-wide coroutine-viz" ref={wrapper} {onkeydown}>
+            if instant {
+                <style>{ "#fig-coroutine .playback{display:none}" }</style>
+            }
             <div role="tablist" aria-label="Example" style="display:flex;flex-wrap:wrap;gap:0.4rem;margin:0.5rem 0">
                 { for tabs }
             </div>

@@ -4,7 +4,12 @@
 //! (`pb.t`, the stepper's position) -> `figure::event_loop::layout`.
 //!
 //! Link params (`event-loop.*`): `v` (`two`: A 2 s + B 3 s, `three`: + C 2 s, `blocking`: A calls
-//! time.sleep), `t`.
+//! time.sleep), `step` (the decision shown, 1 to the number of steps, as in "step 13 of 27";
+//! written whenever the picture stops on a step after the first), `t`. Many decisions share one
+//! virtual time, so `t` alone cannot reopen a step: `step` names it. When both are given and `t`
+//! is not within that step (its own time, or the wait after it up to the next step), the step
+//! wins and the clock moves to the step's time. A bad or out-of-range `step` is a notice naming
+//! the accepted range; the picture then opens at `t` alone.
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -16,7 +21,7 @@ use crate::app::viz::console::{console, panes};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::event_loop::{
-    describe, layout_for, stage_for_time, stages, toy_line, Stage, NARROW_W,
+    describe, layout_for, shown_at, stages, step_time, toy_line, Stage, NARROW_W,
 };
 use crate::figure::{fmt_secs, Scene};
 use crate::scenario::programs::queries::{tasks_gather, Query};
@@ -41,7 +46,8 @@ fn program(v: &str) -> Trace {
 }
 
 /// What one stepper stage shows, computed once per trace: the picture, its sentence, the
-/// console and the code line. A render only indexes into these (no `Replay`, no layout).
+/// console and the code line. A render only indexes into these (no `Replay`, no layout), except
+/// inside a wait between two decisions, drawn at the playback time.
 pub(crate) struct Frame {
     pub scene: Rc<Scene>,
     pub describe: String,
@@ -49,37 +55,61 @@ pub(crate) struct Frame {
     pub line: Option<u32>,
 }
 
+/// Draws one stage of a trace.
+type DrawStage = Box<dyn Fn(&Trace, &Replay, Stage) -> Frame>;
+
 /// A trace's stepper stages with every stage's [`Frame`] (memoised together on the example).
 pub(crate) struct Stepped {
     pub stages: Vec<Stage>,
-    pub frames: Vec<Frame>,
+    pub frames: Vec<Rc<Frame>>,
     pub timeline: Timeline,
+    trace: Trace,
+    draw: DrawStage,
 }
 
 impl Stepped {
     /// Cut `trace` into stages and draw each once with `frame` (one `Replay` for all of them).
-    pub(crate) fn new(trace: Trace, frame: impl Fn(&Trace, &Replay, Stage) -> Frame) -> Self {
+    pub(crate) fn new(
+        trace: Trace,
+        frame: impl Fn(&Trace, &Replay, Stage) -> Frame + 'static,
+    ) -> Self {
         let stages = stages(&trace);
         let timeline = Timeline::from_trace(&trace);
-        let replay = Replay::new(&trace);
-        let frames = stages.iter().map(|&s| frame(&trace, &replay, s)).collect();
+        let frames = {
+            let replay = Replay::new(&trace);
+            stages
+                .iter()
+                .map(|&s| Rc::new(frame(&trace, &replay, s)))
+                .collect()
+        };
         Stepped {
             stages,
             frames,
             timeline,
+            trace,
+            draw: Box::new(frame),
         }
     }
 
-    /// The stage index and its frame at playback time `t`, the stepper being at `pos`.
-    pub(crate) fn at(&self, pos: usize, t: u64) -> (usize, &Frame) {
-        let cur = stage_for_time(&self.stages, pos, t).min(self.frames.len() - 1);
-        (cur, &self.frames[cur])
+    /// The stage index and its frame at playback time `t`, the stepper being at `pos`; inside a
+    /// wait, the state drawn at `t` (see [`shown_at`]).
+    pub(crate) fn at(&self, pos: usize, t: u64) -> (usize, Rc<Frame>) {
+        let (cur, s) = shown_at(&self.stages, pos, t);
+        let cur = cur.min(self.frames.len() - 1);
+        if s == self.stages[cur] {
+            (cur, self.frames[cur].clone())
+        } else {
+            (
+                cur,
+                Rc::new((self.draw)(&self.trace, &Replay::new(&self.trace), s)),
+            )
+        }
     }
 }
 
 /// What a stepped picture (coroutine, event loop) works with: the example chosen in the link, the
 /// element whose width picks the layout, the frames of that example at that width, its clock,
-/// the stepper's position, and a describer for the live region.
+/// the stepper's position, the step and frame shown now, and a describer for the live region.
 pub(crate) struct SteppedViz {
     pub params: VizParams,
     pub choice: UseStateHandle<&'static str>,
@@ -87,6 +117,8 @@ pub(crate) struct SteppedViz {
     pub run: Rc<Stepped>,
     pub pb: Playback,
     pub pos: UseStateHandle<usize>,
+    pub cur: usize,
+    pub frame: Rc<Frame>,
     pub describe: Callback<u64, String>,
 }
 
@@ -106,8 +138,23 @@ pub(crate) struct StepSpec {
     pub build: fn(&'static str, f32) -> Stepped,
 }
 
+/// What the `step` link param accepts for a run of `n` steps.
+fn step_accepted(n: usize) -> String {
+    format!("a whole number from 1 to {n}, as the stepper counts")
+}
+
+/// Parse a `step` link value: a whole number from 1 to `n`; returns the stage index.
+fn parse_step(s: &str, n: usize) -> Result<usize, String> {
+    match crate::decimal::parse_whole(s)? {
+        0 => Err("steps count from 1".into()),
+        k if k > n as u64 => Err(format!("there are only {n} steps")),
+        k => Ok(k as usize - 1),
+    }
+}
+
 /// Wiring shared by the stepped pictures: the link picks the example (with a notice when
-/// refused), its frames are memoised on the example and the width class, the stepper starts at 0.
+/// refused) and the step (ditto; the step wins over `t`, see the module doc), its frames are
+/// memoised on the example and the width class, and the link follows the step shown.
 #[hook]
 pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
     let StepSpec {
@@ -120,7 +167,7 @@ pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
         build,
     } = spec;
     let params = use_viz_params(id);
-    params.check_known(&[key]);
+    params.check_known(&[key, "step"]);
     let choice = {
         let params = params.clone();
         use_state(move || params.get_choice(key, accepted, &ids, default))
@@ -129,7 +176,37 @@ pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
     let fig_w = if width < 500.0 { narrow_w } else { 720.0 };
     let run = use_memo((*choice, fig_w as u32), move |&(c, w)| build(c, w as f32));
     let pb = use_playback(id, run.timeline.clone());
-    let pos = use_state(|| 0usize);
+    // The step from the link, read once; None when absent or refused.
+    let linked = {
+        let (params, n) = (params.clone(), run.stages.len());
+        use_state(move || params.get_parsed("step", &step_accepted(n), |s| parse_step(s, n)))
+    };
+    let pos = use_state(|| linked.unwrap_or(0));
+    {
+        // The step wins: move the clock to it unless `t` is already within it.
+        let (pb, run) = (pb.clone(), run.clone());
+        use_effect_with((), move |_| {
+            if let Some(i) = *linked {
+                let t = step_time(&run.stages, i, pb.t);
+                if t != pb.t {
+                    pb.dispatch(Action::Seek(t));
+                }
+            }
+        });
+    }
+    let (cur, frame) = run.at(*pos, pb.t);
+    {
+        // The link follows the step shown whenever the clock stops (as `t` does).
+        let params = params.clone();
+        use_effect_with((cur, pb.playing), move |&(cur, playing)| {
+            if !playing {
+                match cur {
+                    0 => params.remove("step"),
+                    _ => params.set("step", &(cur + 1).to_string()),
+                }
+            }
+        });
+    }
     let describe = {
         let run = run.clone();
         let pos = *pos;
@@ -142,6 +219,8 @@ pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
         run,
         pb,
         pos,
+        cur,
+        frame,
         describe,
     }
 }
@@ -164,6 +243,17 @@ fn frame(tr: &Trace, rp: &Replay, s: Stage, width: f32) -> Frame {
     }
 }
 
+/// A callback that moves the stepper to stage `to` of `st`: pause, clock to its time.
+fn go_to<E>(pb: &Playback, pos: &UseStateHandle<usize>, st: &[Stage], to: usize) -> Callback<E> {
+    let (pb, pos) = (pb.clone(), pos.clone());
+    let t = st.get(to).map(|s| s.t).unwrap_or(0);
+    Callback::from(move |_| {
+        pos.set(to);
+        pb.dispatch(Action::Pause);
+        pb.dispatch(Action::Seek(t));
+    })
+}
+
 /// The "previous / next decision" buttons and the position readout.
 pub(crate) fn stepper(
     pb: &Playback,
@@ -171,24 +261,46 @@ pub(crate) fn stepper(
     cur: usize,
     st: &[Stage],
 ) -> Html {
-    let go = |to: usize| {
-        let pb = pb.clone();
-        let pos = pos.clone();
-        let t = st.get(to).map(|s| s.t).unwrap_or(0);
-        Callback::from(move |_| {
-            pos.set(to);
-            pb.dispatch(Action::Pause);
-            pb.dispatch(Action::Seek(t));
-        })
-    };
+    let go = |to: usize| go_to::<MouseEvent>(pb, pos, st, to);
     let last = st.len().saturating_sub(1);
     html! {
-        <div class="stepper" role="group" aria-label="Scheduling decisions" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;margin:0.4rem 0">
+        <div class="stepper" role="group" aria-label="Scheduling decisions" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.5rem;align-items:center;margin:0.4rem 0">
             <button type="button" class="step-prev" disabled={cur == 0} onclick={go(cur.saturating_sub(1))}>{ "◀ Previous decision" }</button>
             <button type="button" class="step-next" disabled={cur >= last} onclick={go((cur + 1).min(last))}>{ "Next decision ▶" }</button>
             <span class="step-pos" aria-live="polite">{ format!("step {} of {}", cur + 1, st.len()) }</span>
         </div>
     }
+}
+
+/// For a run that takes no virtual time, where the decisions are the only thing to step: the
+/// figure's keys (arrows, Home, End; already handled by `Figure`, whose clock cannot move) step
+/// the decisions instead. Put it on an element around the `Figure`.
+pub(crate) fn decision_keys(
+    pb: &Playback,
+    pos: &UseStateHandle<usize>,
+    cur: usize,
+    st: &[Stage],
+) -> Callback<KeyboardEvent> {
+    let last = st.len().saturating_sub(1);
+    let go = |to: usize| go_to::<()>(pb, pos, st, to);
+    let (prev, next, home, end) = (
+        go(cur.saturating_sub(1)),
+        go((cur + 1).min(last)),
+        go(0),
+        go(last),
+    );
+    Callback::from(move |e: KeyboardEvent| {
+        if !e.default_prevented() {
+            return;
+        }
+        match e.key().as_str() {
+            "ArrowRight" | "l" => next.emit(()),
+            "ArrowLeft" | "j" => prev.emit(()),
+            "Home" => home.emit(()),
+            "End" => end.emit(()),
+            _ => {}
+        }
+    })
 }
 
 /// The `event-loop` visualisation.
@@ -202,6 +314,8 @@ pub fn EventLoop() -> Html {
         run,
         pb,
         pos,
+        cur,
+        frame: fr,
         describe: describe_cb,
     } = use_stepped(StepSpec {
         id: "event-loop",
@@ -210,9 +324,8 @@ pub fn EventLoop() -> Html {
         ids: VARIANTS.iter().map(|x| x.0).collect(),
         default: "two",
         narrow_w: NARROW_W,
-        build: |v, w| Stepped::new(program(v), |tr, rp, s| frame(tr, rp, s, w)),
+        build: |v, w| Stepped::new(program(v), move |tr, rp, s| frame(tr, rp, s, w)),
     });
-    let (cur, fr) = run.at(*pos, pb.t);
 
     let on_variant = {
         let variant = variant.clone();
@@ -233,7 +346,7 @@ pub fn EventLoop() -> Html {
     };
     let caption = html! {
         <p class="figure-note">
-            { "The state is read from our scheduler's trace after each decision: Next decision steps one pick, poll, park or clock jump at a time; Play and the time slider move the virtual clock. The code panel marks the toy loop's line that does the same thing." }
+            { "The state is read from our scheduler's trace after each decision: Next decision steps one pick, poll, park or clock jump at a time; Play and the time slider move the virtual clock (between two decisions the loop sleeps, or a blocking call holds the thread, until the next jump). The code panel marks the toy loop's line that does the same thing." }
         </p>
     };
     html! {

@@ -1,0 +1,219 @@
+//! The two stepped pictures (`event-loop`, `coroutine`) in a real browser: the link carries the
+//! step and reopens it (the step wins over `t`; a bad step is a notice), the state between two
+//! decisions agrees with the time readout, and a run that takes no time shows no dead time bar.
+use await_and_see::app::hooks::current_hash;
+use wasm_bindgen_test::wasm_bindgen_test;
+use yew::prelude::*;
+
+use crate::common::{mount, settle, Mounted};
+use crate::queries::{CoroutinePage, EventLoopPage};
+
+/// A cancelable `keydown` of `key` on the element `sel` (as a keyboard user would press it).
+fn keydown<C: BaseComponent>(m: &Mounted<C>, sel: &str, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("kev");
+    m.q(sel).dispatch_event(&ev).expect("dispatch");
+}
+
+async fn next<C: BaseComponent>(m: &Mounted<C>, times: usize) {
+    for _ in 0..times {
+        m.click("button.step-next");
+        settle().await;
+    }
+}
+
+fn notices<C: BaseComponent>(m: &Mounted<C>) -> String {
+    m.root
+        .query_selector(".notices")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Whether the figure's time bar is rendered visibly (not `display: none`).
+fn time_bar_shown<C: BaseComponent>(m: &Mounted<C>) -> bool {
+    let bar = m.q(".playback");
+    let style = web_sys::window()
+        .expect("window")
+        .get_computed_style(&bar)
+        .expect("style")
+        .expect("a style");
+    style.get_property_value("display").expect("display") != "none"
+}
+
+#[wasm_bindgen_test]
+async fn event_loop_link_reopens_the_step_not_just_the_time() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop").await;
+    next(&m, 12).await;
+    assert_eq!(m.text(".step-pos"), "step 13 of 27");
+    let svg = m.text("svg.viz");
+    assert!(
+        svg.contains("2 s: A is at the front of the ready queue"),
+        "{svg}"
+    );
+    let link = current_hash();
+    assert!(
+        link.contains("event-loop.step=13") && link.contains("event-loop.t=2000"),
+        "{link}"
+    );
+    drop(m);
+    let m = mount::<EventLoopPage>(&link).await;
+    assert_eq!(m.text(".step-pos"), "step 13 of 27");
+    assert_eq!(m.text("svg.viz"), svg, "the same picture");
+    assert_eq!(notices(&m), "");
+    // Back to the first step: the link drops the step again.
+    for _ in 0..12 {
+        m.click("button.step-prev");
+        settle().await;
+    }
+    assert!(!current_hash().contains("step="), "{}", current_hash());
+}
+
+#[wasm_bindgen_test]
+async fn a_step_wins_over_a_time_outside_it() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.step=13&event-loop.t=500").await;
+    settle().await;
+    assert_eq!(m.text(".step-pos"), "step 13 of 27");
+    assert!(
+        m.text(".pb-time").starts_with("t = 2.000 s"),
+        "{}",
+        m.text(".pb-time")
+    );
+    let link = current_hash();
+    assert!(
+        link.contains("event-loop.t=2000") && link.contains("event-loop.step=13"),
+        "{link}"
+    );
+    drop(m);
+    // A step alone moves the clock to its time.
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.step=20").await;
+    settle().await;
+    assert_eq!(m.text(".step-pos"), "step 20 of 27");
+    assert!(
+        m.text(".pb-time").starts_with("t = 3.000 s"),
+        "{}",
+        m.text(".pb-time")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_step_is_a_notice_and_the_time_alone_applies() {
+    for (bad, why) in [
+        ("99", "there are only 27 steps"),
+        ("0", "steps count from 1"),
+        ("abc", "\"abc\" is not a whole number"),
+    ] {
+        let m = mount::<EventLoopPage>(&format!(
+            "#/embed/event-loop?event-loop.step={bad}&event-loop.t=1000"
+        ))
+        .await;
+        let n = notices(&m);
+        assert!(
+            n.contains(&format!("event-loop.step={bad}: {why}"))
+                && n.contains("a whole number from 1 to 27"),
+            "{bad}: {n}"
+        );
+        // The time alone: at 1 s the last decision is step 10, the loop asleep after it.
+        assert_eq!(m.text(".step-pos"), "step 10 of 27", "{bad}");
+        drop(m);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn between_decisions_the_clock_agrees_with_the_readout() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.t=1500").await;
+    assert!(
+        m.text(".pb-time").starts_with("t = 1.500 s"),
+        "{}",
+        m.text(".pb-time")
+    );
+    let svg = m.text("svg.viz");
+    assert!(
+        svg.contains("1.5 s")
+            && svg.contains("asleep until 2 s")
+            && svg.contains("1.5 s: nothing is ready: the loop sleeps until 2 s"),
+        "{svg}"
+    );
+    assert!(!svg.contains("0 s: B suspends"), "{svg}");
+    assert!(
+        m.text(".code-panel .line.active").contains("time.sleep"),
+        "{}",
+        m.text(".code-panel .line.active")
+    );
+    // The decision before the sleep is step 10; the next one is the clock jump.
+    assert_eq!(m.text(".step-pos"), "step 10 of 27");
+    next(&m, 1).await;
+    assert!(m.text("svg.viz").contains("jumped +2 s"));
+}
+
+#[wasm_bindgen_test]
+async fn coroutine_opens_on_gather_and_its_link_keeps_the_step() {
+    let m = mount::<CoroutinePage>("#/embed/coroutine").await;
+    assert_eq!(
+        m.text("[role=tablist] [aria-selected=true]"),
+        "two tasks with gather"
+    );
+    assert!(
+        time_bar_shown(&m),
+        "gather takes 3 s: its time bar is there"
+    );
+    next(&m, 7).await;
+    assert_eq!(m.text(".step-pos"), "step 8 of 27");
+    let svg = m.text("svg.viz");
+    let link = current_hash();
+    assert!(
+        link.contains("coroutine.step=8") && !link.contains("coroutine.ex"),
+        "{link}"
+    );
+    drop(m);
+    let m = mount::<CoroutinePage>(&link).await;
+    assert_eq!(m.text(".step-pos"), "step 8 of 27");
+    assert_eq!(m.text("svg.viz"), svg);
+    // Another example is named in the link; coming back to gather drops it.
+    m.click("button.ex-wait");
+    settle().await;
+    assert!(current_hash().contains("coroutine.ex=wait"));
+    m.click("button.ex-gather");
+    settle().await;
+    assert!(!current_hash().contains("coroutine."), "{}", current_hash());
+}
+
+#[wasm_bindgen_test]
+async fn an_example_without_time_has_only_the_decision_stepper() {
+    for ex in ["never", "run"] {
+        let m = mount::<CoroutinePage>(&format!("#/embed/coroutine?coroutine.ex={ex}")).await;
+        assert!(!time_bar_shown(&m), "{ex}: no dead time bar");
+        assert!(
+            m.text(".figure-note").contains("no clock to play"),
+            "{}",
+            m.text(".figure-note")
+        );
+        // The figure's arrow keys step the decisions.
+        let key = |k: &str| keydown(&m, ".figure-svg", k);
+        key("ArrowRight");
+        settle().await;
+        assert_eq!(m.text(".step-pos").split(" of").next(), Some("step 2"));
+        key("End");
+        settle().await;
+        let pos = m.text(".step-pos");
+        let (a, b) = pos
+            .trim_start_matches("step ")
+            .split_once(" of ")
+            .expect("x of y");
+        assert_eq!(a, b, "End goes to the last step: {pos}");
+        key("Home");
+        settle().await;
+        assert!(m.text(".step-pos").starts_with("step 1 of"));
+        drop(m);
+    }
+    // A key in the tab list is not the figure's: it steps nothing.
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=never").await;
+    keydown(&m, "button.ex-never", "ArrowRight");
+    settle().await;
+    assert!(m.text(".step-pos").starts_with("step 1 of"));
+}
