@@ -35,9 +35,11 @@ fn notices<C: BaseComponent>(m: &Mounted<C>) -> String {
         .unwrap_or_default()
 }
 
-/// Whether the figure's time bar is rendered visibly (not `display: none`).
+/// Whether the figure's time bar is there and shown (not `display: none`).
 fn time_bar_shown<C: BaseComponent>(m: &Mounted<C>) -> bool {
-    let bar = m.q(".playback");
+    let Some(bar) = m.root.query_selector(".playback").ok().flatten() else {
+        return false;
+    };
     let style = web_sys::window()
         .expect("window")
         .get_computed_style(&bar)

@@ -27,6 +27,10 @@ pub struct FigureProps {
     /// The picture: one `<svg>` (plus any HTML such as a code panel).
     #[prop_or_default]
     pub children: Html,
+    /// Draw the time bar (play, scrub, speed). `false` for a run that takes no virtual time,
+    /// which has no clock to play: the figure's own stepper and keys move through it.
+    #[prop_or(true)]
+    pub controls: bool,
 }
 
 /// Minimum real milliseconds between two live-region messages while playing.
@@ -202,8 +206,13 @@ pub fn Figure(props: &FigureProps) -> Html {
         },
     };
 
+    let keys = if props.controls {
+        "Space plays or pauses, arrow keys step between events"
+    } else {
+        "arrow keys step between decisions"
+    };
     let label = format!(
-        "{}: interactive picture. Space plays or pauses, arrow keys step between events, Home and End jump.",
+        "{}: interactive picture. {keys}, Home and End jump.",
         props.title
     );
     html! {
@@ -213,10 +222,12 @@ pub fn Figure(props: &FigureProps) -> Html {
                 { props.children.clone() }
             </div>
             { props.caption.clone() }
-            if pb.reduced_motion {
-                <p class="figure-note">{ "Reduced motion is on: Play advances one event per second instead of animating. Step and scrub as usual." }</p>
+            if props.controls {
+                if pb.reduced_motion {
+                    <p class="figure-note">{ "Reduced motion is on: Play advances one event per second instead of animating. Step and scrub as usual." }</p>
+                }
+                { playback_controls(pb) }
             }
-            { playback_controls(pb) }
             <p class="sr-only live" aria-live="polite">{ (*announced).clone() }</p>
             <div class="share" role="group" aria-label="Share this picture">
                 <button type="button" class="btn-copy-link" onclick={on_copy}>{ "Copy link" }</button>

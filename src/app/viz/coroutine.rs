@@ -135,7 +135,7 @@ pub fn Coroutine() -> Html {
         }
     });
     // A run that takes no virtual time has no clock to play: no dead time bar beside the
-    // stepper (`Figure` always draws one, so a scoped rule hides it), the keys step decisions.
+    // stepper, the keys step decisions.
     let instant = pb.end() == 0;
     let onkeydown = instant.then(|| decision_keys(&pb, &pos, cur, &run.stages));
     let caption = html! {
@@ -148,13 +148,10 @@ pub fn Coroutine() -> Html {
     };
     html! {
         <div class="viz-wide coroutine-viz" ref={wrapper} {onkeydown}>
-            if instant {
-                <style>{ "#fig-coroutine .playback{display:none}" }</style>
-            }
             <div role="tablist" aria-label="Example" style="display:flex;flex-wrap:wrap;gap:0.4rem;margin:0.5rem 0">
                 { for tabs }
             </div>
-            <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption}>
+            <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption} controls={!instant}>
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
                 { panes(html! { <>
