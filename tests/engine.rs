@@ -5,11 +5,11 @@
 mod common;
 #[path = "engine/executor.rs"]
 mod executor;
+#[path = "engine/hashes.rs"]
+mod hashes;
 #[path = "engine/notes.rs"]
 mod notes;
 #[path = "engine/primitives.rs"]
 mod primitives;
 #[path = "engine/props.rs"]
 mod props;
-#[path = "engine/hashes.rs"]
-mod hashes;

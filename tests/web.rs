@@ -6,25 +6,25 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "web/common.rs"]
-mod common;
-#[path = "web/code.rs"]
-mod code;
 #[path = "web/backpressure.rs"]
 mod backpressure;
+#[path = "web/code.rs"]
+mod code;
+#[path = "web/common.rs"]
+mod common;
+#[path = "web/engine.rs"]
+mod engine;
 #[path = "web/harness.rs"]
 mod harness;
+#[path = "web/load.rs"]
+mod load;
 #[path = "web/playback.rs"]
 mod playback;
 #[path = "web/ports.rs"]
 mod ports;
-#[path = "web/shell.rs"]
-mod shell;
 #[path = "web/queries.rs"]
 mod queries;
+#[path = "web/shell.rs"]
+mod shell;
 #[path = "web/stepped.rs"]
 mod stepped;
-#[path = "web/load.rs"]
-mod load;
-#[path = "web/engine.rs"]
-mod engine;

@@ -33,11 +33,11 @@ impl Default for Limits {
     }
 }
 
+pub use programs::credits::CreditsParams;
+pub use programs::flow::{BufferParams, ProducerConsumerParams, Strategy, StrategyParams, Switch};
 pub use programs::load::{LoadParams, Model};
 pub use programs::ports::{PortsParams, Preset as ArrivalPreset};
 pub use programs::queries::{QueriesParams, Query};
-pub use programs::credits::CreditsParams;
-pub use programs::flow::{BufferParams, ProducerConsumerParams, Strategy, StrategyParams, Switch};
 pub use programs::retry::{RetryFix, RetryParams};
 
 /// The built-in programs, one per example of the course notes.

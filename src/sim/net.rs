@@ -104,7 +104,8 @@ impl Future for Select {
             .collect();
         // A zero timeout polls: it still yields once (a system call is a scheduling point), so a
         // `while True: select(socks, 0)` loop cannot spin forever inside one poll.
-        let timed_out = this.timer.is_some_and(|k| st.timer_fired(k)) || (this.timeout == Some(0) && this.yielded);
+        let timed_out = this.timer.is_some_and(|k| st.timer_fired(k))
+            || (this.timeout == Some(0) && this.yielded);
         if !ready.is_empty() || timed_out {
             let bits = ready.iter().fold(0u32, |m, s| m | 1 << s.no);
             if let Some(k) = this.timer.take() {

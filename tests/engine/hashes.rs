@@ -110,7 +110,11 @@ pub fn mixed_timers() -> Trace {
                     }
                 };
                 // Align to a coarse grid now and then so far- and near-armed timers coincide.
-                let d = if d > 100 && i % 2 == 0 { d - (c.now() + d) % 64 } else { d };
+                let d = if d > 100 && i % 2 == 0 {
+                    d - (c.now() + d) % 64
+                } else {
+                    d
+                };
                 c.sleep(d).await;
             }
         };

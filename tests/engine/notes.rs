@@ -31,7 +31,11 @@ fn sequential_5s_gather_3s_both_start_at_0() {
     );
     // One coroutine per query (a lane each), in both programs.
     for tr in [&seq, &g] {
-        let names: Vec<_> = tr.tasks.iter().map(|t| tr.str(t.name).to_string()).collect();
+        let names: Vec<_> = tr
+            .tasks
+            .iter()
+            .map(|t| tr.str(t.name).to_string())
+            .collect();
         assert!(names.contains(&"db_query(\"A\")".to_string()), "{names:?}");
         assert!(names.contains(&"db_query(\"B\")".to_string()), "{names:?}");
     }
@@ -152,8 +156,12 @@ fn pool_backlog_grows_about_400_per_second_event_loop_keeps_up() {
     // Everything that arrived by 18 s (500/s) is done by 20 s: no backlog.
     let done = count(&ev, ev.end, |k| matches!(k, EventKind::RequestDone { .. }));
     assert!((9_000..=9_001).contains(&done), "done {done}");
-    let arrived = count(&ev, 10 * SEC, |k| matches!(k, EventKind::RequestArrive { .. }));
-    let started = count(&ev, 10 * SEC, |k| matches!(k, EventKind::RequestStart { .. }));
+    let arrived = count(&ev, 10 * SEC, |k| {
+        matches!(k, EventKind::RequestArrive { .. })
+    });
+    let started = count(&ev, 10 * SEC, |k| {
+        matches!(k, EventKind::RequestStart { .. })
+    });
     assert_eq!(arrived, started);
 
     // The trap: a blocking sleep inside the handler freezes the loop (one 2 s call at a time).
@@ -161,10 +169,17 @@ fn pool_backlog_grows_about_400_per_second_event_loop_keeps_up() {
         blocking_handler: true,
         ..LoadParams::default()
     }));
-    let started = count(&bl, 10 * SEC, |k| matches!(k, EventKind::RequestStart { .. }));
+    let started = count(&bl, 10 * SEC, |k| {
+        matches!(k, EventKind::RequestStart { .. })
+    });
     assert!(started <= 6, "started {started}");
-    let arrived = count(&bl, 10 * SEC, |k| matches!(k, EventKind::RequestArrive { .. }));
-    assert_eq!(arrived, 5_001, "clients keep arriving while the loop is frozen");
+    let arrived = count(&bl, 10 * SEC, |k| {
+        matches!(k, EventKind::RequestArrive { .. })
+    });
+    assert_eq!(
+        arrived, 5_001,
+        "clients keep arriving while the loop is frozen"
+    );
 }
 
 #[test]
@@ -183,7 +198,11 @@ fn queue_maxsize_10_never_exceeds_and_producer_waits_in_put() {
     assert!(saw_wait, "the producer is seen waiting in put");
     assert_eq!(tr.outcome, Outcome::Finished);
     // 100 items, one 50 ms POST at a time: the endpoint returns after about 5 s.
-    assert!((5 * SEC..5 * SEC + 100 * MS).contains(&tr.end), "end {}", tr.end);
+    assert!(
+        (5 * SEC..5 * SEC + 100 * MS).contains(&tr.end),
+        "end {}",
+        tr.end
+    );
     assert!(lines(&tr).iter().any(|l| l.contains("consumer Cancelled")));
     let r = Replay::new(&tr);
     let endpoint = tr
@@ -193,8 +212,14 @@ fn queue_maxsize_10_never_exceeds_and_producer_waits_in_put() {
         .unwrap();
     // At 1 s the endpoint is in `await producer(items)` and the producer in `await queue.put`.
     let s = r.state_at(SEC);
-    assert_eq!(s.tasks[endpoint].state, TaskState::Waiting(Wait::Coroutine(2)));
-    assert!(matches!(s.tasks[2].state, TaskState::Waiting(Wait::QueuePut(_))));
+    assert_eq!(
+        s.tasks[endpoint].state,
+        TaskState::Waiting(Wait::Coroutine(2))
+    );
+    assert!(matches!(
+        s.tasks[2].state,
+        TaskState::Waiting(Wait::QueuePut(_))
+    ));
     assert_eq!(s.resources[0].state.depth, 10);
     // The code line markers follow content/CODE_LINES.md (producer_consumer.py).
     let marked: std::collections::BTreeSet<u32> = tr
@@ -205,7 +230,10 @@ fn queue_maxsize_10_never_exceeds_and_producer_waits_in_put() {
             _ => None,
         })
         .collect();
-    assert_eq!(marked.into_iter().collect::<Vec<_>>(), vec![11, 16, 17, 18, 22, 23, 24, 25]);
+    assert_eq!(
+        marked.into_iter().collect::<Vec<_>>(),
+        vec![11, 16, 17, 18, 22, 23, 24, 25]
+    );
 }
 
 #[test]
@@ -285,7 +313,10 @@ fn retry_storm_collapses_and_stays_collapsed_fixes_recover() {
     let storm = run(Program::RetryStorm(RetryParams::default()));
     let before = goodput(&storm, 0, 4 * SEC);
     let after = goodput(&storm, 20 * SEC, 30 * SEC);
-    assert!(before > 90.0, "healthy goodput before the collapse: {before}");
+    assert!(
+        before > 90.0,
+        "healthy goodput before the collapse: {before}"
+    );
     assert!(
         after < 10.0,
         "goodput stays collapsed after the surge: {after}"
@@ -359,10 +390,18 @@ fn credits_bound_concurrency() {
     // 4 calls beyond the workers wait in the service queue.
     let tr = run(Program::CreditsPipeline(CreditsParams::default()));
     assert_eq!(max_in_flight(&tr).0, 8);
-    assert_eq!(tr.outcome, Outcome::Finished, "the workers are stopped at the end");
+    assert_eq!(
+        tr.outcome,
+        Outcome::Finished,
+        "the workers are stopped at the end"
+    );
     let r = Replay::new(&tr);
     for t in [SEC / 2 + 1, SEC + 1, 2 * SEC + 1] {
-        assert_eq!(r.state_at(t).resources[0].state.depth, 4, "service queue at {t}");
+        assert_eq!(
+            r.state_at(t).resources[0].state.depth,
+            4,
+            "service queue at {t}"
+        );
     }
     assert_eq!(
         tr.events
@@ -381,7 +420,11 @@ fn toml_and_typed_params_give_the_same_trace_flow_retry_credits() {
         let s = Scenario::from_toml(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
         assert_eq!(s, Scenario::from(typed.clone()), "{toml}");
         let a = scenario::run(&s).unwrap();
-        assert_eq!(a.hash(), scenario::run(&Scenario::from(typed)).unwrap().hash(), "{toml}");
+        assert_eq!(
+            a.hash(),
+            scenario::run(&Scenario::from(typed)).unwrap().hash(),
+            "{toml}"
+        );
         assert_eq!(a.hash(), direct.hash(), "{toml}");
         a.hash()
     };
@@ -493,7 +536,9 @@ fn hundred_thousand_requests_are_aggregated() {
         ..LoadParams::default()
     };
     let tr = run(Program::EventLoopServer(p));
-    let arrived = count(&tr, tr.end, |k| matches!(k, EventKind::RequestArrive { .. }));
+    let arrived = count(&tr, tr.end, |k| {
+        matches!(k, EventKind::RequestArrive { .. })
+    });
     let done = count(&tr, tr.end, |k| matches!(k, EventKind::RequestDone { .. }));
     assert_eq!(arrived, 100_000);
     assert!((99_000..=99_001).contains(&done), "done {done}"); // all but the last 2 s
@@ -538,7 +583,11 @@ fn toml_and_typed_params_give_the_same_trace_ports_queries_load() {
         ports::run_blocking(&ports::Preset::All9002.script(0)),
     );
     // (c)/(d): the page's queries.
-    let mut qs = vec![Query::new("A", 1.0), Query::new("B", 2.5), Query::new("C", 4.0)];
+    let mut qs = vec![
+        Query::new("A", 1.0),
+        Query::new("B", 2.5),
+        Query::new("C", 4.0),
+    ];
     let toml_qs = "queries = [{ name = \"A\", seconds = 1 }, { name = \"B\", seconds = 2.5, blocking = true }, { name = \"C\", seconds = 4 }]";
     same(
         &format!("program = \"sequential_queries\"\n{toml_qs}\n"),
@@ -580,7 +629,9 @@ fn toml_and_typed_params_give_the_same_trace_ports_queries_load() {
         ..p
     };
     same(
-        &format!("program = \"thread_per_request\"\n{knobs}jitter = true\nseed = 5\ndetailed = true\n"),
+        &format!(
+            "program = \"thread_per_request\"\n{knobs}jitter = true\nseed = 5\ndetailed = true\n"
+        ),
         load::thread_per_request(&j),
     );
 }

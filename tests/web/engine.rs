@@ -22,7 +22,11 @@ fn trace_hashes_match_native() {
             bad.push(format!("{name}: wasm {got:#018x}, native {want:#018x}"));
         }
     }
-    assert!(bad.is_empty(), "wasm traces differ from native:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "wasm traces differ from native:\n{}",
+        bad.join("\n")
+    );
 }
 
 /// A benchmark, not a test: prints the median of 5 runs of each 100,000-request scenario.

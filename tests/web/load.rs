@@ -197,8 +197,7 @@ async fn frameworks_event_loop_has_no_backlog_and_the_trap_collapses_it() {
     settle().await;
     let tx = texts(&root);
     assert!(
-        tx.iter()
-            .any(|t| t == "event loop · BLOCKED by handler"),
+        tx.iter().any(|t| t == "event loop · BLOCKED by handler"),
         "{tx:?}"
     );
     let waiting = number_after(&tx, "waiting: ");
@@ -272,8 +271,7 @@ async fn a_blocking_link_opens_the_async_tab() {
     );
     let tx = texts(&root);
     assert!(
-        tx.iter()
-            .any(|t| t == "event loop · BLOCKED by handler"),
+        tx.iter().any(|t| t == "event loop · BLOCKED by handler"),
         "{tx:?}"
     );
     app.destroy();

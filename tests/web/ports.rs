@@ -37,11 +37,20 @@ async fn all_traffic_on_9002_blocking_side_waits_select_side_served() {
         "{left}"
     );
     assert!(left.contains("A 9002 client has waited 4.0 s"), "{left}");
-    assert!(!right.contains("has waited"), "the select side leaves nobody waiting: {right}");
+    assert!(
+        !right.contains("has waited"),
+        "the select side leaves nobody waiting: {right}"
+    );
     let l9002 = m.label("g.side.blocking g.summary[aria-label^=\"9002\"]");
-    assert!(l9002.starts_with("9002: 0 served") && l9002.contains("4 still waiting"), "{l9002}");
+    assert!(
+        l9002.starts_with("9002: 0 served") && l9002.contains("4 still waiting"),
+        "{l9002}"
+    );
     let r9002 = m.label("g.side.select g.summary[aria-label^=\"9002\"]");
-    assert!(r9002.starts_with("9002: 4 served, mean wait 0.0 s"), "{r9002}");
+    assert!(
+        r9002.starts_with("9002: 4 served, mean wait 0.0 s"),
+        "{r9002}"
+    );
     assert!(r9002.ends_with(" 0 still waiting"), "{r9002}");
     // The code panels mark the line each server is on.
     let code = m.text(".ports-code .line.active");
@@ -174,7 +183,10 @@ async fn readiness_shows_register_notify_callback() {
 fn a_frame_of_layout_is_cheap_in_wasm() {
     use await_and_see::figure::ports::{layout_with, Arrange, PortsModel};
     use await_and_see::scenario::programs::ports::{run_blocking, run_select, Preset};
-    let perf = web_sys::window().expect("window").performance().expect("performance");
+    let perf = web_sys::window()
+        .expect("window")
+        .performance()
+        .expect("performance");
     let sc = Preset::Burst.script(1);
     let t0 = perf.now();
     let m = PortsModel::new(&run_blocking(&sc), &run_select(&sc));
@@ -185,7 +197,9 @@ fn a_frame_of_layout_is_cheap_in_wasm() {
         let _ = layout_with(&m, i * 35_000, Arrange::SideBySide);
     }
     let per_frame = (perf.now() - t1) / n as f64;
-    web_sys::console::log_1(&format!("ports: both runs + model {build:.1} ms, layout {per_frame:.3} ms/frame").into());
+    web_sys::console::log_1(
+        &format!("ports: both runs + model {build:.1} ms, layout {per_frame:.3} ms/frame").into(),
+    );
     assert!(build < 200.0, "runs took {build} ms");
     assert!(per_frame < 8.0, "layout took {per_frame} ms per frame");
 }
@@ -196,7 +210,15 @@ async fn a_permalink_with_an_arrival_script_reproduces_the_run() {
     assert!(m.text(".ports-add").contains("2 clients"));
     let left = m.text("g.side.blocking");
     assert!(left.contains("A 9002 client has waited 5.0 s"), "{left}");
-    assert!(m.text(".pb-time").contains("5.000 s"), "{}", m.text(".pb-time"));
+    assert!(
+        m.text(".pb-time").contains("5.000 s"),
+        "{}",
+        m.text(".pb-time")
+    );
     // No preset button is pressed for a custom script.
-    assert!(m.root.query_selector("button.preset[aria-pressed=\"true\"]").unwrap().is_none());
+    assert!(m
+        .root
+        .query_selector("button.preset[aria-pressed=\"true\"]")
+        .unwrap()
+        .is_none());
 }
