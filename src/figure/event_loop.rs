@@ -24,7 +24,7 @@
 //! Classes used: box lane muted small bold big s-run s-wait s-blocked s-queue s-accent s-done.
 
 use super::{fmt_secs, Anchor, Item, Scene};
-use crate::sim::{EventKind, Replay, TaskId, TaskState, Time, Trace, Wait, NO_TASK};
+use crate::sim::{Event, EventKind, Replay, TaskId, TaskState, Time, Trace, Wait, NO_TASK};
 
 /// What one step of the stepper shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,6 +221,24 @@ pub fn toy_line(k: StageKind) -> u32 {
     }
 }
 
+/// The toy loop's line for a stage of this run: [`toy_line`], except while a blocking call
+/// holds the thread (the wait, the jump past it, its return): the loop is still inside that
+/// task's step (line 24), not asleep in its own `time.sleep` (line 20) or firing timers (16).
+pub fn code_line(tr: &Trace, replay: &Replay, s: Stage) -> u32 {
+    let held = || held_by(&replay.state_after(s.n)).is_some();
+    match s.kind {
+        StageKind::Idle(_) | StageKind::Asleep(_) if held() => 24,
+        StageKind::Due
+            if since_clock(tr, s.n)
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::BlockEnd { .. })) =>
+        {
+            24
+        }
+        k => toy_line(k),
+    }
+}
+
 /// A short name for a task in the pictures: `task("A")` -> `A`, `main` stays.
 pub fn short(tr: &Trace, id: TaskId) -> String {
     let n = tr.task_name(id);
@@ -237,7 +255,7 @@ pub fn wait_words(tr: &Trace, w: Wait, deadline: Option<Time>) -> String {
             Some(d) => format!("a timer due at {}", fmt_secs(d)),
             None => "a timer".into(),
         },
-        Wait::Blocking(_) => "nothing: it holds the thread in time.sleep".into(),
+        Wait::Blocking(_) => "time.sleep to return (holds the thread)".into(),
         Wait::Gather(k) => format!("gather ({k} still running)"),
         Wait::Join(id) => format!("task {} to finish", short(tr, id)),
         Wait::Coroutine(id) => format!("coroutine {} (awaited directly)", short(tr, id)),
@@ -266,22 +284,59 @@ pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
             "{at}: the loop polls {}: it runs until its next await (or its end).",
             short(tr, x)
         ),
+        StageKind::Park(x, Wait::Blocking(_)) => {
+            let until = block_until(tr, x, s.n).map_or(String::new(), |u| format!(" until {}", fmt_secs(u)));
+            let ready = names(tr, snap.ready.iter().copied());
+            let waiting = if ready.is_empty() {
+                String::new()
+            } else {
+                format!("; {ready} waits")
+            };
+            format!(
+                "{at}: {} calls time.sleep, holding the thread{until}: nothing else runs, not even the loop{waiting}.",
+                short(tr, x)
+            )
+        }
         StageKind::Park(x, w) => format!(
             "{at}: {} suspends, waiting for {}; the loop takes the next ready task.",
             short(tr, x),
             wait_words(tr, w, deadline_of(x))
         ),
         StageKind::Finish(x) => format!("{at}: {} returns: it is done.", short(tr, x)),
-        StageKind::Idle(dt) => format!(
-            "Nothing is ready: the loop sleeps and the clock jumps {} to {at}, the earliest deadline.",
-            fmt_secs(dt)
-        ),
+        StageKind::Idle(dt) => match held_by(&snap) {
+            Some(b) => format!(
+                "{}'s time.sleep held the thread: the clock moved by {} to {at} and nothing else ran, not even the loop.",
+                short(tr, b),
+                fmt_secs(dt)
+            ),
+            None => format!(
+                "Nothing is ready: the loop sleeps and the clock jumps by {} to {at}, the earliest deadline.",
+                fmt_secs(dt)
+            ),
+        },
         StageKind::Due => {
-            let names: Vec<String> = snap.ready.iter().map(|&x| short(tr, x)).collect();
-            if names.is_empty() {
+            let jump = since_clock(tr, s.n);
+            let woken = names(
+                tr,
+                jump.iter()
+                    .filter(|e| matches!(e.kind, EventKind::Woken { .. }))
+                    .map(|e| e.task),
+            );
+            if let Some(b) = jump.iter().find(|e| matches!(e.kind, EventKind::BlockEnd { .. })) {
+                let others = names(tr, snap.ready.iter().copied().filter(|&x| x != b.task));
+                let ahead = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(", ahead of {others}")
+                };
+                format!(
+                    "{at}: {x}'s time.sleep returns: the thread is free again and {x} continues first (front of the ready queue{ahead}).",
+                    x = short(tr, b.task)
+                )
+            } else if woken.is_empty() {
                 format!("{at}: a timer fired.")
             } else {
-                format!("{at}: due timers fired: {} moved to the ready queue.", names.join(", "))
+                format!("{at}: due timers fired: {woken} moved to the ready queue.")
             }
         }
         StageKind::End => format!(
@@ -300,6 +355,32 @@ pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
             ),
         },
     }
+}
+
+/// Short task names joined with commas.
+fn names(tr: &Trace, ids: impl Iterator<Item = TaskId>) -> String {
+    ids.map(|x| short(tr, x)).collect::<Vec<_>>().join(", ")
+}
+
+/// When the blocking call task `x` started before event `n` returns.
+fn block_until(tr: &Trace, x: TaskId, n: u32) -> Option<Time> {
+    tr.events[..n as usize]
+        .iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::BlockStart { dur, .. } if e.task == x => Some(e.t + dur as Time),
+            _ => None,
+        })
+}
+
+/// The events after the last clock jump before event `n` (what fired at that instant).
+fn since_clock(tr: &Trace, n: u32) -> &[Event] {
+    let ev = &tr.events[..n as usize];
+    let from = ev
+        .iter()
+        .rposition(|e| matches!(e.kind, EventKind::Clock { .. }))
+        .map_or(0, |i| i + 1);
+    &ev[from..]
 }
 
 /// The task holding the loop's thread in a blocking call, if any.
@@ -410,7 +491,7 @@ impl Geo {
                 waiting: Bx(368.0, 104.0, w - 376.0, 120.0),
                 caption_y: 246.0,
                 row_chip: 76.0,
-                caption_chars: 200,
+                caption_chars: 108,
             }
         }
     }
@@ -491,8 +572,10 @@ pub fn layout_for(tr: &Trace, replay: &Replay, s: Stage, width: f32) -> Scene {
             x: pmid,
             y: py0 + 49.0,
             text: match s.kind {
-                StageKind::Idle(_) => "nothing: the loop sleeps".into(),
-                StageKind::Asleep(_) if held.is_none() => "nothing: the loop sleeps".into(),
+                StageKind::Idle(_) | StageKind::Asleep(_) if held.is_some() => {
+                    "nothing: the loop is stuck".into()
+                }
+                StageKind::Idle(_) | StageKind::Asleep(_) => "nothing: the loop sleeps".into(),
                 _ => "—".to_string(),
             },
             class: "small muted",
@@ -663,7 +746,7 @@ pub fn layout_for(tr: &Trace, replay: &Replay, s: Stage, width: f32) -> Scene {
 
     // Caption (wrapped on a narrow figure; the height is fixed so stepping never jumps).
     let lines = super::load::wrap(&describe(tr, s, replay), g.caption_chars);
-    let max_lines = if g.caption_chars < 200 { 4 } else { 1 };
+    let max_lines = if g.width < 720.0 { 4 } else { 2 };
     for (i, l) in lines.iter().take(max_lines).enumerate() {
         items.push(Item::Text {
             x: 8.0,
@@ -797,6 +880,62 @@ mod tests {
             describe(&tr, s, &rp)
         );
         assert!(layout(&tr, &rp, s).texts().contains(&"blocked until 2 s"));
+        assert_eq!(code_line(&tr, &rp, s), 24);
+        assert!(layout(&tr, &rp, s)
+            .texts()
+            .contains(&"nothing: the loop is stuck"));
+        // Step by step, the blocking call is told as one: A holds the thread, B waits, the
+        // clock moves with nothing running, then A continues first. No timer is involved.
+        let said: Vec<(String, u32)> = st
+            .iter()
+            .map(|&s| (describe(&tr, s, &rp), code_line(&tr, &rp, s)))
+            .collect();
+        let find = |k: StageKind| {
+            let i = st.iter().position(|s| s.kind == k).expect("stage");
+            said[i].clone()
+        };
+        assert_eq!(
+            find(StageKind::Park(1, Wait::Blocking(0))).0,
+            "0 s: A calls time.sleep, holding the thread until 2 s: nothing else runs, not even the loop; B waits."
+        );
+        assert_eq!(
+            find(StageKind::Idle(2 * SEC)),
+            (
+                "A's time.sleep held the thread: the clock moved by 2 s to 2 s and nothing else ran, not even the loop.".into(),
+                24
+            )
+        );
+        let due = st
+            .iter()
+            .position(|s| s.kind == StageKind::Due)
+            .expect("due");
+        assert_eq!(
+            said[due],
+            (
+                "2 s: A's time.sleep returns: the thread is free again and A continues first (front of the ready queue, ahead of B).".into(),
+                24
+            )
+        );
+        // Later, B's own sleep is an ordinary timer: the loop sleeps, the timer fires.
+        assert_eq!(
+            find(StageKind::Idle(3 * SEC)),
+            (
+                "Nothing is ready: the loop sleeps and the clock jumps by 3 s to 5 s, the earliest deadline.".into(),
+                20
+            )
+        );
+        let due2 = st
+            .iter()
+            .rposition(|s| s.kind == StageKind::Due)
+            .expect("due");
+        assert_eq!(
+            said[due2],
+            (
+                "5 s: due timers fired: B moved to the ready queue.".into(),
+                16
+            )
+        );
+        assert!(said.iter().all(|(d, _)| !d.contains("waiting for nothing")));
     }
 
     #[test]
@@ -859,7 +998,16 @@ mod tests {
     fn narrow_layout_stacks_the_panels_inside_340_units() {
         let mut qs = vec![Query::new("A", 2.0), Query::new("B", 3.0)];
         qs[0].blocking = true;
-        for tr in [run(), tasks_gather(&qs).unwrap()] {
+        let three = [
+            Query::new("A", 2.0),
+            Query::new("B", 3.0),
+            Query::new("C", 2.0),
+        ];
+        for tr in [
+            run(),
+            tasks_gather(&qs).unwrap(),
+            tasks_gather(&three).unwrap(),
+        ] {
             let rp = Replay::new(&tr);
             let st = stages(&tr);
             let mut heights = Vec::new();
@@ -869,6 +1017,9 @@ mod tests {
             for s in st.iter().chain([&asleep]) {
                 let wide = layout(&tr, &rp, *s);
                 let narrow = layout_for(&tr, &rp, *s, 375.0);
+                // Every caption fits the picture, wide or narrow.
+                crate::figure::overlap::assert_texts_fit(&wide);
+                crate::figure::overlap::assert_texts_fit(&narrow);
                 assert_eq!(narrow.width, NARROW_W);
                 heights.push(narrow.height);
                 // Same facts drawn (the caption is wrapped, so compare everything else).

@@ -21,7 +21,7 @@ use crate::app::viz::console::{console, panes};
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::event_loop::{
-    describe, layout_for, shown_at, stages, step_time, toy_line, Stage, NARROW_W,
+    code_line, describe, layout_for, shown_at, stages, step_time, Stage, NARROW_W,
 };
 use crate::figure::{fmt_secs, Scene};
 use crate::scenario::programs::queries::{tasks_gather, Query};
@@ -239,7 +239,7 @@ fn frame(tr: &Trace, rp: &Replay, s: Stage, width: f32) -> Frame {
         scene: Rc::new(layout_for(tr, rp, s, width)),
         describe: describe(tr, s, rp),
         printed: printed_lines(tr, &snap),
-        line: Some(toy_line(s.kind)),
+        line: Some(code_line(tr, rp, s)),
     }
 }
 
