@@ -144,8 +144,12 @@ pub fn parse_whole(s: &str) -> Result<u64, String> {
     if t.len() > 1 && t.starts_with('-') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{t} is negative"));
     }
-    t.parse::<u64>()
-        .map_err(|_| format!("\"{t}\" is not a whole number"))
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Only digits, and still not a u64: a whole number, far too large.
+        return t.parse::<u64>().map_err(|_| format!("{t} is too large"));
+    }
+    Err(format!("\"{t}\" is not a whole number"))
 }
 
 #[cfg(test)]
@@ -166,7 +170,11 @@ mod tests {
             parse_whole("1e3").unwrap_err(),
             "\"1e3\" is not a whole number"
         );
-        assert!(parse_whole("99999999999999999999999").is_err());
+        assert_eq!(
+            parse_whole("99999999999999999999999").unwrap_err(),
+            "99999999999999999999999 is too large"
+        );
+        assert_eq!(parse_whole("18446744073709551615"), Ok(u64::MAX));
     }
 
     #[test]

@@ -124,6 +124,41 @@ async fn a_bad_seed_is_said_as_it_is_typed() {
     assert!(m.text(".ports-error").starts_with("Arrival time refused"));
 }
 
+/// Type `value` into the seed field and commit it (Enter or leaving the field: `change`).
+fn commit_seed(m: &crate::common::Mounted<PortsPage>, value: &str) {
+    m.type_into(".ports-seed", value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("change", &init).expect("change event");
+    m.q(".ports-seed").dispatch_event(&ev).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn a_new_seed_applies_to_the_random_arrivals_shown() {
+    let m = mount::<PortsPage>("#/blocking-io?ports.preset=random&ports.seed=5").await;
+    // The run's length (in the time readout) tells the two arrival scripts apart.
+    let before = m.text(".pb-time");
+    commit_seed(&m, "6");
+    settle().await;
+    assert!(hash().contains("ports.seed=6"), "{}", hash());
+    assert_ne!(m.text(".pb-time"), before, "seed 6 draws other arrivals");
+    // A refused seed changes nothing (its message says so).
+    let at6 = m.text(".pb-time");
+    commit_seed(&m, "6x");
+    settle().await;
+    assert!(hash().contains("ports.seed=6"), "{}", hash());
+    assert_eq!(m.text(".pb-time"), at6);
+    assert!(m.text(".ports-error").starts_with("Seed refused"));
+    drop(m);
+    // With a preset that is not random, the seed waits for Random.
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let before = m.text(".pb-time");
+    commit_seed(&m, "9");
+    settle().await;
+    assert_eq!(m.text(".pb-time"), before);
+    assert!(!hash().contains("ports.seed"), "{}", hash());
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_link_parameter_becomes_a_notice() {
     let m = mount::<PortsPage>("#/blocking-io?ports.arr=9003:1").await;

@@ -374,6 +374,29 @@ pub fn Ports() -> Html {
             seed_text.set(v);
         })
     };
+    // With the random arrivals shown, a good new seed applies when the field is committed
+    // (Enter or leaving it), as pressing Random again would.
+    let seed_change = {
+        let (set_source, source) = (set_source.clone(), source.clone());
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            if source.preset != Some(Preset::Random) {
+                return;
+            }
+            if let Ok(seed) = parse_seed(&v) {
+                if seed != source.seed {
+                    set_source.emit(Source {
+                        preset: Some(Preset::Random),
+                        seed,
+                        script: Preset::Random.script(seed),
+                    });
+                }
+            }
+        })
+    };
     let time_input = {
         let add_time = add_time.clone();
         Callback::from(move |e: InputEvent| add_time.set(event_value(&e)))
@@ -403,7 +426,7 @@ pub fn Ports() -> Html {
                 { for preset_buttons }
                 <label>{ "seed " }
                     <input type="text" inputmode="numeric" class="ports-seed" size="6"
-                           value={(*seed_text).clone()} oninput={seed_input} aria-label="Seed for random arrivals" />
+                           value={(*seed_text).clone()} oninput={seed_input} onchange={seed_change} aria-label="Seed for random arrivals" />
                 </label>
             </div>
             <form class="ports-add" onsubmit={on_add_submit} style="display:flex;flex-wrap:wrap;gap:0.4rem 0.6rem;align-items:center;margin:0.5rem 0">
