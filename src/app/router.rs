@@ -8,7 +8,8 @@
 //! | anything else             | [`Route::NotFound`] (a notice with links) |
 //!
 //! A query after `?` carries permalink parameters (see [`crate::app::permalink`]); it never
-//! changes the route.
+//! changes the route, but a new address set from outside the app (a pasted link, even for the
+//! page shown) mounts the page afresh so the new parameters apply ([`crate::app::shell::App`]).
 use yew::prelude::*;
 
 use crate::app::content;

@@ -14,6 +14,7 @@ use await_and_see::app::shell::{banner, theme, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
 
 use crate::common::{new_root, settle};
 use yew::Reducible;
@@ -282,6 +283,157 @@ async fn landing_page_and_hash_navigation() {
         "{}",
         root.inner_html()
     );
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
+}
+
+/// The text of `sel` under `root` ("" when there is none).
+fn text_of(root: &Element, sel: &str) -> String {
+    root.query_selector(sel)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Yield until `ok` holds (the test server has no chapter text, so a chapter's pictures show
+/// once that fetch has failed), giving up after about two seconds.
+async fn until(root: &Element, ok: impl Fn(&Element) -> bool) {
+    for _ in 0..400 {
+        if ok(root) {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Set the address from outside the app (as pasting a link in the address bar does): the hash
+/// changes and `hashchange` fires.
+fn go(hash: &str) {
+    let window = web_sys::window().expect("window");
+    window.location().set_hash(hash).expect("hash");
+}
+
+#[wasm_bindgen_test]
+async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
+    let (root, app) = mount_app("#/event-loop").await;
+    let pos = |r: &Element| text_of(r, ".step-pos");
+    until(&root, |r| !pos(r).is_empty()).await;
+    assert_eq!(pos(&root), "step 1 of 27", "{}", root.inner_html());
+    // The app's own writes (the link follows the step) are not a new address: no reset.
+    for _ in 0..2 {
+        root.query_selector("button.step-next")
+            .ok()
+            .flatten()
+            .expect("step-next")
+            .dyn_into::<HtmlElement>()
+            .expect("el")
+            .click();
+        settle().await;
+    }
+    let own = web_sys::window()
+        .expect("w")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(own.contains("event-loop.step=3"), "{own}");
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(pos(&root), "step 3 of 27");
+    // A copied link pasted for the same chapter: its step is shown.
+    go("/event-loop?event-loop.t=1500&event-loop.step=10");
+    until(&root, |r| pos(r) == "step 10 of 27").await;
+    assert_eq!(pos(&root), "step 10 of 27");
+    assert!(notice_texts(&root).is_empty(), "{:?}", notice_texts(&root));
+    // A bad step: a notice, and the first step, as on a fresh load.
+    go("/event-loop?event-loop.step=99");
+    until(&root, |r| !notice_texts(r).is_empty()).await;
+    let texts = notice_texts(&root);
+    assert!(
+        texts.len() == 1 && texts[0].contains("event-loop.step=99"),
+        "{texts:?}"
+    );
+    assert_eq!(pos(&root), "step 1 of 27");
+    // The same address again, after the reader dismissed the notice and the app dropped the bad
+    // step from the address: applied again, notice included.
+    root.query_selector(".notice-dismiss")
+        .ok()
+        .flatten()
+        .expect("dismiss")
+        .dyn_into::<HtmlElement>()
+        .expect("el")
+        .click();
+    settle().await;
+    assert!(notice_texts(&root).is_empty());
+    let own = web_sys::window()
+        .expect("w")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(!own.contains("step=99"), "{own}");
+    go("/event-loop?event-loop.step=99");
+    until(&root, |r| !notice_texts(r).is_empty()).await;
+    assert_eq!(notice_texts(&root), texts);
+    // Another picture's setting on its chapter (coroutine.ex), after arriving there.
+    go("/async-await");
+    let tab = |r: &Element| {
+        r.query_selector(".example[aria-pressed=\"true\"]")
+            .ok()
+            .flatten()
+            .map(|e| e.class_name())
+            .unwrap_or_default()
+    };
+    until(&root, |r| !tab(r).is_empty()).await;
+    assert!(tab(&root).contains("ex-gather"), "{}", tab(&root));
+    go("/async-await?coroutine.ex=wait");
+    until(&root, |r| tab(r).contains("ex-wait")).await;
+    assert!(tab(&root).contains("ex-wait"), "{}", tab(&root));
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
+}
+
+/// A host page changing its iframe's `src` to another `#/embed/<id>` while the app boots: the
+/// first render takes longer than yew's 16 ms slice (a cold start), so yew yields to the browser
+/// after rendering and before running any effect, and in that gap the hash changes and
+/// `hashchange` is delivered (a timer queued before yew's own resumes first, and fires the
+/// event the browser would).
+#[component]
+fn HostChangesTheFrame() -> Html {
+    let done = use_mut_ref(|| false);
+    if !std::mem::replace(&mut *done.borrow_mut(), true) {
+        gloo_timers::callback::Timeout::new(0, || {
+            replace_hash("#/embed/coroutine");
+            let ev = web_sys::Event::new("hashchange").expect("event");
+            let window = web_sys::window().expect("window");
+            window.dispatch_event(&ev).expect("dispatch");
+        })
+        .forget();
+        let until = js_sys::Date::now() + 40.0;
+        while js_sys::Date::now() < until {}
+    }
+    html! {}
+}
+
+#[component]
+fn BootingFrame() -> Html {
+    html! { <><App /><HostChangesTheFrame /></> }
+}
+
+#[wasm_bindgen_test]
+async fn a_hash_change_while_the_app_boots_is_not_lost() {
+    replace_hash("#/embed/ports");
+    let root = new_root();
+    let app = yew::Renderer::<BootingFrame>::with_root(root.clone()).render();
+    let shown = |r: &Element| {
+        r.query_selector("figure[data-viz]")
+            .ok()
+            .flatten()
+            .and_then(|f| f.get_attribute("data-viz"))
+            .unwrap_or_default()
+    };
+    until(&root, |r| shown(r) == "coroutine").await;
+    assert_eq!(shown(&root), "coroutine");
     app.destroy();
     root.remove();
     replace_hash("#/");

@@ -54,18 +54,53 @@ pub fn use_window_event(name: &'static str, callback: Callback<web_sys::Event>) 
     });
 }
 
-/// The current `location.hash` (e.g. `#/ports?ports.t=10`), updated on `hashchange`.
+/// The address as last set from outside the app: at load, then on every `hashchange` (a link,
+/// the address bar, `location.hash = …`, back and forward, a host page changing an iframe's
+/// `src`). The app's own writes ([`replace_hash`], `history.replaceState`) fire no `hashchange`,
+/// so they are not seen here: playing or stepping a picture never counts as a new address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalHash {
+    /// `location.hash` right after that change (e.g. `#/ports?ports.t=10`).
+    pub hash: String,
+    /// How many such changes the hook has seen (0 for the address at mount). A new number means
+    /// a new link to apply, even to the same page and even when `hash` reads as it did before
+    /// (the app may have rewritten the address in between).
+    pub visit: u32,
+}
+
+/// The address as last set from outside the app ([`ExternalHash`]).
+#[hook]
+pub fn use_external_hash() -> ExternalHash {
+    let state = use_state(|| ExternalHash {
+        hash: current_hash(),
+        visit: 0,
+    });
+    // Listening from the first render, not from an effect: yew may yield to the browser between
+    // a component's first render and its effects (after ~16 ms of work, which a cold start
+    // takes), and a `hashchange` in that gap (a host page setting its iframe's `src` to another
+    // `#/embed/<id>` while the app boots) would be lost, leaving the page on the address it first
+    // rendered. The listener lives in this hook's state, so unmounting removes it.
+    let setter = state.setter();
+    let _listener = use_mut_ref(move || {
+        web_sys::window().map(|w| {
+            let mut visit = 0;
+            EventListener::new(w.as_ref(), "hashchange", move |_| {
+                visit += 1;
+                setter.set(ExternalHash {
+                    hash: current_hash(),
+                    visit,
+                });
+            })
+        })
+    });
+    (*state).clone()
+}
+
+/// The current `location.hash` as last set from outside the app (e.g. `#/ports?ports.t=10`),
+/// updated on `hashchange` ([`use_external_hash`]).
 #[hook]
 pub fn use_location_hash() -> String {
-    let hash = use_state(current_hash);
-    {
-        let hash = hash.clone();
-        use_window_event(
-            "hashchange",
-            Callback::from(move |_| hash.set(current_hash())),
-        );
-    }
-    (*hash).clone()
+    use_external_hash().hash
 }
 
 /// `location.hash`, or `""` when there is no window.

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::app::content::{chapter, ChapterBody, CHAPTERS};
 use crate::app::embed::EmbedPage;
-use crate::app::hooks::{media_matches, NoticesProvider};
-use crate::app::router::{chapter_href, use_route, Route};
+use crate::app::hooks::{media_matches, use_external_hash, NoticesProvider};
+use crate::app::router::{chapter_href, Route};
 
 pub mod banner;
 pub mod theme;
@@ -13,12 +13,21 @@ pub mod theme;
 pub use theme::use_theme_toggle;
 
 /// The whole app: routes to the embed page or to the framed site.
+///
+/// Every address set from outside the app (a pasted link, `location.hash = …`, back/forward),
+/// even one for the page already shown, mounts the page afresh, so its pictures read the new
+/// link and its notices name the new link's bad parameters, as a fresh load of that address
+/// would. The app's own rewrites of the address (`replaceState` as a picture plays or steps)
+/// are not such changes ([`use_external_hash`]).
 #[component]
 pub fn App() -> Html {
-    let route = use_route();
-    match route {
-        Route::Embed(id) => html! { <EmbedPage id={AttrValue::from(id)} /> },
-        route => html! { <Shell {route} /> },
+    let address = use_external_hash();
+    let visit = address.visit;
+    match Route::from_hash(&address.hash) {
+        Route::Embed(id) => {
+            html! { <EmbedPage key={visit.to_string()} id={AttrValue::from(id)} /> }
+        }
+        route => html! { <Shell {route} {visit} /> },
     }
 }
 
@@ -27,6 +36,10 @@ pub fn App() -> Html {
 pub struct ShellProps {
     /// The page to show.
     pub route: Route,
+    /// Which outside change of the address this is ([`crate::app::hooks::ExternalHash::visit`]):
+    /// a new one mounts the page (not the header and contents) afresh.
+    #[prop_or_default]
+    pub visit: u32,
 }
 
 /// Slug of the introduction chapter that the landing page shows (if the content has one).
@@ -123,7 +136,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             <div class="site-body">
                 { toc }
                 <main id="main" class="page" tabindex="-1" ref={main_ref}>
-                    <NoticesProvider key={props.route.href()}>
+                    <NoticesProvider key={format!("{}@{}", props.route.href(), props.visit)}>
                         { page }
                     </NoticesProvider>
                 </main>
