@@ -220,6 +220,23 @@ async fn bad_durations_are_refused_with_a_message() {
         .ok()
         .flatten()
         .is_none());
+    // Typed a key at a time, "1e9" passes through a good "1" on its way: once refused, the
+    // picture goes back to the value from before the edit (B = 3 s, total 5 s), not to 1 s.
+    m.q("input.dur-b")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("html")
+        .focus()
+        .expect("focus");
+    settle().await;
+    for typed in ["1", "1e", "1e9"] {
+        m.type_into("input.dur-b", typed);
+        settle().await;
+    }
+    let e = m.text(".field-error");
+    assert!(e.ends_with("The picture keeps 3 s."), "{e}");
+    let svg = svg_text(&m);
+    assert!(svg.contains("db_query(\"B\") duration: 3 s."), "{svg}");
+    assert!(svg.contains("from 2 s to 5 s"), "{svg}");
     // A bad link value becomes a notice.
     let m2 = mount::<QueriesPage>("#/embed/queries?queries.a=-2").await;
     let n = m2.text(".notices");

@@ -155,6 +155,7 @@ pub fn Queries() -> Html {
         },
     ));
 
+    let before_edit = use_mut_ref(|| [None::<Time>; 3]);
     let apply = {
         let setup = setup.clone();
         let params = params.clone();
@@ -199,11 +200,18 @@ pub fn Queries() -> Html {
     };
 
     let dur_inputs = (0..if setup.third { 3 } else { 2 }).map(|i| {
+        // The duration shown when this edit began: a refused value goes back to it (typing
+        // "1e9" must not leave the picture on the "1" typed on the way).
+        let on_focus = {
+            let (before, setup) = (before_edit.clone(), setup.clone());
+            Callback::from(move |_: FocusEvent| before.borrow_mut()[i] = Some(setup.durs[i]))
+        };
         let on_input = {
             let texts = texts.clone();
             let errors = errors.clone();
             let setup = setup.clone();
             let apply = apply.clone();
+            let before = before_edit.clone();
             Callback::from(move |e: InputEvent| {
                 let v = event_value(&e);
                 let mut tx = (*texts).clone();
@@ -218,11 +226,17 @@ pub fn Queries() -> Html {
                         apply.emit(s);
                     }
                     Err(why) => {
+                        let keep = before.borrow()[i].unwrap_or(setup.durs[i]);
                         er[i] = Some(format!(
                             "Query {} refused: {why}. Accepted: {SECS_ACCEPTED}. The picture keeps {} s.",
                             NAMES[i],
-                            secs_value(setup.durs[i])
-                        ))
+                            secs_value(keep)
+                        ));
+                        if keep != setup.durs[i] {
+                            let mut s = (*setup).clone();
+                            s.durs[i] = keep;
+                            apply.emit(s);
+                        }
                     }
                 }
                 errors.set(er);
@@ -234,7 +248,7 @@ pub fn Queries() -> Html {
             <span class="field">
                 <label for={id.clone()}>{ format!("Query {} (s)", NAMES[i]) }</label>{ " " }
                 <input id={id} class={format!("dur dur-{}", KEYS[i])} type="text" inputmode="decimal" size="5"
-                    value={texts[i].clone()} aria-invalid={err.is_some().to_string()} oninput={on_input} />
+                    value={texts[i].clone()} aria-invalid={err.is_some().to_string()} oninput={on_input} onfocus={on_focus} />
                 if let Some(e) = err { <span class="field-error" role="alert" style="display:block;color:var(--danger);font-size:0.85rem">{ e }</span> }
             </span>
         }
