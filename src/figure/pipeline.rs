@@ -399,7 +399,6 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         .collect(),
     });
     // Queue box and its items.
-    let depth_now = d.depth.at(t) as u32;
     let mut qitems = vec![Item::Rect {
         x: qx,
         y: py,
@@ -411,8 +410,15 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     }];
     let r = 5.0f32;
     let per_row = ((qw - 8.0) / (2.0 * r + 3.0)).floor().max(1.0) as u32;
-    let max_dots = per_row * 3;
-    let slots = d.capacity.filter(|&c| c <= max_dots).unwrap_or(0);
+    let depth_now = d.depth.at(t) as u32;
+    // Three rows of dots; when more are queued than fit, two rows and a "+N more" line below
+    // them (the third row's place), so the count never sits on the dots.
+    let max_dots = if depth_now > per_row * 3 {
+        per_row * 2
+    } else {
+        per_row * 3
+    };
+    let slots = d.capacity.filter(|&c| c <= per_row * 3).unwrap_or(0);
     let dot = |i: u32| {
         // Oldest (next out) on the right.
         let col = i % per_row;
@@ -1361,6 +1367,48 @@ mod tests {
         });
         let d = LabData::new(&tr);
         (tr, d)
+    }
+
+    /// Every circle and text of a scene, flattened: (circles (cx, cy, r), texts (x, y, text)).
+    fn dots_and_texts(
+        items: &[Item],
+        c: &mut Vec<(f32, f32, f32)>,
+        t: &mut Vec<(f32, f32, String)>,
+    ) {
+        for it in items {
+            match it {
+                Item::Circle { cx, cy, r, .. } => c.push((*cx, *cy, *r)),
+                Item::Text { x, y, text, .. } => t.push((*x, *y, text.clone())),
+                Item::Group { items, .. } => dots_and_texts(items, c, t),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_more_count_sits_below_the_dots_not_on_them() {
+        let (tr, d) = lab(Strategy::Buffer);
+        for width in [343.0, 760.0] {
+            let mut seen = false;
+            for k in 1..=20 {
+                let sc = lab_scene_for(&d, tr.end * k / 20, "buffer", width);
+                let (mut c, mut t) = (Vec::new(), Vec::new());
+                dots_and_texts(&sc.items, &mut c, &mut t);
+                for (x, y, text) in t.iter().filter(|(_, _, s)| s.ends_with(" more")) {
+                    seen = true;
+                    // A 10 px label: its cap height above the baseline.
+                    let top = y - 7.2;
+                    for &(cx, cy, r) in &c {
+                        let clear = cy + r <= top || cy - r >= y + 2.0 || cx + r < *x;
+                        assert!(
+                            clear,
+                            "{text:?} at ({x}, {y}) on a dot at ({cx}, {cy}), width {width}"
+                        );
+                    }
+                }
+            }
+            assert!(seen, "the buffer fills past the dots at width {width}");
+        }
     }
 
     #[test]
