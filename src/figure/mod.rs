@@ -160,6 +160,35 @@ pub enum Item {
     },
 }
 
+/// Move every item (and every group's children) by `(dx, dy)` user units.
+pub fn shift(items: &mut [Item], dx: f32, dy: f32) {
+    for it in items {
+        match it {
+            Item::Rect { x, y, .. } | Item::Text { x, y, .. } | Item::Handle { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Item::Line { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Circle { cx, cy, .. } => {
+                *cx += dx;
+                *cy += dy;
+            }
+            Item::Poly { points, .. } => {
+                for (x, y) in points {
+                    *x += dx;
+                    *y += dy;
+                }
+            }
+            Item::Group { items, .. } => shift(items, dx, dy),
+        }
+    }
+}
+
 /// The value of an [`Item::Handle`] `steps` whole steps from `v` (0: `v` itself), kept within
 /// `min..=max`. A value off the step grid (typed, say 2.05 s) goes to the grid first: one step up
 /// from 2.05 is 2.1, one step down is 2.0.

@@ -236,11 +236,23 @@ mod frameworks {
 /// Chapter 3's readiness picture over its whole run, every 100 ms.
 #[cfg(test)]
 mod readiness {
-    use super::overlapping_texts;
+    use super::{assert_texts_fit, overlapping_texts};
     use crate::figure::ports::SideRun;
-    use crate::figure::readiness::layout;
+    use crate::figure::readiness::{layout, layout_for, NARROW_W};
+    use crate::figure::{Item, Scene};
+
     use crate::scenario::programs::ports::{readiness_script, run_select};
     use crate::sim::MS;
+
+    fn collect_texts(items: &[Item], below: f32, out: &mut Vec<String>) {
+        for it in items {
+            match it {
+                Item::Text { y, text, .. } if *y < below => out.push(text.clone()),
+                Item::Group { items, .. } => collect_texts(items, below, out),
+                _ => {}
+            }
+        }
+    }
 
     #[test]
     fn the_readiness_picture_keeps_its_labels_apart() {
@@ -248,8 +260,25 @@ mod readiness {
         let run = SideRun::from_trace(&tr);
         let mut t = 0;
         while t <= tr.end {
-            let o = overlapping_texts(&layout(&run, t));
+            let wide = layout(&run, t);
+            let o = overlapping_texts(&wide);
             assert!(o.is_empty(), "at {t} us: {o:?}");
+            // A phone's picture stacks the same labels in 340 units: apart, and inside it.
+            let narrow = layout_for(&run, t, 375.0);
+            assert_eq!(narrow.width, NARROW_W);
+            let o = overlapping_texts(&narrow);
+            assert!(o.is_empty(), "narrow, at {t} us: {o:?}");
+            assert_texts_fit(&narrow);
+            assert_texts_fit(&wide);
+            // The same facts above the time axis (whose ticks differ with its length).
+            let above = |sc: &Scene, axis_y: f32| {
+                let mut v: Vec<String> = Vec::new();
+                collect_texts(&sc.items, axis_y, &mut v);
+                v.sort();
+                v
+            };
+            let (a, b) = (above(&wide, 150.0), above(&narrow, 424.0));
+            assert_eq!(a, b, "at {t} us");
             t += 100 * MS;
         }
     }

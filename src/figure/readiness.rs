@@ -13,7 +13,7 @@
 //! `big`, `now`, `s-accent`, `s-run`, `s-queue`, `faint`, `axis`.
 
 use super::ports::{port_ix, tint, SideRun};
-use super::{fmt_secs, text, Anchor, Item, Linear, Scene};
+use super::{fmt_secs, shift, text, Anchor, Item, Linear, Scene};
 use crate::sim::Time;
 
 /// Which step of the pattern is happening at `t`: 1 register, 2 wait/notify, 3 callback.
@@ -71,10 +71,65 @@ fn secs(t: Time) -> String {
     )
 }
 
-/// The picture at `t`.
+/// Width of the narrow picture (a phone): the three columns stacked, then the time axis.
+pub const NARROW_W: f32 = 340.0;
+/// Figures narrower than this (CSS px) get the narrow picture, so its text stays >= 10 px.
+pub const NARROW_BELOW: f32 = 560.0;
+
+/// The picture at `t`, side by side ([`W`] wide).
 pub fn layout(run: &SideRun, t: Time) -> Scene {
+    layout_for(run, t, W)
+}
+
+/// The picture at `t` for a figure about `width` px wide: below [`NARROW_BELOW`] the three
+/// columns stack in a [`NARROW_W`]-wide picture, with the time axis under them.
+pub fn layout_for(run: &SideRun, t: Time, width: f32) -> Scene {
+    let wide = wide_layout(run, t, if width < NARROW_BELOW { NARROW_W } else { W });
+    if width >= NARROW_BELOW {
+        return wide;
+    }
+    // The wide picture's parts, by where they were drawn: column k starts at COLS[k] - 4, the
+    // time axis below y 150 (drawn for the narrow width already). Each column moves to x 10,
+    // one under the other.
+    let (mut parts, mut axis): ([Vec<Item>; 3], Vec<Item>) = Default::default();
+    for it in wide.items {
+        let (x, y) = anchor_of(&it);
+        if y >= 150.0 {
+            axis.push(it);
+        } else {
+            let k = COLS.iter().rposition(|&c| x >= c - 4.0).unwrap_or(0);
+            parts[k].push(it);
+        }
+    }
+    let tops = [0.0, 146.0, 290.0];
+    let axis_dy = 274.0;
+    let mut sc = Scene::new(NARROW_W, H + axis_dy, wide.title);
+    for (k, mut items) in parts.into_iter().enumerate() {
+        shift(&mut items, COLS[0] - COLS[k], tops[k]);
+        sc.items.extend(items);
+    }
+    shift(&mut axis, 0.0, axis_dy);
+    sc.items.extend(axis);
+    sc
+}
+
+/// Left x of the three columns in the wide picture.
+const COLS: [f32; 3] = [10.0, 238.0, 452.0];
+
+/// Where an item starts (its left x and its top y), to tell which part it belongs to.
+fn anchor_of(it: &Item) -> (f32, f32) {
+    match it {
+        Item::Rect { x, y, .. } | Item::Text { x, y, .. } | Item::Handle { x, y, .. } => (*x, *y),
+        Item::Line { x1, y1, .. } => (*x1, *y1),
+        Item::Circle { cx, cy, .. } => (*cx, *cy),
+        Item::Poly { points, .. } => points.first().copied().unwrap_or((0.0, 0.0)),
+        Item::Group { items, .. } => items.first().map_or((0.0, 0.0), anchor_of),
+    }
+}
+
+fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
     let mut sc = Scene::new(
-        W,
+        width,
         H,
         format!(
             "Register, notify, call back: the select() run at {}",
@@ -82,7 +137,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
         ),
     );
     let step = step_at(run, t);
-    let cols = [10.0f32, 238.0, 452.0];
+    let cols = COLS;
     let heads = [
         "1. Register interest",
         "2. Notifications",
@@ -232,7 +287,7 @@ pub fn layout(run: &SideRun, t: Time) -> Scene {
 
     // Bottom: the same story on a time axis.
     let x0 = 80.0;
-    let x1 = W - 14.0;
+    let x1 = width - 14.0;
     let s = Linear::time(run.end, x0, x1);
     let lanes = ["notified", "callback"];
     for (i, n) in lanes.iter().enumerate() {

@@ -9,7 +9,7 @@
 //! `s-run` (goodput), `s-queue` (B's queue), `muted`, `small`, `big`, `bold`.
 use super::charts::{chart, short_num, ChartSpec, Series};
 use super::load::wrap;
-use super::{card, fmt_secs, Anchor, Item, Scene};
+use super::{card, fmt_secs, shift, Anchor, Item, Scene};
 use crate::sim::{EventKind, Time, Trace, MS, SEC};
 
 /// Precomputed series of one storm run.
@@ -328,33 +328,6 @@ fn panel(d: &StormData, t: Time, p: &Panel) -> Vec<Item> {
         items: chart(&sq, &[(&d.queue, "chart s-queue", "")], t),
     });
     out
-}
-
-/// Move every item by (`dx`, `dy`).
-fn shift(items: &mut [Item], dx: f32, dy: f32) {
-    for i in items {
-        match i {
-            Item::Rect { x, y, .. } | Item::Text { x, y, .. } | Item::Handle { x, y, .. } => {
-                *x += dx;
-                *y += dy;
-            }
-            Item::Circle { cx, cy, .. } => {
-                *cx += dx;
-                *cy += dy;
-            }
-            Item::Line { x1, y1, x2, y2, .. } => {
-                *x1 += dx;
-                *x2 += dx;
-                *y1 += dy;
-                *y2 += dy;
-            }
-            Item::Poly { points, .. } => points.iter_mut().for_each(|p| {
-                p.0 += dx;
-                p.1 += dy;
-            }),
-            Item::Group { items, .. } => shift(items, dx, dy),
-        }
-    }
 }
 
 /// Lowest text baseline / shape bottom of `items` (the panel's height).

@@ -8,9 +8,10 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
+use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
 use crate::figure::ports::SideRun;
-use crate::figure::readiness::{code_line, describe, layout};
+use crate::figure::readiness::{code_line, describe, layout_for};
 use crate::scenario::programs::ports::{readiness_script, run_select};
 
 /// The `readiness` visualisation.
@@ -22,7 +23,9 @@ pub fn Readiness() -> Html {
         (SideRun::from_trace(&tr), Timeline::from_trace(&tr))
     });
     let pb = use_playback("readiness", run.1.clone());
-    let scene = Rc::new(layout(&run.0, pb.t));
+    // A phone gets the stacked picture, so its text stays readable (>= 10 px).
+    let (wrapper, width) = use_width();
+    let scene = Rc::new(layout_for(&run.0, pb.t, width as f32));
     let line = code_line(&run.0, pb.t);
     let describe_cb = {
         let run = run.clone();
@@ -34,7 +37,7 @@ pub fn Readiness() -> Html {
         </p>
     };
     html! {
-        <div class="viz-wide readiness-viz">
+        <div class="viz-wide readiness-viz" ref={wrapper}>
             <Figure id="readiness" title="Register interest, get notified, run the callback" playback={pb.clone()} describe={describe_cb} {caption}>
                 <SceneView {scene} />
                 <CodePanel id="event_callbacks.py" active_line={Some(line)} label={AttrValue::from("event_callbacks.py: the same server, written as events")} />
