@@ -159,6 +159,44 @@ async fn a_new_seed_applies_to_the_random_arrivals_shown() {
     assert!(!hash().contains("ports.seed"), "{}", hash());
 }
 
+/// The element that has the focus, as its `data-key` (empty if it has none).
+fn focused_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.get_attribute("data-key"))
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_port_box_keeps_the_focus_after_adding_a_client() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let sel = "g[data-key=\"port:9002\"]";
+    m.q(sel)
+        .dyn_into::<web_sys::SvgElement>()
+        .expect("svg element")
+        .focus()
+        .expect("focus");
+    assert_eq!(focused_key(), "port:9002");
+    for n in [3, 4] {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+            .expect("keydown");
+        m.q(sel).dispatch_event(&ev).expect("dispatch");
+        settle().await;
+        assert!(
+            m.text(".ports-add").contains(&format!("{n} clients")),
+            "{}",
+            m.text(".ports-add")
+        );
+        // Still on the box: a second key press adds another client.
+        assert_eq!(focused_key(), "port:9002");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_link_parameter_becomes_a_notice() {
     let m = mount::<PortsPage>("#/blocking-io?ports.arr=9003:1").await;

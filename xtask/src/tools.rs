@@ -404,10 +404,22 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Tell the runners where the browser is (wasm-bindgen-test-runner reads CHROMEDRIVER).
+    /// Tell the runners where the browser is (wasm-bindgen-test-runner reads CHROMEDRIVER), and
+    /// give wasm-bindgen-test-runner time: its default limit of 20 s is for the whole suite's
+    /// output, which takes 12-16 s here on an idle machine and timed out on a busy one (a
+    /// limit, not a measurement: the tests themselves never wait on real time). An explicit
+    /// WASM_BINDGEN_TEST_TIMEOUT / WASM_BINDGEN_TEST_DRIVER_TIMEOUT in the environment wins.
     pub fn apply(&self, c: &mut Command) {
         c.env("CHROMEDRIVER", &self.chromedriver)
             .env("CHROMIUM", &self.chromium);
+        for (var, secs) in [
+            ("WASM_BINDGEN_TEST_TIMEOUT", "600"),
+            ("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "60"),
+        ] {
+            if std::env::var_os(var).is_none() {
+                c.env(var, secs);
+            }
+        }
     }
 }
 

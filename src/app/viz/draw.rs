@@ -76,11 +76,31 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
         }
         None => (None, None),
     };
+    // A keyed group that was just activated keeps the focus across the redraw it causes (the
+    // picture may draw it as a new element, which would drop the focus to the page's body).
+    let refocus: Refocus = use_mut_ref(|| None);
+    {
+        let (refocus, svg) = (refocus.clone(), svg.clone());
+        use_effect(move || {
+            if let (Some(k), Some(el)) =
+                (refocus.borrow_mut().take(), svg.cast::<web_sys::Element>())
+            {
+                let lost = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .is_none_or(|a| !el.contains(Some(&a)));
+                if lost {
+                    refocus_key(&el, &k);
+                }
+            }
+        });
+    }
     let ctx = HandleCtx {
         on_handle: props.on_handle.clone(),
         drag,
         svg: svg.clone(),
         width: sc.width,
+        refocus,
     };
     html! {
         <svg ref={svg} class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
@@ -92,12 +112,35 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
     }
 }
 
-/// What a handle needs to start a drag.
+/// The key of the group activated last, to focus again after the redraw.
+type Refocus = Rc<RefCell<Option<String>>>;
+
+/// Focus the group drawn with `data-key` = `key` inside `svg`, if there is one.
+fn refocus_key(svg: &web_sys::Element, key: &str) {
+    let Ok(list) = svg.query_selector_all("g[data-key]") else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(g) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+        else {
+            continue;
+        };
+        if g.get_attribute("data-key").as_deref() == Some(key) {
+            let _ = g.focus();
+            return;
+        }
+    }
+}
+
+/// What a handle needs to start a drag, and what a keyed group needs to keep its focus.
 struct HandleCtx {
     on_handle: Option<Callback<(String, Time)>>,
     drag: Drag,
     svg: NodeRef,
     width: f32,
+    refocus: Refocus,
 }
 
 fn handle(
@@ -262,13 +305,17 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
             let children: Html = items.iter().map(|c| item(c, on_key, ctx)).collect();
             match (key, on_key) {
                 (Some(k), Some(cb)) => {
-                    let (k1, cb1) = (k.clone(), cb.clone());
-                    let onclick = Callback::from(move |_: MouseEvent| cb1.emit(k1.clone()));
-                    let (k2, cb2) = (k.clone(), cb.clone());
+                    let (k1, cb1, r1) = (k.clone(), cb.clone(), ctx.refocus.clone());
+                    let onclick = Callback::from(move |_: MouseEvent| {
+                        *r1.borrow_mut() = Some(k1.clone());
+                        cb1.emit(k1.clone())
+                    });
+                    let (k2, cb2, r2) = (k.clone(), cb.clone(), ctx.refocus.clone());
                     let onkeydown = Callback::from(move |e: KeyboardEvent| {
                         if e.key() == "Enter" || e.key() == " " {
                             e.prevent_default();
                             e.stop_propagation();
+                            *r2.borrow_mut() = Some(k2.clone());
                             cb2.emit(k2.clone());
                         }
                     });
