@@ -10,10 +10,8 @@
 //! A query after `?` carries permalink parameters (see [`crate::app::permalink`]); it never
 //! changes the route, but a new address set from outside the app (a pasted link, even for the
 //! page shown) mounts the page afresh so the new parameters apply ([`crate::app::shell::App`]).
-use yew::prelude::*;
 
 use crate::app::content;
-use crate::app::hooks::use_location_hash;
 use crate::app::permalink::{self, encode};
 
 /// Where we are.
@@ -61,13 +59,6 @@ impl Route {
             Route::NotFound(path) => format!("#{path}"),
         }
     }
-}
-
-/// The current route, updated on `hashchange`.
-#[hook]
-pub fn use_route() -> Route {
-    let hash = use_location_hash();
-    Route::from_hash(&hash)
 }
 
 /// Link to a chapter by slug.

@@ -228,13 +228,7 @@ pub fn code_line(tr: &Trace, replay: &Replay, s: Stage) -> u32 {
     let held = || held_by(&replay.state_after(s.n)).is_some();
     match s.kind {
         StageKind::Idle(_) | StageKind::Asleep(_) if held() => 24,
-        StageKind::Due
-            if since_clock(tr, s.n)
-                .iter()
-                .any(|e| matches!(e.kind, EventKind::BlockEnd { .. })) =>
-        {
-            24
-        }
+        StageKind::Due if block_ended(tr, s.n).is_some() => 24,
         k => toy_line(k),
     }
 }
@@ -315,14 +309,7 @@ pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
             ),
         },
         StageKind::Due => {
-            let jump = since_clock(tr, s.n);
-            let woken = names(
-                tr,
-                jump.iter()
-                    .filter(|e| matches!(e.kind, EventKind::Woken { .. }))
-                    .map(|e| e.task),
-            );
-            if let Some(b) = jump.iter().find(|e| matches!(e.kind, EventKind::BlockEnd { .. })) {
+            if let Some(b) = block_ended(tr, s.n) {
                 let others = names(tr, snap.ready.iter().copied().filter(|&x| x != b.task));
                 let ahead = if others.is_empty() {
                     String::new()
@@ -333,10 +320,19 @@ pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
                     "{at}: {x}'s time.sleep returns: the thread is free again and {x} continues first (front of the ready queue{ahead}).",
                     x = short(tr, b.task)
                 )
-            } else if woken.is_empty() {
-                format!("{at}: a timer fired.")
             } else {
-                format!("{at}: due timers fired: {woken} moved to the ready queue.")
+                let woken = names(
+                    tr,
+                    since_clock(tr, s.n)
+                        .iter()
+                        .filter(|e| matches!(e.kind, EventKind::Woken { .. }))
+                        .map(|e| e.task),
+                );
+                if woken.is_empty() {
+                    format!("{at}: a timer fired.")
+                } else {
+                    format!("{at}: due timers fired: {woken} moved to the ready queue.")
+                }
             }
         }
         StageKind::End => format!(
@@ -381,6 +377,13 @@ fn since_clock(tr: &Trace, n: u32) -> &[Event] {
         .rposition(|e| matches!(e.kind, EventKind::Clock { .. }))
         .map_or(0, |i| i + 1);
     &ev[from..]
+}
+
+/// The end of a blocking call among the events fired at the last clock jump before event `n`.
+fn block_ended(tr: &Trace, n: u32) -> Option<&Event> {
+    since_clock(tr, n)
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::BlockEnd { .. }))
 }
 
 /// The task holding the loop's thread in a blocking call, if any.

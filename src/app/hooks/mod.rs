@@ -96,13 +96,6 @@ pub fn use_external_hash() -> ExternalHash {
     (*state).clone()
 }
 
-/// The current `location.hash` as last set from outside the app (e.g. `#/ports?ports.t=10`),
-/// updated on `hashchange` ([`use_external_hash`]).
-#[hook]
-pub fn use_location_hash() -> String {
-    use_external_hash().hash
-}
-
 /// `location.hash`, or `""` when there is no window.
 pub fn current_hash() -> String {
     web_sys::window()

@@ -43,6 +43,17 @@ struct Source {
     script: Script,
 }
 
+impl Source {
+    /// A preset's arrivals, drawn with `seed` (only the random preset uses it).
+    fn preset(p: Preset, seed: u64) -> Source {
+        Source {
+            preset: Some(p),
+            seed,
+            script: p.script(seed),
+        }
+    }
+}
+
 fn from_link(params: &VizParams) -> Source {
     let seed = params
         .get_parsed("seed", SEED_ACCEPTED, parse_seed)
@@ -56,11 +67,7 @@ fn from_link(params: &VizParams) -> Source {
             seed,
             script,
         },
-        None => Source {
-            preset: Some(preset),
-            seed,
-            script: preset.script(seed),
-        },
+        None => Source::preset(preset, seed),
     }
 }
 
@@ -283,11 +290,7 @@ pub fn Ports() -> Html {
             } else {
                 source.seed
             };
-            set_source.emit(Source {
-                preset: Some(p),
-                seed,
-                script: p.script(seed),
-            });
+            set_source.emit(Source::preset(p, seed));
         });
         html! {
             <button type="button" class={format!("preset preset-{}", p.key())}
@@ -388,11 +391,7 @@ pub fn Ports() -> Html {
             }
             if let Ok(seed) = parse_seed(&v) {
                 if seed != source.seed {
-                    set_source.emit(Source {
-                        preset: Some(Preset::Random),
-                        seed,
-                        script: Preset::Random.script(seed),
-                    });
+                    set_source.emit(Source::preset(Preset::Random, seed));
                 }
             }
         })
