@@ -377,6 +377,67 @@ pub struct CodePanelProps {
     /// Label above the code (defaults to the file name and language).
     #[prop_or_default]
     pub label: Option<AttrValue>,
+    /// Changes to the shown code, so it says what the run it marks does (the learner's
+    /// durations, say); each edited piece is drawn as `span.code-edit`.
+    #[prop_or_default]
+    pub edits: Vec<CodeEdit>,
+}
+
+/// One change to a code sample's shown text: on line `line` (1-based), the first `find` in its
+/// highlighted HTML becomes `put` (HTML, which the caller builds from known pieces: see
+/// [`CodeEdit::num`] and [`CodeEdit::text`]), wrapped in `span.code-edit`. An edit whose `find`
+/// is not on its line changes nothing (a test checks that each one is found).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeEdit {
+    /// 1-based line number.
+    pub line: u32,
+    /// Highlighted HTML to find on that line.
+    pub find: String,
+    /// HTML put in its place.
+    pub put: String,
+}
+
+impl CodeEdit {
+    /// A number literal on `line`: `old` becomes `new` (both plain numbers).
+    pub fn num(line: u32, old: &str, new: &str) -> CodeEdit {
+        CodeEdit {
+            line,
+            find: format!("<span class=\"tok-num\">{old}</span>"),
+            put: format!("<span class=\"tok-num\">{}</span>", escape(new)),
+        }
+    }
+
+    /// Plain text on `line` (inside a comment, say): `old` becomes `new`, both without markup.
+    pub fn text(line: u32, old: &str, new: &str) -> CodeEdit {
+        CodeEdit {
+            line,
+            find: escape(old),
+            put: escape(new),
+        }
+    }
+
+    /// `line`'s highlighted HTML with this edit applied, if its `find` is there and `put` differs
+    /// from it (a value left at the sample's own is not marked as changed).
+    pub fn apply(&self, html: &str) -> Option<String> {
+        if self.put == self.find {
+            return None;
+        }
+        let at = html.find(&self.find)?;
+        Some(format!(
+            "{}<span class=\"code-edit\" title=\"changed to match the run\">{}</span>{}",
+            &html[..at],
+            self.put,
+            &html[at + self.find.len()..]
+        ))
+    }
+}
+
+/// `s` with HTML's special characters escaped, as the build's highlighter writes them.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A code sample with line numbers; marks the executing line and keeps it in view by scrolling
@@ -434,6 +495,12 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
             let lines = lines.iter().enumerate().map(|(i, l)| {
                 let n = i as u32 + 1;
                 let is_active = active == Some(n);
+                let mut l = l.clone();
+                for e in props.edits.iter().filter(|e| e.line == n) {
+                    if let Some(edited) = e.apply(&l) {
+                        l = edited.into();
+                    }
+                }
                 html! {
                     <span
                         key={n}

@@ -142,6 +142,7 @@ fn props(id: &'static str, active: Option<u32>) -> CodePanelProps {
         id: id.into(),
         active_line: active,
         label: None,
+        edits: Vec::new(),
     }
 }
 

@@ -104,6 +104,39 @@ async fn a_pool_within_budget_visibly_keeps_up() {
 }
 
 #[wasm_bindgen_test]
+async fn a_preset_is_said_in_the_live_region_without_moving_the_clock() {
+    let root = new_root("#/embed/thread-pool?thread-pool.t=10s");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let live = || {
+        root.query_selector(".live")
+            .unwrap()
+            .expect("live region")
+            .text_content()
+            .unwrap_or_default()
+    };
+    let before = live();
+    assert!(
+        before.starts_with("At 10.0 s: 200 threads busy"),
+        "{before}"
+    );
+    let keeps_up = root.query_selector_all("button.preset").unwrap();
+    let button = (0..keeps_up.length())
+        .filter_map(|i| keeps_up.item(i))
+        .find(|b| b.text_content().unwrap_or_default().starts_with("keeps up"))
+        .expect("the 'keeps up' preset");
+    button.dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    let after = live();
+    assert!(
+        after.starts_with("At 10.0 s:") && after.contains(" 0 requests waiting"),
+        "the live region says the new run at the same time: {after}"
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn out_of_range_slider_values_are_refused_with_the_range() {
     let root = new_root("#/embed/thread-pool");
     let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();

@@ -87,6 +87,61 @@ async fn blocking_switch_makes_gather_take_the_sum() {
     assert!(s.contains("held by time.sleep"), "{s}");
 }
 
+/// Line `n` of code panel `id`, without its line number.
+fn code_line<C: BaseComponent>(m: &Mounted<C>, id: &str, n: u32) -> String {
+    m.text(&format!(
+        ".code-panel[data-code='{id}'] .line[data-line='{n}'] .src"
+    ))
+}
+
+#[wasm_bindgen_test]
+async fn the_code_panels_say_the_learners_durations_and_totals() {
+    let m = mount::<QueriesPage>("#/embed/queries").await;
+    // The defaults: the samples as written.
+    assert_eq!(
+        code_line(&m, "queries_sync.py", 9),
+        "db_query(\"A\", 2)  # 2 s..."
+    );
+    m.type_into("input.dur-a", "1.5");
+    settle().await;
+    m.type_into("input.dur-b", "4");
+    settle().await;
+    let ends_with = |id: &str, n: u32, tail: &str| {
+        let l = code_line(&m, id, n);
+        assert!(l.ends_with(tail), "line {n} of {id}: {l}");
+    };
+    let sync = "queries_sync.py";
+    assert_eq!(code_line(&m, sync, 9), "db_query(\"A\", 1.5)  # 1.5 s...");
+    assert_eq!(
+        code_line(&m, sync, 10),
+        "db_query(\"B\", 4)  # ...then 4 s more"
+    );
+    ends_with(sync, 11, "# about 5.5");
+    let gat = "queries_gather.py";
+    assert_eq!(code_line(&m, gat, 13).trim(), "db_query(\"A\", 1.5),");
+    assert_eq!(code_line(&m, gat, 14).trim(), "db_query(\"B\", 4),");
+    // The gather total is the prediction's answer: hidden until then.
+    ends_with(gat, 16, "# about ? (predict it above)");
+    assert!(
+        m.root.query_selector_all(".code-edit").unwrap().length() >= 7,
+        "edited pieces are marked"
+    );
+    m.click("button.third");
+    settle().await;
+    assert_eq!(
+        code_line(&m, sync, 10),
+        "db_query(\"B\", 4); db_query(\"C\", 1)  # ...then 4 s, then 1 s"
+    );
+    ends_with(sync, 11, "# about 6.5");
+    assert_eq!(
+        code_line(&m, gat, 14).trim(),
+        "db_query(\"B\", 4), db_query(\"C\", 1),"
+    );
+    m.click("button.reveal");
+    settle().await;
+    ends_with(gat, 16, "# about 4.0");
+}
+
 fn input_value<C: BaseComponent>(m: &Mounted<C>, sel: &str) -> String {
     m.q(sel)
         .dyn_into::<HtmlInputElement>()
@@ -405,6 +460,21 @@ async fn coroutine_code_panel_marks_the_focused_cards_own_line() {
         seen_b_line5,
         "a suspended card's own line 5 was marked at some step"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_time_for_an_example_that_takes_none_is_a_notice() {
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=run&coroutine.t=2s").await;
+    let notices = m.text(".notices");
+    assert!(
+        notices.contains("Ignored link parameter coroutine.t=2s: the \"run\" example takes no virtual time (everything happens at 0 s). To open it at a decision, use coroutine.step, from 1 to "),
+        "{notices}"
+    );
+    drop(m);
+    // The same time on an example with a clock is no notice.
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=wait&coroutine.t=1s").await;
+    let all = m.root.text_content().unwrap_or_default();
+    assert!(!all.contains("Ignored link parameter coroutine.t"), "{all}");
 }
 
 #[wasm_bindgen_test]

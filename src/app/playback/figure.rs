@@ -84,14 +84,15 @@ pub fn Figure(props: &FigureProps) -> Html {
         });
     }
 
-    // Live region: describe the current time, throttled while playing.
+    // Live region: describe the current time, throttled while playing. The sentence is part of
+    // the dependencies, so a change that is not a time change (a preset, a new setting) is said too.
     {
         let announced = announced.clone();
-        let describe = props.describe.clone();
+        let text = props.describe.as_ref().map(|d| d.emit(pb.t));
         let last: Rc<RefCell<(f64, String)>> = last_announce.clone();
-        use_effect_with((pb.t, pb.playing), move |&(t, playing)| {
-            if let Some(describe) = describe {
-                let text = describe.emit(t);
+        use_effect_with((pb.t, pb.playing, text), move |(_, playing, text)| {
+            let playing = *playing;
+            if let Some(text) = text.clone() {
                 let now = js_sys::Date::now();
                 let mut last = last.borrow_mut();
                 if !text.is_empty()

@@ -137,6 +137,22 @@ pub fn Coroutine() -> Html {
     // A run that takes no virtual time has no clock to play: no dead time bar beside the
     // stepper, the keys step decisions.
     let instant = pb.end() == 0;
+    // A time in the link of an example that takes none: said once, at the first render (a tab
+    // switched to later resets the clock itself), before the clock's write-back drops it.
+    {
+        let (params, ex) = (params.clone(), *ex);
+        let steps = run.stages.len();
+        use_state(move || {
+            if let (true, Some(v)) = (instant, params.get("t")) {
+                params.notice(
+                    "t",
+                    format!(
+                        "Ignored link parameter coroutine.t={v}: the \"{ex}\" example takes no virtual time (everything happens at 0 s). To open it at a decision, use coroutine.step, from 1 to {steps}."
+                    ),
+                );
+            }
+        });
+    }
     let onkeydown = instant.then(|| decision_keys(&pb, &pos, cur, &run.stages));
     let caption = html! {
         <p class="figure-note">

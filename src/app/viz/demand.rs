@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::content::CodePanel;
+use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::{refusal, use_viz_params};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
@@ -107,7 +107,22 @@ pub fn Demand() -> Html {
                     <SceneView {scene} />
                 }
             </div>
-            <CodePanel id="flux_flatmap.java" active_line={line} />
+            <CodePanel id="flux_flatmap.java" active_line={line} edits={code_edits(*n)} />
         </Figure>
     }
+}
+
+/// flux_flatmap.java with the learner's concurrency: the argument and the two comments that
+/// say it (lines 12 and 19).
+fn code_edits(n: u32) -> Vec<CodeEdit> {
+    let (items, calls) = if n == 1 {
+        ("1 item".to_string(), "1 call".to_string())
+    } else {
+        (format!("{n} items"), format!("{n} calls"))
+    };
+    vec![
+        CodeEdit::text(12, "for 8 items", &format!("for {items}")),
+        CodeEdit::num(19, "8", &n.to_string()),
+        CodeEdit::text(19, "at most 8 calls", &format!("at most {calls}")),
+    ]
 }

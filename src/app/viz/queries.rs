@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::content::CodePanel;
+use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::console::console;
@@ -99,6 +99,71 @@ fn build(qs: &[Query]) -> Runs {
             error: Some(e),
         },
     }
+}
+
+/// `t` in seconds with one decimal, as the samples' `:.1f` prints it.
+fn one_decimal(t: Time) -> String {
+    let tenths = (t + SEC / 20) / (SEC / 10);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `db_query("C", secs)`, highlighted as the build highlights the samples.
+fn query_call(name: &str, secs: &str) -> String {
+    format!(
+        "<span class=\"tok-fn\">db_query</span>(<span class=\"tok-str\">&quot;{name}&quot;</span>, <span class=\"tok-num\">{secs}</span>)"
+    )
+}
+
+/// What the two samples must say to be the runs shown: the learner's durations on the calls
+/// (query C on query B's line), and the totals in the closing comments (the gather run's only
+/// once it has been predicted). Lines as in content/CODE_LINES.md.
+fn code_edits(s: &Setup, runs: &Runs, revealed: bool) -> (Vec<CodeEdit>, Vec<CodeEdit>) {
+    let [a, b, c] = s.durs.map(secs_value);
+    let mut sync = vec![
+        CodeEdit::num(9, "2", &a),
+        CodeEdit::text(9, "# 2 s...", &format!("# {a} s...")),
+        CodeEdit::num(10, "3", &b),
+        CodeEdit::text(
+            11,
+            "# about 5.0",
+            &format!("# about {}", one_decimal(runs.seq.end)),
+        ),
+    ];
+    let mut gat = vec![
+        CodeEdit::num(13, "2", &a),
+        CodeEdit::num(14, "3", &b),
+        CodeEdit::text(
+            16,
+            "# about 3.0",
+            &if revealed {
+                format!("# about {}", one_decimal(runs.gat.end))
+            } else {
+                "# about ? (predict it above)".into()
+            },
+        ),
+    ];
+    if s.third {
+        sync.push(CodeEdit {
+            line: 10,
+            find: ")  <span class=\"tok-com\"># ...then 3 s more</span>".into(),
+            put: format!(
+                "); {}  <span class=\"tok-com\"># ...then {b} s, then {c} s</span>",
+                query_call("C", &c)
+            ),
+        });
+        gat.push(CodeEdit {
+            line: 14,
+            find: "),".into(),
+            put: format!("), {},", query_call("C", &c)),
+        });
+    } else {
+        sync.push(CodeEdit::text(
+            10,
+            "# ...then 3 s more",
+            &format!("# ...then {b} s more"),
+        ));
+    }
+    (sync, gat)
 }
 
 /// A run's console: each printed line stamped with its virtual time.
@@ -379,6 +444,7 @@ pub fn Queries() -> Html {
         })
     };
 
+    let (sync_edits, gather_edits) = code_edits(&setup, &runs, revealed);
     let body = match &runs.error {
         Some(e) => {
             html! { <div class="notice" role="alert">{ format!("Cannot run these queries: {e}.") }</div> }
@@ -389,7 +455,7 @@ pub fn Queries() -> Html {
                 <div class="queries-panes panes">
                     <div>
                         { timed_console(runs.seq.printed_at(pb.t), "Console: one after the other") }
-                        <CodePanel id="queries_sync.py" active_line={runs.seq.line_at(pb.t)} label={AttrValue::from("queries_sync.py (the upper run)")} />
+                        <CodePanel id="queries_sync.py" active_line={runs.seq.line_at(pb.t)} edits={sync_edits} label={AttrValue::from("queries_sync.py (the upper run)")} />
                     </div>
                     <div>
                         if revealed {
@@ -397,7 +463,7 @@ pub fn Queries() -> Html {
                         } else {
                             { timed_console(&[], "Console: asyncio.gather (after your prediction)") }
                         }
-                        <CodePanel id="queries_gather.py" active_line={if revealed { runs.gat.line_at(pb.t) } else { None }}
+                        <CodePanel id="queries_gather.py" active_line={if revealed { runs.gat.line_at(pb.t) } else { None }} edits={gather_edits}
                             label={AttrValue::from(match setup.block {
                                 Some(i) => format!("queries_gather.py (the lower run; query {} calls time.sleep at line 6 instead)", NAMES[i]),
                                 None => "queries_gather.py (the lower run)".to_string(),
