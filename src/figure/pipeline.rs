@@ -49,6 +49,10 @@ pub struct LabData {
     pub limit_kb: Option<f64>,
     /// Queue bound (the first queue's), if bounded.
     pub capacity: Option<u32>,
+    /// Each queue's own depth and bound, in the trace's order: the lab's queue and, in a fork's
+    /// switched run, the queue the producer puts into from the switch on (the consumer drains
+    /// the first one before it).
+    pub queues: Vec<QueueTrack>,
     /// Producer task (or coroutine) named "producer".
     pub producer: Option<TaskId>,
     /// Consumer task.
@@ -108,6 +112,15 @@ pub struct Books {
     pub queued: u64,
 }
 
+/// One queue of a lab run: its depth over time and its bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueTrack {
+    /// Items in this queue.
+    pub depth: Series,
+    /// Its bound, if bounded.
+    pub capacity: Option<u32>,
+}
+
 fn task_named(tr: &Trace, name: &str) -> Option<TaskId> {
     (0..tr.tasks.len() as u32).find(|&i| tr.task_name(i) == name)
 }
@@ -117,6 +130,20 @@ impl LabData {
     pub fn new(tr: &Trace) -> LabData {
         let nq = tr.resources.len();
         let mut per_q = vec![0u32; nq];
+        // Resource index -> index in `queues`.
+        let mut track_of = vec![None; nq];
+        let mut queues = Vec::new();
+        for (i, r) in tr.resources.iter().enumerate() {
+            if r.kind == ResourceKind::Queue {
+                track_of[i] = Some(queues.len());
+                let mut depth = Series::step();
+                depth.push(0, 0.0);
+                queues.push(QueueTrack {
+                    depth,
+                    capacity: (r.capacity != u32::MAX).then_some(r.capacity),
+                });
+            }
+        }
         let mut depth = Series::step();
         let mut memory_kb = Series::step();
         let mut latency = Series::line();
@@ -137,6 +164,9 @@ impl LabData {
                 | EventKind::QueueDrop { q, depth: d } => {
                     if let Some(x) = per_q.get_mut(q as usize) {
                         *x = d;
+                    }
+                    if let Some(&Some(k)) = track_of.get(q as usize) {
+                        queues[k].depth.push(e.t, d as f64);
                     }
                     depth.push(e.t, per_q.iter().map(|&x| x as f64).sum());
                     match e.kind {
@@ -184,12 +214,13 @@ impl LabData {
         }
         let end = tr.end.max(1);
         depth.push(end, per_q.iter().map(|&x| x as f64).sum());
+        for (i, &d) in per_q.iter().enumerate() {
+            if let Some(k) = track_of[i] {
+                queues[k].depth.push(end, d as f64);
+            }
+        }
         let bucket = (end / 40).clamp(100 * MS, SEC);
-        let capacity = tr
-            .resources
-            .iter()
-            .find(|r| r.kind == ResourceKind::Queue)
-            .and_then(|r| (r.capacity != u32::MAX).then_some(r.capacity));
+        let capacity = queues.first().and_then(|q| q.capacity);
         let limit_kb = (tr.memory_limit != u64::MAX).then(|| tr.memory_limit as f64 / 1024.0);
         let mem_unit_kb = if memory_kb.max().max(limit_kb.unwrap_or(0.0)) >= 1024.0 {
             1024.0
@@ -213,6 +244,7 @@ impl LabData {
             oom,
             limit_kb,
             capacity,
+            queues,
             producer: task_named(tr, "producer"),
             consumer: task_named(tr, "consumer"),
             endpoint: task_named(tr, "produce"),
@@ -274,6 +306,32 @@ pub struct PanelOpts {
     pub cols: u32,
     /// A vertical marker on every chart (the fork's switch).
     pub marker: Option<(Time, String)>,
+    /// The charts' time axis ends here (the fork gives both panels the later run's end, so
+    /// their axes line up); `None`: at this run's end.
+    pub end: Option<Time>,
+    /// Height kept for the out-of-memory banner (the fork gives both panels the larger, so
+    /// their charts start at the same height); `None`: this run's own.
+    pub banner_room: Option<f32>,
+}
+
+/// The lines of the out-of-memory banner of a panel `w` wide, crashed at `at`.
+fn oom_banner(at: Time, w: f32) -> Vec<String> {
+    wrap(
+        &format!(
+            "Out of memory at {}: the process crashed; everything queued is lost",
+            fmt_secs(at)
+        ),
+        ((w - 12.0) / 6.8) as usize,
+    )
+}
+
+/// Height a panel `w` wide keeps for its out-of-memory banner, reserved from the start so
+/// nothing jumps when it appears.
+fn banner_room(d: &LabData, w: f32) -> f32 {
+    match d.oom {
+        Some(at) => 31.0 + 15.0 * oom_banner(at, w).len() as f32,
+        None => 30.0,
+    }
 }
 
 /// The accounting sentence at `t`: (text, balanced).
@@ -410,15 +468,27 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     }];
     let r = 5.0f32;
     let per_row = ((qw - 8.0) / (2.0 * r + 3.0)).floor().max(1.0) as u32;
-    let depth_now = d.depth.at(t) as u32;
-    // Three rows of dots; when more are queued than fit, two rows and a "+N more" line below
-    // them (the third row's place), so the count never sits on the dots.
-    let max_dots = if depth_now > per_row * 3 {
+    // After a fork's switch the producer puts into the new queue: its items and bound are
+    // drawn, and what is left in the old queue (drained first) is said below them.
+    let switched = d.queues.len() > 1 && o.marker.as_ref().is_some_and(|(at, _)| t >= *at);
+    let (depth_now, capacity, old_left) = if switched {
+        let new_depth = d.queues[1].depth.at(t) as u32;
+        (
+            new_depth,
+            d.queues[1].capacity,
+            d.queues[0].depth.at(t) as u32,
+        )
+    } else {
+        (d.depth.at(t) as u32, d.capacity, 0)
+    };
+    // Three rows of dots; when more are queued than fit, or an old queue is to be said, two
+    // rows and a line below them (the third row's place), so the line never sits on the dots.
+    let max_dots = if depth_now > per_row * 3 || old_left > 0 {
         per_row * 2
     } else {
         per_row * 3
     };
-    let slots = d.capacity.filter(|&c| c <= per_row * 3).unwrap_or(0);
+    let slots = capacity.filter(|&c| c <= max_dots).unwrap_or(0);
     let dot = |i: u32| {
         // Oldest (next out) on the right.
         let col = i % per_row;
@@ -448,9 +518,10 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             tip: None,
         });
     }
-    let qlabel = match d.capacity {
-        Some(c) => format!("queue: {depth_now} / {c}"),
-        None => format!("queue: {depth_now} (no bound)"),
+    let name = if switched { "new queue" } else { "queue" };
+    let qlabel = match capacity {
+        Some(c) => format!("{name}: {depth_now} / {c}"),
+        None => format!("{name}: {depth_now} (no bound)"),
     };
     qitems.push(Item::Text {
         x: qx + 4.0,
@@ -459,15 +530,26 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         class: "small bold",
         anchor: Anchor::Start,
     });
-    if depth_now > max_dots {
+    let below = match (depth_now > max_dots, old_left > 0) {
+        (true, true) => Some(format!("+{} more; old: {old_left}", depth_now - max_dots)),
+        (true, false) => Some(format!("+{} more", depth_now - max_dots)),
+        (false, true) => Some(format!("old queue: {old_left} left")),
+        (false, false) => None,
+    };
+    if let Some(text) = below {
         qitems.push(Item::Text {
             x: qx + 6.0,
             y: py + bh - 6.0,
-            text: format!("+{} more", depth_now - max_dots),
+            text,
             class: "small bold",
             anchor: Anchor::Start,
         });
     }
+    let qlabel = if old_left > 0 {
+        format!("{qlabel}; old queue: {old_left} left, drained first")
+    } else {
+        qlabel
+    };
     out.push(Item::Group {
         class: "queue",
         label: Some(qlabel),
@@ -638,13 +720,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         anchor: if narrow { Anchor::Start } else { Anchor::End },
     });
     let mut y = ay + if narrow { 16.0 } else { 8.0 };
-    let oom_lines = wrap(
-        &format!(
-            "Out of memory at {}: the process crashed; everything queued is lost",
-            fmt_secs(d.oom.unwrap_or(t))
-        ),
-        ((w - 12.0) / 6.8) as usize,
-    );
+    let oom_lines = oom_banner(d.oom.unwrap_or(t), w);
     if d.oom.is_some_and(|o| o <= t) {
         out.push(Item::Rect {
             x: x0,
@@ -665,13 +741,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             });
         }
     }
-    // Room for the out-of-memory banner when this run reaches it (reserved from the start so
-    // nothing jumps when it appears).
-    y += if d.oom.is_some() {
-        31.0 + 15.0 * oom_lines.len() as f32
-    } else {
-        30.0
-    };
+    y += o.banner_room.unwrap_or_else(|| banner_room(d, w));
     // --- charts ---
     let cols = o.cols.max(1);
     let gap = 60.0;
@@ -687,7 +757,7 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
         w: cwid,
         h: ch,
         title,
-        end: d.end,
+        end: o.end.unwrap_or(d.end),
         y_max,
         threshold,
         marker: o.marker.clone(),
@@ -814,6 +884,8 @@ pub fn lab_scene_for(d: &LabData, t: Time, heading: &str, width: f32) -> Scene {
             w: w - 20.0,
             cols: if narrow { 1 } else { 2 },
             marker: None,
+            end: None,
+            banner_room: None,
         },
     );
     let mut sc = Scene::new(w, h + 10.0, format!("{heading} at {}", fmt_secs(t)));
@@ -852,6 +924,8 @@ pub fn fork_scene_for(
         headings.1
     );
     let marker = Some((switch, "switch".to_string()));
+    // One time axis for both continuations (a run that crashed ends early).
+    let end = Some(a.end.max(b.end));
     if narrow {
         let w = width;
         let opts = |heading: &str, y: f32| PanelOpts {
@@ -861,6 +935,8 @@ pub fn fork_scene_for(
             w: w - 20.0,
             cols: 1,
             marker: marker.clone(),
+            end,
+            banner_room: None,
         };
         let (ia, ha) = lab_panel(a, t, &opts(headings.0, 4.0));
         let yb = 4.0 + ha + 24.0;
@@ -879,6 +955,8 @@ pub fn fork_scene_for(
     }
     let w = width;
     let pw = (w - 40.0) / 2.0;
+    // Side by side, the charts start at the same height.
+    let banner_room = Some(banner_room(a, pw).max(banner_room(b, pw)));
     let (ia, ha) = lab_panel(
         a,
         t,
@@ -889,6 +967,8 @@ pub fn fork_scene_for(
             w: pw,
             cols: 1,
             marker: marker.clone(),
+            end,
+            banner_room,
         },
     );
     let (ib, hb) = lab_panel(
@@ -901,6 +981,8 @@ pub fn fork_scene_for(
             w: pw,
             cols: 1,
             marker,
+            end,
+            banner_room,
         },
     );
     let mut sc = Scene::new(w, ha.max(hb) + 10.0, title);
@@ -1521,6 +1603,83 @@ mod tests {
             2
         );
         assert!(db.dropped.at(10 * SEC) > 0.0 && da.dropped.at(10 * SEC) == 0.0);
+    }
+
+    #[test]
+    fn after_a_switch_the_new_queue_and_its_bound_are_drawn_and_the_old_one_said() {
+        use crate::figure::load::assert_texts_fit;
+        let params = |switch| LabParams {
+            strategy: Strategy::Buffer,
+            switch,
+            ..LabParams::default()
+        };
+        let keep = LabData::new(&run(&params(None)));
+        let d = LabData::new(&run(&params(Some(Switch {
+            at_s: 5.0,
+            to: Strategy::DropNewest,
+        }))));
+        assert_eq!(d.queues.len(), 2);
+        assert_eq!(
+            (d.queues[0].capacity, d.queues[1].capacity),
+            (None, Some(10))
+        );
+        let number = |texts: &[&str], prefix: &str| -> Option<u32> {
+            texts.iter().find_map(|x| {
+                let rest = x.strip_prefix(prefix)?;
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+        };
+        let mut seen_both = false;
+        for width in [343.0, 980.0] {
+            for k in 0..=40 {
+                let t = k * SEC / 2;
+                let sc = fork_scene_for(&keep, &d, t, ("keep", "switch"), 5 * SEC, width);
+                assert_texts_fit(&sc);
+                let texts = sc.texts();
+                let total = d.depth.at(t) as u32;
+                if t < 5 * SEC {
+                    assert!(
+                        !texts.iter().any(|x| x.starts_with("new queue")),
+                        "{t}: {texts:?}"
+                    );
+                    continue;
+                }
+                // Right panel: the new queue against its bound; the old queue's rest said.
+                let new = number(&texts, "new queue: ").unwrap_or_else(|| panic!("{t}: {texts:?}"));
+                assert!(new <= 10, "{t}: {texts:?}");
+                assert!(
+                    texts.iter().any(|x| *x == format!("new queue: {new} / 10")),
+                    "{t}: {texts:?}"
+                );
+                let old = number(&texts, "old queue: ").unwrap_or(0);
+                assert_eq!(new + old, total, "{t}: {texts:?}");
+                seen_both |= new > 0 && old > 0;
+            }
+        }
+        assert!(seen_both, "some moment has items in both queues");
+        // The kept run crashes out of memory early; both continuations still share one time
+        // axis (to the later end) and their charts start at the same height.
+        assert!(keep.oom.is_some() && keep.end < d.end);
+        let sc = fork_scene_for(&keep, &d, 8 * SEC, ("keep", "switch"), 5 * SEC, 980.0);
+        let mut dots = Vec::new();
+        let mut texts = Vec::new();
+        dots_and_texts(&sc.items, &mut dots, &mut texts);
+        let last_tick = fmt_secs(d.end);
+        let ticks = texts.iter().filter(|x| x.2 == last_tick).count();
+        assert_eq!(
+            ticks, 10,
+            "five charts a panel end at {last_tick}: {texts:?}"
+        );
+        let heads: Vec<f32> = texts
+            .iter()
+            .filter(|x| x.2.starts_with("queue depth:"))
+            .map(|x| x.1)
+            .collect();
+        assert_eq!(heads.len(), 2);
+        assert_eq!(heads[0], heads[1], "charts start at the same height");
     }
 
     #[test]

@@ -214,6 +214,44 @@ async fn storm_part_renders_both_panels() {
 }
 
 #[wasm_bindgen_test]
+async fn the_fork_button_says_the_time_the_switch_is_made_at() {
+    let m = mount("strategies", "#/strategies?strategies.t=7990").await;
+    let button = m
+        .root
+        .query_selector(".lab-fork-btn")
+        .unwrap()
+        .expect("fork button");
+    assert_eq!(
+        button.text_content().unwrap_or_default(),
+        "Switch strategy at 7.9 s"
+    );
+    button.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    crate::common::settle().await;
+    let tx = text(&m);
+    assert!(tx.contains(" at 7.9 s"), "{tx}");
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("strategies.at=7.9"), "{hash}");
+}
+
+#[wasm_bindgen_test]
+async fn a_switch_time_without_a_switch_is_a_notice() {
+    let m = mount("strategies", "#/strategies?strategies.at=7").await;
+    let tx = text(&m);
+    assert!(
+        tx.contains("Ignored link parameter strategies.at=7: it is the time of a switch, and the link names no strategy to switch to (strategies.fork, one of: block,"),
+        "{tx}"
+    );
+    drop(m);
+    // With the switch it is no notice.
+    let m = mount(
+        "strategies",
+        "#/strategies?strategies.fork=drop-newest&strategies.at=7",
+    )
+    .await;
+    assert!(!text(&m).contains("Ignored link parameter"), "{}", text(&m));
+}
+
+#[wasm_bindgen_test]
 async fn bad_rates_and_capacities_are_refused_with_a_message() {
     let m = mount(
         "strategies",
@@ -264,4 +302,28 @@ async fn demand_refuses_bad_n_and_draws_the_bound() {
     assert!(text(&m).contains("flatMap(call, 8)"));
     change_input(&m, ".demand-n-box", "3").await;
     assert!(text(&m).contains("flatMap(call, 3)"), "{}", text(&m));
+    // The code says the same concurrency, in the argument and in both comments.
+    let line = |n: u32| {
+        m.root
+            .query_selector(&format!(".code-panel .line[data-line='{n}'] .src"))
+            .unwrap()
+            .expect("code line")
+            .text_content()
+            .unwrap_or_default()
+    };
+    assert!(
+        line(12).contains("// flatMap asks upstream for 3 items,"),
+        "{}",
+        line(12)
+    );
+    assert_eq!(
+        line(19).trim(),
+        "3)  // concurrency: at most 3 calls in flight"
+    );
+    change_input(&m, ".demand-n-box", "1").await;
+    assert!(line(12).contains("for 1 item,"), "{}", line(12));
+    assert_eq!(
+        line(19).trim(),
+        "1)  // concurrency: at most 1 call in flight"
+    );
 }

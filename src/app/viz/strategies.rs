@@ -83,6 +83,15 @@ fn from_link(params: &VizParams) -> LabCfg {
                 .unwrap_or(5 * SEC);
             (at, s)
         });
+    if let (None, Some(v)) = (fork, params.get("at")) {
+        params.notice(
+            "at",
+            format!(
+                "Ignored link parameter strategies.at={v}: it is the time of a switch, and the link names no strategy to switch to (strategies.fork, one of: {}).",
+                Strategy::accepted()
+            ),
+        );
+    }
     LabCfg {
         p: params
             .get_parsed("p", &rate_accepted(), |v| parse_rate("producer rate", v))
@@ -300,7 +309,7 @@ pub fn Strategies() -> Html {
         let (cfg, apply, fork_to) = (cfg.clone(), apply.clone(), fork_to.clone());
         Callback::from(move |_: MouseEvent| {
             let mut next = (*cfg).clone();
-            let at = (t / (100 * MS) * (100 * MS)).clamp(100 * MS, 19_900 * MS);
+            let at = switch_at(t);
             let to = if *fork_to == next.s {
                 Strategy::ALL
                     .into_iter()
@@ -385,7 +394,7 @@ pub fn Strategies() -> Html {
                             </select>
                         </label>
                         <button type="button" class="lab-fork-btn" onclick={on_fork}>
-                            { format!("Switch strategy now ({})", fmt_secs(t)) }
+                            { format!("Switch strategy at {}", fmt_secs(switch_at(t))) }
                         </button>
                     } else {
                         <button type="button" class="lab-unfork" onclick={on_unfork}>{ "Close the fork" }</button>
@@ -407,6 +416,12 @@ pub fn Strategies() -> Html {
             }
         </Figure>
     }
+}
+
+/// Where a switch made at `t` goes: `t` to the 0.1 s below it, inside the run (the button
+/// says this time, and the fork's heading the same).
+fn switch_at(t: Time) -> Time {
+    (t / (100 * MS) * (100 * MS)).clamp(100 * MS, 19_900 * MS)
 }
 
 fn describe_fallback(r: &LabRuns) -> String {
