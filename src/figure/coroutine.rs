@@ -117,7 +117,20 @@ pub fn layout_for(
         .filter(|e| e.kind == EventKind::NeverAwaited)
         .map(|e| e.task)
         .collect();
-    let mut y = 8.0;
+    // The decision this step is, on top: every step changes the picture, `main`'s steps (it
+    // has no card) included. Room for the longest sentence is kept, so the cards do not jump.
+    let (chars, room) = if narrow { (50, 4) } else { (108, 2) };
+    let caption = super::load::wrap(&super::event_loop::describe(tr, s, replay), chars);
+    for (i, l) in caption.iter().enumerate() {
+        items.push(Item::Text {
+            x: 8.0,
+            y: 18.0 + i as f32 * 16.0,
+            text: l.clone(),
+            class: "stage-caption",
+            anchor: Anchor::Start,
+        });
+    }
+    let mut y = 8.0 + caption.len().max(room) as f32 * 16.0;
     let cards: Vec<&TaskView> = snap
         .tasks
         .iter()
@@ -319,6 +332,60 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn every_step_says_its_decision_in_the_room_kept_for_it() {
+        let q = |n: &str, s: u64| Query {
+            name: n.into(),
+            seconds: s as f64,
+            blocking: false,
+        };
+        let runs = [
+            say_hello(false),
+            say_hello(true),
+            wait_and_print(),
+            tasks_gather(&[q("A", 2), q("B", 3)]).unwrap(),
+        ];
+        for tr in &runs {
+            let rp = Replay::new(tr);
+            let st = stages(tr);
+            let mut seen = Vec::new();
+            for s in &st {
+                for (width, room) in [(720.0, 2), (340.0, 4)] {
+                    let sc = layout_for(tr, &rp, *s, None, width);
+                    let caption: Vec<&str> = sc
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            Item::Text {
+                                text,
+                                class: "stage-caption",
+                                ..
+                            } => Some(text.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    assert!(
+                        !caption.is_empty() && caption.len() <= room,
+                        "{caption:?} at {width}"
+                    );
+                    assert_eq!(
+                        caption.join(" "),
+                        crate::figure::event_loop::describe(tr, *s, &rp)
+                    );
+                    crate::figure::load::assert_texts_fit(&sc);
+                    crate::figure::overlap::assert_no_overlaps("coroutine", &sc);
+                    if width == 720.0 {
+                        seen.push(caption.join(" "));
+                    }
+                }
+            }
+            // Consecutive steps never look the same.
+            for w in seen.windows(2) {
+                assert_ne!(w[0], w[1]);
+            }
+        }
     }
 
     #[test]

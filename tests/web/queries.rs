@@ -463,6 +463,27 @@ async fn coroutine_code_panel_marks_the_focused_cards_own_line() {
 }
 
 #[wasm_bindgen_test]
+async fn each_decision_step_is_said_in_the_picture_and_the_live_region() {
+    // A run that takes no virtual time: the clock never moves, only the step does.
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=run").await;
+    let mut said = Vec::new();
+    for _ in 0..4 {
+        m.click("button.step-next");
+        settle().await;
+        let live = m.text(".live");
+        let svg = svg_text(&m);
+        assert!(live.starts_with("0 s: "), "{live}");
+        // The picture's caption is the same sentence (wrapped into lines).
+        let words: String = live.split_whitespace().collect();
+        let drawn: String = svg.split_whitespace().collect();
+        assert!(drawn.contains(&words), "{live} not in {svg}");
+        said.push(live);
+    }
+    said.dedup();
+    assert_eq!(said.len(), 4, "each step said something new: {said:?}");
+}
+
+#[wasm_bindgen_test]
 async fn a_time_for_an_example_that_takes_none_is_a_notice() {
     let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=run&coroutine.t=2s").await;
     let notices = m.text(".notices");
