@@ -225,11 +225,14 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             let mx = xs.t(*mt);
             mx < x0 + 4.0 + len + 4.0 && mx + 40.0 > x0 && ((y - 3.0) - (y0 + 10.0)).abs() < 12.0
         });
+        // At the top of the plot, above the line would be on the title: below it instead.
+        let label_y = if y < y0 + 10.0 { y + 11.0 } else { y - 3.0 };
         out.push(Item::Text {
             x: if clash { x0 + w - 4.0 } else { x0 + 4.0 },
-            y: y - 3.0,
+            y: label_y,
             text: label.clone(),
-            class: "small",
+            // Outlined in the background colour: the chart's lines cross it.
+            class: "small halo",
             anchor: if clash { Anchor::End } else { Anchor::Start },
         });
     }
@@ -343,20 +346,17 @@ pub fn nice_max(v: f64) -> f64 {
     super::scale::nice_at_least(v * 1.0001, &[1.0, 2.0, 2.5, 5.0])
 }
 
-/// A compact number label: 950, 1.2k, 3.4M.
+/// A compact number label: 950, 7.5, 1.25k, 3.4M (thousands and millions to two decimals, so
+/// an axis tick at 1,250 reads 1.25k, not 1.2k).
 pub fn short_num(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
-        format!("{}M", trim(v / 1e6))
+        format!("{}M", crate::decimal::short(v / 1e6, 2))
     } else if a >= 1e3 {
-        format!("{}k", trim(v / 1e3))
+        format!("{}k", crate::decimal::short(v / 1e3, 2))
     } else {
-        trim(v)
+        crate::decimal::short(v, 1)
     }
-}
-
-fn trim(v: f64) -> String {
-    crate::decimal::short(v, 1)
 }
 
 #[cfg(test)]
@@ -414,6 +414,8 @@ mod tests {
         assert!((maxx - 190.0).abs() < 1.0, "cut at t: {maxx}");
         assert_eq!(nice_max(7.0), 10.0);
         assert_eq!(short_num(1500.0), "1.5k");
+        assert_eq!(short_num(1250.0), "1.25k");
+        assert_eq!(short_num(2_500_000.0), "2.5M");
     }
 
     #[test]

@@ -229,7 +229,8 @@ svg{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-
 .grid{stroke:#d9d5cb;fill:none}.axis{stroke:#555b66;fill:none}.muted{fill:#555b66}\
 .ink{fill:#1d1f24}.small{font-size:10px}.big{font-size:15px;font-weight:600}.bold{font-weight:600}\
 .outline{fill:none;stroke:#555b66}.chart{fill:none;stroke-width:2}.dashed{stroke-dasharray:4 3}\
-.now{stroke:#d14d00;stroke-width:2}text[class*=s-]{stroke:none}.on-fill{fill:#fff}.box{fill:#ffffff;stroke:#d6d3ca}.faint{opacity:.35}";
+.now{stroke:#d14d00;stroke-width:2}text[class*=s-]{stroke:none}.on-fill{fill:#fff}.box{fill:#ffffff;stroke:#d6d3ca}.faint{opacity:.35}\
+.halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}";
 
 impl Scene {
     /// An empty scene of this size.

@@ -1760,6 +1760,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_at_the_top_of_its_chart_keeps_its_label_off_the_title() {
+        // n = 1: the bound is the in-flight chart's top value.
+        let tr = credits_pipeline(&CreditsParams {
+            concurrency: 1,
+            ..CreditsParams::default()
+        });
+        let d = DemandData::new(&tr, 60, 4);
+        for w in [343.0, 720.0] {
+            let sc = demand_scene_for(&d, SEC, w);
+            assert!(sc.texts().contains(&"n = 1"), "{:?}", sc.texts());
+            crate::figure::overlap::assert_no_overlaps("demand, n = 1", &sc);
+        }
+    }
+
+    #[test]
     fn demand_bounds_in_flight() {
         let tr = credits_pipeline(&CreditsParams::default());
         let d = DemandData::new(&tr, 60, 4);

@@ -122,7 +122,7 @@ struct Panel {
     heading: (&'static str, &'static str),
     /// When the original load drops (marked on the charts).
     drop_at: Time,
-    /// Shared chart maxima: load per second, queue length.
+    /// Chart maxima: load per second, queue length.
     y_max: (f64, f64),
 }
 
@@ -398,8 +398,10 @@ fn title(t: Time) -> String {
     format!("Retry storm: naive retries vs the fix, at {}", fmt_secs(t))
 }
 
-/// The naive and the fixed panel, `pw` wide, at the given x positions (both at the top), on
-/// shared scales so their charts compare.
+/// The naive and the fixed panel, `pw` wide, at the given x positions (both at the top). Each
+/// on its own scale: on a shared one the fix's load (a few hundred a second) and bounded queue
+/// (50) were flat lines under the storm's thousands; each chart keeps B's capacity as its
+/// reference line, and the page says that the scales differ.
 fn panels(
     naive: &StormData,
     fixed: &StormData,
@@ -408,10 +410,6 @@ fn panels(
     pw: f32,
     x: [f32; 2],
 ) -> [Vec<Item>; 2] {
-    let y_max = (
-        naive.offered.max().max(fixed.offered.max()).max(150.0),
-        naive.queue.max().max(fixed.queue.max()),
-    );
     let heading = [
         (
             "Naive retries",
@@ -428,7 +426,7 @@ fn panels(
             w: pw,
             heading: heading[i],
             drop_at,
-            y_max,
+            y_max: (d.offered.max().max(150.0), d.queue.max()),
         };
         panel(d, t, &p)
     })
@@ -461,5 +459,45 @@ mod tests {
             assert!(sc.texts().contains(&"The fix"));
         }
         assert!(sc.texts().iter().any(|x| x.starts_with("B served")));
+    }
+
+    #[test]
+    fn the_fix_is_drawn_on_its_own_scale() {
+        let naive = StormData::new(&retry_storm(&RetryParams::default()));
+        let fixed = StormData::new(&retry_storm(&RetryParams {
+            fix: RetryFix::All,
+            ..RetryParams::default()
+        }));
+        let sc = storm_scene(&naive, &fixed, 25 * SEC, 12 * SEC);
+        // The value axes' top labels, left panel first: the storm's thousands, the fix's
+        // hundreds; the queue charts likewise (tens of thousands vs the bound of 50).
+        let tops: Vec<String> = sc
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Group {
+                    class: "chart-box",
+                    items,
+                    ..
+                } => items.iter().find_map(|i| match i {
+                    Item::Text {
+                        text,
+                        anchor: Anchor::End,
+                        ..
+                    } if text != "0" => Some(text.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tops.len(), 4, "{tops:?}");
+        assert!(
+            tops[0].ends_with('k') && !tops[2].ends_with('k'),
+            "load axes {tops:?}"
+        );
+        assert!(
+            tops[1].ends_with('k') && !tops[3].ends_with('k'),
+            "queue axes {tops:?}"
+        );
     }
 }

@@ -181,7 +181,7 @@ pub fn Backpressure() -> Html {
                 <p class="figure-note muted">{ "Memory is scaled down (1 KB per item, a 4 MB limit) so the crash comes within seconds; with gigabytes it comes later, the same way." }</p>
                 <CodePanel id={code} active_line={line} />
             } else {
-                <p class="figure-note muted">{ "Same traffic on both sides: 120 calls/s for 12 s, then 80/s (below B's 100/s). Naive retries: naive_retry.py. The fix: retry_backoff.py plus a bounded queue in B." }</p>
+                <p class="figure-note muted">{ "Same traffic on both sides: 120 calls/s for 12 s, then 80/s (below B's 100/s). Naive retries: naive_retry.py. The fix: retry_backoff.py plus a bounded queue in B. Each side's charts have their own vertical scale (the storm reaches thousands a second, the fix stays in the hundreds): read the axis labels, and compare each line with B's capacity." }</p>
             }
         </Figure>
     }
