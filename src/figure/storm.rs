@@ -437,13 +437,19 @@ mod tests {
     use super::*;
     use crate::scenario::programs::retry::{retry_storm, RetryFix, RetryParams};
 
-    #[test]
-    fn goodput_falls_while_offered_load_rises_and_the_fix_recovers() {
+    /// The page's two runs: naive retries, and the fix.
+    fn both() -> (StormData, StormData) {
         let naive = StormData::new(&retry_storm(&RetryParams::default()));
         let fixed = StormData::new(&retry_storm(&RetryParams {
             fix: RetryFix::All,
             ..RetryParams::default()
         }));
+        (naive, fixed)
+    }
+
+    #[test]
+    fn goodput_falls_while_offered_load_rises_and_the_fix_recovers() {
+        let (naive, fixed) = both();
         let (g0, o0) = naive.window(0, 4 * SEC);
         let (g1, o1) = naive.window(20 * SEC, 30 * SEC);
         assert!(g1 < g0 / 4.0, "goodput {g0} -> {g1}");
@@ -463,11 +469,7 @@ mod tests {
 
     #[test]
     fn the_fix_is_drawn_on_its_own_scale() {
-        let naive = StormData::new(&retry_storm(&RetryParams::default()));
-        let fixed = StormData::new(&retry_storm(&RetryParams {
-            fix: RetryFix::All,
-            ..RetryParams::default()
-        }));
+        let (naive, fixed) = both();
         let sc = storm_scene(&naive, &fixed, 25 * SEC, 12 * SEC);
         // The value axes' top labels, left panel first: the storm's thousands, the fix's
         // hundreds; the queue charts likewise (tens of thousands vs the bound of 50).
