@@ -225,7 +225,9 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
         Anchor::Start,
     ));
 
-    // Column 2: the last few notifications (select returns), newest last.
+    // Columns 2 and 3, row by row: the last few notifications (select returns), newest last,
+    // each beside the callbacks it made run (those that started after it, before the next one):
+    // a row is one turn of the loop.
     let done: Vec<_> = run
         .selects
         .iter()
@@ -233,8 +235,9 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
         .collect();
     let from = done.len().saturating_sub(4);
     let mut y = 50.0;
-    for (k, &(r, ready)) in done[from..].iter().enumerate() {
-        let newest = from + k + 1 == done.len();
+    for (k, &(r, ready)) in done.iter().enumerate().skip(from) {
+        let newest = k + 1 == done.len();
+        let next = done.get(k + 1).map_or(Time::MAX, |d| d.0);
         let (msg, class) = if ready == [false, false] {
             ("nothing ready (timeout)".to_string(), "muted small")
         } else if newest {
@@ -245,6 +248,41 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
         };
         sc.push(text(cols[1], y, secs(r), "muted small", Anchor::Start));
         sc.push(text(cols[1] + 56.0, y, msg, class, Anchor::Start));
+        // Each ready port's callback: run (when), running, or next in this turn.
+        let called = |port: u32| {
+            run.handlers
+                .iter()
+                .find(|h| h.port == port && h.start >= r && h.start < next && h.start <= t)
+        };
+        let ports: Vec<u32> = [9001, 9002]
+            .into_iter()
+            .filter(|&p| ready[port_ix(p)])
+            .collect();
+        let running = ports.iter().any(|&p| called(p).is_some_and(|h| t < h.end));
+        if running {
+            sc.push(tint(cols[2] - 4.0, y, 204.0, "s-run faint"));
+        }
+        let (msg, class) = match ports.as_slice() {
+            [] => ("no callback".to_string(), "muted small"),
+            [p] => match called(*p) {
+                Some(h) if t < h.end => (format!("greet(port {p}) running"), "bold"),
+                Some(h) => (format!("greet(port {p}) at {}", secs(h.start)), ""),
+                None => (format!("greet(port {p}) next"), "muted"),
+            },
+            both => (
+                both.iter()
+                    .map(|&p| match called(p) {
+                        Some(h) if t < h.end => format!("greet({p}) running"),
+                        Some(_) if running => format!("greet({p}) ✓"),
+                        Some(h) => format!("greet({p}) {}", secs(h.start)),
+                        None => format!("{p} next"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                "small",
+            ),
+        };
+        sc.push(text(cols[2], y, msg, class, Anchor::Start));
         y += 20.0;
     }
     let waiting = run
@@ -259,23 +297,7 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
             Anchor::Start,
         ));
     }
-
-    // Column 3: the callbacks that ran, newest last; the running one highlighted.
-    let ran: Vec<_> = run.handlers.iter().filter(|h| h.start <= t).collect();
-    let from = ran.len().saturating_sub(4);
-    let mut y = 50.0;
-    for h in &ran[from..] {
-        let now = h.start <= t && t < h.end;
-        let (msg, class) = if now {
-            sc.push(tint(cols[2] - 4.0, y, 204.0, "s-run faint"));
-            (format!("greet(port {}) running", h.port), "bold")
-        } else {
-            (format!("greet(port {}) at {}", h.port, secs(h.start)), "")
-        };
-        sc.push(text(cols[2], y, msg, class, Anchor::Start));
-        y += 20.0;
-    }
-    if ran.is_empty() {
+    if done.is_empty() {
         sc.push(text(
             cols[2],
             50.0,
@@ -395,6 +417,73 @@ mod tests {
                 .unwrap();
             assert!(c.ready[port_ix(h.port)], "{h:?}");
         }
+    }
+
+    #[test]
+    fn each_notification_row_holds_the_callbacks_it_made_run() {
+        let r = run();
+        let both_ready = r
+            .selects
+            .iter()
+            .find_map(|c| c.ret.filter(|_| c.ready == [true, true]))
+            .expect("one select returns both ports");
+        let mut seen_pair = false;
+        for width in [W, NARROW_W] {
+            for k in 0..=(r.end / (100 * MS)) {
+                let t = k * 100 * MS;
+                let sc = layout_for(&r, t, width);
+                crate::figure::overlap::assert_texts_fit(&sc);
+                crate::figure::overlap::assert_no_overlaps("readiness", &sc);
+                // Rows: the notification's time and the callback text share a baseline.
+                let mut rows: Vec<(f32, String, String)> = Vec::new();
+                let items: Vec<(f32, f32, &str)> = sc
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Text { x, y, text, .. } => Some((*x, *y, text.as_str())),
+                        _ => None,
+                    })
+                    .collect();
+                for &(x, y, s) in &items {
+                    if s.ends_with(" s")
+                        && s.len() < 8
+                        && y < 150.0 + if width == W { 0.0 } else { 300.0 }
+                    {
+                        let on_row: Vec<&str> = items
+                            .iter()
+                            .filter(|o| o.1 == y && o.0 != x)
+                            .map(|o| o.2)
+                            .collect();
+                        if let [what, cb] = on_row.as_slice() {
+                            rows.push((y, what.to_string(), cb.to_string()));
+                        }
+                    }
+                }
+                for (_, what, cb) in &rows {
+                    if what.starts_with("nothing ready") {
+                        assert_eq!(cb, "no callback", "at {t}: {rows:?}");
+                    } else {
+                        // Every port the row says was ready is greeted on that row.
+                        for p in ["9001", "9002"] {
+                            if what.contains(p) {
+                                assert!(cb.contains(p), "at {t}: {rows:?}");
+                            }
+                        }
+                    }
+                }
+                if t >= both_ready + SEC && width == W {
+                    seen_pair |= rows.iter().any(|(_, w, cb)| {
+                        w == "ready: 9001 and 9002"
+                            && cb.contains("greet(9001)")
+                            && cb.contains("greet(9002)")
+                    });
+                }
+            }
+        }
+        assert!(
+            seen_pair,
+            "the row that reports both ports holds both callbacks"
+        );
     }
 
     #[test]
