@@ -574,9 +574,10 @@ pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
             class: "axis",
         });
     }
-    // An item travelling from the producer into the queue (the latest put).
+    // An item travelling from the producer into the queue (the latest put); nothing moves
+    // once the process has crashed.
     let np = d.puts.partition_point(|&x| x <= t);
-    if np > 0 {
+    if np > 0 && !crashed {
         let tp = d.puts[np - 1];
         if t - tp < TRAVEL {
             let f = (t - tp) as f32 / TRAVEL as f32;
@@ -1558,6 +1559,14 @@ mod tests {
             sc.texts()
         );
         assert_eq!(sc.texts().iter().filter(|x| **x == "crashed").count(), 2);
+        // No item is still on its way into the queue (the put that crashed it is in it).
+        let (mut dots, mut texts) = (Vec::new(), Vec::new());
+        dots_and_texts(&sc.items, &mut dots, &mut texts);
+        let queue_left = 10.0 + (700.0f32 * 0.2).max(80.0) + 24.0;
+        assert!(
+            dots.iter().all(|d| d.0 > queue_left),
+            "a dot left of the queue after the crash: {dots:?}"
+        );
         let before = lab_scene(&d, oom - SEC, "buffer");
         assert!(!before
             .texts()
