@@ -183,7 +183,8 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         });
         out.push(Item::Text {
             x: x0 - 3.0,
-            y: y + 3.0,
+            // The bottom one sits a little higher, clear of the time axis's first label.
+            y: if v == 0.0 { y } else { y + 3.0 },
             text: (spec.y_label)(v),
             class: "small muted",
             anchor: Anchor::End,
