@@ -290,6 +290,49 @@ async fn the_100k_run_is_simulated_in_slices_then_steps() {
 }
 
 #[wasm_bindgen_test]
+async fn every_frameworks_sample_says_the_slow_calls_duration() {
+    crate::common::seed_code();
+    for (ms, java, python, reactive) in [
+        (1500, "1500", "1.5", "ofMillis(1500)"),
+        (2000, "2000", "2", "ofSeconds(2)"),
+    ] {
+        let root = new_root(&format!("#/embed/frameworks?frameworks.block_ms={ms}"));
+        let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
+        settle().await;
+        let tabs = root.query_selector_all("[role=tab][data-tab]").unwrap();
+        assert!(tabs.length() >= 8);
+        for i in 0..tabs.length() {
+            let tab: HtmlElement = tabs.item(i).unwrap().dyn_into().unwrap();
+            let id = tab.get_attribute("data-tab").unwrap_or_default();
+            tab.click();
+            settle().await;
+            let code = root
+                .query_selector(".code-panel pre")
+                .unwrap()
+                .expect("code")
+                .text_content()
+                .unwrap_or_default();
+            let want = match id.as_str() {
+                "spring-mvc" | "jax-rs" => format!("Thread.sleep({java});"),
+                "webflux" | "quarkus" => reactive.to_string(),
+                "fastapi-async" => format!("asyncio.sleep({python})"),
+                _ => format!("time.sleep({python})"),
+            };
+            assert!(
+                code.contains(&want),
+                "{id} at {ms} ms: want {want} in {code}"
+            );
+            assert!(
+                !code.contains("1 s"),
+                "{id} at {ms} ms still says 1 s: {code}"
+            );
+        }
+        app.destroy();
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 async fn a_blocking_link_opens_the_async_tab() {
     let root = new_root("#/embed/frameworks?frameworks.blocking=1");
     let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::content::CodePanel;
+use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::{
@@ -362,9 +362,58 @@ pub fn Frameworks() -> Html {
                     }
                 }) }
             </div>
-            <CodePanel id={file} active_line={active}
+            <CodePanel id={file} active_line={active} edits={slow_call_edits(file, lp.work_ms)}
                        label={format!("{} — runs on: {}{}", cur.label, model(cur.side),
                             if cur.side == Side::Loop && *blocking { " (with the blocking mistake)" } else { "" })} />
         </Figure>
+    }
+}
+
+/// A sample's slow call written with the duration the runs use (`ms`): the argument, and the
+/// comment where it says the time (the samples are written for 1 s). Lines as in the samples.
+fn slow_call_edits(file: &str, ms: u32) -> Vec<CodeEdit> {
+    let secs = crate::decimal::short(ms as f64 / 1000.0, 3);
+    let millis = ms.to_string();
+    let said = |line, old: &str, new: &str| CodeEdit::text(line, old, &new.replace('#', &secs));
+    match file {
+        "spring_mvc.java" => vec![
+            CodeEdit::num(10, "1000", &millis),
+            said(10, "waits 1 s", "waits # s"),
+        ],
+        "jax_rs.java" => vec![
+            CodeEdit::num(10, "1000", &millis),
+            said(10, "held for 1 s", "held for # s"),
+        ],
+        "fastapi_def.py" => vec![
+            CodeEdit::num(9, "1", &secs),
+            said(9, "blocked for 1 s", "blocked for # s"),
+        ],
+        "flask_view.py" => vec![CodeEdit::num(8, "1", &secs)],
+        "django_view.py" => vec![CodeEdit::num(5, "1", &secs)],
+        "fastapi_async.py" | "fastapi_blocks_loop.py" => vec![CodeEdit::num(9, "1", &secs)],
+        // Duration.ofSeconds(1): whole seconds stay seconds, anything else is ofMillis(ms).
+        "webflux.java" | "quarkus_uni.java" => {
+            // The call's line, and the comment above it that says when the item comes.
+            let (line, comment) = if file == "webflux.java" {
+                (14, said(13, "// 1 s later", "// # s later"))
+            } else {
+                (15, said(12, "delivered 1 s later", "delivered # s later"))
+            };
+            let mut edits = vec![comment];
+            edits.push(if ms % 1000 == 0 {
+                CodeEdit::num(line, "1", &(ms / 1000).to_string())
+            } else {
+                let call = |f: &str, v: &str| {
+                    format!("<span class=\"tok-fn\">{f}</span>(<span class=\"tok-num\">{v}</span>)")
+                };
+                CodeEdit {
+                    line,
+                    find: call("ofSeconds", "1"),
+                    put: call("ofMillis", &millis),
+                }
+            });
+            edits
+        }
+        _ => Vec::new(),
     }
 }
