@@ -484,6 +484,26 @@ async fn each_decision_step_is_said_in_the_picture_and_the_live_region() {
 }
 
 #[wasm_bindgen_test]
+async fn the_toy_loop_runs_the_tasks_of_the_variant_shown() {
+    let line = |m: &Mounted<EventLoopPage>| code_line(m, "event_loop_toy.py", 30);
+    let m = mount::<EventLoopPage>("#/embed/event-loop").await;
+    assert_eq!(
+        line(&m),
+        "run(task(\"A\", 2), task(\"B\", 3))  # about 3 s in total"
+    );
+    drop(m);
+    let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.v=three").await;
+    assert_eq!(
+        line(&m),
+        "run(task(\"A\", 2), task(\"B\", 3), task(\"C\", 2))  # about 3 s in total"
+    );
+    drop(m);
+    let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.v=blocking").await;
+    let head = m.text(".code-panel .code-head");
+    assert!(head.contains("A's body calls time.sleep(2)"), "{head}");
+}
+
+#[wasm_bindgen_test]
 async fn a_time_for_an_example_that_takes_none_is_a_notice() {
     let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=run&coroutine.t=2s").await;
     let notices = m.text(".notices");

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::content::CodePanel;
+use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
 use crate::app::viz::console::{console, panes};
@@ -364,9 +364,31 @@ pub fn EventLoop() -> Html {
                 <SceneView scene={fr.scene.clone()} />
                 { panes(html! { <>
                     { console("Console", &mut fr.printed.iter().map(|l| (None, l.as_str())), "5.5em") }
-                    <CodePanel id="event_loop_toy.py" active_line={fr.line} label={AttrValue::from("event_loop_toy.py: the same step in the toy loop")} />
+                    <CodePanel id="event_loop_toy.py" active_line={fr.line} edits={toy_edits(*variant)}
+                        label={AttrValue::from(if *variant == "blocking" {
+                            "event_loop_toy.py: the same step in the toy loop (here A's body calls time.sleep(2) where the toy's task yields)"
+                        } else {
+                            "event_loop_toy.py: the same step in the toy loop"
+                        })} />
                 </> }) }
             </Figure>
         </div>
     }
+}
+
+/// The toy loop's last line runs the tasks of the variant shown: C joins A and B in `three`.
+fn toy_edits(variant: &str) -> Vec<CodeEdit> {
+    if variant != "three" {
+        return Vec::new();
+    }
+    let num = |v: &str| format!("<span class=\"tok-num\">{v}</span>");
+    vec![CodeEdit {
+        line: 30,
+        find: format!("{})", num("3")),
+        put: format!(
+            "{}), <span class=\"tok-fn\">task</span>(<span class=\"tok-str\">&quot;C&quot;</span>, {})",
+            num("3"),
+            num("2")
+        ),
+    }]
 }
