@@ -238,7 +238,8 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             y2: y,
             class: "s-danger dashed",
         });
-        // Left-aligned, unless it would run into the marker's label: then at the right end.
+        // Left-aligned, unless it would run into the marker's label or the run's lines cross it
+        // there and not at the right end: then at the right end.
         let len = label.chars().count() as f32 * 5.6;
         let clash = spec.marker.as_ref().is_some_and(|(mt, _)| {
             let mx = xs.t(*mt);
@@ -246,6 +247,18 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         });
         // At the top of the plot, above the line would be on the title: below it instead.
         let label_y = if y < y0 + 10.0 { y + 11.0 } else { y - 3.0 };
+        // Does any line of the run (the whole run, so the label does not move as it plays)
+        // pass through the label's box between these x?
+        let crossed = |from: f32, to: f32| {
+            series.iter().any(|(s, _, _)| {
+                s.t.iter().zip(&s.v).any(|(&pt, &pv)| {
+                    let (px, py) = (xs.t(pt), ys.at(pv));
+                    (from..=to).contains(&px) && (label_y - 10.0..=label_y + 2.0).contains(&py)
+                })
+            })
+        };
+        let clash = clash
+            || (crossed(x0 + 4.0, x0 + 4.0 + len) && !crossed(x0 + w - 4.0 - len, x0 + w - 4.0));
         out.push(Item::Text {
             x: if clash { x0 + w - 4.0 } else { x0 + 4.0 },
             y: label_y,
@@ -435,6 +448,45 @@ mod tests {
         assert_eq!(short_num(1500.0), "1.5k");
         assert_eq!(short_num(1250.0), "1.25k");
         assert_eq!(short_num(2_500_000.0), "2.5M");
+    }
+
+    #[test]
+    fn a_threshold_label_moves_to_the_right_end_when_the_lines_cross_it_on_the_left() {
+        let spec = ChartSpec {
+            x: 40.0,
+            y: 20.0,
+            w: 300.0,
+            h: 80.0,
+            title: "load".into(),
+            end: 10 * SEC,
+            y_max: 10.0,
+            threshold: Some((6.0, "capacity".into())),
+            marker: None,
+            y_label: short_num,
+        };
+        let label_at = |s: &Series| {
+            chart(&spec, &[(s, "chart s-queue", "")], 10 * SEC)
+                .into_iter()
+                .find_map(|i| match i {
+                    Item::Text {
+                        text, x, anchor, ..
+                    } if text == "capacity" => Some((x, anchor)),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        // Just above the line for the first second, low afterwards.
+        let mut early = Series::line();
+        for k in 0..=100u64 {
+            early.push(k * SEC / 10, if k <= 10 { 6.5 } else { 1.0 });
+        }
+        assert_eq!(label_at(&early), (336.0, Anchor::End));
+        // Low everywhere: the label stays at the left.
+        let mut low = Series::line();
+        for k in 0..=100u64 {
+            low.push(k * SEC / 10, 1.0);
+        }
+        assert_eq!(label_at(&low), (44.0, Anchor::Start));
     }
 
     #[test]
