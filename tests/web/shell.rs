@@ -298,9 +298,11 @@ fn text_of(root: &Element, sel: &str) -> String {
 }
 
 /// Yield until `ok` holds (the test server has no chapter text, so a chapter's pictures show
-/// once that fetch has failed), giving up after about two seconds.
+/// once that fetch has failed), giving up after about ten seconds (it returns as soon as `ok`
+/// holds; two seconds were once not enough on a busy CI machine, and the test then failed on
+/// the missing notice rather than on anything the app did).
 async fn until(root: &Element, ok: impl Fn(&Element) -> bool) {
-    for _ in 0..400 {
+    for _ in 0..2000 {
         if ok(root) {
             return;
         }
