@@ -318,6 +318,23 @@ fn go(hash: &str) {
 }
 
 #[wasm_bindgen_test]
+async fn a_link_followed_wins_over_a_write_back_made_before_its_event() {
+    let (root, app) = mount_app("#/event-loop").await;
+    let pos = |r: &Element| text_of(r, ".step-pos");
+    until(&root, |r| !pos(r).is_empty()).await;
+    // The reader follows a link; before its hashchange event is handled, the page being left
+    // writes its own position back into the address (as its clock does when it stops).
+    go("/event-loop?event-loop.step=10");
+    replace_hash("#/event-loop?event-loop.step=3");
+    until(&root, |r| pos(r) == "step 10 of 27").await;
+    assert_eq!(pos(&root), "step 10 of 27");
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.contains("event-loop.step=10"), "{hash}");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
     let (root, app) = mount_app("#/event-loop").await;
     let pos = |r: &Element| text_of(r, ".step-pos");

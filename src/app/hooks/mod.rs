@@ -84,8 +84,18 @@ pub fn use_external_hash() -> ExternalHash {
     let _listener = use_mut_ref(move || {
         web_sys::window().map(|w| {
             let mut visit = 0;
-            EventListener::new(w.as_ref(), "hashchange", move |_| {
+            EventListener::new(w.as_ref(), "hashchange", move |e| {
                 visit += 1;
+                // The address the reader went to. The page being left may have rewritten the
+                // address since (its clock's write-back runs after the change, before this
+                // event): the link the reader chose wins, as it would on a fresh load.
+                let went_to = e
+                    .dyn_ref::<web_sys::HashChangeEvent>()
+                    .map(|h| h.new_url())
+                    .and_then(|u| u.find('#').map(|i| u[i..].to_string()));
+                if let Some(h) = went_to.filter(|h| *h != current_hash()) {
+                    replace_hash(&h);
+                }
                 setter.set(ExternalHash {
                     hash: current_hash(),
                     visit,
