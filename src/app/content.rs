@@ -386,7 +386,8 @@ pub struct CodePanelProps {
 /// One change to a code sample's shown text: on line `line` (1-based), the first `find` in its
 /// highlighted HTML becomes `put` (HTML, which the caller builds from known pieces: see
 /// [`CodeEdit::num`] and [`CodeEdit::text`]), wrapped in `span.code-edit`. An edit whose `find`
-/// is not on its line changes nothing (a test checks that each one is found).
+/// is not on its line changes nothing, silently: the web tests of the pictures that use edits
+/// (queries, demand, frameworks, event-loop) read the edited lines back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeEdit {
     /// 1-based line number.
