@@ -403,9 +403,15 @@ impl CodeEdit {
     pub fn num(line: u32, old: &str, new: &str) -> CodeEdit {
         CodeEdit {
             line,
-            find: format!("<span class=\"tok-num\">{old}</span>"),
-            put: format!("<span class=\"tok-num\">{}</span>", escape(new)),
+            find: Self::tok("num", old),
+            put: Self::tok("num", new),
         }
+    }
+
+    /// One highlighted token as the build's highlighter writes it: `text` (escaped) in
+    /// `span.tok-<kind>` (`num`, `fn`, `str`, `com`…), for edits that put new code in.
+    pub fn tok(kind: &str, text: &str) -> String {
+        format!("<span class=\"tok-{kind}\">{}</span>", escape(text))
     }
 
     /// Plain text on `line` (inside a comment, say): `old` becomes `new`, both without markup.

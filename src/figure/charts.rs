@@ -248,13 +248,16 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         // At the top of the plot, above the line would be on the title: below it instead.
         let label_y = if y < y0 + 10.0 { y + 11.0 } else { y - 3.0 };
         // Does any line of the run (the whole run, so the label does not move as it plays)
-        // pass through the label's box between these x?
+        // pass through the label's box between these x? Only the points under the label are
+        // read (found by binary search: a chart is drawn every frame).
         let crossed = |from: f32, to: f32| {
             series.iter().any(|(s, _, _)| {
-                s.t.iter().zip(&s.v).any(|(&pt, &pv)| {
-                    let (px, py) = (xs.t(pt), ys.at(pv));
-                    (from..=to).contains(&px) && (label_y - 10.0..=label_y + 2.0).contains(&py)
-                })
+                let first = s.t.partition_point(|&pt| xs.t(pt) < from);
+                s.t[first..]
+                    .iter()
+                    .zip(&s.v[first..])
+                    .take_while(|(&pt, _)| xs.t(pt) <= to)
+                    .any(|(_, &pv)| (label_y - 10.0..=label_y + 2.0).contains(&ys.at(pv)))
             })
         };
         let clash = clash

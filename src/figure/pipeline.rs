@@ -1755,6 +1755,15 @@ mod tests {
         }
     }
 
+    /// The demand picture's data for a run at concurrency `n` (60 items, 4 workers).
+    fn demand(n: u32) -> DemandData {
+        let tr = credits_pipeline(&CreditsParams {
+            concurrency: n,
+            ..CreditsParams::default()
+        });
+        DemandData::new(&tr, 60, 4)
+    }
+
     #[test]
     fn narrow_demand_fits_a_phone() {
         let tr = credits_pipeline(&CreditsParams::default());
@@ -1773,11 +1782,7 @@ mod tests {
     #[test]
     fn a_bound_at_the_top_of_its_chart_keeps_its_label_off_the_title() {
         // n = 1: the bound is the in-flight chart's top value.
-        let tr = credits_pipeline(&CreditsParams {
-            concurrency: 1,
-            ..CreditsParams::default()
-        });
-        let d = DemandData::new(&tr, 60, 4);
+        let d = demand(1);
         for w in [343.0, 720.0] {
             let sc = demand_scene_for(&d, SEC, w);
             assert!(sc.texts().contains(&"n = 1"), "{:?}", sc.texts());
@@ -1790,12 +1795,7 @@ mod tests {
         // 4 workers, 200 ms a call on average: 20 calls a second. Jitter lets a second hold a
         // few more, but never the 37 a second that 0.1 s buckets showed.
         for n in [4, 8, 16] {
-            let tr = credits_pipeline(&CreditsParams {
-                concurrency: n,
-                ..CreditsParams::default()
-            });
-            let d = DemandData::new(&tr, 60, 4);
-            let max = d.throughput.max();
+            let max = demand(n).throughput.max();
             assert!((15.0..=22.0).contains(&max), "n = {n}: {max} calls/s");
         }
     }

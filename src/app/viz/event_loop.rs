@@ -381,14 +381,15 @@ fn toy_edits(variant: &str) -> Vec<CodeEdit> {
     if variant != "three" {
         return Vec::new();
     }
-    let num = |v: &str| format!("<span class=\"tok-num\">{v}</span>");
+    let three = CodeEdit::tok("num", "3");
     vec![CodeEdit {
         line: 30,
-        find: format!("{})", num("3")),
+        find: format!("{three})"),
         put: format!(
-            "{}), <span class=\"tok-fn\">task</span>(<span class=\"tok-str\">&quot;C&quot;</span>, {})",
-            num("3"),
-            num("2")
+            "{three}), {}({}, {})",
+            CodeEdit::tok("fn", "task"),
+            CodeEdit::tok("str", "\"C\""),
+            CodeEdit::tok("num", "2")
         ),
     }]
 }

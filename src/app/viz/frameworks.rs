@@ -404,7 +404,7 @@ fn slow_call_edits(file: &str, ms: u32) -> Vec<CodeEdit> {
                 CodeEdit::num(line, "1", &(ms / 1000).to_string())
             } else {
                 let call = |f: &str, v: &str| {
-                    format!("<span class=\"tok-fn\">{f}</span>(<span class=\"tok-num\">{v}</span>)")
+                    format!("{}({})", CodeEdit::tok("fn", f), CodeEdit::tok("num", v))
                 };
                 CodeEdit {
                     line,

@@ -110,7 +110,10 @@ fn one_decimal(t: Time) -> String {
 /// `db_query("C", secs)`, highlighted as the build highlights the samples.
 fn query_call(name: &str, secs: &str) -> String {
     format!(
-        "<span class=\"tok-fn\">db_query</span>(<span class=\"tok-str\">&quot;{name}&quot;</span>, <span class=\"tok-num\">{secs}</span>)"
+        "{}({}, {})",
+        CodeEdit::tok("fn", "db_query"),
+        CodeEdit::tok("str", &format!("\"{name}\"")),
+        CodeEdit::tok("num", secs)
     )
 }
 
@@ -145,10 +148,11 @@ fn code_edits(s: &Setup, runs: &Runs, revealed: bool) -> (Vec<CodeEdit>, Vec<Cod
     if s.third {
         sync.push(CodeEdit {
             line: 10,
-            find: ")  <span class=\"tok-com\"># ...then 3 s more</span>".into(),
+            find: format!(")  {}", CodeEdit::tok("com", "# ...then 3 s more")),
             put: format!(
-                "); {}  <span class=\"tok-com\"># ...then {b} s, then {c} s</span>",
-                query_call("C", &c)
+                "); {}  {}",
+                query_call("C", &c),
+                CodeEdit::tok("com", &format!("# ...then {b} s, then {c} s"))
             ),
         });
         gat.push(CodeEdit {
