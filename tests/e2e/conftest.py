@@ -41,11 +41,28 @@ class Page:
         self.phone_shot = None
         self.phone_overflow = 0
         self.phone_errors = []
+        self.phone_small_text = []  # [(px, text)] of the figures' smallest drawn labels at 375 px
 
     def has(self, pattern, tags=("button", "a", "summary")):
         import re
         rx = re.compile(pattern, re.I)
         return any(c["tag"] in tags and rx.search(c["name"]) for c in self.controls)
+
+
+# The figures' labels as drawn: each SVG <text>'s font size times the SVG's scale (its drawn
+# width over its viewBox width), smallest first.
+FIGURE_TEXT_JS = r"""
+const out = [];
+for (const svg of document.querySelectorAll('.figure-svg svg')) {
+  const vb = svg.viewBox.baseVal, w = svg.getBoundingClientRect().width;
+  if (!vb || !vb.width || !w) continue;
+  for (const t of svg.querySelectorAll('text')) {
+    if (!t.textContent.trim() || t.getBoundingClientRect().width === 0) continue;
+    out.push([parseFloat(getComputedStyle(t).fontSize) * w / vb.width, t.textContent.slice(0, 40)]);
+  }
+}
+return out.sort((a, b) => a[0] - b[0]).slice(0, 3);
+"""
 
 
 PAGE_JS = r"""
@@ -107,6 +124,7 @@ def crawl():
             p.phone_errors = B.console_errors(d)
             p.phone_overflow = d.execute_script(
                 "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth")
+            p.phone_small_text = d.execute_script(FIGURE_TEXT_JS)
             p.phone_shot = B.screenshot(d, B.SHOTS / "phone" / f"{name}.png")
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
