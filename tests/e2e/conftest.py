@@ -41,7 +41,8 @@ class Page:
         self.phone_shot = None
         self.phone_overflow = 0
         self.phone_errors = []
-        self.phone_small_text = []  # [(px, text)] of the figures' smallest drawn labels at 375 px
+        self.small_text = []  # [(px, text)] of the figures' smallest drawn labels (1280 px window)
+        self.phone_small_text = []  # the same at 375 px
 
     def has(self, pattern, tags=("button", "a", "summary")):
         import re
@@ -112,6 +113,7 @@ def crawl():
         p.h1, p.text_len, p.viz_ids, p.current = info["h1"], info["text_len"], info["viz_ids"], info["current"]
         p.boot = info["boot"]
         p.controls = B.controls(d)
+        p.small_text = d.execute_script(FIGURE_TEXT_JS)
         p.shot = B.screenshot(d, B.SHOTS / f"{name}.png")
         pages[route] = p
     # Phone width (375 CSS px).
