@@ -198,13 +198,13 @@ impl Figure {
         }
     }
 
-    /// The frame at `at` as the page lays it out in a column `px` CSS pixels wide (the
-    /// narrow layouts below 560 px, as on a phone).
+    /// The frame at `at` as the page lays it out with `px` CSS pixels of room for the picture
+    /// (each layout only where it fits at 1:1; the narrow ones on a phone).
     #[cfg(test)]
     pub(crate) fn scene_for_width(&self, at: Time, px: f32) -> Scene {
-        use super::{pipeline, storm, timeline::NARROW_W};
+        use super::{pipeline, storm};
         let t = at.min(self.end);
-        let narrow = px < 560.0;
+        let narrow = px < super::load::WIDE_W;
         match &self.models {
             Models::Ports(m) => layout_with(m, t, Arrange::for_width(px as f64)),
             Models::Queries(seq, gat) => layout(
@@ -213,11 +213,7 @@ impl Figure {
                 Opts {
                     hide: None,
                     // As `app::viz::queries` sizes it.
-                    width: if px < 500.0 {
-                        NARROW_W
-                    } else {
-                        (((px - 30.0) / 20.0).floor() * 20.0).clamp(460.0, 720.0)
-                    },
+                    width: super::timeline::queries_width(px),
                     drag: None,
                 },
             ),

@@ -367,6 +367,10 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// Width of the wide variants of the load pictures; a column narrower than this gets the narrow
+/// ones (the wide ones would be drawn smaller than 1:1).
+pub const WIDE_W: f32 = 640.0;
+
 /// Width of the narrow (phone) variants of the load pictures, in user units: at a 375 px
 /// screen the figure's column is about this wide, so the 10-unit labels stay ~10 px.
 pub const NARROW_W: f32 = 340.0;
@@ -429,7 +433,7 @@ pub fn latency_label(st: &LoadStats) -> Option<String> {
 /// The `thread-pool` picture at time `t`: 640 wide, or [`NARROW_W`] wide with everything
 /// stacked in one column when `narrow` (phones).
 pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> Scene {
-    let w: f32 = if narrow { NARROW_W } else { 640.0 };
+    let w: f32 = if narrow { NARROW_W } else { WIDE_W };
     let mut sc = Scene::new(w, 470.0, "A thread pool under load");
     let st = s.at(t);
     let it = &mut sc.items;
@@ -680,7 +684,7 @@ pub fn frameworks_scene(
     t: Time,
     narrow: bool,
 ) -> Scene {
-    let w: f32 = if narrow { NARROW_W } else { 640.0 };
+    let w: f32 = if narrow { NARROW_W } else { WIDE_W };
     /// Height of one side's box.
     const BOX_H: f32 = 484.0;
     let mut sc = Scene::new(

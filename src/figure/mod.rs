@@ -35,6 +35,18 @@ pub mod timeline;
 
 pub use scale::{fmt_secs, secs_value, Linear};
 
+// How big a picture is drawn. Labels are 10 user units (`small`) or more. The page draws a
+// picture as wide as its column but at most `MAX_STRETCH` times its own width, so a layout is
+// chosen only where the column holds it at 1:1 or more (labels at least 10 px), and a narrower
+// layout in a wider column grows by at most a quarter.
+
+/// The most a picture is enlarged (the page caps its drawn width at this times its width).
+pub const MAX_STRETCH: f32 = 1.25;
+
+/// CSS px a figure's box takes around its picture (padding and border, both sides): the
+/// pictures that measure the box from outside (`viz-wide` wrappers) need this much more room.
+pub const FIGURE_CHROME: f32 = 30.0;
+
 /// Text anchoring, as SVG's `text-anchor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Anchor {

@@ -840,6 +840,9 @@ pub const NARROW_W: f32 = 340.0;
 /// the fork's panels one above the other.
 pub const ONE_COLUMN_BELOW: f32 = 560.0;
 
+/// Width of the demand picture's left-to-right layout.
+pub const DEMAND_W: f32 = 720.0;
+
 fn axis_mb(v: f64) -> String {
     if v == 0.0 {
         "0".into()
@@ -1104,15 +1107,15 @@ pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
     demand_scene_for(d, t, 720.0)
 }
 
-/// The demand picture for a column `width` wide: left to right (720 wide), or below
-/// [`ONE_COLUMN_BELOW`] top to bottom ([`NARROW_W`]..560 wide: source, flatMap and service stacked,
+/// The demand picture for a column `width` wide: left to right ([`DEMAND_W`] wide) where that
+/// fits at 1:1, else top to bottom ([`NARROW_W`]..560 wide: source, flatMap and service stacked,
 /// credits travelling up, items down, the charts one under the other).
 pub fn demand_scene_for(d: &DemandData, t: Time, width: f32) -> Scene {
-    let narrow = width < ONE_COLUMN_BELOW;
+    let narrow = width < DEMAND_W;
     let w = if narrow {
         width.clamp(NARROW_W, ONE_COLUMN_BELOW).floor()
     } else {
-        720.0
+        DEMAND_W
     };
     let mut sc = Scene::new(
         w,

@@ -785,12 +785,13 @@ pub enum Arrange {
 }
 
 impl Arrange {
-    /// The arrangement for a container this many CSS pixels wide: side by side from 560 px,
-    /// stacked and wide (480) from 440 px, stacked and compact below.
+    /// The arrangement for this many CSS px of room for the picture: each layout only where
+    /// it is drawn at 1:1 or more (labels at least 10 px): side by side from 700 px, stacked
+    /// and wide (480, a 500-unit picture) from 500 px, stacked and compact below.
     pub fn for_width(px: f64) -> Arrange {
-        if px >= 560.0 {
+        if px >= (2.0 * SIDE_W + GAP + 20.0) as f64 {
             Arrange::SideBySide
-        } else if px >= 440.0 {
+        } else if px >= 500.0 {
             Arrange::Stacked(480.0)
         } else {
             Arrange::Stacked(SIDE_W)

@@ -73,15 +73,16 @@ fn secs(t: Time) -> String {
 
 /// Width of the narrow picture (a phone): the three columns stacked, then the time axis.
 pub const NARROW_W: f32 = 340.0;
-/// Figures narrower than this (CSS px) get the narrow picture, so its text stays >= 10 px.
-pub const NARROW_BELOW: f32 = 560.0;
+/// Less room than this (CSS px for the picture) gets the narrow picture: the wide one would be
+/// drawn smaller than 1:1, its text under 10 px.
+pub const NARROW_BELOW: f32 = W;
 
 /// The picture at `t`, side by side ([`W`] wide).
 pub fn layout(run: &SideRun, t: Time) -> Scene {
     layout_for(run, t, W)
 }
 
-/// The picture at `t` for a figure about `width` px wide: below [`NARROW_BELOW`] the three
+/// The picture at `t` for `width` CSS px of room: below [`NARROW_BELOW`] the three
 /// columns stack in a [`NARROW_W`]-wide picture, with the time axis under them.
 pub fn layout_for(run: &SideRun, t: Time, width: f32) -> Scene {
     let wide = wide_layout(run, t, if width < NARROW_BELOW { NARROW_W } else { W });

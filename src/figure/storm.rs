@@ -343,7 +343,7 @@ fn bottom(items: &[Item]) -> f32 {
 }
 
 /// Naive vs fixed drawn for a column `width` wide (clamped to 340..=980): side by side, or one
-/// above the other below 560 (phones), so the 10-unit labels stay about 10 px.
+/// above the other below 720 (phones, tablets), so the 10-unit labels stay about 10 px.
 pub fn storm_scene_for(
     naive: &StormData,
     fixed: &StormData,
@@ -352,7 +352,9 @@ pub fn storm_scene_for(
     width: f32,
 ) -> Scene {
     let w = width.clamp(340.0, 980.0).floor();
-    if w >= 560.0 {
+    // Side by side, each panel's queue box between A and B needs (w - 60) / 2 >= 330 units;
+    // narrower, it vanished under the numbers (seen at 600).
+    if w >= 720.0 {
         return storm_scene_w(naive, fixed, t, drop_at, w);
     }
     let pw = w - 20.0;

@@ -286,6 +286,17 @@ pub struct Drag {
 const LANE_H: f32 = 22.0;
 const GAP: f32 = 14.0;
 
+/// The picture's width for `room` CSS px: the narrow picture below 470 px of room (so the labels
+/// stay >= 10 px), else as wide as the room (1 unit = 1 px, rounded down to 20 units) from 460
+/// to 720.
+pub fn queries_width(room: f32) -> f32 {
+    if room < 470.0 {
+        NARROW_W
+    } else {
+        ((room / 20.0).floor() * 20.0).clamp(460.0, 720.0)
+    }
+}
+
 /// Width of the narrow (phone) picture: pass it as [`Opts::width`] when the figure is under
 /// ~500 px; below 400 units the header takes two lines and the margins shrink so the labels keep
 /// their size on a 375 px screen.

@@ -43,6 +43,7 @@ class Page:
         self.phone_errors = []
         self.small_text = []  # [(px, text)] of the figures' smallest drawn labels (1280 px window)
         self.phone_small_text = []  # the same at 375 px
+        self.tablet_small_text = []  # and at 768 px
 
     def has(self, pattern, tags=("button", "a", "summary")):
         import re
@@ -128,6 +129,12 @@ def crawl():
                 "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth")
             p.phone_small_text = d.execute_script(FIGURE_TEXT_JS)
             p.phone_shot = B.screenshot(d, B.SHOTS / "phone" / f"{name}.png")
+        # A tablet held upright (768 CSS px): between the phone and the laptop layouts.
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": 768, "height": 1024, "deviceScaleFactor": 1, "mobile": True})
+        for route, p in pages.items():
+            B.open_fresh(d, route)
+            p.tablet_small_text = d.execute_script(FIGURE_TEXT_JS)
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     _state["site"] = {"slugs": slugs, "pages": pages}

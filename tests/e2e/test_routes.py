@@ -76,10 +76,12 @@ def test_chapter_fits_a_phone(site, chapter):
 
 def test_chapter_figures_labels_stay_readable(site, chapter):
     """The pictures' smallest labels are drawn at 10 px or more, in a 1280 px window (the wide
-    layouts: 10-unit labels on a 720-unit picture, so the page must give it at least 720 px) and
-    at 375 px (the narrow ones: 340 units, so at least 340 px)."""
+    layouts: 10-unit labels on a 720-unit picture, so the page must give it at least 720 px), at
+    768 px (a tablet: each picture picks a layout its column holds at 1:1) and at 375 px (the
+    narrow ones: 340 units, so at least 340 px)."""
     p = site["pages"][chapter]
-    for where, found in (("a 1280 px window", p.small_text), ("375 px", p.phone_small_text)):
+    for where, found in (("a 1280 px window", p.small_text), ("768 px", p.tablet_small_text),
+                         ("375 px", p.phone_small_text)):
         small = [(round(px, 2), text) for px, text in found if px < 9.95]
         assert not small, f"#/{chapter} in {where} draws figure labels below 10 px: {small}"
 

@@ -31,6 +31,15 @@ impl<C: BaseComponent> Mounted<C> {
     pub fn text(&self, sel: &str) -> String {
         self.q(sel).text_content().unwrap_or_default()
     }
+    /// The picture's words: each SVG `<text>` under `sel`, joined by a space, so a sentence
+    /// reads the same whether the layout wrapped it over several lines (narrow) or not.
+    pub fn svg_words(&self, sel: &str) -> String {
+        let list = self.q(sel).query_selector_all("text").expect("texts");
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.text_content())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
     pub fn label(&self, sel: &str) -> String {
         self.q(sel).get_attribute("aria-label").unwrap_or_default()
     }

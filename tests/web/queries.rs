@@ -305,7 +305,7 @@ async fn never_awaited_coroutine_warns() {
         m.click("button.step-next");
         settle().await;
     }
-    let s = svg_text(&m);
+    let s = m.svg_words("svg.viz");
     assert!(
         s.contains("RuntimeWarning: coroutine 'say_hello' was never awaited"),
         "{s}"

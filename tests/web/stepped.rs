@@ -134,7 +134,7 @@ async fn between_decisions_the_clock_agrees_with_the_readout() {
         "{}",
         m.text(".pb-time")
     );
-    let svg = m.text("svg.viz");
+    let svg = m.svg_words("svg.viz");
     assert!(
         svg.contains("1.5 s")
             && svg.contains("asleep until 2 s")

@@ -153,7 +153,7 @@ pub fn Shell(props: &ShellProps) -> Html {
 /// of the chapter being read. A hook returning the markup, like [`use_theme_toggle`].
 #[hook]
 fn use_toc(current: Option<&str>) -> Html {
-    let open = *use_state(|| media_matches("(min-width: 60em)"));
+    let open = *use_state(|| media_matches("(min-width: 68em)"));
     html! {
         <nav class="toc" aria-label="Chapters">
             <details open={open}>

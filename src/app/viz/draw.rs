@@ -103,7 +103,9 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
         refocus,
     };
     html! {
+        // Never enlarged more than MAX_STRETCH (a narrow picture in a wider column).
         <svg ref={svg} class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
+             style={format!("max-width:{}px", num(sc.width * crate::figure::MAX_STRETCH))}
              role="img" aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg"
              onpointermove={onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
             <title>{ sc.title.clone() }</title>

@@ -132,7 +132,7 @@ pub(crate) struct StepSpec {
     pub accepted: &'static str,
     pub ids: Vec<&'static str>,
     pub default: &'static str,
-    /// Figure width below 500 px of room (else 720).
+    /// Figure width when the wide one (720) would be drawn smaller than 1:1.
     pub narrow_w: f32,
     /// The frames of an example at a figure width.
     pub build: fn(&'static str, f32) -> Stepped,
@@ -173,7 +173,12 @@ pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
         use_state(move || params.get_choice(key, accepted, &ids, default))
     };
     let (wrapper, width) = use_width();
-    let fig_w = if width < 500.0 { narrow_w } else { 720.0 };
+    // The wide picture only where it is drawn at 1:1 or more (its labels at 10 px).
+    let fig_w = if width < (720.0 + crate::figure::FIGURE_CHROME) as f64 {
+        narrow_w
+    } else {
+        720.0
+    };
     let run = use_memo((*choice, fig_w as u32), move |&(c, w)| build(c, w as f32));
     let pb = use_playback(id, run.timeline.clone());
     // The step from the link, read once; None when absent or refused.

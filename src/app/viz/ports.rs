@@ -190,7 +190,7 @@ pub fn Ports() -> Html {
     });
     let pb = use_playback("ports", run.1.clone());
     let model = &run.0;
-    let auto = Arrange::for_width(width);
+    let auto = Arrange::for_width(width - crate::figure::FIGURE_CHROME as f64);
     let arrange = match *narrow {
         None => auto,
         Some(false) => Arrange::SideBySide,

@@ -15,7 +15,7 @@ use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::console::console;
 use crate::app::viz::ports::use_width;
 use crate::app::viz::SceneView;
-use crate::figure::timeline::{layout, Drag, Gantt, Opts, NARROW_W};
+use crate::figure::timeline::{layout, queries_width, Drag, Gantt, Opts};
 use crate::figure::{fmt_secs, secs_value};
 use crate::scenario::programs::queries::{
     gather, parse_secs, sequential, Query, MAX_SECS, MIN_SECS, SECS_ACCEPTED,
@@ -213,14 +213,7 @@ pub fn Queries() -> Html {
                 max: (MAX_SECS * SEC as f64) as Time,
                 step: SEC / 10,
             }),
-            // A narrow figure gets the narrow picture so the labels stay readable (>= 10 px).
-            // Between 500 and ~750 px the picture is as wide as the figure (1 unit = 1 px, so
-            // the 10 px labels stay 10 px in a laptop's reading column); rounded to 20 units.
-            width: if width < 500.0 {
-                NARROW_W
-            } else {
-                (((width - 30.0) / 20.0).floor() * 20.0).clamp(460.0, 720.0) as f32
-            },
+            width: queries_width(width as f32 - crate::figure::FIGURE_CHROME),
         },
     ));
 

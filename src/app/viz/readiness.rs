@@ -25,7 +25,8 @@ pub fn Readiness() -> Html {
     let pb = use_playback("readiness", run.1.clone());
     // A phone gets the stacked picture, so its text stays readable (>= 10 px).
     let (wrapper, width) = use_width();
-    let scene = Rc::new(layout_for(&run.0, pb.t, width as f32));
+    let room = width as f32 - crate::figure::FIGURE_CHROME;
+    let scene = Rc::new(layout_for(&run.0, pb.t, room));
     let line = code_line(&run.0, pb.t);
     let describe_cb = {
         let run = run.clone();

@@ -50,9 +50,6 @@ pub fn sample(model: Model, p: &LoadParams) -> Sampled {
     }
 }
 
-/// Column width (CSS px) below which the load pictures switch to their narrow layout.
-pub const NARROW_BELOW_PX: i32 = 560;
-
 fn window_width() -> f32 {
     web_sys::window()
         .and_then(|w| w.inner_width().ok())
@@ -86,12 +83,12 @@ pub fn use_column_width() -> (NodeRef, f32) {
     (node, *width)
 }
 
-/// Whether the element behind the returned ref is narrower than [`NARROW_BELOW_PX`] (see
-/// [`use_column_width`]).
+/// Whether the element behind the returned ref is narrower than the load pictures' wide layout
+/// ([`crate::figure::load::WIDE_W`]; see [`use_column_width`]).
 #[hook]
 pub fn use_narrow() -> (NodeRef, bool) {
     let (node, w) = use_column_width();
-    (node, w < NARROW_BELOW_PX as f32)
+    (node, w < crate::figure::load::WIDE_W)
 }
 
 /// Runs with more requests than this are simulated in slices across tasks (no long task).
