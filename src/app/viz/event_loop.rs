@@ -311,7 +311,8 @@ pub(crate) fn decision_keys(
 /// The `event-loop` visualisation.
 #[component]
 pub fn EventLoop() -> Html {
-    // The narrow picture below 500 px (the panels stack): one set of frames per variant and width class.
+    // The narrow picture where the wide one would be drawn under 1:1 (the panels stack): one set
+    // of frames per variant and width class.
     let SteppedViz {
         params,
         choice: variant,
