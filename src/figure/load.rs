@@ -348,11 +348,12 @@ pub fn pool_grid(
     hgt
 }
 
-/// Split `s` into lines of at most `max` characters at spaces (a longer word stays whole).
+/// Split `s` into lines of at most `max` characters at spaces (a longer word stays whole). A
+/// number stays on the line of its unit ("until 2 s," never ends a line at "2").
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in s.split(' ') {
+    for word in unbreakable(s) {
         if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > max {
             out.push(std::mem::take(&mut cur));
         }
@@ -365,6 +366,32 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// The words of `s`, a number and the unit after it ("2 s", "1.5 MiB") as one.
+fn unbreakable(s: &str) -> Vec<&str> {
+    const UNITS: [&str; 11] = [
+        "s", "ms", "us", "µs", "KB", "MB", "KiB", "MiB", "GiB", "req/s", "items",
+    ];
+    let number = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_digit()) && w.ends_with(|c: char| c.is_ascii_digit())
+    };
+    // Byte ranges of the words; a unit's range is joined to the number's before it.
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut at = 0;
+    for word in s.split(' ') {
+        let (from, to) = (at, at + word.len());
+        at = to + 1;
+        let unit = UNITS.contains(&word.trim_end_matches(['.', ',', ';', ':', ')']));
+        match spans.last_mut() {
+            Some(last) if last.2 && unit => *last = (last.0, to, false),
+            _ => spans.push((from, to, number(word))),
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(from, to, _)| &s[from..to])
+        .collect()
 }
 
 /// Width of the wide variants of the load pictures; a column narrower than this gets the narrow
@@ -1062,6 +1089,13 @@ mod tests {
             sc.texts()
         );
         assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        // A number keeps its unit: no line ends at "2" with "s," on the next.
+        assert_eq!(
+            wrap("the loop sleeps until 2 s, the earliest", 23),
+            vec!["the loop sleeps until", "2 s, the earliest"]
+        );
+        assert_eq!(wrap("1.5 MiB of 4 KiB", 8), vec!["1.5 MiB", "of 4 KiB"]);
+        assert_eq!(wrap("step 2 of 3", 6), vec!["step 2", "of 3"]);
     }
 
     #[test]
