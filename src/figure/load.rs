@@ -353,14 +353,23 @@ pub fn pool_grid(
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in unbreakable(s) {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > max {
+    let mut words = s.split(' ').peekable();
+    while let Some(word) = words.next() {
+        // A number and the unit after it go as one word.
+        let unit = words.peek().filter(|u| is_unit(u) && is_number(word));
+        let len = word.chars().count() + unit.map_or(0, |u| 1 + u.chars().count());
+        if !cur.is_empty() && cur.chars().count() + 1 + len > max {
             out.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
             cur.push(' ');
         }
         cur.push_str(word);
+        if let Some(u) = unit {
+            cur.push(' ');
+            cur.push_str(u);
+            words.next();
+        }
     }
     if !cur.is_empty() {
         out.push(cur);
@@ -368,30 +377,16 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     out
 }
 
-/// The words of `s`, a number and the unit after it ("2 s", "1.5 MiB") as one.
-fn unbreakable(s: &str) -> Vec<&str> {
-    const UNITS: [&str; 11] = [
-        "s", "ms", "us", "µs", "KB", "MB", "KiB", "MiB", "GiB", "req/s", "items",
-    ];
-    let number = |w: &str| {
-        w.starts_with(|c: char| c.is_ascii_digit()) && w.ends_with(|c: char| c.is_ascii_digit())
-    };
-    // Byte ranges of the words; a unit's range is joined to the number's before it.
-    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
-    let mut at = 0;
-    for word in s.split(' ') {
-        let (from, to) = (at, at + word.len());
-        at = to + 1;
-        let unit = UNITS.contains(&word.trim_end_matches(['.', ',', ';', ':', ')']));
-        match spans.last_mut() {
-            Some(last) if last.2 && unit => *last = (last.0, to, false),
-            _ => spans.push((from, to, number(word))),
-        }
-    }
-    spans
-        .into_iter()
-        .map(|(from, to, _)| &s[from..to])
-        .collect()
+fn is_number(w: &str) -> bool {
+    w.starts_with(|c: char| c.is_ascii_digit()) && w.ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// A unit a caption writes after a number ("s", "MiB,", "req/s)").
+fn is_unit(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches(['.', ',', ';', ':', ')']),
+        "s" | "ms" | "us" | "µs" | "KB" | "MB" | "KiB" | "MiB" | "GiB" | "req/s" | "items"
+    )
 }
 
 /// Width of the wide variants of the load pictures; a column narrower than this gets the narrow
