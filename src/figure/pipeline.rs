@@ -1104,7 +1104,7 @@ pub fn demand_line(d: &DemandData, t: Time) -> Option<u32> {
 /// The demand picture: source → (credits, tokens moving upstream) → flatMap with N slots →
 /// service (workers + queue), and charts of calls in flight, throughput and the service queue.
 pub fn demand_scene(d: &DemandData, t: Time) -> Scene {
-    demand_scene_for(d, t, 720.0)
+    demand_scene_for(d, t, DEMAND_W)
 }
 
 /// The demand picture for a column `width` wide: left to right ([`DEMAND_W`] wide) where that

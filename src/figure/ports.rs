@@ -789,12 +789,17 @@ impl Arrange {
     /// it is drawn at 1:1 or more (labels at least 10 px): side by side from 700 px, stacked
     /// and wide (480, a 500-unit picture) from 500 px, stacked and compact below.
     pub fn for_width(px: f64) -> Arrange {
-        if px >= (2.0 * SIDE_W + GAP + 20.0) as f64 {
-            Arrange::SideBySide
-        } else if px >= 500.0 {
-            Arrange::Stacked(480.0)
-        } else {
-            Arrange::Stacked(SIDE_W)
+        [Arrange::SideBySide, Arrange::Stacked(480.0)]
+            .into_iter()
+            .find(|a| a.width() as f64 <= px)
+            .unwrap_or(Arrange::Stacked(SIDE_W))
+    }
+
+    /// The picture's width in this arrangement.
+    pub fn width(self) -> f32 {
+        match self {
+            Arrange::Stacked(sw) => sw + 20.0,
+            Arrange::SideBySide => 2.0 * SIDE_W + GAP + 20.0,
         }
     }
 }
@@ -814,15 +819,14 @@ pub fn layout(m: &PortsModel, t: Time, narrow: bool) -> Scene {
 
 /// The whole picture at `t`, arranged as asked.
 pub fn layout_with(m: &PortsModel, t: Time, arrange: Arrange) -> Scene {
-    let (w, h, b, s) = match arrange {
+    let w = arrange.width();
+    let (h, b, s) = match arrange {
         Arrange::Stacked(sw) => (
-            sw + 20.0,
             2.0 * SIDE_H + GAP + 20.0,
             (10.0, 10.0, sw),
             (10.0, SIDE_H + GAP + 10.0, sw),
         ),
         Arrange::SideBySide => (
-            2.0 * SIDE_W + GAP + 20.0,
             SIDE_H + 20.0,
             (10.0, 10.0, SIDE_W),
             (SIDE_W + GAP + 10.0, 10.0, SIDE_W),

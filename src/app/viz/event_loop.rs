@@ -18,7 +18,7 @@ use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Playback, Timeline};
 use crate::app::viz::console::{console, panes};
-use crate::app::viz::ports::use_width;
+use crate::app::viz::ports::use_room;
 use crate::app::viz::SceneView;
 use crate::figure::event_loop::{
     code_line, describe, layout_for, shown_at, stages, step_time, Stage, NARROW_W,
@@ -172,13 +172,9 @@ pub(crate) fn use_stepped(spec: StepSpec) -> SteppedViz {
         let params = params.clone();
         use_state(move || params.get_choice(key, accepted, &ids, default))
     };
-    let (wrapper, width) = use_width();
+    let (wrapper, room) = use_room();
     // The wide picture only where it is drawn at 1:1 or more (its labels at 10 px).
-    let fig_w = if width < (720.0 + crate::figure::FIGURE_CHROME) as f64 {
-        narrow_w
-    } else {
-        720.0
-    };
+    let fig_w = if room < 720.0 { narrow_w } else { 720.0 };
     let run = use_memo((*choice, fig_w as u32), move |&(c, w)| build(c, w as f32));
     let pb = use_playback(id, run.timeline.clone());
     // The step from the link, read once; None when absent or refused.

@@ -113,11 +113,12 @@ fn window_width() -> f64 {
         .unwrap_or(1000.0)
 }
 
-/// The width in CSS px of the element behind the returned ref: guessed from the window before
-/// mount, then measured, and measured again whenever the element is resized (window resize,
+/// The room in CSS px for the picture inside the figure box behind the returned ref: the box's
+/// width less its padding and border ([`crate::figure::FIGURE_CHROME`]), guessed from the window
+/// before mount, then measured, and measured again whenever the box is resized (window resize,
 /// rotation, sidebar). The figures of chapters 1–7 choose their narrow or wide layout from it.
 #[hook]
-pub(crate) fn use_width() -> (NodeRef, f64) {
+pub(crate) fn use_room() -> (NodeRef, f64) {
     let node = use_node_ref();
     let width = use_state_eq(window_width);
     let measure = {
@@ -159,7 +160,7 @@ pub(crate) fn use_width() -> (NodeRef, f64) {
         });
     }
     use_window_event("resize", measure);
-    (node, *width)
+    (node, *width - crate::figure::FIGURE_CHROME as f64)
 }
 
 /// The `ports` visualisation.
@@ -175,7 +176,7 @@ pub fn Ports() -> Html {
     let narrow = use_state(|| None::<bool>);
     // Stack the two servers when the figure's column is too narrow for both side by side;
     // re-chosen whenever the column is resized.
-    let (wrapper, width) = use_width();
+    let (wrapper, room) = use_room();
     let error = use_state(|| None::<String>);
     let seed_text = use_state(|| source.seed.to_string());
     let add_time = use_state(String::new);
@@ -190,7 +191,7 @@ pub fn Ports() -> Html {
     });
     let pb = use_playback("ports", run.1.clone());
     let model = &run.0;
-    let auto = Arrange::for_width(width - crate::figure::FIGURE_CHROME as f64);
+    let auto = Arrange::for_width(room);
     let arrange = match *narrow {
         None => auto,
         Some(false) => Arrange::SideBySide,

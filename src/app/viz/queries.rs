@@ -13,7 +13,7 @@ use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::hooks::{event_value, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::console::console;
-use crate::app::viz::ports::use_width;
+use crate::app::viz::ports::use_room;
 use crate::app::viz::SceneView;
 use crate::figure::timeline::{layout, queries_width, Drag, Gantt, Opts};
 use crate::figure::{fmt_secs, secs_value};
@@ -197,7 +197,7 @@ pub fn Queries() -> Html {
     let verdict = use_state(|| None::<String>);
     let guess_error = use_state(|| None::<String>);
 
-    let (wrapper, width) = use_width();
+    let (wrapper, room) = use_room();
     let runs = use_memo(setup.queries(), |qs| build(qs));
     let pb = use_playback("queries", runs.timeline.clone());
     let revealed = verdict.is_some();
@@ -213,7 +213,7 @@ pub fn Queries() -> Html {
                 max: (MAX_SECS * SEC as f64) as Time,
                 step: SEC / 10,
             }),
-            width: queries_width(width as f32 - crate::figure::FIGURE_CHROME),
+            width: queries_width(room as f32),
         },
     ));
 

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::app::content::CodePanel;
 use crate::app::hooks::use_viz_params;
 use crate::app::playback::{use_playback, Figure, Timeline};
-use crate::app::viz::ports::use_width;
+use crate::app::viz::ports::use_room;
 use crate::app::viz::SceneView;
 use crate::figure::ports::SideRun;
 use crate::figure::readiness::{code_line, describe, layout_for};
@@ -24,9 +24,8 @@ pub fn Readiness() -> Html {
     });
     let pb = use_playback("readiness", run.1.clone());
     // A phone gets the stacked picture, so its text stays readable (>= 10 px).
-    let (wrapper, width) = use_width();
-    let room = width as f32 - crate::figure::FIGURE_CHROME;
-    let scene = Rc::new(layout_for(&run.0, pb.t, room));
+    let (wrapper, room) = use_room();
+    let scene = Rc::new(layout_for(&run.0, pb.t, room as f32));
     let line = code_line(&run.0, pb.t);
     let describe_cb = {
         let run = run.clone();
