@@ -5,7 +5,14 @@
   // Example page only: ?viz=<id> picks the visualisation to embed.
   var viz = new URLSearchParams(location.search).get("viz");
   var demo = document.getElementById("await-and-see");
-  if (demo && viz) demo.src = "./#/embed/" + encodeURIComponent(viz);
+  if (demo && viz) {
+    // A fresh iframe with the right address from the start. Changing the `src` of the one in
+    // the HTML only changes the fragment of an address it may still be loading, and under load
+    // Chromium sometimes kept the first one (`ports`).
+    var frame = demo.cloneNode(false);
+    frame.src = "./#/embed/" + encodeURIComponent(viz);
+    demo.parentNode.replaceChild(frame, demo);
+  }
 
   window.addEventListener("message", function (event) {
     var data = event.data;
