@@ -9,14 +9,14 @@ public class ItemForwarder {
 
     public Mono<Void> forward(List<String> items) {
         return Flux.fromIterable(items)
-                   // flatMap asks upstream for 8 items, starts one POST per item,
-                   // and asks for another only when a POST completes.
-                   .flatMap(item -> webClient.post()
-                                             .uri("/items")
-                                             .bodyValue(item)
-                                             .retrieve()
-                                             .bodyToMono(Void.class),
-                            8)  // concurrency: at most 8 calls in flight
-                   .then();     // completes when every item has been sent
+            // flatMap asks upstream for 8 items, starts one POST per item,
+            // and asks for another only when a POST completes.
+            .flatMap(item -> webClient.post()
+                    .uri("/items")
+                    .bodyValue(item)
+                    .retrieve()
+                    .bodyToMono(Void.class),
+                8)        // concurrency: at most 8 calls in flight
+            .then();      // completes when every item has been sent
     }
 }
