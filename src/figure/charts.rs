@@ -8,7 +8,7 @@
 //!
 //! CSS classes used: `axis`, `grid`, `muted`, `small`, `chart` plus a colour class per series
 //! (`s-queue`, `s-run`, `s-danger`, `s-wait`, `s-accent`, `s-done`), `dashed` for thresholds.
-use super::{fmt_secs, Anchor, Item, Linear};
+use super::{axis_secs, Anchor, Item, Linear};
 use crate::sim::{Time, SEC};
 
 /// A precomputed series: `t` sorted ascending, one value per time.
@@ -190,8 +190,7 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             anchor: Anchor::End,
         });
     }
-    for tk in Linear::new(0.0, spec.end as f64 / SEC as f64, 0.0, 1.0).ticks(5) {
-        let tt = (tk * SEC as f64) as Time;
+    for tt in Linear::time(spec.end, 0.0, 1.0).time_ticks(5) {
         let x = xs.t(tt);
         out.push(Item::Line {
             x1: x,
@@ -202,12 +201,7 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
         });
         // Centred under its tick, unless a long label ("3 min 20 s") at the right end would run
         // past the chart: then it ends a little after the tick.
-        // Plain seconds on the axis ("200 s", not "3 min 20 s": ticks are round numbers).
-        let label = if tt >= 120 * SEC && tt % SEC == 0 {
-            format!("{} s", tt / SEC)
-        } else {
-            fmt_secs(tt)
-        };
+        let label = axis_secs(tt);
         let half = label.chars().count() as f32 * 2.8;
         let (lx, anchor) = if x + half > x0 + w + 8.0 {
             (x + 6.0, Anchor::End)
@@ -280,12 +274,14 @@ pub fn chart(spec: &ChartSpec, series: &[(&Series, &'static str, &str)], t: Time
             y2: y0 + h,
             class: "axis dashed",
         });
+        // To the right of the line, or to its left where it would run past the chart's end.
+        let fits = x + 3.0 + label.chars().count() as f32 * 5.6 <= x0 + w;
         out.push(Item::Text {
-            x: x + 3.0,
+            x: if fits { x + 3.0 } else { x - 3.0 },
             y: y0 + 10.0,
             text: label.clone(),
             class: "small muted",
-            anchor: Anchor::Start,
+            anchor: if fits { Anchor::Start } else { Anchor::End },
         });
     }
     for &(s, class, _) in series {

@@ -33,7 +33,7 @@ pub mod scale;
 pub mod storm;
 pub mod timeline;
 
-pub use scale::{fmt_secs, secs_value, Linear};
+pub use scale::{axis_secs, fmt_secs, secs_value, Linear};
 
 // How big a picture is drawn. Labels are 10 user units (`small`) or more. The page draws a
 // picture as wide as its column but at most `MAX_STRETCH` times its own width, so a layout is

@@ -150,23 +150,37 @@ mod sweep {
 
     #[test]
     fn no_figure_draws_labels_on_top_of_each_other() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("scenarios/")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        assert!(files.len() >= 11, "{files:?}");
+        // The course authors' examples, and extreme values the format accepts (tests/scenarios/
+        // edge: 1 ms select timeouts over 10 min, 40-character query names, a surge that ends
+        // with the run, empty runs, a 1 TiB memory limit, ...).
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = Vec::new();
+        for (dir, at_least) in [("scenarios", 11), ("tests/scenarios/edge", 30)] {
+            let mut found: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+                .unwrap_or_else(|e| panic!("{dir}: {e}"))
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            assert!(found.len() >= at_least, "{dir}: {found:?}");
+            found.sort();
+            files.extend(found);
+        }
         let mut failures = Vec::new();
         for f in &files {
             let s = Scenario::from_toml(&std::fs::read_to_string(f).expect("read"))
                 .unwrap_or_else(|e| panic!("{f:?}: {e}"));
-            let fig = Figure::new(&s).expect("figure");
+            let fig = Figure::new(&s).unwrap_or_else(|e| panic!("{f:?}: {e}"));
             let name = f.file_stem().unwrap().to_string_lossy();
             for k in 0..=4u64 {
                 let t = fig.end() * k / 4;
-                let mut scenes = vec![("export".to_string(), fig.scene(t))];
+                let export = fig.scene(t);
+                // A picture is a few hundred px: its SVG stays small whatever the run (10 min of
+                // 1 ms select() calls was 8 MB of sub-pixel ticks).
+                let bytes = export.to_svg().len();
+                if bytes > 300_000 {
+                    failures.push(format!("{name} at {t} us: a {bytes}-byte SVG"));
+                }
+                let mut scenes = vec![("export".to_string(), export)];
                 for px in [343.0, 480.0, 600.0, 700.0, 760.0] {
                     let sc = fig.scene_for_width(t, px);
                     // The layout chosen for this much room fits it at 1:1 or more, so its labels

@@ -859,10 +859,17 @@ fn axis_kb(v: f64) -> String {
     }
 }
 
-/// Memory in KB as the lab shows it: "512 KB", "4.0 MB".
+/// Memory in KB as the lab shows it: "512 KB", "4.0 MB", "1.5 GB", "1.0 TB".
 pub fn fmt_kb(kb: f64) -> String {
-    if kb >= 1024.0 {
-        format!("{} MB", crate::decimal::fixed(kb / 1024.0, 1))
+    const MB: f64 = 1024.0;
+    const GB: f64 = 1024.0 * MB;
+    const TB: f64 = 1024.0 * GB;
+    if kb >= TB {
+        format!("{} TB", crate::decimal::fixed(kb / TB, 1))
+    } else if kb >= GB {
+        format!("{} GB", crate::decimal::fixed(kb / GB, 1))
+    } else if kb >= MB {
+        format!("{} MB", crate::decimal::fixed(kb / MB, 1))
     } else {
         format!("{} KB", crate::decimal::fixed(kb, 0))
     }
@@ -1447,6 +1454,15 @@ mod tests {
         StrategyParams as LabParams, Switch,
     };
     use crate::sim::Replay;
+
+    #[test]
+    fn memory_is_written_in_the_largest_unit_it_fills() {
+        assert_eq!(fmt_kb(512.0), "512 KB");
+        assert_eq!(fmt_kb(4096.0), "4.0 MB");
+        assert_eq!(fmt_kb(1.5 * 1024.0 * 1024.0), "1.5 GB");
+        // A scenario's 1 TiB limit read "1048576.0 MB".
+        assert_eq!(fmt_kb(1024.0 * 1024.0 * 1024.0), "1.0 TB");
+    }
 
     fn lab(s: Strategy) -> (Trace, LabData) {
         let tr = run(&LabParams {

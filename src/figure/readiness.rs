@@ -13,7 +13,7 @@
 //! `big`, `now`, `s-accent`, `s-run`, `s-queue`, `faint`, `axis`.
 
 use super::ports::{port_ix, tint, SideRun};
-use super::{fmt_secs, shift, text, Anchor, Item, Linear, Scene};
+use super::{axis_secs, fmt_secs, shift, text, Anchor, Item, Linear, Scene};
 use crate::sim::Time;
 
 /// Which step of the pattern is happening at `t`: 1 register, 2 wait/notify, 3 callback.
@@ -354,11 +354,11 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
             tip: Some(format!("greet(port {}) at {}", h.port, secs(h.start))),
         });
     }
-    for tick in s.ticks(8) {
+    for tick in s.time_ticks(8) {
         sc.push(text(
-            s.at(tick),
+            s.t(tick),
             232.0,
-            fmt_secs(tick as Time),
+            axis_secs(tick),
             "muted small",
             Anchor::Middle,
         ));

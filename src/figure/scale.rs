@@ -39,12 +39,26 @@ impl Linear {
 
     /// "Nice" tick values across the domain: about `n` of them, at 1/2/5 × 10^k steps.
     pub fn ticks(&self, n: u32) -> Vec<f64> {
+        self.ticks_at_least(n, 0.0)
+    }
+
+    /// Tick times across a time axis (domain in microseconds): as [`Linear::ticks`], but never
+    /// closer than 0.1 ms, the finest step [`fmt_secs`] tells apart (a run a few microseconds
+    /// long had six ticks all labelled "0 s").
+    pub fn time_ticks(&self, n: u32) -> Vec<Time> {
+        self.ticks_at_least(n, 100.0)
+            .into_iter()
+            .map(|v| v.round() as Time)
+            .collect()
+    }
+
+    fn ticks_at_least(&self, n: u32, min_step: f64) -> Vec<f64> {
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
         let span = hi - lo;
         if span <= 0.0 || n == 0 {
             return vec![lo];
         }
-        let step = nice_at_least(span / n as f64, &[1.0, 2.0, 5.0]);
+        let step = nice_at_least((span / n as f64).max(min_step), &[1.0, 2.0, 5.0]);
         let mut v = (lo / step).ceil() * step;
         let mut out = Vec::new();
         while v <= hi + step * 1e-9 && out.len() < 1000 {
@@ -121,6 +135,16 @@ pub fn fmt_secs(t: Time) -> String {
     }
 }
 
+/// A time-axis tick label: [`fmt_secs`], except plain seconds from 2 min on ("200 s", not
+/// "3 min 20 s": ticks are round numbers, and the longer form ran into its neighbours).
+pub fn axis_secs(t: Time) -> String {
+    if t >= 120 * SEC && t % SEC == 0 {
+        format!("{} s", t / SEC)
+    } else {
+        fmt_secs(t)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +185,20 @@ mod tests {
         assert_eq!(s.t(10 * SEC), 600.0);
         assert!((s.t(SEC) - 200.0).abs() < 1e-3);
         assert_eq!(Linear::new(1.0, 1.0, 5.0, 9.0).at(1.0), 5.0);
+    }
+
+    #[test]
+    fn time_ticks_are_never_finer_than_the_labels() {
+        // A 3 us run: one tick at 0, not six "0 s".
+        assert_eq!(Linear::time(3, 0.0, 500.0).time_ticks(6), vec![0]);
+        assert_eq!(
+            Linear::time(5 * SEC, 0.0, 500.0).time_ticks(5),
+            (0..=5).map(|k| k * SEC).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            Linear::time(300, 0.0, 500.0).time_ticks(6),
+            vec![0, 100, 200, 300]
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! runs are dots (`s-run`); done is a check mark (`s-done`). Prints are ticks on their lane.
 //! Classes used: s-run s-wait s-blocked s-done lane grid axis muted small bold faint now dashed box.
 
-use super::{fmt_secs, text, Anchor, Item, Linear, Scene};
+use super::{axis_secs, fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::{EventKind, TaskId, Time, Trace, Wait, NO_TASK};
 
 /// The state of a lane between two instants.
@@ -589,14 +589,13 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
         y2: ay,
         class: "axis",
     });
-    for v in x.ticks(if narrow { 4 } else { 6 }) {
-        let tt = v as Time;
+    for tt in x.time_ticks(if narrow { 4 } else { 6 }) {
         let px = x.t(tt);
         crossing(&mut items, &spans, px, "grid faint");
         items.push(Item::Text {
             x: px,
             y: ay + 14.0,
-            text: fmt_secs(tt),
+            text: axis_secs(tt),
             class: "small muted",
             anchor: Anchor::Middle,
         });
@@ -627,6 +626,8 @@ fn crossing(items: &mut Vec<Item>, spans: &[(f32, f32)], x: f32, class: &'static
 
 /// A lane's background band at `y` across the plot (`x0..x1`), its label right-aligned before it.
 fn lane_row(y: f32, (x0, x1): (f32, f32), label: String, label_class: &'static str) -> Vec<Item> {
+    let shown = fit_lane_label(&label, x0 - 10.0);
+    let tip = (shown != label).then_some(label);
     vec![
         Item::Rect {
             x: x0,
@@ -635,10 +636,32 @@ fn lane_row(y: f32, (x0, x1): (f32, f32), label: String, label_class: &'static s
             h: LANE_H - 4.0,
             rx: 3.0,
             class: "lane",
-            tip: None,
+            tip,
         },
-        text(x0 - 6.0, y + 15.0, label, label_class, Anchor::End),
+        text(x0 - 6.0, y + 15.0, shown, label_class, Anchor::End),
     ]
+}
+
+/// A lane's name as it fits in `room` px of small text. A scenario file may name a query with
+/// up to 40 characters: `db_query("fetch_user_profile")` drops to `"fetch_user_profile"`, and
+/// what is still too long is cut with "…" (the lane's tooltip keeps the whole name).
+fn fit_lane_label(label: &str, room: f32) -> String {
+    // 5.4 px a character: the small font's average, as the overlap checks measure it.
+    let max = (room / 5.4) as usize;
+    let fits = |s: &str| s.chars().count() <= max;
+    if fits(label) {
+        return label.to_string();
+    }
+    let inner = label
+        .strip_prefix("db_query(")
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or(label);
+    if fits(inner) {
+        return inner.to_string();
+    }
+    let mut s: String = inner.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 #[cfg(test)]
@@ -790,6 +813,22 @@ mod tests {
             "queries: 100 layouts in {:?} ({} items total)",
             start.elapsed(),
             n
+        );
+    }
+
+    #[test]
+    fn long_query_names_fit_the_lane_labels() {
+        assert_eq!(fit_lane_label("db_query(\"A\")", 108.0), "db_query(\"A\")");
+        assert_eq!(
+            fit_lane_label("db_query(\"fetch_user_profile\")", 108.0),
+            "\"fetch_user_profile\""
+        );
+        let w = format!("db_query(\"{}\")", "W".repeat(40));
+        let short = fit_lane_label(&w, 108.0);
+        assert_eq!(short.chars().count(), 20);
+        assert!(
+            short.starts_with("\"WWW") && short.ends_with('…'),
+            "{short}"
         );
     }
 
