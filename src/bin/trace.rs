@@ -72,6 +72,13 @@ mod cli {
                     eprintln!("unknown flag {s}\n{USAGE}");
                     return 2;
                 }
+                _ if path.is_some() => {
+                    eprintln!(
+                        "one scenario file at a time: got {} and {a}\n{USAGE}",
+                        path.unwrap_or_default()
+                    );
+                    return 2;
+                }
                 _ => path = Some(a),
             }
         }
@@ -187,6 +194,9 @@ mod cli {
                 "stdout"
             }
         };
+        for why in fig.cut_short() {
+            eprintln!("{path}: note: {why} The figure ends there; raise the limit to see more.");
+        }
         let late = match at {
             Some(a) if a > fig.end() => " (asked for a later time: the last frame)",
             _ => "",
@@ -219,6 +229,12 @@ mod cli {
                     m.insert("name".into(), json!(tr.str(name)));
                 }
                 _ => {}
+            }
+            // "No task" (a root task's parent, a wake by a timer) is null, as for `task`.
+            for k in ["parent", "by"] {
+                if m.get(k).and_then(Value::as_u64) == Some(NO_TASK as u64) {
+                    m.insert(k.into(), Value::Null);
+                }
             }
             m.insert("i".into(), json!(i));
             m.insert("t".into(), json!(e.t));

@@ -37,6 +37,8 @@ use crate::sim::{Time, MS, SEC, US};
 pub struct Figure {
     models: Models,
     end: Time,
+    /// One sentence per run that a cap cut short ([`cut_short`]); drawn under the picture.
+    cut: Vec<String>,
 }
 
 #[allow(clippy::large_enum_variant)] // one per export, never moved around
@@ -55,10 +57,15 @@ impl Figure {
     /// Validate the scenario, run what its page runs and build the picture's models.
     pub fn new(s: &Scenario) -> Result<Figure, String> {
         s.validate().map_err(|e| e.to_string())?;
-        let (models, end) = match &s.program {
+        let (models, end, cut) = match &s.program {
             Program::BlockingPorts(p) | Program::SelectPorts(p) => {
                 let (b, s) = (ports::blocking_ports(p), ports::select_ports(p));
-                (Models::Ports(PortsModel::new(&b, &s)), b.end.max(s.end))
+                let cut = cut_short(&[("blocking", &b), ("select()", &s)]);
+                (
+                    Models::Ports(PortsModel::new(&b, &s)),
+                    b.end.max(s.end),
+                    cut,
+                )
             }
             Program::SequentialQueries(p) | Program::GatherQueries(p) => {
                 let (a, b) = (queries::sequential_queries(p), queries::gather_queries(p));
@@ -73,6 +80,7 @@ impl Figure {
                         Gantt::from_trace(gather_title, &b),
                     ),
                     a.end.max(b.end),
+                    cut_short(&[("sequential", &a), ("gather", &b)]),
                 )
             }
             Program::ThreadPerRequest(p) => {
@@ -80,6 +88,7 @@ impl Figure {
                 (
                     Models::ThreadPool(LoadSeries::from_trace(&tr), Budget::of(p)),
                     tr.end,
+                    cut_short(&[("", &tr)]),
                 )
             }
             Program::EventLoopServer(p) => {
@@ -94,12 +103,14 @@ impl Figure {
                         p.blocking_handler,
                     ),
                     end,
+                    cut_short(&[("thread-per-request", &pool), ("event-loop", &evloop)]),
                 )
             }
             Program::ProducerConsumer(p) => {
                 let tr = flow::producer_consumer(p);
                 let heading = format!("Queue(maxsize={}): producer, consumer, join", p.maxsize);
-                (Models::Lab(LabData::new(&tr), heading), tr.end)
+                let cut = cut_short(&[("", &tr)]);
+                (Models::Lab(LabData::new(&tr), heading), tr.end, cut)
             }
             Program::UnboundedBuffer(p) => {
                 let tr = flow::unbounded_buffer(p);
@@ -107,7 +118,8 @@ impl Figure {
                     "No backpressure: producer {}/s, consumer {}/s, no bound",
                     p.produce_per_s, p.consume_per_s
                 );
-                (Models::Lab(LabData::new(&tr), heading), tr.end)
+                let cut = cut_short(&[("", &tr)]);
+                (Models::Lab(LabData::new(&tr), heading), tr.end, cut)
             }
             Program::DropAndRegulate(p) => match &p.switch {
                 None => {
@@ -118,7 +130,8 @@ impl Figure {
                         p.produce_per_s,
                         p.consume_per_s
                     );
-                    (Models::Lab(LabData::new(&tr), heading), tr.end)
+                    let cut = cut_short(&[("", &tr)]);
+                    (Models::Lab(LabData::new(&tr), heading), tr.end, cut)
                 }
                 Some(sw) => {
                     let kept = flow::drop_and_regulate(&flow::StrategyParams {
@@ -132,9 +145,11 @@ impl Figure {
                         format!("switch to {} at {}", sw.to.name(), fmt_secs(at)),
                     );
                     let end = kept.end.max(switched.end);
+                    let cut = cut_short(&[("kept", &kept), ("switched", &switched)]);
                     (
                         Models::Fork(LabData::new(&kept), LabData::new(&switched), headings, at),
                         end,
+                        cut,
                     )
                 }
             },
@@ -155,6 +170,7 @@ impl Figure {
                         secs(p.surge_to_s),
                     ),
                     end,
+                    cut_short(&[("storm", &naive), ("fixed", &fixed)]),
                 )
             }
             Program::CreditsPipeline(p) => {
@@ -162,10 +178,11 @@ impl Figure {
                 (
                     Models::Demand(DemandData::new(&tr, p.items, p.workers)),
                     tr.end,
+                    cut_short(&[("", &tr)]),
                 )
             }
         };
-        Ok(Figure { models, end })
+        Ok(Figure { models, end, cut })
     }
 
     /// The last virtual time of the picture (the later end of its runs).
@@ -173,8 +190,29 @@ impl Figure {
         self.end
     }
 
-    /// The frame at `at` (clamped to [`Figure::end`]), in the wide layout (slides, print).
+    /// What cut the picture's runs short, one sentence per capped run (empty: none was).
+    pub fn cut_short(&self) -> &[String] {
+        &self.cut
+    }
+
+    /// The frame at `at` (clamped to [`Figure::end`]), in the wide layout (slides, print), with
+    /// a line under it for each run a cap cut short.
     pub fn scene(&self, at: Time) -> Scene {
+        let mut scene = self.layout(at);
+        for line in &self.cut {
+            scene.height += 16.0;
+            scene.items.push(super::text(
+                12.0,
+                scene.height - 6.0,
+                line.clone(),
+                "small s-danger",
+                super::Anchor::Start,
+            ));
+        }
+        scene
+    }
+
+    fn layout(&self, at: Time) -> Scene {
         let t = at.min(self.end);
         match &self.models {
             Models::Ports(m) => layout_with(m, t, Arrange::SideBySide),
@@ -231,6 +269,28 @@ impl Figure {
             Models::Demand(d) => pipeline::demand_scene_for(d, t, px),
         }
     }
+}
+
+/// "The select() run stopped at 8.6 s: it reached limits.max_events." for each
+/// run a cap ended (`("", tr)`: the picture's only run). A figure of such a run ends early (and
+/// its two sides may end at different times), so the export says why.
+fn cut_short(runs: &[(&str, &crate::sim::Trace)]) -> Vec<String> {
+    use crate::sim::{CapKind, Outcome};
+    runs.iter()
+        .filter_map(|(side, tr)| {
+            let why = match tr.outcome {
+                Outcome::Cap(CapKind::Events) => "it reached limits.max_events",
+                Outcome::Cap(CapKind::Time) => "its next step lay past limits.max_time_s",
+                _ => return None,
+            };
+            let run = if side.is_empty() {
+                "The run".to_string()
+            } else {
+                format!("The {side} run")
+            };
+            Some(format!("{run} stopped at {}: {why}.", fmt_secs(tr.end)))
+        })
+        .collect()
 }
 
 /// The page's picture of `s` at virtual time `at` (a time past the end draws the last frame).

@@ -246,6 +246,96 @@ macro_rules! by_name {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+/// `text` (a valid JSON object) with its top-level member `key` and the comma that separates it
+/// replaced by spaces: every other byte, and so every line and column, stays where it was.
+#[cfg(not(target_arch = "wasm32"))]
+fn blank_json_member(text: &str, key: &str) -> String {
+    let b = text.as_bytes();
+    // The end (exclusive) of the string starting at `i` (a '"').
+    let string_end = |mut i: usize| {
+        i += 1;
+        while i < b.len() && b[i] != b'"' {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        i + 1
+    };
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let (mut i, mut depth, mut key_next) = (0, 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let end = string_end(i);
+                let is_key = depth == 1 && key_next;
+                key_next = false;
+                if is_key && serde_json::from_str::<String>(&text[i..end]).is_ok_and(|k| k == key) {
+                    // key, ':', a value (any JSON value: skip it by nesting depth), then a comma.
+                    let colon = skip_ws(end);
+                    let mut j = skip_ws(colon + 1);
+                    let mut d = 0;
+                    while j < b.len() {
+                        match b[j] {
+                            b'"' => {
+                                j = string_end(j);
+                                if d == 0 {
+                                    break;
+                                }
+                                continue;
+                            }
+                            b'{' | b'[' => d += 1,
+                            b'}' | b']' if d == 0 => break,
+                            b'}' | b']' => {
+                                d -= 1;
+                                if d == 0 {
+                                    j += 1;
+                                    break;
+                                }
+                            }
+                            b',' if d == 0 => break,
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    let (mut from, mut to) = (i, j);
+                    let after = skip_ws(to);
+                    if b.get(after) == Some(&b',') {
+                        to = after + 1;
+                    } else if let Some(c) = text[..from].rfind(|c: char| !c.is_whitespace()) {
+                        if b[c] == b',' {
+                            from = c;
+                        }
+                    }
+                    let mut out = String::with_capacity(text.len());
+                    out.push_str(&text[..from]);
+                    out.extend(
+                        text[from..to]
+                            .chars()
+                            .map(|c| if c == '\n' { c } else { ' ' }),
+                    );
+                    out.push_str(&text[to..]);
+                    return out;
+                }
+                i = end;
+                continue;
+            }
+            b'{' => {
+                depth += 1;
+                key_next = depth == 1;
+            }
+            b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            b',' => key_next = depth == 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    text.to_string()
+}
+
 fn program_field(v: Option<Option<&str>>) -> Result<&str, ScenarioError> {
     match v {
         Some(Some(s)) => Ok(s),
@@ -266,6 +356,8 @@ impl Scenario {
     /// Parse a TOML scenario (native only). Errors name the line, the field and what is accepted.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+        // A byte-order mark (Windows Notepad writes one) is not part of the text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ScenarioError::Parse(e.to_string()))?;
@@ -294,13 +386,14 @@ impl Scenario {
     /// Parse a JSON scenario (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let mut v: serde_json::Value =
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         let name = program_field(v.get("program").map(|p| p.as_str()))?.to_string();
-        if let Some(m) = v.as_object_mut() {
-            m.remove("program");
-        }
-        let s = by_name!(name.as_str(), |ty| serde_json::from_value(v.clone())
+        // As for TOML: parse the text itself as the program's struct, with the `program` member
+        // blanked out, so errors keep their line and column.
+        let rest = blank_json_member(text, "program");
+        let s = by_name!(name.as_str(), |ty| serde_json::from_str(&rest)
             .map_err(|e| ScenarioError::Parse(format!("program `{ty}`: {e}"))));
         s.validate()?;
         Ok(s)

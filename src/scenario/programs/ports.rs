@@ -357,11 +357,15 @@ impl PortsParams {
         }
     }
 
-    /// The observation window.
+    /// The observation window. The default one (last arrival + 2 s) ends at the time cap at the
+    /// latest: a client at 3600 s (accepted) would otherwise always end the run on the cap.
     pub fn window(&self) -> Time {
         match self.duration_s {
             Some(d) => secs(d),
-            None => self.script().window(),
+            None => self
+                .script()
+                .window()
+                .min(secs(self.limits.max_time_s).max(1)),
         }
     }
 
