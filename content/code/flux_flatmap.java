@@ -16,7 +16,7 @@ public class ItemForwarder {
                     .bodyValue(item)
                     .retrieve()
                     .bodyToMono(Void.class),
-                8)        // concurrency: at most 8 calls in flight
-            .then();      // completes when every item has been sent
+                8)  // concurrency: at most 8 calls in flight
+            .then();  // completes when every item has been sent
     }
 }
