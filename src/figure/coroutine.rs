@@ -6,7 +6,7 @@
 //! time), reading each coroutine's state from `Replay::state_after(n)`.
 //! Classes used: box lane muted small bold ink s-run s-wait s-queue s-accent s-done s-danger faint.
 
-use super::event_loop::{short, wait_words, Stage};
+use super::event_loop::{short, wait_words, Stage, StageKind};
 use super::{Anchor, Item, Scene};
 use crate::sim::{EventKind, Replay, TaskId, TaskState, TaskView, Trace, NO_TASK};
 
@@ -89,6 +89,46 @@ pub fn never_awaited_warning(name: &str) -> String {
     )
 }
 
+/// The sentence for one step of this picture: the event-loop chapter's ([`super::event_loop::
+/// describe`]), except where these examples differ. They start from a script, so no task exists
+/// at the start; and in "never awaited" no event loop ever runs (nothing calls `asyncio.run`):
+/// the script's lines run and the program ends, which the loop's wording would misstate.
+pub fn describe(tr: &Trace, s: Stage, replay: &Replay) -> String {
+    let at = super::fmt_secs(s.t);
+    let never: Vec<TaskId> = tr
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::NeverAwaited)
+        .map(|e| e.task)
+        .collect();
+    let no_loop = !never.is_empty()
+        && !tr
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Suspended { .. }));
+    let names: Vec<String> = never.iter().map(|&x| short(tr, x)).collect();
+    match s.kind {
+        StageKind::Start => format!("{at}: the program starts; nothing has run yet."),
+        StageKind::Pick(_) if no_loop => {
+            format!("{at}: the script runs, line after line, as any Python program does.")
+        }
+        StageKind::Run(_) if no_loop => format!(
+            "{at}: calling {}() only made a coroutine object, and nothing calls asyncio.run: no event loop runs.",
+            names.join("(), ")
+        ),
+        StageKind::Finish(x) if no_loop && tr.tasks[x as usize].parent == NO_TASK => {
+            format!("{at}: the script's last line has run.")
+        }
+        StageKind::End if no_loop => {
+            format!(
+                "{at}: the program ends. No event loop ran, so the body of {} never started: Python warns that it was never awaited.",
+                names.join(", ")
+            )
+        }
+        _ => super::event_loop::describe(tr, s, replay),
+    }
+}
+
 /// Width of the narrow (phone) variant of [`layout_for`].
 pub const NARROW_W: f32 = 340.0;
 
@@ -120,7 +160,7 @@ pub fn layout_for(
     // The decision this step is, on top: every step changes the picture, `main`'s steps (it
     // has no card) included. Room for the longest sentence is kept, so the cards do not jump.
     let (chars, room) = if narrow { (50, 4) } else { (108, 2) };
-    let caption = super::load::wrap(&super::event_loop::describe(tr, s, replay), chars);
+    let caption = super::load::wrap(&describe(tr, s, replay), chars);
     for (i, l) in caption.iter().enumerate() {
         items.push(Item::Text {
             x: 8.0,
@@ -370,10 +410,7 @@ mod tests {
                         !caption.is_empty() && caption.len() <= room,
                         "{caption:?} at {width}"
                     );
-                    assert_eq!(
-                        caption.join(" "),
-                        crate::figure::event_loop::describe(tr, *s, &rp)
-                    );
+                    assert_eq!(caption.join(" "), describe(tr, *s, &rp));
                     crate::figure::load::assert_texts_fit(&sc);
                     crate::figure::overlap::assert_no_overlaps("coroutine", &sc);
                     if width == 720.0 {

@@ -245,7 +245,6 @@ macro_rules! by_name {
     }};
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 /// `text` (a valid JSON object) with its top-level member `key` and the comma that separates it
 /// replaced by spaces: every other byte, and so every line and column, stays where it was.
 #[cfg(not(target_arch = "wasm32"))]
@@ -336,6 +335,7 @@ fn blank_json_member(text: &str, key: &str) -> String {
     text.to_string()
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn program_field(v: Option<Option<&str>>) -> Result<&str, ScenarioError> {
     match v {
         Some(Some(s)) => Ok(s),

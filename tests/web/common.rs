@@ -119,3 +119,14 @@ pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> 
         handle: Some(handle),
     }
 }
+
+/// Press `key` on `target` (a `keydown` that bubbles and can be cancelled, as a real one).
+pub fn press(target: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    target.dispatch_event(&ev).expect("dispatch");
+}

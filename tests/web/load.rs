@@ -174,6 +174,18 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
         alert.starts_with("threads: no number given — accepted: a whole number from 1 to 5,000."),
         "{alert}"
     );
+    // Typing the value in force back in (no `change`: nothing changed) takes the message away.
+    input.set_value("200");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert!(
+        root.query_selector("[role=alert]").unwrap().is_none(),
+        "the message outlived the bad text"
+    );
     // A bad link parameter becomes a notice naming the accepted range.
     app.destroy();
     root.remove();
@@ -350,6 +362,38 @@ async fn a_blocking_link_opens_the_async_tab() {
         tx.iter().any(|t| t == "event loop · BLOCKED by handler"),
         "{tx:?}"
     );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keys_typed_into_a_parameter_control_leave_the_clock_alone() {
+    let root = new_root("#/embed/thread-pool");
+    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
+    settle().await;
+    let readout = || {
+        root.query_selector(".pb-time")
+            .unwrap()
+            .expect("readout")
+            .text_content()
+            .unwrap_or_default()
+    };
+    let start = readout();
+    assert!(start.starts_with("t = 0.000 s"), "{start}");
+    let key = crate::common::press;
+    // The threads slider and its number box sit inside the picture's key region.
+    for sel in [".figure-svg input[type=range]", ".figure-svg input.num"] {
+        let input = root.query_selector(sel).unwrap().expect(sel);
+        for k in ["End", "ArrowRight", " ", "Home"] {
+            key(&input, k);
+            settle().await;
+            assert_eq!(readout(), start, "{sel}: {k:?} moved the clock");
+        }
+    }
+    // The picture itself still takes them.
+    key(&root.query_selector(".figure-svg").unwrap().unwrap(), "End");
+    settle().await;
+    assert!(readout().starts_with("t = 20.000 s"), "{}", readout());
     app.destroy();
     root.remove();
 }

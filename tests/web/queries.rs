@@ -51,6 +51,29 @@ async fn default_runs_end_at_5_and_3_seconds() {
 }
 
 #[wasm_bindgen_test]
+async fn a_verdict_does_not_outlive_the_durations_it_was_for() {
+    let m = mount::<QueriesPage>("#/embed/queries").await;
+    let q = m.text("form.predict");
+    assert!(
+        q.contains("with A = 2 s and B = 3 s,"),
+        "the question names them: {q}"
+    );
+    m.type_into("input.guess", "3");
+    m.click("button.check");
+    settle().await;
+    assert!(m.text(".predict-reveal").contains("Right"));
+    // B to 4 s (the prose's next question): the old "Right: ... 3 s" would now be wrong.
+    m.type_into("input.dur-b", "4");
+    settle().await;
+    let v = m.text(".predict-reveal");
+    assert!(!v.contains("Right") && !v.contains("3 s."), "{v}");
+    assert!(
+        v.contains("With A = 2 s and B = 4 s the gather run ends at 4 s"),
+        "{v}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn b_four_seconds_gives_6_and_4() {
     let m = mount::<QueriesPage>("#/embed/queries?queries.b=4&queries.t=100000").await;
     m.click("button.reveal");
@@ -501,6 +524,36 @@ async fn the_toy_loop_runs_the_tasks_of_the_variant_shown() {
     let m = mount::<EventLoopPage>("#/embed/event-loop?event-loop.v=blocking").await;
     let head = m.text(".code-panel .code-head");
     assert!(head.contains("A's body calls time.sleep(2)"), "{head}");
+    // The run shown takes 5 s, not the toy's 3 s.
+    assert_eq!(
+        line(&m),
+        "run(task(\"A\", 2), task(\"B\", 3))  # 3 s as written; 5 s when A calls time.sleep(2)"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_never_awaited_example_has_no_event_loop() {
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=never&coroutine.step=1").await;
+    let svg = m.text("svg.viz");
+    assert!(
+        svg.contains("the program starts; nothing has run yet"),
+        "{svg}"
+    );
+    assert!(!svg.contains("the tasks are created and queued"), "{svg}");
+    // The program that ran stops after line 7: line 8 is shown commented out.
+    assert!(
+        code_line(&m, "say_hello.py", 8).starts_with("# asyncio.run(coro)"),
+        "{}",
+        code_line(&m, "say_hello.py", 8)
+    );
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=never&coroutine.step=5").await;
+    let svg = m.text("svg.viz");
+    assert!(
+        svg.contains("No event loop ran") && !svg.contains("the loop ends"),
+        "{svg}"
+    );
+    let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=run&coroutine.step=1").await;
+    assert!(code_line(&m, "say_hello.py", 8).starts_with("asyncio.run(coro)"));
 }
 
 #[wasm_bindgen_test]

@@ -10,13 +10,7 @@ use crate::queries::{CoroutinePage, EventLoopPage};
 
 /// A cancelable `keydown` of `key` on the element `sel` (as a keyboard user would press it).
 fn keydown<C: BaseComponent>(m: &Mounted<C>, sel: &str, key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let ev =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("kev");
-    m.q(sel).dispatch_event(&ev).expect("dispatch");
+    crate::common::press(&m.q(sel), key);
 }
 
 async fn next<C: BaseComponent>(m: &Mounted<C>, times: usize) {

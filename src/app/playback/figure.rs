@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{playback_controls, Action, Playback};
@@ -109,7 +110,22 @@ pub fn Figure(props: &FigureProps) -> Html {
     let onkeydown = {
         let pb = pb.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                return;
+            }
+            // Keys typed into a control inside the picture (a slider, a number box, a button)
+            // are that control's: an arrow on the threads slider changes the threads, not the
+            // clock, and space on a button presses it.
+            let in_control = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(
+                        el.tag_name().as_str(),
+                        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                    )
+                });
+            if in_control {
                 return;
             }
             if let Some(a) = key_action(&e.key(), pb.end()) {

@@ -15,12 +15,12 @@ use yew::prelude::*;
 use super::event_loop::{
     decision_keys, printed_lines, stepper, use_stepped, Frame, StepSpec, Stepped, SteppedViz,
 };
-use crate::app::content::CodePanel;
+use crate::app::content::{CodeEdit, CodePanel};
 use crate::app::playback::Figure;
 use crate::app::viz::console::{console, panes};
 use crate::app::viz::SceneView;
-use crate::figure::coroutine::{layout_for, NARROW_W};
-use crate::figure::event_loop::{describe, Stage, StageKind};
+use crate::figure::coroutine::{describe, layout_for, NARROW_W};
+use crate::figure::event_loop::{Stage, StageKind};
 use crate::scenario::programs::queries::{say_hello, tasks_gather, wait_and_print, Query};
 use crate::sim::{EventKind, Replay, Snapshot, TaskId, TaskState, TaskView, Trace, NO_TASK};
 
@@ -41,6 +41,29 @@ fn program(ex: &str) -> Trace {
         _ => tasks_gather(&[Query::new("A", 2.0), Query::new("B", 3.0)])
             .unwrap_or_else(|_| crate::sim::Sim::new(Default::default()).into_trace()),
     }
+}
+
+/// The "never awaited" example runs say_hello.py without its last line: the panel shows that
+/// line commented out, so the code is the program that ran.
+fn never_edits(ex: &str) -> Vec<CodeEdit> {
+    if ex != "never" {
+        return Vec::new();
+    }
+    vec![CodeEdit {
+        line: 8,
+        find: format!(
+            "asyncio.{}(coro)   {}",
+            CodeEdit::tok("fn", "run"),
+            CodeEdit::tok(
+                "com",
+                "# an event loop runs the body: now \"Hello\" appears"
+            )
+        ),
+        put: CodeEdit::tok(
+            "com",
+            "# asyncio.run(coro)  <- left out: nothing ever awaits coro",
+        ),
+    }]
 }
 
 /// The coroutine a stage is about, and its own line: the card that is running, else the task the
@@ -172,7 +195,7 @@ pub fn Coroutine() -> Html {
                 <SceneView scene={fr.scene.clone()} />
                 { panes(html! { <>
                     { console("Console", &mut fr.printed.iter().map(|l| (None, l.as_str())), "4.5em") }
-                    <CodePanel id={code} active_line={fr.line} label={AttrValue::from(format!("{code}: the line of the coroutine this step is about"))} />
+                    <CodePanel id={code} active_line={fr.line} edits={never_edits(&ex)} label={AttrValue::from(format!("{code}: the line of the coroutine this step is about"))} />
                 </> }) }
             </Figure>
         </div>

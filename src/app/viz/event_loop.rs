@@ -378,8 +378,16 @@ pub fn EventLoop() -> Html {
     }
 }
 
-/// The toy loop's last line runs the tasks of the variant shown: C joins A and B in `three`.
+/// The toy loop's last line runs the tasks of the variant shown: C joins A and B in `three`; in
+/// `blocking` its total is the run's 5 s (A's time.sleep(2) holds the loop), not the toy's 3 s.
 fn toy_edits(variant: &str) -> Vec<CodeEdit> {
+    if variant == "blocking" {
+        return vec![CodeEdit {
+            line: 30,
+            find: CodeEdit::tok("com", "# about 3 s in total"),
+            put: CodeEdit::tok("com", "# 3 s as written; 5 s when A calls time.sleep(2)"),
+        }];
+    }
     if variant != "three" {
         return Vec::new();
     }

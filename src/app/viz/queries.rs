@@ -194,7 +194,8 @@ pub fn Queries() -> Html {
     };
     let errors = use_state(|| [None::<String>, None, None]);
     let guess = use_state(String::new);
-    let verdict = use_state(|| None::<String>);
+    // The verdict, with the settings it was given for (they may change after it).
+    let verdict = use_state(|| None::<(String, Setup)>);
     let guess_error = use_state(|| None::<String>);
 
     let (wrapper, room) = use_room();
@@ -353,13 +354,14 @@ pub fn Queries() -> Html {
         let guess = guess.clone();
         let verdict = verdict.clone();
         let guess_error = guess_error.clone();
+        let judged = (*setup).clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match parse_secs(&guess) {
                 Ok(g) => {
                     let diff = g.abs_diff(gather_end);
                     guess_error.set(None);
-                    verdict.set(Some(if diff <= SEC / 20 {
+                    let text = if diff <= SEC / 20 {
                         format!("Right: the gather run ends at {}.", fmt_secs(gather_end))
                     } else {
                         format!(
@@ -367,7 +369,8 @@ pub fn Queries() -> Html {
                             fmt_secs(g),
                             fmt_secs(gather_end)
                         )
-                    }));
+                    };
+                    verdict.set(Some((text, judged.clone())));
                 }
                 Err(why) => guess_error.set(Some(format!(
                     "Answer refused: {why}. Accepted: {SECS_ACCEPTED}."
@@ -377,25 +380,49 @@ pub fn Queries() -> Html {
     };
     let skip = {
         let verdict = verdict.clone();
+        let judged = (*setup).clone();
         Callback::from(move |_| {
-            verdict.set(Some(format!(
-                "The gather run ends at {}.",
-                fmt_secs(gather_end)
+            verdict.set(Some((
+                format!("The gather run ends at {}.", fmt_secs(gather_end)),
+                judged.clone(),
             )))
         })
+    };
+    // "A = 2 s and B = 3 s (A calls time.sleep)": the question names what it is about.
+    let durations = {
+        let each: Vec<String> = (0..n)
+            .map(|i| format!("{} = {}", NAMES[i], fmt_secs(setup.durs[i])))
+            .collect();
+        let mut s = match each.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => each.concat(),
+        };
+        if let Some(b) = setup.block.filter(|&b| b < n) {
+            s.push_str(&format!(" ({} calls time.sleep)", NAMES[b]));
+        }
+        s
     };
     let predict = match &*verdict {
         None => html! {
             <form class="predict notice" style="display:block" onsubmit={check}>
                 <label for="queries-guess"><strong>{ "Predict first: " }</strong>
-                    { format!("with these {n} queries, how long will the gather run take (seconds)?") }</label>{ " " }
+                    { format!("with {durations}, how long will the gather run take (seconds)?") }</label>{ " " }
                 <input id="queries-guess" class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess} />{ " " }
                 <button type="submit" class="check">{ "Check" }</button>{ " " }
                 <button type="button" class="reveal" onclick={skip}>{ "Just show me" }</button>
                 if let Some(e) = &*guess_error { <span class="field-error" role="alert" style="display:block;color:var(--danger)">{ e.clone() }</span> }
             </form>
         },
-        Some(v) => {
+        Some((v, judged)) => {
+            // Settings changed since the answer: it was about another run.
+            let v = if *judged == *setup {
+                v.clone()
+            } else {
+                format!(
+                    "With {durations} the gather run ends at {} (your answer was for other durations).",
+                    fmt_secs(gather_end)
+                )
+            };
             let again = {
                 let verdict = verdict.clone();
                 let guess = guess.clone();

@@ -243,14 +243,18 @@ pub struct NumFieldProps {
 pub fn NumField(p: &NumFieldProps) -> Html {
     let error = use_state(|| None::<String>);
     let range_id = format!("{}-range", p.id);
+    let (min, max) = (p.min, p.max);
+    let valid = move |raw: &str| {
+        crate::decimal::parse(raw)
+            .filter(|v| v.is_finite() && *v >= min as f64 && *v <= max as f64 && v.fract() == 0.0)
+    };
     let accept = {
         let error = error.clone();
         let on_change = p.on_change.clone();
-        let (min, max, value, label) = (p.min, p.max, p.value, p.label.clone());
+        let (value, label) = (p.value, p.label.clone());
         move |raw: String| {
-            let parsed = crate::decimal::parse(&raw).filter(|v| v.is_finite());
-            match parsed {
-                Some(v) if v >= min as f64 && v <= max as f64 && v.fract() == 0.0 => {
+            match valid(&raw) {
+                Some(v) => {
                     error.set(None);
                     on_change.emit(v as u32);
                 }
@@ -280,6 +284,20 @@ pub fn NumField(p: &NumFieldProps) -> Html {
             }
         })
     };
+    // A message about the box's old text goes as soon as the box holds an accepted number
+    // again (typing back the value in force changes nothing, so no `change` event comes).
+    let on_box_input = {
+        let error = error.clone();
+        Callback::from(move |e: InputEvent| {
+            let ok = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| valid(&i.value()).is_some());
+            if ok && error.is_some() {
+                error.set(None);
+            }
+        })
+    };
     let on_box = Callback::from(move |e: Event| {
         if let Some(i) = e
             .target()
@@ -294,7 +312,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
             <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
                    value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
             <input type="number" id={p.id.clone()} class="num" style="width:6em"
-                   value={p.value.to_string()} onchange={on_box}
+                   value={p.value.to_string()} onchange={on_box} oninput={on_box_input}
                    aria-label={format!("{} (number)", p.label)} />
             <span class="muted">{ p.unit.clone() }</span>
             if let Some(msg) = (*error).clone() {
