@@ -8,7 +8,7 @@ use await_and_see::app::playback::{
     scrub_step, scrub_time, use_playback, Action, Figure, PlayState, Timeline,
 };
 use await_and_see::app::{export, permalink};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -269,6 +269,61 @@ async fn reduced_motion_shows_a_note_and_still_steps() {
     );
     drop(m);
     set_reduced_motion_override(None);
+}
+
+#[wasm_bindgen_test]
+async fn a_scrub_writes_the_link_once_when_let_go() {
+    let m = mount("#/test").await;
+    let link_t = || {
+        let hash = web_sys::window().unwrap().location().hash().unwrap();
+        permalink::split_hash(&hash)
+            .1
+            .get("demo.t")
+            .map(str::to_string)
+    };
+    // Count history.replaceState calls: Chromium stops taking them after 200 in 10 s, and a few
+    // seconds of scrubbing made that many (one per move).
+    let install = js_sys::Function::new_no_args(
+        "const h = window.history; const orig = h.replaceState; window.__writes = 0;
+         h.replaceState = function (...a) { window.__writes++; return orig.apply(h, a); };
+         return () => { h.replaceState = orig; };",
+    );
+    let restore: js_sys::Function = install.call0(&JsValue::NULL).unwrap().into();
+    let writes = || {
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__writes".into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    };
+    let scrub: HtmlInputElement = m.q(".pb-scrub").dyn_into().expect("input");
+    for k in 1..=250u32 {
+        scrub.set_value(&(k * 20_000 % 5_000_000).to_string());
+        scrub.dispatch_event(&bubbling("input")).expect("dispatch");
+        settle().await;
+    }
+    assert_eq!(
+        m.readout(),
+        "t = 0.000 s / 5.000 s",
+        "250 moves: the clock follows"
+    );
+    scrub.set_value("3500000");
+    scrub.dispatch_event(&bubbling("input")).expect("dispatch");
+    settle().await;
+    assert_eq!(writes(), 0.0, "no link writes while the scrubber moves");
+    scrub.dispatch_event(&bubbling("change")).expect("dispatch");
+    settle().await;
+    assert_eq!(m.readout(), "t = 3.500 s / 5.000 s");
+    assert_eq!(
+        link_t().as_deref(),
+        Some("3500"),
+        "written once, on release"
+    );
+    assert_eq!(writes(), 1.0);
+    // Stepping afterwards writes again as before.
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(link_t().as_deref(), Some("4000"));
+    restore.call0(&JsValue::NULL).unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -34,14 +34,26 @@ pub fn playback_controls(pb: &Playback) -> Html {
     let at_end = pb.t >= end;
     let readout = format!("t = {} / {}", format_seconds(pb.t), format_seconds(end));
 
+    // While the scrubber moves the clock follows it; the link is written when it is let go
+    // (`change`), once.
+    let scrubbed_to = move |e: &Event| {
+        let input = e.target_dyn_into::<HtmlInputElement>()?;
+        crate::decimal::parse(&input.value()).map(|v| scrub_time(v, end))
+    };
     let on_scrub = {
         let pb = pb.clone();
         Callback::from(move |e: InputEvent| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            if let Some(v) = crate::decimal::parse(&input.value()) {
-                pb.dispatch(Action::Seek(scrub_time(v, end)));
+            if let Some(t) = scrubbed_to(&e) {
+                pb.hold_link();
+                pb.dispatch(Action::Seek(t));
+            }
+        })
+    };
+    let on_scrub_done = {
+        let pb = pb.clone();
+        Callback::from(move |e: Event| {
+            if let Some(t) = scrubbed_to(&e) {
+                pb.release_link(t);
             }
         })
     };
@@ -80,7 +92,7 @@ pub fn playback_controls(pb: &Playback) -> Html {
             </div>
             <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
                 value={pb.t.to_string()} aria-label="Virtual time"
-                aria-valuetext={readout.clone()} oninput={on_scrub} />
+                aria-valuetext={readout.clone()} oninput={on_scrub} onchange={on_scrub_done} />
             <div class="playback-meta">
                 <label class="pb-speed-label" for={speed_id.clone()}>{ "Speed" }</label>
                 <select id={speed_id} class="pb-speed" onchange={on_speed}>

@@ -58,7 +58,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::hooks::{use_page_visible, use_reduced_motion, use_viz_params};
+use crate::app::hooks::{use_page_visible, use_reduced_motion, use_viz_params, VizParams};
 use crate::app::permalink::{format_time, parse_time, past_end_notice, viz_key, TIME_ACCEPTED};
 
 mod controls;
@@ -303,9 +303,25 @@ pub struct Playback {
     /// Reduced motion: Play steps one event per second instead of animating.
     pub reduced_motion: bool,
     dispatcher: UseReducerDispatcher<PlayState>,
+    /// Set while the scrubber is dragged: the link is written once, on release, not on every
+    /// move (Chromium stops taking `replaceState` after 200 in 10 s, so a few seconds of
+    /// scrubbing left the link, and Copy link, on an old position).
+    link_held: Rc<std::cell::Cell<bool>>,
+    params: VizParams,
 }
 
 impl Playback {
+    /// The scrubber is being dragged: hold the link's time until [`Playback::release_link`].
+    pub fn hold_link(&self) {
+        self.link_held.set(true);
+    }
+
+    /// The scrubber was released at `t`: write it into the link.
+    pub fn release_link(&self, t: u64) {
+        self.link_held.set(false);
+        write_time(&self.params, t);
+    }
+
     /// Send an action to the clock.
     pub fn dispatch(&self, action: Action) {
         self.dispatcher.dispatch(action);
@@ -390,16 +406,14 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
             },
         );
     }
-    // The link follows the clock whenever it stops.
+    // The link follows the clock whenever it stops (and the scrubber is not held).
+    let link_held = (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone();
     {
         let params = params.clone();
+        let held = link_held.clone();
         use_effect_with((state.t, state.playing), move |&(t, playing)| {
-            if !playing {
-                if t == 0 {
-                    params.remove("t");
-                } else {
-                    params.set("t", &format_time(t));
-                }
+            if !playing && !held.get() {
+                write_time(&params, t);
             }
         });
     }
@@ -412,6 +426,17 @@ pub fn use_playback(id: &str, timeline: Timeline) -> Playback {
         timeline: state.timeline.clone(),
         reduced_motion,
         dispatcher: state.dispatcher(),
+        link_held,
+        params,
+    }
+}
+
+/// `<id>.t` in the link: the time, or nothing at 0.
+fn write_time(params: &VizParams, t: u64) {
+    if t == 0 {
+        params.remove("t");
+    } else {
+        params.set("t", &format_time(t));
     }
 }
 
