@@ -205,12 +205,18 @@ async fn dragging_a_bar_end_changes_that_query() {
     let handle = m.q(".handle[data-key='0']");
     pointer(&handle, "pointerdown", a);
     let svg = m.q("svg.viz");
+    let link = || web_sys::window().unwrap().location().hash().unwrap();
     for f in [0.5, 1.0, 1.5] {
         pointer(&svg, "pointermove", a + f * px_per_s);
         settle().await;
+        // The picture follows the pointer; the link waits for the release (a drag wrote it on
+        // every step, and Chromium stops taking replaceState after 200 in 10 s).
+        assert!(!link().contains("queries.a="), "{}", link());
     }
+    assert_eq!(input_value(&m, "input.dur-a"), "3.5");
     pointer(&svg, "pointerup", a + 1.5 * px_per_s);
     settle().await;
+    assert!(link().contains("queries.a=3.5"), "{}", link());
     assert_eq!(input_value(&m, "input.dur-a"), "3.5");
     // Both runs use the new duration (the clock stays where it was: 5 s).
     let s = svg_text(&m);
@@ -272,6 +278,29 @@ async fn arrow_keys_on_a_handle_step_the_duration_not_the_clock() {
     // The link carries the new value.
     let href = web_sys::window().unwrap().location().hash().unwrap();
     assert!(href.contains("queries.b=4.1"), "{href}");
+    // A held key (repeats) moves the bar; the link follows when the key is let go.
+    let key = |kind: &str, repeat: bool| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowRight");
+        init.set_repeat(repeat);
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(kind, &init).expect("kev");
+        m.q(".handle[data-key='1']")
+            .dispatch_event(&ev)
+            .expect("dispatch");
+    };
+    for _ in 0..5 {
+        key("keydown", true);
+        settle().await;
+    }
+    assert_eq!(input_value(&m, "input.dur-b"), "4.6");
+    let href = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(href.contains("queries.b=4.1"), "not yet: {href}");
+    key("keyup", false);
+    settle().await;
+    let href = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(href.contains("queries.b=4.6"), "{href}");
 }
 
 #[wasm_bindgen_test]

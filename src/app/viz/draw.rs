@@ -18,10 +18,13 @@ pub struct SceneViewProps {
     /// Called with a group's key when the learner activates it (click, Enter or Space).
     #[prop_or_default]
     pub on_key: Option<Callback<String>>,
-    /// Called with a handle's key and its new value while the learner drags it or presses
-    /// arrow keys on it. Without it, handles are not drawn.
+    /// Called with a handle's key, its new value and whether the value is settled, while the
+    /// learner drags it or presses arrow keys on it: `false` for the moves of a drag and the
+    /// repeats of a held key, `true` on release (and for a single key press). Write links only
+    /// for settled values: Chromium ignores `replaceState` after 200 in 10 s, which a drag
+    /// reaches in seconds. Without it, handles are not drawn.
     #[prop_or_default]
-    pub on_handle: Option<Callback<(String, Time)>>,
+    pub on_handle: Option<Callback<(String, Time, bool)>>,
 }
 
 /// A handle being dragged: which, where the pointer went down (client px), the value then, and
@@ -55,7 +58,11 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
                 let Some(st) = g.as_mut() else { return };
                 if e.buttons() == 0 {
                     // Released where we could not see it (no pointer capture): the drag is over.
-                    *g = None;
+                    let done = g.take().filter(|st| st.last != st.v0);
+                    drop(g);
+                    if let Some(st) = done {
+                        cb1.emit((st.key, st.last, true));
+                    }
                     return;
                 }
                 e.prevent_default();
@@ -65,12 +72,15 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
                     st.last = v;
                     let k = st.key.clone();
                     drop(g);
-                    cb1.emit((k, v));
+                    cb1.emit((k, v, false));
                 }
             });
-            let d2 = drag.clone();
+            let (d2, cb2) = (drag.clone(), cb.clone());
             let up = Callback::from(move |_: PointerEvent| {
-                d2.borrow_mut().take();
+                let done = d2.borrow_mut().take().filter(|st| st.last != st.v0);
+                if let Some(st) = done {
+                    cb2.emit((st.key, st.last, true));
+                }
             });
             (Some(mv), Some(up))
         }
@@ -138,7 +148,7 @@ fn refocus_key(svg: &web_sys::Element, key: &str) {
 
 /// What a handle needs to start a drag, and what a keyed group needs to keep its focus.
 struct HandleCtx {
-    on_handle: Option<Callback<(String, Time)>>,
+    on_handle: Option<Callback<(String, Time, bool)>>,
     drag: Drag,
     svg: NodeRef,
     width: f32,
@@ -204,14 +214,27 @@ fn handle(
             e.prevent_default();
             e.stop_propagation();
             if v != value {
-                cb.emit((key.clone(), v));
+                cb.emit((key.clone(), v, !e.repeat()));
+            }
+        })
+    };
+    // The end of a held key: the value reached is settled.
+    let onkeyup = {
+        let (key, cb) = (key.to_string(), ctx.on_handle.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let held = matches!(
+                e.key().as_str(),
+                "ArrowRight" | "ArrowUp" | "ArrowLeft" | "ArrowDown" | "PageUp" | "PageDown"
+            );
+            if let (true, Some(cb)) = (held, &cb) {
+                cb.emit((key.clone(), value, true));
             }
         })
     };
     html! {
         <g class="handle" role="slider" tabindex="0" aria-label={label.to_string()} data-key={key.to_string()}
            aria-valuemin={secs_value(min)} aria-valuemax={secs_value(max)} aria-valuenow={secs_value(value)}
-           aria-valuetext={fmt_secs(value)} {onpointerdown} {onkeydown}>
+           aria-valuetext={fmt_secs(value)} {onpointerdown} {onkeydown} {onkeyup}>
             <title>{ format!("{label}: {}. Drag, or use the arrow keys.", fmt_secs(value)) }</title>
             <rect class="handle-hit" x={num(x - 9.0)} y={num(y - 2.0)} width="18" height={num(h + 4.0)} />
             <rect class="handle-grip" x={num(x - 3.0)} y={num(y)} width="6" height={num(h)} rx="2" />

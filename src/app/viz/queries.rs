@@ -246,7 +246,7 @@ pub fn Queries() -> Html {
     let on_handle = {
         let (setup, apply) = (setup.clone(), apply.clone());
         let (texts, errors) = (texts.clone(), errors.clone());
-        Callback::from(move |(key, v): (String, Time)| {
+        Callback::from(move |(key, v, settled): (String, Time, bool)| {
             let Some(i) = key.parse::<usize>().ok().filter(|&i| i < 3) else {
                 return;
             };
@@ -258,7 +258,12 @@ pub fn Queries() -> Html {
             let mut er = (*errors).clone();
             er[i] = None;
             errors.set(er);
-            apply.emit(s);
+            // The link is written once the value settles (release, key up), not on every move.
+            if settled {
+                apply.emit(s);
+            } else {
+                setup.set(s);
+            }
         })
     };
 
