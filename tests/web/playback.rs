@@ -324,6 +324,35 @@ async fn a_scrub_writes_the_link_once_when_let_go() {
     settle().await;
     assert_eq!(link_t().as_deref(), Some("4000"));
     restore.call0(&JsValue::NULL).unwrap();
+    // A held arrow key (repeats) steps the clock; the link follows on key-up.
+    m.click(".pb-reset");
+    settle().await;
+    let key = |kind: &str, repeat: bool| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowRight");
+        init.set_repeat(repeat);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(kind, &init).expect("event");
+        m.q(".figure-svg").dispatch_event(&ev).expect("dispatch");
+    };
+    key("keydown", false);
+    settle().await;
+    assert_eq!(
+        link_t().as_deref(),
+        Some("1000"),
+        "a single press writes at once"
+    );
+    for _ in 0..2 {
+        key("keydown", true);
+        settle().await;
+    }
+    assert_eq!(m.readout(), "t = 4.000 s / 5.000 s");
+    assert_eq!(link_t().as_deref(), Some("1000"), "not during the repeats");
+    key("keyup", false);
+    settle().await;
+    assert_eq!(link_t().as_deref(), Some("4000"), "on key-up");
 }
 
 #[wasm_bindgen_test]

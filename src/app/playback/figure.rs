@@ -130,10 +130,28 @@ pub fn Figure(props: &FigureProps) -> Html {
             }
             if let Some(a) = key_action(&e.key(), pb.end()) {
                 e.prevent_default();
+                // A held key steps many times a second: the link follows on key-up.
+                if e.repeat() {
+                    pb.hold_link();
+                }
                 pb.dispatch(a);
             }
         })
     };
+    let release = {
+        let pb = pb.clone();
+        move || {
+            if pb.link_held() {
+                pb.release_link(pb.t);
+            }
+        }
+    };
+    let onkeyup = {
+        let release = release.clone();
+        Callback::from(move |_: KeyboardEvent| release())
+    };
+    // Focus leaving before the key-up (a click elsewhere mid-repeat) ends the hold too.
+    let onfocusout = Callback::from(move |_: FocusEvent| release());
 
     let on_copy = {
         let share = share.clone();
@@ -235,7 +253,7 @@ pub fn Figure(props: &FigureProps) -> Html {
     html! {
         <figure class="figure" id={format!("fig-{}", props.id)} data-viz={props.id.clone()}>
             <figcaption class="figure-title">{ props.title.clone() }</figcaption>
-            <div class="figure-svg" tabindex="0" role="group" aria-label={label} ref={region} {onkeydown}>
+            <div class="figure-svg" tabindex="0" role="group" aria-label={label} ref={region} {onkeydown} {onkeyup} {onfocusout}>
                 { props.children.clone() }
             </div>
             { props.caption.clone() }

@@ -311,12 +311,18 @@ pub struct Playback {
 }
 
 impl Playback {
-    /// The scrubber is being dragged: hold the link's time until [`Playback::release_link`].
+    /// The scrubber is being dragged (or a key held): hold the link's time until
+    /// [`Playback::release_link`].
     pub fn hold_link(&self) {
         self.link_held.set(true);
     }
 
-    /// The scrubber was released at `t`: write it into the link.
+    /// Whether the link's time is held ([`Playback::hold_link`]).
+    pub fn link_held(&self) -> bool {
+        self.link_held.get()
+    }
+
+    /// The scrubber (or the key) was released at `t`: write it into the link.
     pub fn release_link(&self, t: u64) {
         self.link_held.set(false);
         write_time(&self.params, t);
