@@ -122,11 +122,17 @@ pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> 
 
 /// Press `key` on `target` (a `keydown` that bubbles and can be cancelled, as a real one).
 pub fn press(target: &Element, key: &str) {
+    key_event(target, "keydown", key, false);
+}
+
+/// A `keydown` or `keyup` (`kind`) of `key` on `target`, bubbling and cancelable; `repeat` as a
+/// held key's repeats have it.
+pub fn key_event(target: &Element, kind: &str, key: &str, repeat: bool) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
+    init.set_repeat(repeat);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    let ev =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(kind, &init).expect("event");
     target.dispatch_event(&ev).expect("dispatch");
 }

@@ -328,14 +328,7 @@ async fn a_scrub_writes_the_link_once_when_let_go() {
     m.click(".pb-reset");
     settle().await;
     let key = |kind: &str, repeat: bool| {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key("ArrowRight");
-        init.set_repeat(repeat);
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        let ev =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(kind, &init).expect("event");
-        m.q(".figure-svg").dispatch_event(&ev).expect("dispatch");
+        crate::common::key_event(&m.q(".figure-svg"), kind, "ArrowRight", repeat)
     };
     key("keydown", false);
     settle().await;

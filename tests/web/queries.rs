@@ -280,15 +280,7 @@ async fn arrow_keys_on_a_handle_step_the_duration_not_the_clock() {
     assert!(href.contains("queries.b=4.1"), "{href}");
     // A held key (repeats) moves the bar; the link follows when the key is let go.
     let key = |kind: &str, repeat: bool| {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key("ArrowRight");
-        init.set_repeat(repeat);
-        init.set_bubbles(true);
-        let ev =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(kind, &init).expect("kev");
-        m.q(".handle[data-key='1']")
-            .dispatch_event(&ev)
-            .expect("dispatch");
+        crate::common::key_event(&m.q(".handle[data-key='1']"), kind, "ArrowRight", repeat)
     };
     for _ in 0..5 {
         key("keydown", true);

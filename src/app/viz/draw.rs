@@ -199,7 +199,7 @@ fn handle(
         })
     };
     let onkeydown = {
-        let key = key.to_string();
+        let (key, cb) = (key.to_string(), cb.clone());
         Callback::from(move |e: KeyboardEvent| {
             let v = match e.key().as_str() {
                 "ArrowRight" | "ArrowUp" => stepped(value, 1, step, min, max),
@@ -220,13 +220,13 @@ fn handle(
     };
     // The end of a held key: the value reached is settled.
     let onkeyup = {
-        let (key, cb) = (key.to_string(), ctx.on_handle.clone());
+        let key = key.to_string();
         Callback::from(move |e: KeyboardEvent| {
             let held = matches!(
                 e.key().as_str(),
                 "ArrowRight" | "ArrowUp" | "ArrowLeft" | "ArrowDown" | "PageUp" | "PageDown"
             );
-            if let (true, Some(cb)) = (held, &cb) {
+            if held {
                 cb.emit((key.clone(), value, true));
             }
         })

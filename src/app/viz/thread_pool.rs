@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::hooks::{use_viz_params, use_window_event, VizParams};
+use crate::app::hooks::{event_value, use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::decimal::fixed;
@@ -289,11 +289,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
     let on_box_input = {
         let error = error.clone();
         Callback::from(move |e: InputEvent| {
-            let ok = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .is_some_and(|i| valid(&i.value()).is_some());
-            if ok && error.is_some() {
+            if valid(&event_value(&e)).is_some() && error.is_some() {
                 error.set(None);
             }
         })
