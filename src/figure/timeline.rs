@@ -464,10 +464,12 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                     li_items.push(Item::Text {
                         x: x.t(d) + 7.0,
                         y: ly + 15.0,
-                        text: if narrow {
-                            "✓".into()
-                        } else {
+                        // "done" where the picture has room for it after the tick (10-unit
+                        // text, ~5.6 units a character).
+                        text: if x.t(d) + 7.0 + 6.0 * 5.6 <= o.width - 2.0 {
                             "✓ done".into()
+                        } else {
+                            "✓".into()
                         },
                         class: "small s-done",
                         anchor: Anchor::Start,
@@ -791,6 +793,11 @@ mod tests {
             }
         }
         check(&sc.items, NARROW_W);
+        // A lane that ends with room after it says "done" on a phone too; the one that ends at
+        // the axis's right end (the sequential run's 5 s) keeps the bare tick.
+        let done = t.iter().filter(|x| **x == "✓ done").count();
+        let ticks = t.iter().filter(|x| **x == "✓").count();
+        assert_eq!((done, ticks), (3, 1), "{t:?}");
         let hidden = layout(&[&a, &b], 5 * SEC, Opts { hide: Some(1), ..o });
         check(&hidden.items, NARROW_W);
     }
