@@ -12,5 +12,5 @@ async def call_b(client, payload, attempts=3):
         except httpx.HTTPError:
             if attempt == attempts - 1:
                 raise  # give up and report the failure upstream
-            # Exponential backoff with jitter: wait ~0.1 s, ~0.2 s, ... at random.
+            # Exponential backoff with jitter: up to 0.1 s, then up to 0.2 s, at random.
             await asyncio.sleep(random.uniform(0, 0.1 * 2 ** attempt))

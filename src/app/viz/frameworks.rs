@@ -341,7 +341,7 @@ pub fn Frameworks() -> Html {
                     </label>
                 </div>
             </div>
-            <div class="code-tabs" role="tablist" aria-label="The same endpoint in eight frameworks" style="display:flex;flex-wrap:wrap;gap:.25em;margin:.5em 0">
+            <div class="code-tabs" role="tablist" aria-label="The same endpoint in eight versions" style="display:flex;flex-wrap:wrap;gap:.25em;margin:.5em 0">
                 { for TABS.iter().enumerate().map(|(i, t)| {
                     let onclick = {
                         let tab = tab.clone();

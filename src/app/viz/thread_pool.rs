@@ -376,7 +376,7 @@ pub fn ThreadPool() -> Html {
                 None => format!("A real run: {} requests over {} s, simulating… Presets: ",
                     group(lp.requests()), crate::decimal::short(lp.duration_s, 3)),
             } }
-            { preset_button("the notes (200, 500/s, 2 s)", (200, 500, 2000), &lp, &params) }
+            { preset_button("the chapter's numbers (200, 500/s, 2 s)", (200, 500, 2000), &lp, &params) }
             { preset_button("keeps up (90/s)", (200, 90, 2000), &lp, &params) }
             { preset_button("1,200 threads", (1200, 500, 2000), &lp, &params) }
             { preset_button("100k requests (5,000/s)", (200, 5000, 2000), &lp, &params) }

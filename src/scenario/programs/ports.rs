@@ -85,7 +85,7 @@ impl Preset {
     /// Button label.
     pub fn label(self) -> &'static str {
         match self {
-            Preset::Notes => "The notes' example",
+            Preset::Notes => "9002 at 0 s, 9001 at 10 s",
             Preset::All9002 => "All traffic on 9002",
             Preset::Burst => "Burst on both",
             Preset::Random => "Random",
