@@ -43,6 +43,19 @@ impl<C: BaseComponent> Mounted<C> {
     pub fn label(&self, sel: &str) -> String {
         self.q(sel).get_attribute("aria-label").unwrap_or_default()
     }
+    /// Give `sel` the keyboard focus.
+    pub fn focus(&self, sel: &str) {
+        self.q(sel)
+            .dyn_into::<HtmlElement>()
+            .expect("html")
+            .focus()
+            .expect("focus");
+    }
+    /// Whether `sel` has the keyboard focus.
+    pub fn has_focus(&self, sel: &str) -> bool {
+        let doc = web_sys::window().expect("window").document().expect("doc");
+        doc.active_element() == Some(self.q(sel))
+    }
     pub fn click(&self, sel: &str) {
         self.q(sel).dyn_into::<HtmlElement>().expect("html").click();
     }

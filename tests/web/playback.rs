@@ -185,9 +185,46 @@ async fn buttons_step_and_readout_follows() {
     settle().await;
     assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
     assert!(
-        m.html(".pb-prev").has_attribute("disabled"),
+        m.html(".pb-prev").get_attribute("aria-disabled").as_deref() == Some("true"),
         "nothing before 0"
     );
+}
+
+/// A step button that reaches the end of its run keeps the keyboard focus: it is marked
+/// `aria-disabled`, not `disabled` (Chromium moves the focus of a disabled button to the body,
+/// where Enter does nothing and no focus ring shows).
+#[wasm_bindgen_test]
+async fn step_buttons_keep_focus_at_the_ends() {
+    let m = mount("#/test").await;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    for (sel, other) in [(".pb-next", ".pb-prev"), (".pb-prev", ".pb-next")] {
+        m.q(sel)
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .focus()
+            .unwrap();
+        for _ in 0..20 {
+            m.click(sel);
+            settle().await;
+        }
+        assert_eq!(
+            m.q(sel).get_attribute("aria-disabled").as_deref(),
+            Some("true"),
+            "{sel}"
+        );
+        assert_eq!(
+            m.q(other).get_attribute("aria-disabled").as_deref(),
+            Some("false"),
+            "{other}"
+        );
+        assert!(
+            doc.active_element() == Some(m.q(sel)),
+            "{sel} lost the focus to {:?}",
+            doc.active_element().map(|e| e.tag_name())
+        );
+    }
+    // At the start, the button does nothing (still 0 s).
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
 }
 
 #[wasm_bindgen_test]
@@ -400,6 +437,29 @@ async fn bad_link_time_is_a_visible_notice_and_default_is_used() {
 }
 
 #[wasm_bindgen_test]
+async fn dismissing_a_notice_gives_the_focus_to_the_next_one() {
+    let m = mount("#/test?demo.t=soon&demo.colour=red").await;
+    assert_eq!(
+        m.root
+            .query_selector_all(".notice-dismiss")
+            .unwrap()
+            .length(),
+        2
+    );
+    m.focus(".notice-dismiss");
+    m.click(".notice-dismiss");
+    settle().await;
+    assert_eq!(
+        m.root
+            .query_selector_all(".notice-dismiss")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(m.has_focus(".notice-dismiss"), "focus on the notice left");
+}
+
+#[wasm_bindgen_test]
 async fn a_dismissed_notice_stays_dismissed_while_the_figure_rerenders() {
     let m = mount("#/test?demo.colour=red").await;
     let notice = m.q(".notices .notice").text_content().unwrap_or_default();
@@ -530,7 +590,7 @@ async fn dragging_the_scrubber_fully_right_reaches_the_end_of_any_run() {
         "at the end, Play starts again"
     );
     assert!(
-        m.q(".pb-next").has_attribute("disabled"),
+        m.q(".pb-next").get_attribute("aria-disabled").as_deref() == Some("true"),
         "nothing after the end"
     );
     // One step to the left is a time before the end (keyboard stepping stays a step).
@@ -538,7 +598,10 @@ async fn dragging_the_scrubber_fully_right_reaches_the_end_of_any_run() {
     scrub.dispatch_event(&bubbling("input")).expect("dispatch");
     settle().await;
     assert_eq!(m.text(".pb-play"), "▶ Play");
-    assert!(!m.q(".pb-next").has_attribute("disabled"));
+    assert_eq!(
+        m.q(".pb-next").get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]

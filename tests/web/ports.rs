@@ -226,12 +226,17 @@ async fn predict_then_reveal_checks_the_answer_against_the_run() {
             right = Some(b);
         }
     }
-    right
+    let right = right
         .expect("a choice naming the 9001 client")
         .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
+        .unwrap();
+    right.focus().unwrap();
+    right.click();
     settle().await;
+    assert!(
+        m.has_focus(".predict-reveal"),
+        "the verdict takes the focus"
+    );
     let reveal = m.text(".predict-reveal");
     assert!(reveal.starts_with("Right."), "{reveal}");
     assert!(reveal.contains("at 8.1 s"), "{reveal}");

@@ -39,6 +39,7 @@ async fn default_runs_end_at_5_and_3_seconds() {
         "gather hidden before the prediction: {s}"
     );
     m.type_into("input.guess", "3");
+    m.focus("button.check");
     m.click("button.check");
     settle().await;
     assert!(
@@ -48,6 +49,11 @@ async fn default_runs_end_at_5_and_3_seconds() {
     );
     let s = svg_text(&m);
     assert!(s.contains("total 3 s"), "{s}");
+    // The pressed button was replaced: the keyboard goes on from what replaced it.
+    assert!(m.has_focus(".predict-again"), "focus after Check");
+    m.click(".predict-again");
+    settle().await;
+    assert!(m.has_focus("input.guess"), "focus after Predict again");
 }
 
 #[wasm_bindgen_test]

@@ -181,6 +181,34 @@ pub fn use_reduced_motion() -> bool {
     *use_state(prefers_reduced_motion)
 }
 
+/// Whether the keyboard focus is lost: on the body (or nowhere), as after the focused control was
+/// removed or disabled.
+pub fn focus_lost() -> bool {
+    let Some(d) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (d.active_element(), d.body()) {
+        (None, _) => true,
+        (Some(a), Some(b)) => a == *b.unchecked_ref::<web_sys::Element>(),
+        _ => false,
+    }
+}
+
+/// After `dep` changes (not at mount), give the focus to `target` if the change lost it: the
+/// button pressed was replaced (a prediction's Check by its verdict, say), so a keyboard user
+/// goes on from the new content instead of from the top of the page.
+#[hook]
+pub fn use_refocus<D: PartialEq + 'static>(target: NodeRef, dep: D) {
+    let mounted = use_mut_ref(|| false);
+    use_effect_with(dep, move |_| {
+        if std::mem::replace(&mut *mounted.borrow_mut(), true) && focus_lost() {
+            if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
 /// The value of the `<input>` or `<select>` an event came from ("" for any other target).
 pub fn event_value(e: &Event) -> String {
     use wasm_bindgen::JsCast;
@@ -309,7 +337,25 @@ fn notice_area(notices: &Notices) -> Html {
                 let key = n.key.clone();
                 let dismiss = {
                     let notices = notices.clone();
-                    Callback::from(move |_| notices.dispatch(NoticeAction::Dismiss(key.clone())))
+                    Callback::from(move |e: MouseEvent| {
+                        // The focus goes to the next notice's button, else the previous one's,
+                        // else the page (the pressed button is about to disappear).
+                        let button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                        let notice = button.as_ref().and_then(|b| b.closest(".notice").ok().flatten());
+                        let next = notice.as_ref().and_then(|n| {
+                            n.next_element_sibling().or_else(|| n.previous_element_sibling())
+                        });
+                        let to = next
+                            .and_then(|n| n.query_selector(".notice-dismiss").ok().flatten())
+                            .or_else(|| {
+                                let d = web_sys::window()?.document()?;
+                                d.get_element_by_id("main")
+                            });
+                        if let Some(el) = to.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = el.focus();
+                        }
+                        notices.dispatch(NoticeAction::Dismiss(key.clone()))
+                    })
                 };
                 html! {
                     <div class="notice" key={n.key.clone()}>

@@ -84,11 +84,11 @@ pub fn playback_controls(pb: &Playback) -> Html {
                 <button type="button" class="pb-reset" aria-label="Reset to the start"
                     onclick={pb.callback(Action::Reset)}>{ "Reset" }</button>
                 <button type="button" class="pb-prev" aria-label="Step back to the previous event"
-                    disabled={pb.t == 0} onclick={pb.callback(Action::StepPrev)}>{ "◀ Step" }</button>
+                    aria-disabled={(pb.t == 0).to_string()} onclick={pb.callback(Action::StepPrev)}>{ "◀ Step" }</button>
                 <button type="button" class="pb-play" aria-label={play_label} aria-pressed={pb.playing.to_string()}
                     disabled={end == 0} onclick={pb.callback(Action::Toggle)}>{ play_text }</button>
                 <button type="button" class="pb-next" aria-label="Step forward to the next event"
-                    disabled={at_end} onclick={pb.callback(Action::StepNext)}>{ "Step ▶" }</button>
+                    aria-disabled={at_end.to_string()} onclick={pb.callback(Action::StepNext)}>{ "Step ▶" }</button>
             </div>
             <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
                 value={pb.t.to_string()} aria-label="Virtual time"

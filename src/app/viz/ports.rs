@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{event_value, use_viz_params, use_window_event, VizParams};
+use crate::app::hooks::{event_value, use_refocus, use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Action, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::figure::ports::{layout_with, Arrange, PortsModel};
@@ -299,7 +299,10 @@ pub fn Ports() -> Html {
         }
     });
 
-    // Predict-then-reveal for the "all traffic on 9002" preset.
+    // Predict-then-reveal for the "all traffic on 9002" preset. An answer button is replaced by
+    // the verdict, which then takes the focus.
+    let reveal = use_node_ref();
+    use_refocus(reveal.clone(), guess.is_some());
     let predict = if source.preset == Some(Preset::All9002) {
         let (choices, right) = predict_choices(&source.script, model);
         let body = match *guess {
@@ -338,7 +341,7 @@ pub fn Ports() -> Html {
                                 { "Show that moment" }</button> }
                 });
                 html! {
-                    <p class="predict-reveal" role="status">
+                    <p class="predict-reveal" role="status" tabindex="-1" ref={reveal.clone()}>
                         <strong>{ verdict }</strong>{ " " }{ fact }{ sel }{ " " }{ for jump }
                     </p>
                 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::{CodeEdit, CodePanel};
-use crate::app::hooks::{event_value, use_viz_params, VizParams};
+use crate::app::hooks::{event_value, use_refocus, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::console::console;
 use crate::app::viz::ports::use_room;
@@ -407,12 +407,16 @@ pub fn Queries() -> Html {
         }
         s
     };
+    // Check, "Just show me" and "Predict again" replace themselves: the focus goes on to what
+    // replaces them (the verdict's "Predict again", or the answer box).
+    let focus_to = use_node_ref();
+    use_refocus(focus_to.clone(), verdict.is_some());
     let predict = match &*verdict {
         None => html! {
             <form class="predict notice" style="display:block" onsubmit={check}>
                 <label for="queries-guess"><strong>{ "Predict first: " }</strong>
                     { format!("with {durations}, how long will the gather run take (seconds)?") }</label>{ " " }
-                <input id="queries-guess" class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess} />{ " " }
+                <input id="queries-guess" ref={focus_to.clone()} class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess} />{ " " }
                 <button type="submit" class="check">{ "Check" }</button>{ " " }
                 <button type="button" class="reveal" onclick={skip}>{ "Just show me" }</button>
                 if let Some(e) = &*guess_error { <span class="field-error" role="alert" style="display:block;color:var(--danger)">{ e.clone() }</span> }
@@ -440,7 +444,7 @@ pub fn Queries() -> Html {
                 <p class="predict-reveal notice" role="status" style="display:block">
                     <strong>{ v.clone() }</strong>
                     { format!(" One after the other: {}.", fmt_secs(runs.seq.end)) }{ " " }
-                    <button type="button" class="predict-again" onclick={again}>{ "Predict again" }</button>
+                    <button type="button" class="predict-again" ref={focus_to.clone()} onclick={again}>{ "Predict again" }</button>
                 </p>
             }
         }
