@@ -33,16 +33,21 @@ fn html_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Post the document height to the parent window (no-op when not framed).
-pub fn post_height() {
+/// The height the embed page needs: to the bottom of its content `root` (the page has no margin
+/// below it). Not the document's `scrollHeight`, which is never less than the frame's current
+/// height, so a frame that grew (a share panel opened) would never shrink again. (No CSS value
+/// is parsed here: a float parser would add ~15 KB gzip to the bundle.)
+fn content_height(window: &web_sys::Window, root: &web_sys::Element) -> f64 {
+    let scroll = window.scroll_y().unwrap_or(0.0);
+    (root.get_bounding_client_rect().bottom() + scroll).ceil()
+}
+
+/// Post the height of the content `root` to the parent window (no-op when not framed).
+pub fn post_height(root: &web_sys::Element) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let height = window
-        .document()
-        .and_then(|d| d.document_element())
-        .map(|e| e.scroll_height())
-        .unwrap_or(0);
+    let height = content_height(&window, root);
     let Ok(Some(parent)) = window.parent() else {
         return;
     };
@@ -55,7 +60,7 @@ pub fn post_height() {
     let _ = js_sys::Reflect::set(
         &msg,
         &JsValue::from_str("height"),
-        &JsValue::from_f64(height as f64),
+        &JsValue::from_f64(height),
     );
     let _ = parent.post_message(&msg, "*");
 }
@@ -73,17 +78,36 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
     let root = use_node_ref();
     {
         let root = root.clone();
+        let title = viz::ALL
+            .iter()
+            .find(|v| v.id == props.id.as_str())
+            .map_or("Await & See".to_string(), |v| {
+                format!("{} · Await & See", v.title)
+            });
         use_effect_with((), move |_| {
-            post_height();
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(&title);
+            }
+            let el = root.cast::<web_sys::Element>();
+            let post = {
+                let el = el.clone();
+                move || {
+                    if let Some(el) = &el {
+                        post_height(el);
+                    }
+                }
+            };
+            post();
             // Resize of the content (controls wrapping, notices, share panels) or of the window.
+            let on_resize = post.clone();
             let observer_cb =
-                Closure::wrap(Box::new(move |_: JsValue| post_height()) as Box<dyn FnMut(JsValue)>);
+                Closure::wrap(Box::new(move |_: JsValue| on_resize()) as Box<dyn FnMut(JsValue)>);
             let observer = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()).ok();
-            if let (Some(o), Some(el)) = (&observer, root.cast::<web_sys::Element>()) {
-                o.observe(&el);
+            if let (Some(o), Some(el)) = (&observer, &el) {
+                o.observe(el);
             }
             let resize = web_sys::window()
-                .map(|w| EventListener::new(w.as_ref(), "resize", |_| post_height()));
+                .map(|w| EventListener::new(w.as_ref(), "resize", move |_| post()));
             move || {
                 if let Some(o) = observer {
                     o.disconnect();

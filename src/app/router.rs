@@ -38,7 +38,8 @@ impl Route {
             // `#/embed/` without an id: the embed page says which ids exist (an author writing
             // an iframe lands here, not on the site's "page not found").
             ["embed"] => Route::Embed(String::new()),
-            ["embed", id] => Route::Embed((*id).to_string()),
+            // More segments (`#/embed/ports/extra`): not an id, and the embed page says so.
+            ["embed", rest @ ..] => Route::Embed(rest.join("/")),
             [slug] if known_chapter(slug) => Route::Chapter((*slug).to_string()),
             _ => Route::NotFound(path.to_string()),
         }

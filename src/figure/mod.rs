@@ -435,6 +435,16 @@ fn close_with_tip(s: &mut String, tag: &str, tip: Option<&str>) {
     }
 }
 
+/// `n` and its noun, singular for one: `count(1, "thread")` is "1 thread", `count(2, "thread")`
+/// "2 threads" (nouns that take a plain "s").
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A text item (the figures' most common item).
 pub fn text(x: f32, y: f32, s: impl Into<String>, class: &'static str, anchor: Anchor) -> Item {
     Item::Text {
@@ -539,6 +549,13 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_say_one_in_the_singular() {
+        assert_eq!(count(0, "thread"), "0 threads");
+        assert_eq!(count(1, "thread"), "1 thread");
+        assert_eq!(count(200, "request"), "200 requests");
+    }
 
     #[test]
     fn handle_steps_go_to_the_grid_then_step_and_stay_in_range() {

@@ -167,6 +167,33 @@ def test_embed_posts_its_height_to_the_example_host_page(site, d):
     note(f"embed: example host sized the iframe of {ids[0]} to {sized} px")
 
 
+def test_an_embedded_frame_shrinks_back_when_its_content_does(d):
+    """Opening the Embed panel inside the frame grows it; closing the panel gives the height back
+    (a height taken from the document's scrollHeight never shrank below the frame's own)."""
+    B.open_fresh(d, B.BASE + "example-host.html?viz=queries")
+    sized = lambda: int(d.execute_script(
+        "const f = document.querySelector('iframe'); return f && f.getAttribute('data-sized') || 0"))
+    before = B.wait_until(lambda: sized() > 50 and sized(), 15)
+    assert before, "the frame never sized itself"
+    d.switch_to.frame(d.find_element("css selector", "iframe"))
+    try:
+        title = d.execute_script("return document.title")
+        d.find_element("css selector", ".btn-embed").click()
+    finally:
+        d.switch_to.default_content()
+    grown = B.wait_until(lambda: sized() > before + 40 and sized(), 5)
+    assert grown, f"the frame did not grow for the Embed panel ({before} px)"
+    d.switch_to.frame(d.find_element("css selector", "iframe"))
+    try:
+        d.find_element("css selector", ".btn-embed").click()
+    finally:
+        d.switch_to.default_content()
+    back = B.wait_until(lambda: abs(sized() - before) <= 2 and sized(), 5)
+    assert back, f"the frame stayed at {sized()} px after the panel closed (was {before}, grew to {grown})"
+    assert title == "Two queries: one after the other vs gather · Await & See", title
+    note(f"embed: frame {before} px, {grown} px with the Embed panel open, {back} px after it closed")
+
+
 def test_example_host_page_without_a_parameter_embeds_a_picture(d):
     """A course author opening example-host.html as it is sees a visualisation, not an error."""
     B.open_fresh(d, B.BASE + "example-host.html")
@@ -189,6 +216,11 @@ def test_embed_route_without_an_id_names_the_ids(d):
     assert "Name the visualisation to embed" in text and "ports" in text, text[:300]
     assert "Page not found" not in text
     assert not B.console_errors(d)
+    # A path below an id is not an id: the embed page says so (not the whole site in the frame).
+    B.open_fresh(d, "embed/ports/extra")
+    text = d.execute_script("return document.body.innerText")
+    assert 'no visualisation "ports/extra"' in text and "Known:" in text, text[:300]
+    assert d.execute_script("return document.querySelectorAll('nav, .site-header').length") == 0
 
 
 def test_embed_button_gives_a_working_iframe_snippet(site, d):

@@ -437,6 +437,19 @@ async fn bad_link_time_is_a_visible_notice_and_default_is_used() {
 }
 
 #[wasm_bindgen_test]
+async fn a_very_long_link_value_is_shortened_in_its_notice() {
+    let long = "9".repeat(400);
+    let m = mount(&format!("#/test?demo.t={long}")).await;
+    let notice = m.q(".notices .notice").text_content().unwrap_or_default();
+    assert!(!notice.contains(&long), "{notice}");
+    assert!(notice.contains(" characters)"), "{notice}");
+    assert!(notice.contains("Accepted"), "{notice}");
+    let width = m.q(".notices").scroll_width();
+    assert!(width < 1000, "the notice is {width} px wide");
+    assert_eq!(m.readout(), "t = 0.000 s / 5.000 s");
+}
+
+#[wasm_bindgen_test]
 async fn dismissing_a_notice_gives_the_focus_to_the_next_one() {
     let m = mount("#/test?demo.t=soon&demo.colour=red").await;
     assert_eq!(

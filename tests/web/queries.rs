@@ -281,6 +281,14 @@ async fn arrow_keys_on_a_handle_step_the_duration_not_the_clock() {
         svg_text(&m)
     );
     assert_eq!(clock(&m), t_before, "the keys did not move the playback");
+    // Space on the handle is the handle's (a slider's), not the playback's Play.
+    crate::common::press(&m.q(".handle[data-key='1']"), " ");
+    settle().await;
+    assert!(
+        m.text(".pb-play").contains("Play"),
+        "{}",
+        m.text(".pb-play")
+    );
     // The link carries the new value.
     let href = web_sys::window().unwrap().location().hash().unwrap();
     assert!(href.contains("queries.b=4.1"), "{href}");

@@ -54,6 +54,10 @@ fn routes_parse() {
         Route::from_hash("#/embed/x?x.t=5"),
         Route::Embed("x".into())
     );
+    assert_eq!(
+        Route::from_path("/embed/ports/extra", known),
+        Route::Embed("ports/extra".into())
+    );
     assert_eq!(Route::from_hash(""), Route::Landing);
     assert_eq!(Route::Embed("ports".into()).href(), "#/embed/ports");
 }

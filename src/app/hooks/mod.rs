@@ -370,6 +370,7 @@ fn notice_area(notices: &Notices) -> Html {
 
 /// Add a notice to the page, or log it when no [`NoticesProvider`] is mounted.
 pub fn notify(notices: Option<&Notices>, key: &str, text: String) {
+    let text = shorten_long_words(&text);
     match notices {
         Some(n) => n.dispatch(NoticeAction::Add(Notice {
             key: key.to_string(),
@@ -377,6 +378,30 @@ pub fn notify(notices: Option<&Notices>, key: &str, text: String) {
         })),
         None => console_warn(&text),
     }
+}
+
+/// Longest run of non-space characters a notice shows whole.
+const LONG_WORD: usize = 60;
+
+/// `text` with every run of more than [`LONG_WORD`] non-space characters cut to its start and
+/// its length: a pasted link value of thousands of characters would otherwise make the notice
+/// (and the page) thousands of pixels wide, pushing "Accepted: ..." and × out of sight.
+pub fn shorten_long_words(text: &str) -> String {
+    if !text.split(' ').any(|w| w.chars().count() > LONG_WORD) {
+        return text.to_string();
+    }
+    text.split(' ')
+        .map(|w| {
+            let n = w.chars().count();
+            if n > LONG_WORD {
+                let head: String = w.chars().take(40).collect();
+                format!("{head}… ({n} characters)")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------

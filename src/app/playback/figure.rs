@@ -115,7 +115,8 @@ pub fn Figure(props: &FigureProps) -> Html {
             }
             // Keys typed into a control inside the picture (a slider, a number box, a button)
             // are that control's: an arrow on the threads slider changes the threads, not the
-            // clock, and space on a button presses it.
+            // clock, and space on a button presses it. The picture's own sliders (a query bar's
+            // end) are controls too: space there must not start the playback.
             let in_control = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -123,7 +124,7 @@ pub fn Figure(props: &FigureProps) -> Html {
                     matches!(
                         el.tag_name().as_str(),
                         "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-                    )
+                    ) || el.get_attribute("role").as_deref() == Some("slider")
                 });
             if in_control {
                 return;

@@ -460,7 +460,7 @@ pub fn Queries() -> Html {
                 if t >= runs.seq.end {
                     format!("finished after {}", fmt_secs(runs.seq.end))
                 } else {
-                    format!("{a} lines printed")
+                    format!("{} printed", crate::figure::count(a as u64, "line"))
                 }
             );
             if revealed {

@@ -360,10 +360,10 @@ pub fn ThreadPool() -> Html {
             };
             let s = run.series.at(t);
             format!(
-                "At {} s: {} threads busy, {} requests waiting, {} finished.",
+                "At {} s: {} busy, {} waiting, {} finished.",
                 fixed(t as f64 / 1e6, 1),
-                s.in_flight(),
-                s.waiting(),
+                crate::figure::count(s.in_flight() as u64, "thread"),
+                crate::figure::count(s.waiting() as u64, "request"),
                 s.done
             )
         })
