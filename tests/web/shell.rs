@@ -400,7 +400,7 @@ async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
     // Another picture's setting on its chapter (coroutine.ex), after arriving there.
     go("/async-await");
     let tab = |r: &Element| {
-        r.query_selector(".example[aria-pressed=\"true\"]")
+        r.query_selector(".example[aria-selected=\"true\"]")
             .ok()
             .flatten()
             .map(|e| e.class_name())

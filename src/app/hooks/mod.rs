@@ -181,6 +181,50 @@ pub fn use_reduced_motion() -> bool {
     *use_state(prefers_reduced_motion)
 }
 
+/// Keys of a `role="tablist"` (put it on the list): Left/Right arrows move to the previous/next
+/// tab (round the ends), Home/End to the first/last; the tab reached is focused and clicked, so it
+/// is selected by its own click handler. With the selected tab the only one in the Tab order
+/// (`tabindex` 0, the others -1), that is the usual tabs pattern.
+pub fn tablist_keys() -> Callback<KeyboardEvent> {
+    Callback::from(|e: KeyboardEvent| {
+        let (Some(list), Some(target)) = (
+            e.current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        ) else {
+            return;
+        };
+        let Ok(tabs) = list.query_selector_all("[role=tab]") else {
+            return;
+        };
+        let n = tabs.length();
+        let Some(at) = (0..n).find(|&i| {
+            tabs.item(i)
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t == target || t.contains(Some(&target)))
+        }) else {
+            return;
+        };
+        let to = match e.key().as_str() {
+            "ArrowRight" => (at + 1) % n,
+            "ArrowLeft" => (at + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        if let Some(tab) = tabs
+            .item(to)
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = tab.focus();
+            tab.click();
+        }
+    })
+}
+
 /// Whether the keyboard focus is lost: on the body (or nowhere), as after the focused control was
 /// removed or disabled.
 pub fn focus_lost() -> bool {

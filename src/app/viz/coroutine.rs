@@ -16,6 +16,7 @@ use super::event_loop::{
     decision_keys, printed_lines, stepper, use_stepped, Frame, StepSpec, Stepped, SteppedViz,
 };
 use crate::app::content::{CodeEdit, CodePanel};
+use crate::app::hooks::tablist_keys;
 use crate::app::playback::Figure;
 use crate::app::viz::console::{console, panes};
 use crate::app::viz::SceneView;
@@ -153,8 +154,9 @@ pub fn Coroutine() -> Html {
             ex_h.set(k);
         });
         html! {
-            <button type="button" role="tab" class={format!("example ex-{k}")}
-                aria-selected={(*ex == k).to_string()} aria-pressed={(*ex == k).to_string()} {onclick}>{ *label }</button>
+            <button type="button" role="tab" class={format!("example ex-{k}")} id={format!("coroutine-tab-{k}")}
+                aria-controls="coroutine-panel" tabindex={if *ex == k { "0" } else { "-1" }}
+                aria-selected={(*ex == k).to_string()} {onclick}>{ *label }</button>
         }
     });
     // A run that takes no virtual time has no clock to play: no dead time bar beside the
@@ -187,9 +189,10 @@ pub fn Coroutine() -> Html {
     };
     html! {
         <div class="viz-wide coroutine-viz" ref={wrapper} {onkeydown}>
-            <div role="tablist" aria-label="Example" style="display:flex;flex-wrap:wrap;gap:0.4rem;margin:0.5rem 0">
+            <div role="tablist" aria-label="Example" onkeydown={tablist_keys()} style="display:flex;flex-wrap:wrap;gap:0.4rem;margin:0.5rem 0">
                 { for tabs }
             </div>
+            <div role="tabpanel" id="coroutine-panel" aria-labelledby={format!("coroutine-tab-{}", *ex)}>
             <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption} controls={!instant}>
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
@@ -198,6 +201,7 @@ pub fn Coroutine() -> Html {
                     <CodePanel id={code} active_line={fr.line} edits={never_edits(&ex)} label={AttrValue::from(format!("{code}: the line of the coroutine this step is about"))} />
                 </> }) }
             </Figure>
+            </div>
         </div>
     }
 }

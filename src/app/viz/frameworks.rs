@@ -11,7 +11,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::{CodeEdit, CodePanel};
-use crate::app::hooks::use_viz_params;
+use crate::app::hooks::{tablist_keys, use_viz_params};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::{
     param_setter, param_u32, second_marks, simulating, use_narrow, use_sampled, NumField, RunState,
@@ -341,7 +341,7 @@ pub fn Frameworks() -> Html {
                     </label>
                 </div>
             </div>
-            <div class="code-tabs" role="tablist" aria-label="The same endpoint in eight versions" style="display:flex;flex-wrap:wrap;gap:.25em;margin:.5em 0">
+            <div class="code-tabs" role="tablist" aria-label="The same endpoint in eight versions" onkeydown={tablist_keys()} style="display:flex;flex-wrap:wrap;gap:.25em;margin:.5em 0">
                 { for TABS.iter().enumerate().map(|(i, t)| {
                     let onclick = {
                         let tab = tab.clone();
@@ -354,6 +354,8 @@ pub fn Frameworks() -> Html {
                     let selected = i == *tab;
                     html! {
                         <button type="button" role="tab" aria-selected={selected.to_string()}
+                                id={format!("frameworks-tab-{}", t.id)} aria-controls="frameworks-panel"
+                                tabindex={if selected { "0" } else { "-1" }}
                                 class={if selected { "tab selected" } else { "tab" }}
                                 style={if selected { "font-weight:600;text-decoration:underline" } else { "" }}
                                 data-tab={t.id} {onclick}>
@@ -362,9 +364,11 @@ pub fn Frameworks() -> Html {
                     }
                 }) }
             </div>
+            <div role="tabpanel" id="frameworks-panel" aria-labelledby={format!("frameworks-tab-{}", cur.id)}>
             <CodePanel id={file} active_line={active} edits={slow_call_edits(file, lp.work_ms)}
                        label={format!("{} — runs on: {}{}", cur.label, model(cur.side),
                             if cur.side == Side::Loop && *blocking { " (with the blocking mistake)" } else { "" })} />
+            </div>
         </Figure>
     }
 }
