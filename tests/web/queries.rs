@@ -539,6 +539,10 @@ async fn each_decision_step_is_said_in_the_picture_and_the_live_region() {
     }
     said.dedup();
     assert_eq!(said.len(), 4, "each step said something new: {said:?}");
+    // One voice: the step counter beside the buttons is not a second live region speaking over
+    // the figure's.
+    let live = m.root.query_selector_all("[aria-live]").unwrap();
+    assert_eq!(live.length(), 1, "{}", m.root.inner_html().len());
 }
 
 #[wasm_bindgen_test]

@@ -268,7 +268,7 @@ pub(crate) fn stepper(
         <div class="stepper" role="group" aria-label="Scheduling decisions" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.5rem;align-items:center;margin:0.4rem 0">
             <button type="button" class="step-prev" aria-disabled={(cur == 0).to_string()} onclick={go(cur.saturating_sub(1))}>{ "◀ Previous decision" }</button>
             <button type="button" class="step-next" aria-disabled={(cur >= last).to_string()} onclick={go((cur + 1).min(last))}>{ "Next decision ▶" }</button>
-            <span class="step-pos" aria-live="polite">{ format!("step {} of {}", cur + 1, st.len()) }</span>
+            <span class="step-pos">{ format!("step {} of {}", cur + 1, st.len()) }</span>
         </div>
     }
 }
