@@ -402,49 +402,39 @@ async fn keys_typed_into_a_parameter_control_leave_the_clock_alone() {
 /// the arrows (round the ends) and Home/End select and focus another.
 #[wasm_bindgen_test]
 async fn arrow_keys_move_between_the_frameworks_tabs() {
-    crate::common::seed_code();
-    let root = new_root("#/embed/frameworks");
-    let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
-    settle().await;
-    let selected = |root: &Element| {
-        root.query_selector("[role=tab][aria-selected=true]")
-            .unwrap()
-            .expect("a selected tab")
-    };
-    let first = selected(&root);
+    let m = crate::common::mount::<FwPage>("#/embed/frameworks").await;
+    const SELECTED: &str = "[role=tab][aria-selected=true]";
+    let first = m.q(SELECTED);
     assert_eq!(first.get_attribute("tabindex").as_deref(), Some("0"));
-    let in_order = root.query_selector_all("[role=tab][tabindex='0']").unwrap();
+    let in_order = m
+        .root
+        .query_selector_all("[role=tab][tabindex='0']")
+        .unwrap();
     assert_eq!(in_order.length(), 1, "one tab in the Tab order");
-    let panel = root
-        .query_selector("[role=tabpanel]")
-        .unwrap()
-        .expect("a tab panel");
     assert_eq!(
-        panel.get_attribute("aria-labelledby"),
+        m.q("[role=tabpanel]").get_attribute("aria-labelledby"),
         first.get_attribute("id")
     );
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let tabs = root.query_selector_all("[role=tab]").unwrap().length();
+    let tabs = m.root.query_selector_all("[role=tab]").unwrap();
+    let n = tabs.length();
     for (key, want) in [
         ("ArrowRight", 1),
-        ("End", tabs - 1),
+        ("End", n - 1),
         ("ArrowRight", 0),
-        ("ArrowLeft", tabs - 1),
+        ("ArrowLeft", n - 1),
         ("Home", 0),
     ] {
-        crate::common::press(&selected(&root), key);
+        crate::common::press(&m.q(SELECTED), key);
         settle().await;
-        let now = selected(&root);
-        let all = root.query_selector_all("[role=tab]").unwrap();
+        let now = m.q(SELECTED);
+        let all = m.root.query_selector_all("[role=tab]").unwrap();
         assert!(
-            all.item(want).map(|t| t.dyn_into::<Element>().unwrap()) == Some(now.clone()),
+            all.item(want).map(|t| t.dyn_into::<Element>().unwrap()) == Some(now),
             "{key}"
         );
         assert!(
-            doc.active_element() == Some(now),
+            m.has_focus(SELECTED),
             "{key}: the selected tab has the focus"
         );
     }
-    app.destroy();
-    root.remove();
 }

@@ -202,7 +202,7 @@ pub fn tablist_keys() -> Callback<KeyboardEvent> {
         let Some(at) = (0..n).find(|&i| {
             tabs.item(i)
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|t| t == target || t.contains(Some(&target)))
+                .is_some_and(|t| t.contains(Some(&target)))
         }) else {
             return;
         };
@@ -431,9 +431,6 @@ const LONG_WORD: usize = 60;
 /// its length: a pasted link value of thousands of characters would otherwise make the notice
 /// (and the page) thousands of pixels wide, pushing "Accepted: ..." and × out of sight.
 pub fn shorten_long_words(text: &str) -> String {
-    if !text.split(' ').any(|w| w.chars().count() > LONG_WORD) {
-        return text.to_string();
-    }
     text.split(' ')
         .map(|w| {
             let n = w.chars().count();
