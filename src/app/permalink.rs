@@ -18,9 +18,8 @@ impl Query {
     /// Parse `a=1&b=two` (no leading `?`). Empty pieces are skipped; `k` alone means `k=""`.
     pub fn parse(s: &str) -> Self {
         let mut q = Query::default();
-        for piece in s.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-            q.set(&decode(k), &decode(v));
+        for (k, v) in pieces(s) {
+            q.set(&k, &v);
         }
         q
     }
@@ -91,6 +90,29 @@ pub fn viz_key(viz: &str, key: &str) -> String {
 /// for a bare key): the inverse of [`viz_key`].
 pub fn key_owner(key: &str) -> Option<&str> {
     key.split_once('.').map(|(viz, _)| viz)
+}
+
+/// The decoded `key=value` pairs of a query string, in order, repeats kept.
+fn pieces(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    s.split('&').filter(|p| !p.is_empty()).map(|piece| {
+        let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+        (decode(k), decode(v))
+    })
+}
+
+/// The keys a hash's query gives more than once, each with all its values in order ([`Query`]
+/// keeps the last).
+pub fn repeated_keys(hash: &str) -> Vec<(String, Vec<String>)> {
+    let query = hash.split_once('?').map_or("", |(_, q)| q);
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, v) in pieces(query) {
+        match seen.iter_mut().find(|(s, _)| *s == k) {
+            Some((_, values)) => values.push(v),
+            None => seen.push((k, vec![v])),
+        }
+    }
+    seen.retain(|(_, values)| values.len() > 1);
+    seen
 }
 
 /// Split a location hash (`#/ports?x=1`, with or without `#`) into its path (`/ports`) and query.

@@ -5,7 +5,8 @@ use await_and_see::app::hooks::{
     refusal, set_reduced_motion_override, use_viz_params, NoticesProvider,
 };
 use await_and_see::app::playback::{
-    scrub_step, scrub_time, use_playback, Action, Figure, PlayState, Timeline,
+    live_due, scrub_step, scrub_time, use_playback, Action, Figure, PlayState, Timeline,
+    LIVE_MS_PER_WORD, LIVE_THROTTLE_MS,
 };
 use await_and_see::app::{export, permalink};
 use wasm_bindgen::{JsCast, JsValue};
@@ -287,6 +288,37 @@ async fn live_region_describes_steps() {
         m.q("[aria-live=polite].live").text_content().as_deref(),
         Some("1 events so far")
     );
+}
+
+#[wasm_bindgen_test]
+fn while_playing_the_next_sentence_waits_until_the_last_could_be_read() {
+    // 16 words: 4 s at 250 ms a word.
+    let long = "At 2.5 s: the blocking server is stuck in accept() on 9001, 1 served, 2 waiting.";
+    let next = "At 3.5 s: the blocking server is stuck in accept() on 9001, 1 served, 3 waiting.";
+    assert_eq!(long.split_whitespace().count(), 16);
+    // Paused or stepping: every new sentence at once; never the same one twice.
+    assert!(live_due(long, 0.0, next, false));
+    assert!(!live_due(long, 1e9, long, false));
+    assert!(!live_due(long, 1e9, "", true));
+    // Playing: not before the last one has been read...
+    assert!(!live_due(long, LIVE_THROTTLE_MS, next, true));
+    assert!(!live_due(long, 16.0 * LIVE_MS_PER_WORD - 1.0, next, true));
+    assert!(live_due(long, 16.0 * LIVE_MS_PER_WORD, next, true));
+    // ...and a short one no more than once a second.
+    assert!(!live_due(
+        "1 event so far",
+        LIVE_THROTTLE_MS - 1.0,
+        "2 events so far",
+        true
+    ));
+    assert!(live_due(
+        "1 event so far",
+        LIVE_THROTTLE_MS,
+        "2 events so far",
+        true
+    ));
+    // The first sentence is said at once.
+    assert!(live_due("", f64::INFINITY, long, true));
 }
 
 #[wasm_bindgen_test]

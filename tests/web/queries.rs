@@ -357,6 +357,30 @@ async fn bad_durations_are_refused_with_a_message() {
 }
 
 #[wasm_bindgen_test]
+async fn a_setting_given_twice_in_a_link_is_named_and_the_last_is_read() {
+    let m = mount::<QueriesPage>("#/embed/queries?queries.b=2&queries.b=4&queries.b=x").await;
+    let n = m.text(".notices");
+    assert!(
+        n.contains("Link parameter queries.b is given 3 times (queries.b=2, queries.b=4, queries.b=x); a link gives each setting once, so only the last is read."),
+        "{n}"
+    );
+    // The last one is read: x is refused on its own, and B keeps its default of 3 s.
+    assert!(n.contains("queries.b=x"), "{n}");
+    let svg = svg_text(&m);
+    assert!(svg.contains("db_query(\"B\") duration: 3 s."), "{svg}");
+    drop(m);
+    // Once is fine, and another picture's repeated key is not this picture's to name.
+    let m = mount::<QueriesPage>("#/embed/queries?queries.b=4&ports.seed=1&ports.seed=2").await;
+    let n = m.text(".notices");
+    assert!(
+        n.contains("Ignored link parameter ports.seed=2") && !n.contains("given"),
+        "{n}"
+    );
+    let svg = svg_text(&m);
+    assert!(svg.contains("db_query(\"B\") duration: 4 s."), "{svg}");
+}
+
+#[wasm_bindgen_test]
 async fn never_awaited_coroutine_warns() {
     let m = mount::<CoroutinePage>("#/embed/coroutine?coroutine.ex=never").await;
     for _ in 0..10 {

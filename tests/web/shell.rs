@@ -7,7 +7,7 @@ use await_and_see::app::hooks::{
     foreign_keys, replace_hash, unknown_keys, Notice, NoticeAction, NoticeList,
 };
 use await_and_see::app::permalink::{
-    self, decode, encode, format_time, parse_time, split_hash, Query,
+    self, decode, encode, format_time, parse_time, repeated_keys, split_hash, Query,
 };
 use await_and_see::app::router::Route;
 use await_and_see::app::shell::{banner, theme, App};
@@ -60,6 +60,22 @@ fn routes_parse() {
     );
     assert_eq!(Route::from_hash(""), Route::Landing);
     assert_eq!(Route::Embed("ports".into()).href(), "#/embed/ports");
+}
+
+#[wasm_bindgen_test]
+fn repeated_keys_are_listed_with_every_value_in_order() {
+    let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        repeated_keys("#/ports?ports.t=1&a=0&ports.t=2&b&b=%20x&ports.t=3"),
+        vec![
+            ("ports.t".to_string(), v(&["1", "2", "3"])),
+            ("b".to_string(), v(&["", " x"]))
+        ]
+    );
+    assert!(repeated_keys("#/ports?ports.t=1&ports.seed=1").is_empty());
+    assert!(repeated_keys("#/ports").is_empty());
+    // The Query keeps the last.
+    assert_eq!(split_hash("#/p?a=1&a=2").1.get("a"), Some("2"));
 }
 
 #[wasm_bindgen_test]

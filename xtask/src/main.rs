@@ -12,7 +12,8 @@
 //! * `size [--no-build]`   — raw and gzip sizes of the release build vs the 200 KB budget.
 //! * `fcp [--route SLUG] [--slow] [--no-build]` — first contentful paint of a chapter in headless
 //!   Chromium (`--slow`: over an emulated 1.6 Mbit/s link with 150 ms latency).
-//! * `preview [--port N]`  — serve `dist/` under `/await-and-see/` with the production headers.
+//! * `preview [--port N] [--dist DIR]` — serve `target/e2e-dist/` (or DIR) under `/await-and-see/`
+//!   with the production headers.
 //! * `setup [--browser]`   — only install the tools.
 //! * `post-build`          — trunk post-build hook: move trunk's inline init script to a file,
 //!   give the wasm's JS imports short names (see `imports.rs`).
@@ -77,7 +78,9 @@ const HELP: &str = "usage: cargo xtask <command>
                                   wasm/js/css raw and gzip sizes vs the 200 KB gzip budget
   fcp [--route SLUG] [--runs N] [--slow] [--no-build]
                                   first contentful paint of a chapter in headless Chromium
-  preview [--port N]              serve dist/ under /await-and-see/ with the production headers
+  preview [--port N] [--dist DIR]
+                                  serve target/e2e-dist (or DIR, built with --public-url
+                                  /await-and-see/) under /await-and-see/ with the production headers
   setup [--browser]               only install the tools (add --browser for Chromium + Python venv)
 
 Missing tools are installed on first use: the wasm32 target, rust-src (release builds), trunk,
@@ -308,7 +311,10 @@ fn preview_cmd(root: &Path, args: &[String]) -> R<()> {
     let port: u16 = opt(args, "--port")
         .and_then(|p| p.parse().ok())
         .unwrap_or(8090);
-    let dist = root.join("target/e2e-dist");
+    // `--dist DIR` serves another build (made with `--public-url /await-and-see/`).
+    let dist = opt(args, "--dist")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/e2e-dist"));
     if !dist.join("index.html").exists() || flag(args, "--build") {
         let env = tools::ensure_build_tools(root, true)?;
         build_release(&env, root, args, E2E_PUBLIC_URL, &dist)?;

@@ -572,6 +572,15 @@ impl VizParams {
             );
             notify(self.notices.as_ref(), &k, text);
         }
+        for (k, values) in permalink::repeated_keys(&hash) {
+            if permalink::key_owner(&k) == Some(self.viz.as_str()) {
+                notify(
+                    self.notices.as_ref(),
+                    &format!("{k} repeated"),
+                    repeated_notice(&k, &values),
+                );
+            }
+        }
         // On an embed page this picture is the page: report what no picture reads, as
         // `ChapterBody` does for a chapter's pictures (the embed page renders its notices'
         // provider itself, so it cannot report into it).
@@ -579,6 +588,16 @@ impl VizParams {
             report_foreign_params(self.notices.as_ref(), &q, &[self.viz.as_str()]);
         }
     }
+}
+
+/// The notice for a link parameter given more than once (pure; tested).
+pub fn repeated_notice(key: &str, values: &[String]) -> String {
+    let given: Vec<String> = values.iter().map(|v| format!("{key}={v}")).collect();
+    format!(
+        "Link parameter {key} is given {} times ({}); a link gives each setting once, so only the last is read.",
+        values.len(),
+        given.join(", ")
+    )
 }
 
 /// What was wrong with a value, then what is accepted: `"no number given. Accepted: 1 to 64"`.

@@ -18,8 +18,8 @@ pub struct FigureProps {
     pub title: AttrValue,
     /// The clock (from `use_playback`).
     pub playback: Playback,
-    /// One sentence describing the state at virtual time `t`, for screen readers (throttled to
-    /// one message per second while playing; immediate when stepping).
+    /// One sentence describing the state at virtual time `t`, for screen readers (throttled
+    /// while playing, see [`live_due`]; immediate when stepping).
     #[prop_or_default]
     pub describe: Option<Callback<u64, String>>,
     /// Optional text under the picture (legend, hint).
@@ -36,6 +36,22 @@ pub struct FigureProps {
 
 /// Minimum real milliseconds between two live-region messages while playing.
 pub const LIVE_THROTTLE_MS: f64 = 1000.0;
+
+/// Real milliseconds a screen reader takes per word, at about 240 words a minute.
+pub const LIVE_MS_PER_WORD: f64 = 250.0;
+
+/// Whether the live region should say `text` now (pure; tested). `last` is the last sentence
+/// said and `since` the real milliseconds since. Paused or stepping, every new sentence is said
+/// at once. While playing, the next one waits until `last` has had time to be read (and at
+/// least [`LIVE_THROTTLE_MS`]): one sentence a second would queue up faster than it is spoken,
+/// and the reader would still be saying 3 s when the picture is at 12 s.
+pub fn live_due(last: &str, since: f64, text: &str, playing: bool) -> bool {
+    if text.is_empty() || text == last {
+        return false;
+    }
+    let reading = last.split_whitespace().count() as f64 * LIVE_MS_PER_WORD;
+    !playing || since >= reading.max(LIVE_THROTTLE_MS)
+}
 
 /// Map a key in the figure region to a playback action (pure; tested).
 pub fn key_action(key: &str, end: u64) -> Option<Action> {
@@ -92,14 +108,10 @@ pub fn Figure(props: &FigureProps) -> Html {
         let text = props.describe.as_ref().map(|d| d.emit(pb.t));
         let last: Rc<RefCell<(f64, String)>> = last_announce.clone();
         use_effect_with((pb.t, pb.playing, text), move |(_, playing, text)| {
-            let playing = *playing;
             if let Some(text) = text.clone() {
                 let now = js_sys::Date::now();
                 let mut last = last.borrow_mut();
-                if !text.is_empty()
-                    && text != last.1
-                    && (!playing || now - last.0 >= LIVE_THROTTLE_MS)
-                {
+                if live_due(&last.1, now - last.0, &text, *playing) {
                     *last = (now, text.clone());
                     announced.set(text);
                 }
