@@ -11,6 +11,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::common::{mount, settle};
+
 #[component]
 fn PoolPage() -> Html {
     html! { <NoticesProvider><ThreadPool /></NoticesProvider> }
@@ -23,20 +25,6 @@ fn FwPage() -> Html {
 
 async fn yield_now() {
     yew::platform::time::sleep(Duration::ZERO).await;
-}
-
-async fn settle() {
-    for _ in 0..4 {
-        yew::platform::time::sleep(Duration::ZERO).await;
-    }
-}
-
-fn new_root(hash: &str) -> Element {
-    await_and_see::app::hooks::replace_hash(hash);
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    root
 }
 
 /// All SVG texts of the root, in order.
@@ -64,10 +52,9 @@ fn number_after(texts: &[String], prefix: &str) -> Vec<u32> {
 
 #[wasm_bindgen_test]
 async fn pool_backlog_after_10s_is_about_4000_at_the_defaults() {
-    let root = new_root("#/embed/thread-pool?thread-pool.t=10s");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
-    let tx = texts(&root);
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.t=10s").await;
+    let root = &m.root;
+    let tx = texts(root);
     let waiting = number_after(&tx, "waiting for a thread: ");
     assert_eq!(waiting.len(), 1, "{tx:?}");
     assert!((3_600..=4_400).contains(&waiting[0]), "backlog {waiting:?}");
@@ -83,31 +70,25 @@ async fn pool_backlog_after_10s_is_about_4000_at_the_defaults() {
                 && tx.iter().any(|t| t == "= 1,000 threads")),
         "{tx:?}"
     );
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_pool_within_budget_visibly_keeps_up() {
-    let root = new_root("#/embed/thread-pool?thread-pool.rate=90&thread-pool.t=15s");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
-    let tx = texts(&root);
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.rate=90&thread-pool.t=15s").await;
+    let root = &m.root;
+    let tx = texts(root);
     assert_eq!(
         number_after(&tx, "waiting for a thread: "),
         vec![0],
         "{tx:?}"
     );
     assert!(tx.iter().any(|t| t.starts_with("Within budget")), "{tx:?}");
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_preset_is_said_in_the_live_region_without_moving_the_clock() {
-    let root = new_root("#/embed/thread-pool?thread-pool.t=10s");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.t=10s").await;
+    let root = &m.root;
     let live = || {
         root.query_selector(".live")
             .unwrap()
@@ -132,15 +113,12 @@ async fn a_preset_is_said_in_the_live_region_without_moving_the_clock() {
         after.starts_with("At 10.0 s:") && after.contains(" 0 requests waiting"),
         "the live region says the new run at the same time: {after}"
     );
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn out_of_range_slider_values_are_refused_with_the_range() {
-    let root = new_root("#/embed/thread-pool");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<PoolPage>("#/embed/thread-pool").await;
+    let root = &m.root;
     let input: HtmlInputElement = root
         .query_selector("#thread-pool-threads")
         .unwrap()
@@ -167,7 +145,7 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
     assert!(alert.contains("99999"), "{alert}");
     assert!(alert.contains("from 1 to 5,000"), "{alert}");
     // The picture kept the old value.
-    assert!(texts(&root).iter().any(|t| t.contains("/ 200 busy")));
+    assert!(texts(root).iter().any(|t| t.contains("/ 200 busy")));
     // Text that is not a number reaches us as "" (the browser's number box): said as such.
     let alert = refuse("").await;
     assert!(
@@ -187,37 +165,30 @@ async fn out_of_range_slider_values_are_refused_with_the_range() {
         "the message outlived the bad text"
     );
     // A bad link parameter becomes a notice naming the accepted range.
-    app.destroy();
-    root.remove();
-    let root = new_root("#/embed/thread-pool?thread-pool.rate=0");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    drop(m);
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.rate=0").await;
+    let root = &m.root;
     let notices = root.text_content().unwrap_or_default();
     assert!(
         notices.contains("thread-pool.rate=0") && notices.contains("1 to 5,000"),
         "{notices}"
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     // Text that is not a whole number: said as every other page says it.
-    let root = new_root("#/embed/thread-pool?thread-pool.rate=abc");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.rate=abc").await;
+    let root = &m.root;
     let notices = root.text_content().unwrap_or_default();
     assert!(
         notices.contains("thread-pool.rate=abc: \"abc\" is not a whole number"),
         "{notices}"
     );
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn frameworks_event_loop_has_no_backlog_and_the_trap_collapses_it() {
-    let root = new_root("#/embed/frameworks?frameworks.t=10s");
-    let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
-    settle().await;
-    let tx = texts(&root);
+    let m = mount::<FwPage>("#/embed/frameworks?frameworks.t=10s").await;
+    let root = &m.root;
+    let tx = texts(root);
     // Left: thread-per-request (200 threads, 1 s calls, 500 req/s: 300/s more than it serves).
     let waiting = number_after(&tx, "waiting: ");
     assert_eq!(waiting.len(), 2, "{tx:?}");
@@ -240,22 +211,19 @@ async fn frameworks_event_loop_has_no_backlog_and_the_trap_collapses_it() {
         .unwrap();
     cb.click();
     settle().await;
-    let tx = texts(&root);
+    let tx = texts(root);
     assert!(
         tx.iter().any(|t| t == "event loop · BLOCKED by handler"),
         "{tx:?}"
     );
     let waiting = number_after(&tx, "waiting: ");
     assert!(waiting[1] > 4_000, "{waiting:?}");
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_100k_run_is_simulated_in_slices_then_steps() {
-    let root = new_root("#/embed/thread-pool?thread-pool.rate=5000");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<PoolPage>("#/embed/thread-pool?thread-pool.rate=5000").await;
+    let root = &m.root;
     let text = || root.text_content().unwrap_or_default();
     assert!(text().contains("100,000 requests"), "{}", text());
     // The run is sliced (no long task): a progress status first, the picture once it is done.
@@ -270,7 +238,7 @@ async fn the_100k_run_is_simulated_in_slices_then_steps() {
     }
     assert!(saw_progress, "a 100,000-request run is simulated in slices");
     assert!(yields > 1, "more than one slice ({yields})");
-    assert!(!texts(&root).is_empty(), "the picture is drawn");
+    assert!(!texts(root).is_empty(), "the picture is drawn");
     let next: HtmlElement = root
         .query_selector(".pb-next")
         .unwrap()
@@ -291,26 +259,22 @@ async fn the_100k_run_is_simulated_in_slices_then_steps() {
         &format!("100k: {yields} yields while simulating; step times (ms, sorted) {times:?}")
             .into(),
     );
-    let tx = texts(&root);
+    let tx = texts(root);
     assert!(
         tx.iter()
             .any(|t| t.starts_with("thread pool: 200 / 200 busy")),
         "{tx:?}"
     );
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn every_frameworks_sample_says_the_slow_calls_duration() {
-    crate::common::seed_code();
     for (ms, java, python, reactive) in [
         (1500, "1500", "1.5", "ofMillis(1500)"),
         (2000, "2000", "2", "ofSeconds(2)"),
     ] {
-        let root = new_root(&format!("#/embed/frameworks?frameworks.block_ms={ms}"));
-        let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
-        settle().await;
+        let m = mount::<FwPage>(&format!("#/embed/frameworks?frameworks.block_ms={ms}")).await;
+        let root = &m.root;
         let tabs = root.query_selector_all("[role=tab][data-tab]").unwrap();
         assert!(tabs.length() >= 8);
         for i in 0..tabs.length() {
@@ -339,16 +303,13 @@ async fn every_frameworks_sample_says_the_slow_calls_duration() {
                 "{id} at {ms} ms still says 1 s: {code}"
             );
         }
-        app.destroy();
-        root.remove();
     }
 }
 
 #[wasm_bindgen_test]
 async fn a_blocking_link_opens_the_async_tab() {
-    let root = new_root("#/embed/frameworks?frameworks.blocking=1");
-    let app = yew::Renderer::<FwPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<FwPage>("#/embed/frameworks?frameworks.blocking=1").await;
+    let root = &m.root;
     let sel = root
         .query_selector("[role=tab][aria-selected=true]")
         .unwrap()
@@ -357,20 +318,17 @@ async fn a_blocking_link_opens_the_async_tab() {
         sel.get_attribute("data-tab").as_deref(),
         Some("fastapi-async")
     );
-    let tx = texts(&root);
+    let tx = texts(root);
     assert!(
         tx.iter().any(|t| t == "event loop · BLOCKED by handler"),
         "{tx:?}"
     );
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn keys_typed_into_a_parameter_control_leave_the_clock_alone() {
-    let root = new_root("#/embed/thread-pool");
-    let app = yew::Renderer::<PoolPage>::with_root(root.clone()).render();
-    settle().await;
+    let m = mount::<PoolPage>("#/embed/thread-pool").await;
+    let root = &m.root;
     let readout = || {
         root.query_selector(".pb-time")
             .unwrap()
@@ -394,15 +352,13 @@ async fn keys_typed_into_a_parameter_control_leave_the_clock_alone() {
     key(&root.query_selector(".figure-svg").unwrap().unwrap(), "End");
     settle().await;
     assert!(readout().starts_with("t = 20.000 s"), "{}", readout());
-    app.destroy();
-    root.remove();
 }
 
 /// The sample tabs are tabs for the keyboard too: only the selected one is in the Tab order, and
 /// the arrows (round the ends) and Home/End select and focus another.
 #[wasm_bindgen_test]
 async fn arrow_keys_move_between_the_frameworks_tabs() {
-    let m = crate::common::mount::<FwPage>("#/embed/frameworks").await;
+    let m = mount::<FwPage>("#/embed/frameworks").await;
     const SELECTED: &str = "[role=tab][aria-selected=true]";
     let first = m.q(SELECTED);
     assert_eq!(first.get_attribute("tabindex").as_deref(), Some("0"));
