@@ -3,9 +3,14 @@
 //! The visualisations style their SVG through CSS classes and variables (`var(--run)`), which a
 //! file opened alone (or pasted into slide software) does not have. So we clone the SVG, copy
 //! every element's *computed* style (real colours, no variables) into its `style` attribute,
-//! drop scripts/styles/external references, set `xmlns`, `width`/`height`/`viewBox`, put an
-//! opaque background rectangle first, serialize with `XMLSerializer`, and download it through a
-//! Blob URL.
+//! drop scripts/styles/external references and the controls drawn on the picture (drag handles,
+//! `ui` hints such as "+ client"), set `xmlns`, `width`/`height`/`viewBox`, put an opaque
+//! background rectangle first, serialize with `XMLSerializer`, and download it through a Blob URL.
+//!
+//! What slide software does not read is left out: a label outlined in the background colour
+//! (`paint-order: stroke`, which LibreOffice ignores, painting the outline over the letters)
+//! becomes two texts, the outline under the letters; the CSS-only font names `system-ui` and
+//! `-apple-system` are dropped from the font list.
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
@@ -32,7 +37,7 @@ pub const INLINED_PROPERTIES: &[&str] = &[
     "dominant-baseline",
     "letter-spacing",
     "text-decoration",
-    "paint-order",
+    // `paint-order` is not copied: see `split_outlined_text`.
     "marker-start",
     "marker-end",
 ];
@@ -49,13 +54,39 @@ fn js_err(e: JsValue) -> String {
         .unwrap_or_else(|| "browser error".to_string())
 }
 
-/// File name for an export: `<viz-id>-t<ms>.svg`.
-pub fn file_name(viz_id: &str, t_us: u64) -> String {
-    format!("{viz_id}-t{}.svg", t_us / 1000)
+/// File name for an export (pure; tested): the picture, its link settings and its time, as the
+/// link names them, so two frames of one picture get two names: `ports-t1250.svg`,
+/// `coroutine-ex-never-step-3-t0.svg`, `backpressure-t2276500us.svg`. `settings` are the link's
+/// `<viz>.<key>` pairs (the time among them is skipped: `t_us` is the frame's). Characters a file
+/// name should not carry become `_`; a very long name is cut.
+pub fn file_name(viz_id: &str, settings: &[(String, String)], t_us: u64) -> String {
+    let mut name = viz_id.to_string();
+    let prefix = format!("{viz_id}.");
+    for (k, v) in settings {
+        let key = k.strip_prefix(&prefix).unwrap_or(k);
+        if key != "t" {
+            name.push('-');
+            name.push_str(key);
+            name.push('-');
+            name.push_str(v);
+        }
+    }
+    let mut name: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '_' | '-' => c,
+            _ => '_',
+        })
+        .take(100)
+        .collect();
+    name.push_str("-t");
+    name.push_str(&crate::app::permalink::format_time(t_us));
+    name.push_str(".svg");
+    name
 }
 
-/// Export the first `<svg>` inside `region` and download it; returns the file name.
-pub fn download_svg(region: &Element, viz_id: &str, t_us: u64) -> Result<String, String> {
+/// Export the first `<svg>` inside `region` and download it as `name`.
+pub fn download_svg(region: &Element, name: &str) -> Result<(), String> {
     let svg = match region.tag_name().eq_ignore_ascii_case("svg") {
         true => region.clone(),
         false => region
@@ -64,9 +95,7 @@ pub fn download_svg(region: &Element, viz_id: &str, t_us: u64) -> Result<String,
             .ok_or_else(|| "there is no picture (svg) in this figure".to_string())?,
     };
     let text = standalone_svg(&svg)?;
-    let name = file_name(viz_id, t_us);
-    download(&name, &text, "image/svg+xml;charset=utf-8")?;
-    Ok(name)
+    download(name, &text, "image/svg+xml;charset=utf-8")
 }
 
 /// The self-contained SVG text of `svg` as it looks now (pure DOM work, no download).
@@ -90,11 +119,12 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
             continue;
         };
         inline_styles(&window, &o, &c)?;
+        split_outlined_text(&window, &o, &c)?;
     }
 
     // Nothing that needs the page: scripts, stylesheets, external references; nor the controls
-    // drawn on the picture (drag handles).
-    if let Ok(list) = clone.query_selector_all("script, style, foreignObject, .handle") {
+    // drawn on the picture (drag handles, hints such as "+ client").
+    if let Ok(list) = clone.query_selector_all("script, style, foreignObject, .handle, .ui") {
         for i in 0..list.length() {
             if let Some(n) = list.item(i) {
                 if let Some(p) = n.parent_node() {
@@ -115,27 +145,39 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
                     }
                 }
             }
-            let _ = el.remove_attribute("class");
-            let _ = el.remove_attribute("tabindex");
+            for attr in ["class", "tabindex", "role", "data-key"] {
+                let _ = el.remove_attribute(attr);
+            }
         }
     }
 
-    // Size: keep the viewBox, give explicit width/height in px.
+    // Size: the viewBox's, in px (the same file whatever the window it was saved from); the
+    // size drawn on screen when there is no viewBox.
     let rect = svg.get_bounding_client_rect();
-    let (w, h) = (
-        rect.width().round().max(1.0) as u32,
-        rect.height().round().max(1.0) as u32,
-    );
-    let view_box = svg
-        .get_attribute("viewBox")
-        .unwrap_or_else(|| format!("0 0 {w} {h}"));
+    let view_box = svg.get_attribute("viewBox").unwrap_or_else(|| {
+        // Whole pixels as integers: formatting an f64 would bring the float formatter in.
+        format!(
+            "0 0 {} {}",
+            rect.width().round().max(1.0) as u32,
+            rect.height().round().max(1.0) as u32
+        )
+    });
+    let vb: Vec<String> = view_box
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let [x, y, vw, vh] = match <[String; 4]>::try_from(vb) {
+        Ok(v) => v,
+        Err(_) => {
+            return Err(format!(
+                "the picture's viewBox \"{view_box}\" is not 4 numbers"
+            ))
+        }
+    };
     clone.set_attribute("xmlns", SVG_NS).map_err(js_err)?;
-    clone
-        .set_attribute("width", &w.to_string())
-        .map_err(js_err)?;
-    clone
-        .set_attribute("height", &h.to_string())
-        .map_err(js_err)?;
+    clone.set_attribute("width", &vw).map_err(js_err)?;
+    clone.set_attribute("height", &vh).map_err(js_err)?;
     clone.set_attribute("viewBox", &view_box).map_err(js_err)?;
     let _ = clone.remove_attribute("class");
 
@@ -144,14 +186,6 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     let rect_el = document
         .create_element_ns(Some(SVG_NS), "rect")
         .map_err(js_err)?;
-    let vb: Vec<&str> = view_box
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .collect();
-    let (x, y, vw, vh) = match vb.as_slice() {
-        [x, y, w, h] => (x.to_string(), y.to_string(), w.to_string(), h.to_string()),
-        _ => ("0".into(), "0".into(), w.to_string(), h.to_string()),
-    };
     for (k, v) in [
         ("x", x),
         ("y", y),
@@ -205,12 +239,70 @@ fn inline_styles(window: &web_sys::Window, from: &Element, to: &Element) -> Resu
                 continue;
             }
         }
+        let v = if *prop == "font-family" {
+            portable_fonts(&v)
+        } else {
+            v
+        };
         style.push_str(prop);
         style.push(':');
         style.push_str(&v);
         style.push(';');
     }
     to.set_attribute("style", &style).map_err(js_err)
+}
+
+/// A font list without the names only CSS knows (`system-ui`, `-apple-system`): a file opened in
+/// slide software or Inkscape goes on to the next name, a real font.
+pub fn portable_fonts(list: &str) -> String {
+    let kept: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !matches!(*f, "system-ui" | "-apple-system" | "BlinkMacSystemFont"))
+        .collect();
+    if kept.is_empty() {
+        "sans-serif".to_string()
+    } else {
+        kept.join(", ")
+    }
+}
+
+/// A text drawn with its outline under its letters (`paint-order: stroke`, the halo that keeps a
+/// label readable across chart lines) becomes two texts in the copy `to`: first the outline
+/// (filled and stroked in the outline's colour), then the letters without an outline. Slide
+/// software that ignores `paint-order` would paint the outline over the letters.
+fn split_outlined_text(
+    window: &web_sys::Window,
+    from: &Element,
+    to: &Element,
+) -> Result<(), String> {
+    if !from.tag_name().eq_ignore_ascii_case("text") {
+        return Ok(());
+    }
+    let Some(cs) = window.get_computed_style(from).map_err(js_err)? else {
+        return Ok(());
+    };
+    let order = cs.get_property_value("paint-order").unwrap_or_default();
+    let stroke = cs.get_property_value("stroke").unwrap_or_default();
+    if !order.trim_start().starts_with("stroke") || stroke.is_empty() || stroke == "none" {
+        return Ok(());
+    }
+    let style = to.get_attribute("style").unwrap_or_default();
+    let under: Element = to
+        .clone_node_with_deep(true)
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "clone failed")?;
+    under
+        .set_attribute("style", &format!("{style}fill:{stroke};stroke:{stroke};"))
+        .map_err(js_err)?;
+    under.set_attribute("aria-hidden", "true").map_err(js_err)?;
+    to.set_attribute("style", &format!("{style}stroke:none;"))
+        .map_err(js_err)?;
+    if let Some(parent) = to.parent_node() {
+        parent.insert_before(&under, Some(to)).map_err(js_err)?;
+    }
+    Ok(())
 }
 
 /// The first non-transparent background colour from `el` up to the root, else white.

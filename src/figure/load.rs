@@ -775,7 +775,7 @@ pub fn frameworks_scene(
                 x + colw,
                 y0 + 48.0,
                 "◀ this tab",
-                "small s-accent",
+                "small s-accent ui",
                 Anchor::End,
             ));
         }

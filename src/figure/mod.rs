@@ -8,8 +8,8 @@
 //!
 //! A [`Scene`] is a flat-ish list of [`Item`]s in SVG user units with CSS classes for colour
 //! (`s-run`, `s-wait`, `s-blocked`, `s-done`, `s-queue`, `s-danger`, `s-accent`, `muted`, `lane`,
-//! `grid`, …: the site's stylesheet colours them by theme; [`Scene::to_svg`] embeds [`SVG_STYLE`]
-//! so a file written by the CLI carries its own colours). Layout code never touches the DOM, so
+//! `grid`, …: the site's stylesheet colours them by theme; [`Scene::to_svg`] writes the colours of
+//! [`SVG_RULES`] on each element, so a file written by the CLI carries its own colours). Layout code never touches the DOM, so
 //! every picture is unit-tested natively: "at t = 2 s the 9002 client is drawn waiting" is an
 //! assertion on a `Scene`.
 //!
@@ -230,19 +230,82 @@ pub struct Scene {
     pub items: Vec<Item>,
 }
 
-/// Colours for exported SVG files (the light theme of `static/style.css`), so a file written
-/// outside the browser is self-contained. Keep the class names in step with the stylesheet.
-pub const SVG_STYLE: &str = "\
-svg{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:12px;fill:#1d1f24}\
-.s-run{fill:#1f8a4c;stroke:#1f8a4c}.s-wait{fill:#c98a00;stroke:#c98a00}\
-.s-blocked{fill:#c23b3b;stroke:#c23b3b}.s-done{fill:#7a8290;stroke:#7a8290}\
-.s-queue{fill:#2f6fd1;stroke:#2f6fd1}.s-danger{fill:#c23b3b;stroke:#c23b3b}\
-.s-accent{fill:#7b3fc4;stroke:#7b3fc4}.lane{fill:#eeebe3;stroke:none}\
-.grid{stroke:#d9d5cb;fill:none}.axis{stroke:#555b66;fill:none}.muted{fill:#555b66}\
-.ink{fill:#1d1f24}.small{font-size:10px}.big{font-size:15px;font-weight:600}.bold{font-weight:600}\
-.outline{fill:none;stroke:#555b66}.chart{fill:none;stroke-width:2}.dashed{stroke-dasharray:4 3}\
-.now{stroke:#d14d00;stroke-width:2}text[class*=s-]{stroke:none}.on-fill{fill:#fff}.box{fill:#ffffff;stroke:#d6d3ca}.faint{opacity:.35}\
-.halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}";
+/// The site's drawing rules in the light theme of `static/style.css`, for SVG files written
+/// outside the browser: `(class, [(property, value)])` in the stylesheet's order (a later rule
+/// wins, as in CSS). [`Scene::to_svg`] writes them as presentation attributes (`fill="#1f8a4c"`)
+/// on each element, not as a `<style>` block with selectors, which slide software and Inkscape
+/// read unevenly. Keep the class names in step with the stylesheet.
+pub const SVG_RULES: &[(&str, &[(&str, &str)])] = &[
+    ("s-run", &[("fill", "#1f8a4c"), ("stroke", "#1f8a4c")]),
+    ("s-wait", &[("fill", "#c98a00"), ("stroke", "#c98a00")]),
+    ("s-blocked", &[("fill", "#c23b3b"), ("stroke", "#c23b3b")]),
+    ("s-done", &[("fill", "#7a8290"), ("stroke", "#7a8290")]),
+    ("s-queue", &[("fill", "#2f6fd1"), ("stroke", "#2f6fd1")]),
+    ("s-danger", &[("fill", "#c23b3b"), ("stroke", "#c23b3b")]),
+    ("s-accent", &[("fill", "#7b3fc4"), ("stroke", "#7b3fc4")]),
+    ("lane", &[("fill", "#eeebe3"), ("stroke", "none")]),
+    ("grid", &[("stroke", "#d9d5cb"), ("fill", "none")]),
+    ("axis", &[("stroke", "#555b66"), ("fill", "none")]),
+    ("muted", &[("fill", "#555b66")]),
+    ("ink", &[("fill", "#1d1f24")]),
+    ("small", &[("font-size", "10")]),
+    ("big", &[("font-size", "15"), ("font-weight", "600")]),
+    ("bold", &[("font-weight", "600")]),
+    ("outline", &[("fill", "none"), ("stroke", "#555b66")]),
+    ("chart", &[("fill", "none"), ("stroke-width", "2")]),
+    ("dashed", &[("stroke-dasharray", "4 3")]),
+    ("now", &[("stroke", "#d14d00"), ("stroke-width", "2")]),
+    ("box", &[("fill", "#ffffff"), ("stroke", "#d6d3ca")]),
+    ("faint", &[("opacity", "0.35")]),
+    ("on-fill", &[("fill", "#fff")]),
+    (
+        "ghost",
+        &[
+            ("fill", "none"),
+            ("stroke", "#555b66"),
+            ("stroke-dasharray", "3 3"),
+        ],
+    ),
+];
+
+/// The exported file's background, and the outline of a `halo` label (drawn under its letters).
+const SVG_BACKGROUND: &str = "#ffffff";
+
+/// Font, size and text colour on the `<svg>` element of an exported file (real font names only:
+/// `system-ui` means nothing outside CSS).
+const SVG_ROOT_ATTRS: &str =
+    "font-family=\"'Segoe UI', Roboto, Helvetica, Arial, sans-serif\" font-size=\"12\" fill=\"#1d1f24\"";
+
+/// The presentation attributes (` fill="…" stroke="…"`) [`SVG_RULES`] give an element of these
+/// classes. A text in a state colour (`s-run`, …) is filled, not outlined, as the stylesheet's
+/// `text[class*="s-"] { stroke: none }` says.
+pub fn svg_attrs(class: &str, is_text: bool) -> String {
+    let mut props: Vec<(&str, &str)> = Vec::new();
+    for (rule, decls) in SVG_RULES {
+        if class.split_whitespace().any(|c| c == *rule) {
+            for (k, v) in *decls {
+                match props.iter_mut().find(|(p, _)| p == k) {
+                    Some(p) => p.1 = v,
+                    None => props.push((k, v)),
+                }
+            }
+        }
+    }
+    if is_text && class.split_whitespace().any(|c| c.starts_with("s-")) {
+        props.retain(|(k, _)| *k != "stroke");
+    }
+    let mut out = String::new();
+    for (k, v) in props {
+        let _ = write!(out, " {k}=\"{v}\"");
+    }
+    out
+}
+
+/// Whether an item of this class is a hint for the page's controls ("+ client", "◀ this tab"),
+/// left out of exported files.
+pub fn is_ui(class: &str) -> bool {
+    class.split_whitespace().any(|c| c == "ui")
+}
 
 impl Scene {
     /// An empty scene of this size.
@@ -293,25 +356,21 @@ impl Scene {
         out
     }
 
-    /// A standalone SVG document (with [`SVG_STYLE`] embedded and a white background), as the CLI
-    /// writes it. Opens in browsers and slide software.
+    /// A standalone SVG document as the CLI writes it: the colours of [`SVG_RULES`] written on
+    /// each element, a white background, no controls. Opens in browsers, Inkscape and slide
+    /// software.
     pub fn to_svg(&self) -> String {
-        let mut s = String::with_capacity(256 + self.items.len() * 64);
+        let mut s = String::with_capacity(256 + self.items.len() * 96);
         let _ = write!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" {SVG_ROOT_ATTRS}>",
             w = num(self.width),
             h = num(self.height)
         );
+        let _ = write!(s, "<title>{}</title>", esc(&self.title));
         let _ = write!(
             s,
-            "<title>{}</title><style>{}</style>",
-            esc(&self.title),
-            SVG_STYLE
-        );
-        let _ = write!(
-            s,
-            "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
+            "<rect width=\"{}\" height=\"{}\" fill=\"{SVG_BACKGROUND}\"/>",
             num(self.width),
             num(self.height)
         );
@@ -338,13 +397,14 @@ fn write_item(s: &mut String, item: &Item) {
         } => {
             let _ = write!(
                 s,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" class=\"{}\"",
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" class=\"{}\"{}",
                 num(*x),
                 num(*y),
                 num(w.max(0.0)),
                 num(h.max(0.0)),
                 num(*rx),
-                class
+                class,
+                svg_attrs(class, false)
             );
             close_with_tip(s, "rect", tip.as_deref());
         }
@@ -357,12 +417,13 @@ fn write_item(s: &mut String, item: &Item) {
         } => {
             let _ = write!(
                 s,
-                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"{}\"/>",
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"{}\"{}/>",
                 num(*x1),
                 num(*y1),
                 num(*x2),
                 num(*y2),
-                class
+                class,
+                svg_attrs(class, false)
             );
         }
         Item::Circle {
@@ -374,22 +435,25 @@ fn write_item(s: &mut String, item: &Item) {
         } => {
             let _ = write!(
                 s,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{}\"",
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{}\"{}",
                 num(*cx),
                 num(*cy),
                 num(*r),
-                class
+                class,
+                svg_attrs(class, false)
             );
             close_with_tip(s, "circle", tip.as_deref());
         }
         Item::Poly { points, class } => {
             let _ = write!(
                 s,
-                "<polyline points=\"{}\" class=\"{}\"/>",
+                "<polyline points=\"{}\" class=\"{}\"{}/>",
                 points_attr(points),
-                class
+                class,
+                svg_attrs(class, false)
             );
         }
+        Item::Text { class, .. } if is_ui(class) => {}
         Item::Text {
             x,
             y,
@@ -397,13 +461,19 @@ fn write_item(s: &mut String, item: &Item) {
             class,
             anchor,
         } => {
+            let (x, y, anchor, attrs) = (num(*x), num(*y), anchor.svg(), svg_attrs(class, true));
+            if class.split_whitespace().any(|c| c == "halo") {
+                // The outline in the background colour under the letters (readable across the
+                // chart's lines), as its own text: not every program reads `paint-order`.
+                let _ = write!(
+                    s,
+                    "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\"{attrs} fill=\"{SVG_BACKGROUND}\" stroke=\"{SVG_BACKGROUND}\" stroke-width=\"3\" stroke-linejoin=\"round\" aria-hidden=\"true\">{}</text>",
+                    esc(text)
+                );
+            }
             let _ = write!(
                 s,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" class=\"{}\">{}</text>",
-                num(*x),
-                num(*y),
-                anchor.svg(),
-                class,
+                "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" class=\"{class}\"{attrs}>{}</text>",
                 esc(text)
             );
         }
@@ -413,7 +483,7 @@ fn write_item(s: &mut String, item: &Item) {
             items,
             ..
         } => {
-            let _ = write!(s, "<g class=\"{class}\"");
+            let _ = write!(s, "<g class=\"{class}\"{}", svg_attrs(class, false));
             if let Some(l) = label {
                 let _ = write!(s, " aria-label=\"{}\"", esc(l));
             }
@@ -631,10 +701,16 @@ mod tests {
         let svg = sc.to_svg();
         assert!(svg
             .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\""));
-        assert!(svg.contains("<title>a &lt; b</title><style>"));
+        assert!(svg.contains("<title>a &lt; b</title><rect"));
         assert!(svg.contains(
-            "<text x=\"1.5\" y=\"2\" text-anchor=\"middle\" class=\"muted\">x &amp; y</text>"
+            "<text x=\"1.5\" y=\"2\" text-anchor=\"middle\" class=\"muted\" fill=\"#555b66\">x &amp; y</text>"
         ));
+        // No stylesheet: every colour is on its element.
+        assert!(!svg.contains("<style"), "{svg}");
+        assert!(
+            svg.contains("class=\"s-run\" fill=\"#1f8a4c\" stroke=\"#1f8a4c\""),
+            "{svg}"
+        );
         assert!(svg.contains("aria-label=\"port &quot;9001&quot;\""));
         assert!(
             svg.contains("width=\"0\" height=\"4\""),
@@ -646,6 +722,48 @@ mod tests {
         );
         assert_eq!(sc.texts(), vec!["x & y"]);
         assert_eq!(sc.keys(), vec!["port:9001"]);
+    }
+
+    #[test]
+    fn exported_files_carry_no_selectors_paint_order_or_controls() {
+        let mut sc = Scene::new(100.0, 50.0, "t");
+        for (text, class) in [
+            ("limit", "small halo"),
+            ("waiting: 7", "small s-danger"),
+            ("+ client", "muted small ui"),
+        ] {
+            sc.push(Item::Text {
+                x: 1.0,
+                y: 2.0,
+                text: text.into(),
+                class,
+                anchor: Anchor::Start,
+            });
+        }
+        let svg = sc.to_svg();
+        // The halo: first an outline in the background colour, then the letters over it.
+        let under = svg
+            .find("fill=\"#ffffff\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" aria-hidden=\"true\">limit</text>")
+            .expect(&svg);
+        let over = svg
+            .find("class=\"small halo\" font-size=\"10\">limit</text>")
+            .expect(&svg);
+        assert!(under < over, "{svg}");
+        assert!(!svg.contains("paint-order"), "{svg}");
+        // A state colour fills a text; it does not outline it.
+        assert!(
+            svg.contains("class=\"small s-danger\" fill=\"#c23b3b\" font-size=\"10\">waiting: 7"),
+            "{svg}"
+        );
+        // A control's hint is not part of the picture.
+        assert!(!svg.contains("+ client"), "{svg}");
+        // Real font names only.
+        assert!(!svg.contains("system-ui"), "{svg}");
+        // A later rule wins, as in the stylesheet.
+        assert_eq!(
+            svg_attrs("now outline", false),
+            " fill=\"none\" stroke=\"#d14d00\" stroke-width=\"2\""
+        );
     }
 
     #[test]

@@ -442,7 +442,7 @@ pub fn side(
             ox + 44.0,
             y + 37.0,
             "+ client",
-            "muted small",
+            "muted small ui",
             Anchor::Middle,
         ));
         out.push(Item::Group {

@@ -564,7 +564,90 @@ async fn exported_svg_is_self_contained() {
         doc.get_elements_by_tag_name("parsererror").length() == 0,
         "{text}"
     );
-    assert_eq!(export::file_name("demo", 1_250_300), "demo-t1250.svg");
+}
+
+#[wasm_bindgen_test]
+fn an_export_names_its_frame_by_the_link() {
+    let pairs = |xs: &[(&str, &str)]| -> Vec<(String, String)> {
+        xs.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(export::file_name("demo", &[], 1_250_000), "demo-t1250.svg");
+    // Not whole milliseconds: the link's unit, so two frames a fraction apart differ.
+    assert_eq!(
+        export::file_name("demo", &[], 1_250_300),
+        "demo-t1250300us.svg"
+    );
+    assert_eq!(
+        export::file_name(
+            "coroutine",
+            &pairs(&[
+                ("coroutine.ex", "never"),
+                ("coroutine.t", "5"),
+                ("coroutine.step", "3")
+            ]),
+            0
+        ),
+        "coroutine-ex-never-step-3-t0.svg"
+    );
+    // Nothing a file system would object to, and never endless.
+    let odd = export::file_name("demo", &pairs(&[("demo.a", "x/../y z?*")]), 0);
+    assert_eq!(odd, "demo-a-x_.._y_z__-t0.svg");
+    let long = export::file_name("demo", &pairs(&[("demo.a", &"9".repeat(5000))]), 0);
+    assert!(long.len() < 120, "{long}");
+}
+
+/// A label outlined in the background colour (`paint-order: stroke`) becomes two texts, the
+/// outline under the letters; the page's controls and their hints are left out; the file's size
+/// is its viewBox's, whatever size it is drawn at.
+#[wasm_bindgen_test]
+fn an_export_reads_the_same_in_programs_without_paint_order() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let holder = doc.create_element("div").unwrap();
+    holder.set_inner_html(
+        r#"<svg viewBox="0 0 300 40" width="600" height="80" style="font-family: system-ui, -apple-system, Arial, sans-serif">
+             <text x="1" y="20" style="paint-order: stroke; stroke: rgb(255, 0, 0); stroke-width: 3px; fill: rgb(0, 0, 255)">limit</text>
+             <g role="button" data-key="port:9001" tabindex="0"><rect width="5" height="5"/><text class="ui" x="1" y="30">+ client</text></g>
+           </svg>"#,
+    );
+    doc.body().unwrap().append_child(&holder).unwrap();
+    let svg = holder.query_selector("svg").unwrap().unwrap();
+    let text = export::standalone_svg(&svg).expect("export");
+    holder.remove();
+    let parsed = web_sys::DomParser::new()
+        .unwrap()
+        .parse_from_string(&text, web_sys::SupportedType::ImageSvgXml)
+        .unwrap();
+    let texts = parsed.get_elements_by_tag_name("text");
+    assert_eq!(texts.length(), 2, "{text}");
+    let style = |i| {
+        texts
+            .item(i)
+            .unwrap()
+            .get_attribute("style")
+            .unwrap_or_default()
+    };
+    let (under, over) = (style(0), style(1));
+    assert!(
+        under.ends_with("fill:rgb(255, 0, 0);stroke:rgb(255, 0, 0);"),
+        "{under}"
+    );
+    assert!(
+        over.contains("fill:rgb(0, 0, 255)") && over.ends_with("stroke:none;"),
+        "{over}"
+    );
+    assert!(!text.contains("paint-order"), "{text}");
+    assert!(
+        !text.contains("+ client") && !text.contains("role=") && !text.contains("data-key"),
+        "{text}"
+    );
+    assert!(text.contains("width=\"300\" height=\"40\""), "{text}");
+    assert!(
+        !text.contains("system-ui") && !text.contains("-apple-system"),
+        "{text}"
+    );
+    assert!(text.contains("Arial, sans-serif"), "{text}");
 }
 
 #[wasm_bindgen_test]
