@@ -92,12 +92,26 @@ pub fn key_owner(key: &str) -> Option<&str> {
     key.split_once('.').map(|(viz, _)| viz)
 }
 
-/// The decoded `key=value` pairs of a query string, in order, repeats kept.
+/// The most parameters a link is read for; the rest are ignored, with a notice (see
+/// [`param_count`]). A view needs a handful; a link of thousands is not one anybody made by hand.
+pub const MAX_PARAMS: usize = 50;
+
+/// How many parameters a hash's query gives (every `key=value` piece, repeats counted).
+pub fn param_count(hash: &str) -> usize {
+    let query = hash.split_once('?').map_or("", |(_, q)| q);
+    query.split('&').filter(|p| !p.is_empty()).count()
+}
+
+/// The decoded `key=value` pairs of a query string, in order, repeats kept; the first
+/// [`MAX_PARAMS`] only.
 fn pieces(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    s.split('&').filter(|p| !p.is_empty()).map(|piece| {
-        let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-        (decode(k), decode(v))
-    })
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .take(MAX_PARAMS)
+        .map(|piece| {
+            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+            (decode(k), decode(v))
+        })
 }
 
 /// The keys a hash's query gives more than once, each with all its values in order ([`Query`]

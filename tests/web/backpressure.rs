@@ -327,3 +327,46 @@ async fn demand_refuses_bad_n_and_draws_the_bound() {
         "1)  // concurrency: at most 1 call in flight"
     );
 }
+
+/// A number box keeps what the learner is typing while the picture redraws under it (each frame
+/// of playback; here a step), and shows the value in force again once it loses the focus.
+#[wasm_bindgen_test]
+async fn number_boxes_keep_the_keys_typed_while_the_picture_redraws() {
+    for (which, sel, typed) in [
+        ("strategies", "#strategies-p", "999"),
+        ("strategies", "#strategies-cap", "77"),
+        ("demand", "#demand-n-box", "31"),
+    ] {
+        let m = mount(which, &format!("#/embed/{which}")).await;
+        let input: HtmlInputElement = m
+            .root
+            .query_selector(sel)
+            .unwrap()
+            .expect(sel)
+            .dyn_into()
+            .unwrap();
+        let next: web_sys::HtmlElement = m
+            .root
+            .query_selector(".pb-next")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let before = input.value();
+        input.focus().unwrap();
+        input.set_value(typed);
+        for _ in 0..3 {
+            next.click();
+            settle().await;
+            assert_eq!(input.value(), typed, "{sel}: a redraw undid the keys typed");
+        }
+        input.blur().unwrap();
+        next.click();
+        settle().await;
+        assert_eq!(
+            input.value(),
+            before,
+            "{sel}: never committed, so the value in force shows"
+        );
+    }
+}

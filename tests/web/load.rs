@@ -394,3 +394,22 @@ async fn arrow_keys_move_between_the_frameworks_tabs() {
         );
     }
 }
+
+/// The threads, rate and call boxes keep what the learner types while the picture redraws (each
+/// frame of playback; here a step), as the other pictures' boxes do (tests/web/backpressure.rs).
+#[wasm_bindgen_test]
+async fn the_load_boxes_keep_the_keys_typed_while_the_picture_redraws() {
+    let m = mount::<PoolPage>("#/embed/thread-pool").await;
+    let input: HtmlInputElement = m.q("#thread-pool-threads").dyn_into().unwrap();
+    input.focus().unwrap();
+    input.set_value("5000");
+    for _ in 0..3 {
+        m.click(".pb-next");
+        settle().await;
+        assert_eq!(input.value(), "5000", "a redraw undid the keys typed");
+    }
+    input.blur().unwrap();
+    m.click(".pb-next");
+    settle().await;
+    assert_eq!(input.value(), "200");
+}

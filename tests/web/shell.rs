@@ -160,6 +160,58 @@ async fn mount_app(hash: &str) -> (Element, yew::AppHandle<App>) {
     (root, app)
 }
 
+/// A link of thousands of parameters: the first 50 are read, a few notices name the bad ones and
+/// one names the rest, and the page says the link was cut; not thousands of notices.
+#[wasm_bindgen_test]
+async fn a_link_of_thousands_of_parameters_gives_a_few_notices() {
+    let many: Vec<String> = (0..3000).map(|i| format!("zz{i}.a={i}")).collect();
+    let (root, app) = mount_app(&format!("#/blocking-io?{}", many.join("&"))).await;
+    let texts = notice_texts(&root);
+    assert_eq!(texts.len(), 7, "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "This link gives 3,000 parameters; only the first 50 are read. A link to a view needs a few: the chapter's pictures' settings and times."),
+        "{texts:?}"
+    );
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| t.starts_with("Ignored link parameter zz"))
+            .count(),
+        5,
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(
+            |t| t.starts_with("Also ignored: 45 more link parameters (zz5.a, zz6.a,")
+                && t.ends_with(", …): no picture on this page reads them.")
+        ),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    // A picture's own unknown settings, on its embed page: five, then one for the rest; and a
+    // picture without settings says so plainly.
+    let unknown: Vec<String> = (0..8).map(|i| format!("ports.x{i}=1")).collect();
+    let (root, app) = mount_app(&format!("#/embed/ports?{}", unknown.join("&"))).await;
+    let texts = notice_texts(&root);
+    assert_eq!(texts.len(), 6, "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "Also ignored: 3 more link parameters (ports.x5, ports.x6, ports.x7): ports has no such settings."),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    let (root, app) = mount_app("#/embed/readiness?readiness.x=1").await;
+    let texts = notice_texts(&root);
+    assert!(
+        texts.len() == 1 && texts[0].ends_with("readiness has no such setting. Known: t."),
+        "{texts:?}"
+    );
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
+}
+
 #[wasm_bindgen_test]
 async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
     // Chapter 4 shows queries and thread-pool; ports is chapter 1's; foo is nobody's.

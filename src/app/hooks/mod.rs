@@ -289,6 +289,19 @@ pub fn console_warn(msg: &str) {
     web_sys::console::warn_1(&JsValue::from_str(msg));
 }
 
+/// What the number box `id` should show: `value`, unless the learner is typing in it (it has the
+/// focus), then what they typed. yew puts an input's value back whenever the DOM's differs from
+/// the one rendered, and a picture that plays renders every frame: without this, each key typed
+/// into a box during playback was undone at once.
+pub fn typed_or(id: &str, value: String) -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .filter(|e| e.id() == id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map_or(value, |i| i.value())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Notices: visible messages about ignored link parameters and the like.
 
@@ -564,14 +577,22 @@ impl VizParams {
     pub fn check_known(&self, known: &[&str]) {
         let hash = current_hash();
         let (_, q) = permalink::split_hash(&hash);
+        let mut unknown = Vec::new();
         for (k, v) in unknown_keys(&q, &self.viz, known) {
             let text = format!(
-                "Ignored link parameter {k}={v}: {} has no such setting. Known: t, {}.",
+                "Ignored link parameter {k}={v}: {} has no such setting. Known: {}.",
                 self.viz,
-                known.join(", ")
+                ["t"]
+                    .iter()
+                    .chain(known)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
-            notify(self.notices.as_ref(), &k, text);
+            unknown.push((k, text));
         }
+        let why = format!("{} has no such settings", self.viz);
+        notify_some(self.notices.as_ref(), unknown, &self.viz, &why);
         for (k, values) in permalink::repeated_keys(&hash) {
             if permalink::key_owner(&k) == Some(self.viz.as_str()) {
                 notify(
@@ -623,6 +644,18 @@ pub fn foreign_keys(q: &Query, on_page: &[&str]) -> Vec<(String, String)> {
 /// A notice for every link parameter of `q` that no picture on this page reads (`on_page`: the
 /// ids of the page's pictures), saying why: another chapter's picture, or no such setting.
 pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&str]) {
+    let given = permalink::param_count(&current_hash());
+    if given > permalink::MAX_PARAMS {
+        notify(
+            notices,
+            "link-too-long",
+            format!(
+                "This link gives {} parameters; only the first {} are read. A link to a view needs a few: the chapter's pictures' settings and times.",
+                crate::figure::load::group(given as u64),
+                permalink::MAX_PARAMS
+            ),
+        );
+    }
     let foreign = foreign_keys(q, on_page);
     if foreign.is_empty() {
         return;
@@ -636,6 +669,7 @@ pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&s
             names.join(", ")
         )
     };
+    let mut said = Vec::new();
     for (k, v) in foreign {
         let elsewhere =
             permalink::key_owner(&k).and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
@@ -651,7 +685,42 @@ pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&s
             None => "this page has no such setting".to_string(),
         };
         let text = format!("Ignored link parameter {k}={v}: {why}. Accepted: {accepted}.");
-        notify(notices, &k, text);
+        said.push((k, text));
+    }
+    notify_some(
+        notices,
+        said,
+        "foreign",
+        "no picture on this page reads them",
+    );
+}
+
+/// Notices one at a time this many; the rest of a list share one notice.
+const NOTICES_EACH: usize = 5;
+
+/// A notice for each `(key, text)` of `list`, or, past [`NOTICES_EACH`], one notice naming the
+/// rest and `why` they were ignored (`kind` keys it): a link of many bad parameters gives a few
+/// lines to read, not a page of them.
+pub fn notify_some(notices: Option<&Notices>, list: Vec<(String, String)>, kind: &str, why: &str) {
+    let mut rest = Vec::new();
+    for (i, (key, text)) in list.into_iter().enumerate() {
+        if i < NOTICES_EACH {
+            notify(notices, &key, text);
+        } else {
+            rest.push(key);
+        }
+    }
+    if !rest.is_empty() {
+        let shown = rest.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        let more = if rest.len() > 10 { ", …" } else { "" };
+        notify(
+            notices,
+            &format!("{kind} more"),
+            format!(
+                "Also ignored: {} more link parameters ({shown}{more}): {why}.",
+                crate::figure::load::group(rest.len() as u64)
+            ),
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::{CodeEdit, CodePanel};
-use crate::app::hooks::{refusal, use_viz_params};
+use crate::app::hooks::{refusal, typed_or, use_viz_params};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
@@ -95,8 +95,8 @@ pub fn Demand() -> Html {
                     <input type="range" class="demand-n" min="1" max={CONCURRENCY_RANGE.1.to_string()} step="1"
                         value={n.to_string()} onchange={on_n.clone()} />
                 </label>
-                <input type="number" class="demand-n-box" aria-label="concurrency" min="1" max={CONCURRENCY_RANGE.1.to_string()}
-                    value={n.to_string()} onchange={on_n} style="width:4em" />
+                <input type="number" id="demand-n-box" class="demand-n-box" aria-label="concurrency" min="1" max={CONCURRENCY_RANGE.1.to_string()}
+                    value={typed_or("demand-n-box", n.to_string())} onchange={on_n} style="width:4em" />
                 <span class="muted">{ "60 items · the service has 4 workers, ~200 ms per call" }</span>
             </div>
             if let Some(msg) = (*error).clone() {

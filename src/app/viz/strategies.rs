@@ -12,7 +12,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::content::CodePanel;
-use crate::app::hooks::{refusal, use_viz_params, VizParams};
+use crate::app::hooks::{refusal, typed_or, use_viz_params, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::thread_pool::use_column_width;
 use crate::app::viz::SceneView;
@@ -358,8 +358,8 @@ pub fn Strategies() -> Html {
         html! {
             <label style="display:inline-flex;gap:0.3rem;align-items:center">
                 { label }
-                <input type="number" class={format!("lab-{key}")} min="1" max={max.to_string()} step="1"
-                    value={v.to_string()} onchange={field(key)} style="width:5em" />
+                <input type="number" id={format!("strategies-{key}")} class={format!("lab-{key}")} min="1" max={max.to_string()} step="1"
+                    value={typed_or(&format!("strategies-{key}"), v.to_string())} onchange={field(key)} style="width:5em" />
             </label>
         }
     };

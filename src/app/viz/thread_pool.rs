@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::hooks::{event_value, use_viz_params, use_window_event, VizParams};
+use crate::app::hooks::{event_value, typed_or, use_viz_params, use_window_event, VizParams};
 use crate::app::playback::{use_playback, Figure, Timeline};
 use crate::app::viz::SceneView;
 use crate::decimal::fixed;
@@ -308,7 +308,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
             <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
                    value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
             <input type="number" id={p.id.clone()} class="num" style="width:6em"
-                   value={p.value.to_string()} onchange={on_box} oninput={on_box_input}
+                   value={typed_or(&p.id, p.value.to_string())} onchange={on_box} oninput={on_box_input}
                    aria-label={format!("{} (number)", p.label)} />
             <span class="muted">{ p.unit.clone() }</span>
             if let Some(msg) = (*error).clone() {
