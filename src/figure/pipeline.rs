@@ -378,8 +378,9 @@ fn status_lines(status: &str, max: usize, cx: f32, py: f32, class: &'static str)
 pub fn lab_panel(d: &LabData, t: Time, o: &PanelOpts) -> (Vec<Item>, f32) {
     let mut out = Vec::new();
     let (x0, y0, w) = (o.x, o.y, o.w);
-    // The heading (15-unit bold, ≈ 8.5 units a character) wraps to the panel's width.
-    let head = wrap(&o.heading, (w / 8.5) as usize);
+    // The heading (15-unit bold) wraps to the panel's width: ≈ 9.2 units a character, the
+    // widest of the fonts the site falls back to (DejaVu Sans Bold on Linux; 8.3 in Segoe UI).
+    let head = wrap(&o.heading, (w / 9.2) as usize);
     for (i, l) in head.iter().enumerate() {
         out.push(Item::Text {
             x: x0,
