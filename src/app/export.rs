@@ -56,10 +56,11 @@ fn js_err(e: JsValue) -> String {
 
 /// File name for an export (pure; tested): the picture, its link settings and its time, as the
 /// link names them, so two frames of one picture get two names: `ports-t1250.svg`,
-/// `coroutine-ex-never-step-3-t0.svg`, `backpressure-t2276500us.svg`. `settings` are the link's
-/// `<viz>.<key>` pairs (the time among them is skipped: `t_us` is the frame's). Characters a file
-/// name should not carry become `_`; a very long name is cut.
-pub fn file_name(viz_id: &str, settings: &[(String, String)], t_us: u64) -> String {
+/// `coroutine-ex-never-step-3-t0.svg`, `backpressure-t2276500us.svg`, and `-dark` for the dark
+/// theme (`ports-t1250-dark.svg`). `settings` are the link's `<viz>.<key>` pairs (the time among
+/// them is skipped: `t_us` is the frame's). Characters a file name should not carry become `_`;
+/// a very long name is cut.
+pub fn file_name(viz_id: &str, settings: &[(String, String)], t_us: u64, dark: bool) -> String {
     let mut name = viz_id.to_string();
     let prefix = format!("{viz_id}.");
     for (k, v) in settings {
@@ -81,8 +82,32 @@ pub fn file_name(viz_id: &str, settings: &[(String, String)], t_us: u64) -> Stri
         .collect();
     name.push_str("-t");
     name.push_str(&crate::app::permalink::format_time(t_us));
+    if dark {
+        name.push_str("-dark");
+    }
     name.push_str(".svg");
     name
+}
+
+/// Whether the page behind `el` is dark (its background's brightness under half), for the file
+/// name: the same frame saved in both themes gets two names.
+pub fn is_dark(el: &Element) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let bg = background_colour(&window, el);
+    // "rgb(29, 32, 39)" or "rgba(...)": the first three whole numbers.
+    let rgb: Vec<u32> = bg
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .map(|s| {
+            s.bytes().fold(0u32, |n, b| {
+                n.saturating_mul(10).saturating_add((b - b'0') as u32)
+            })
+        })
+        .collect();
+    rgb.len() == 3 && rgb.iter().sum::<u32>() < 3 * 128
 }
 
 /// Export the first `<svg>` inside `region` and download it as `name`.
@@ -123,8 +148,11 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     }
 
     // Nothing that needs the page: scripts, stylesheets, external references; nor the controls
-    // drawn on the picture (drag handles, hints such as "+ client").
-    if let Ok(list) = clone.query_selector_all("script, style, foreignObject, .handle, .ui") {
+    // drawn on the picture (drag handles, hints such as "+ client", the tooltip naming what a
+    // clickable part does, which slide software would show as the shape's name).
+    if let Ok(list) =
+        clone.query_selector_all("script, style, foreignObject, .handle, .ui, [data-key] > title")
+    {
         for i in 0..list.length() {
             if let Some(n) = list.item(i) {
                 if let Some(p) = n.parent_node() {
@@ -144,6 +172,9 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
                         let _ = el.remove_attribute(attr);
                     }
                 }
+            }
+            if el.has_attribute("data-key") {
+                let _ = el.remove_attribute("aria-label");
             }
             for attr in ["class", "tabindex", "role", "data-key"] {
                 let _ = el.remove_attribute(attr);
@@ -287,7 +318,14 @@ fn split_outlined_text(
     if !order.trim_start().starts_with("stroke") || stroke.is_empty() || stroke == "none" {
         return Ok(());
     }
-    let style = to.get_attribute("style").unwrap_or_default();
+    // The copied style without its stroke: each of the two texts says its own.
+    let style: String = to
+        .get_attribute("style")
+        .unwrap_or_default()
+        .split(';')
+        .filter(|d| !d.trim().is_empty() && !d.trim_start().starts_with("stroke:"))
+        .map(|d| format!("{d};"))
+        .collect();
     let under: Element = to
         .clone_node_with_deep(true)
         .map_err(js_err)?

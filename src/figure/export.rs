@@ -424,6 +424,11 @@ mod tests {
                 texts.contains(&"while the server is stuck on 9001."),
                 "{texts:?}"
             );
+            // One client so far: singular.
+            assert!(
+                texts.contains(&"Served 0 of 1 client so far"),
+                "{texts:?}"
+            );
             // Both servers are drawn, whichever of the two the file names.
             let svg = sc.to_svg();
             assert!(svg.contains("aria-label=\"Blocking server\""), "{program}");

@@ -480,11 +480,12 @@ fn write_item(s: &mut String, item: &Item) {
         Item::Group {
             class,
             label,
+            key,
             items,
-            ..
         } => {
             let _ = write!(s, "<g class=\"{class}\"{}", svg_attrs(class, false));
-            if let Some(l) = label {
+            // A clickable part's label says what clicking does: nothing in a file.
+            if let (Some(l), None) = (label, key) {
                 let _ = write!(s, " aria-label=\"{}\"", esc(l));
             }
             s.push('>');
@@ -711,7 +712,8 @@ mod tests {
             svg.contains("class=\"s-run\" fill=\"#1f8a4c\" stroke=\"#1f8a4c\""),
             "{svg}"
         );
-        assert!(svg.contains("aria-label=\"port &quot;9001&quot;\""));
+        // A clickable part's label (what a click does) is not in a file.
+        assert!(!svg.contains("aria-label=\"port"), "{svg}");
         assert!(
             svg.contains("width=\"0\" height=\"4\""),
             "negative width clamps: {svg}"

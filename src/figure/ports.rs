@@ -20,7 +20,7 @@
 //! `big`, `bold`, `now`, `s-wait`, `s-run`, `s-done`, `s-blocked`, `s-danger`, `s-accent`,
 //! `s-queue`, `faint`.
 
-use super::{axis_secs, fmt_secs, text, Anchor, Item, Linear, Scene};
+use super::{axis_secs, count, fmt_secs, text, Anchor, Item, Linear, Scene};
 use crate::sim::{EventKind, ResourceKind, Time, Trace, NO_TIMEOUT, SEC};
 
 /// One client as seen by one server.
@@ -809,7 +809,7 @@ pub fn side(
     out.push(text(
         ox + 10.0,
         sy,
-        format!("Served {served} of {arrived} clients so far"),
+        format!("Served {served} of {} so far", count(arrived as u64, "client")),
         "bold",
         Anchor::Start,
     ));

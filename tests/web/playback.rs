@@ -573,10 +573,13 @@ fn an_export_names_its_frame_by_the_link() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    assert_eq!(export::file_name("demo", &[], 1_250_000), "demo-t1250.svg");
+    assert_eq!(
+        export::file_name("demo", &[], 1_250_000, false),
+        "demo-t1250.svg"
+    );
     // Not whole milliseconds: the link's unit, so two frames a fraction apart differ.
     assert_eq!(
-        export::file_name("demo", &[], 1_250_300),
+        export::file_name("demo", &[], 1_250_300, false),
         "demo-t1250300us.svg"
     );
     assert_eq!(
@@ -587,14 +590,15 @@ fn an_export_names_its_frame_by_the_link() {
                 ("coroutine.t", "5"),
                 ("coroutine.step", "3")
             ]),
-            0
+            0,
+            true
         ),
-        "coroutine-ex-never-step-3-t0.svg"
+        "coroutine-ex-never-step-3-t0-dark.svg"
     );
     // Nothing a file system would object to, and never endless.
-    let odd = export::file_name("demo", &pairs(&[("demo.a", "x/../y z?*")]), 0);
+    let odd = export::file_name("demo", &pairs(&[("demo.a", "x/../y z?*")]), 0, false);
     assert_eq!(odd, "demo-a-x_.._y_z__-t0.svg");
-    let long = export::file_name("demo", &pairs(&[("demo.a", &"9".repeat(5000))]), 0);
+    let long = export::file_name("demo", &pairs(&[("demo.a", &"9".repeat(5000))]), 0, false);
     assert!(long.len() < 120, "{long}");
 }
 
@@ -608,7 +612,7 @@ fn an_export_reads_the_same_in_programs_without_paint_order() {
     holder.set_inner_html(
         r#"<svg viewBox="0 0 300 40" width="600" height="80" style="font-family: system-ui, -apple-system, Arial, sans-serif">
              <text x="1" y="20" style="paint-order: stroke; stroke: rgb(255, 0, 0); stroke-width: 3px; fill: rgb(0, 0, 255)">limit</text>
-             <g role="button" data-key="port:9001" tabindex="0"><rect width="5" height="5"/><text class="ui" x="1" y="30">+ client</text></g>
+             <g role="button" data-key="port:9001" tabindex="0" aria-label="Port 9001: add a client"><title>Port 9001: add a client</title><rect width="5" height="5"/><text class="ui" x="1" y="30">+ client</text></g>
            </svg>"#,
     );
     doc.body().unwrap().append_child(&holder).unwrap();
@@ -639,9 +643,14 @@ fn an_export_reads_the_same_in_programs_without_paint_order() {
     );
     assert!(!text.contains("paint-order"), "{text}");
     assert!(
-        !text.contains("+ client") && !text.contains("role=") && !text.contains("data-key"),
+        !text.contains("+ client")
+            && !text.contains("add a client")
+            && !text.contains("role=")
+            && !text.contains("data-key"),
         "{text}"
     );
+    assert_eq!(under.matches("stroke:").count(), 1, "{under}");
+    assert_eq!(over.matches("stroke:").count(), 1, "{over}");
     assert!(text.contains("width=\"300\" height=\"40\""), "{text}");
     assert!(
         !text.contains("system-ui") && !text.contains("-apple-system"),

@@ -205,12 +205,14 @@ pub fn Figure(props: &FigureProps) -> Html {
         let t = pb.t;
         Callback::from(move |_| {
             let settings = hooks::current_query().only_viz(&id);
-            let name = export::file_name(&id, settings.pairs(), t);
             let msg = match region.cast::<web_sys::Element>() {
-                Some(el) => match export::download_svg(&el, &name) {
-                    Ok(()) => format!("Saved {name}."),
-                    Err(e) => format!("Could not export the picture: {e}"),
-                },
+                Some(el) => {
+                    let name = export::file_name(&id, settings.pairs(), t, export::is_dark(&el));
+                    match export::download_svg(&el, &name) {
+                        Ok(()) => format!("Saved {name}."),
+                        Err(e) => format!("Could not export the picture: {e}"),
+                    }
+                }
                 None => "Could not export the picture: the figure is not on the page.".to_string(),
             };
             share.set(Share::Status(msg));
