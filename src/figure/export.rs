@@ -425,10 +425,7 @@ mod tests {
                 "{texts:?}"
             );
             // One client so far: singular.
-            assert!(
-                texts.contains(&"Served 0 of 1 client so far"),
-                "{texts:?}"
-            );
+            assert!(texts.contains(&"Served 0 of 1 client so far"), "{texts:?}");
             // Both servers are drawn, whichever of the two the file names.
             let svg = sc.to_svg();
             assert!(svg.contains("aria-label=\"Blocking server\""), "{program}");

@@ -809,7 +809,10 @@ pub fn side(
     out.push(text(
         ox + 10.0,
         sy,
-        format!("Served {served} of {} so far", count(arrived as u64, "client")),
+        format!(
+            "Served {served} of {} so far",
+            count(arrived as u64, "client")
+        ),
         "bold",
         Anchor::Start,
     ));

@@ -413,3 +413,45 @@ async fn the_load_boxes_keep_the_keys_typed_while_the_picture_redraws() {
     settle().await;
     assert_eq!(input.value(), "200");
 }
+
+/// In a phone-wide column a setting takes two lines: its label, then slider, box and unit
+/// together (a bare slider is wider in some browsers, which used to push the unit, or the box,
+/// onto a line of its own).
+#[wasm_bindgen_test]
+async fn a_setting_keeps_its_slider_box_and_unit_on_one_line_on_a_phone() {
+    let m = mount::<PoolPage>("#/embed/thread-pool").await;
+    m.root
+        .dyn_ref::<HtmlElement>()
+        .unwrap()
+        .style()
+        .set_property("width", "343px")
+        .unwrap();
+    settle().await;
+    let rows = m.root.query_selector_all(".viz-field").unwrap();
+    assert_eq!(rows.length(), 3);
+    for i in 0..rows.length() {
+        let row: Element = rows.item(i).unwrap().dyn_into().unwrap();
+        let mid = |sel: &str| {
+            let r = row
+                .query_selector(sel)
+                .unwrap()
+                .expect(sel)
+                .get_bounding_client_rect();
+            (r.top() + r.bottom()) / 2.0
+        };
+        let (label, slider, number, unit) = (
+            mid("label"),
+            mid("input[type=range]"),
+            mid("input[type=number]"),
+            mid("span.muted"),
+        );
+        assert!(
+            label < slider - 8.0,
+            "row {i}: the label is above its controls"
+        );
+        assert!(
+            (slider - number).abs() < 8.0 && (number - unit).abs() < 8.0,
+            "row {i}: slider {slider}, box {number}, unit {unit} on one line"
+        );
+    }
+}

@@ -303,7 +303,7 @@ pub fn Frameworks() -> Html {
     let caption = html! {
         <p class="small muted">
             { match &runs {
-                Some((pool, evloop)) => format!("Real runs: {} requests against each server, simulated in {} ms + {} ms.",
+                Some((pool, evloop)) => format!("Real runs: {} requests against each server, simulated in {}\u{a0}ms + {}\u{a0}ms.",
                     group(pool.requests), fixed(pool.ms, 0), fixed(evloop.ms, 0)),
                 None => format!("Real runs: {} requests against each server, simulating…", group(lp.requests())),
             } }

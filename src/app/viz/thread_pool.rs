@@ -305,12 +305,18 @@ pub fn NumField(p: &NumFieldProps) -> Html {
     html! {
         <div class="viz-field" style="display:flex;flex-wrap:wrap;align-items:center;gap:.5em;margin:.25em 0">
             <label for={range_id.clone()} style="min-width:9em">{ p.label.clone() }</label>
-            <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
-                   value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
-            <input type="number" id={p.id.clone()} class="num" style="width:6em"
-                   value={typed_or(&p.id, p.value.to_string())} onchange={on_box} oninput={on_box_input}
-                   aria-label={format!("{} (number)", p.label)} />
-            <span class="muted">{ p.unit.clone() }</span>
+            // Slider, box and unit stay on one line, the slider taking the room left: browsers
+            // give a bare range input different widths (Firefox's is wider), which made the
+            // row break in a different place in each on a phone.
+            <span style="display:flex;align-items:center;gap:.5em;flex:1 1 16em;min-width:0">
+                <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
+                       style="flex:1 1 6em;min-width:4em;width:auto;max-width:16em"
+                       value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
+                <input type="number" id={p.id.clone()} class="num" style="width:6em;flex:none"
+                       value={typed_or(&p.id, p.value.to_string())} onchange={on_box} oninput={on_box_input}
+                       aria-label={format!("{} (number)", p.label)} />
+                <span class="muted" style="white-space:nowrap">{ p.unit.clone() }</span>
+            </span>
             if let Some(msg) = (*error).clone() {
                 <span class="field-error notice" role="alert" style="flex-basis:100%">{ msg }</span>
             }
@@ -371,9 +377,9 @@ pub fn ThreadPool() -> Html {
     let caption = html! {
         <p class="small muted">
             { match &run {
-                Some(run) => format!("A real run: {} requests over {} s, simulated in {} ms. Presets: ",
+                Some(run) => format!("A real run: {} requests over {}\u{a0}s, simulated in {}\u{a0}ms. Presets: ",
                     group(run.requests), crate::decimal::short(lp.duration_s, 3), fixed(run.ms, 0)),
-                None => format!("A real run: {} requests over {} s, simulating… Presets: ",
+                None => format!("A real run: {} requests over {}\u{a0}s, simulating… Presets: ",
                     group(lp.requests()), crate::decimal::short(lp.duration_s, 3)),
             } }
             { preset_button("the chapter's numbers (200, 500/s, 2 s)", (200, 500, 2000), &lp, &params) }
