@@ -143,8 +143,9 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
         let (Ok(o), Ok(c)) = (o.dyn_into::<Element>(), c.dyn_into::<Element>()) else {
             continue;
         };
-        inline_styles(&window, &o, &c)?;
-        split_outlined_text(&window, &o, &c)?;
+        if let Some(cs) = inline_styles(&window, &o, &c)? {
+            split_outlined_text(&o, &c, &cs)?;
+        }
     }
 
     // Nothing that needs the page: scripts, stylesheets, external references; nor the controls
@@ -247,9 +248,15 @@ const NOT_INHERITED: &[(&str, &str)] = &[
     ("text-decoration", "none"),
 ];
 
-fn inline_styles(window: &web_sys::Window, from: &Element, to: &Element) -> Result<(), String> {
+/// Write `from`'s computed style onto its copy `to`; returns the computed style (`None` when the
+/// browser has none for it).
+fn inline_styles(
+    window: &web_sys::Window,
+    from: &Element,
+    to: &Element,
+) -> Result<Option<web_sys::CssStyleDeclaration>, String> {
     let Some(cs) = window.get_computed_style(from).map_err(js_err)? else {
-        return Ok(());
+        return Ok(None);
     };
     // Inherited values equal to the parent's are left to inheritance (the root writes them all).
     let is_root = to.parent_element().is_none();
@@ -280,7 +287,8 @@ fn inline_styles(window: &web_sys::Window, from: &Element, to: &Element) -> Resu
         style.push_str(&v);
         style.push(';');
     }
-    to.set_attribute("style", &style).map_err(js_err)
+    to.set_attribute("style", &style).map_err(js_err)?;
+    Ok(Some(cs))
 }
 
 /// A font list without the names only CSS knows (`system-ui`, `-apple-system`): a file opened in
@@ -302,17 +310,15 @@ pub fn portable_fonts(list: &str) -> String {
 /// label readable across chart lines) becomes two texts in the copy `to`: first the outline
 /// (filled and stroked in the outline's colour), then the letters without an outline. Slide
 /// software that ignores `paint-order` would paint the outline over the letters.
+/// `cs` is `from`'s computed style.
 fn split_outlined_text(
-    window: &web_sys::Window,
     from: &Element,
     to: &Element,
+    cs: &web_sys::CssStyleDeclaration,
 ) -> Result<(), String> {
     if !from.tag_name().eq_ignore_ascii_case("text") {
         return Ok(());
     }
-    let Some(cs) = window.get_computed_style(from).map_err(js_err)? else {
-        return Ok(());
-    };
     let order = cs.get_property_value("paint-order").unwrap_or_default();
     let stroke = cs.get_property_value("stroke").unwrap_or_default();
     if !order.trim_start().starts_with("stroke") || stroke.is_empty() || stroke == "none" {

@@ -8,10 +8,10 @@
 //!
 //! A [`Scene`] is a flat-ish list of [`Item`]s in SVG user units with CSS classes for colour
 //! (`s-run`, `s-wait`, `s-blocked`, `s-done`, `s-queue`, `s-danger`, `s-accent`, `muted`, `lane`,
-//! `grid`, …: the site's stylesheet colours them by theme; [`Scene::to_svg`] writes the colours of
-//! [`SVG_RULES`] on each element, so a file written by the CLI carries its own colours). Layout code never touches the DOM, so
-//! every picture is unit-tested natively: "at t = 2 s the 9002 client is drawn waiting" is an
-//! assertion on a `Scene`.
+//! `grid`, …: the site's stylesheet colours them by theme; [`Scene::to_svg`] writes the colours
+//! of [`SVG_RULES`] on each element, so a file written by the CLI carries its own colours).
+//! Layout code never touches the DOM, so every picture is unit-tested natively: "at t = 2 s the
+//! 9002 client is drawn waiting" is an assertion on a `Scene`.
 //!
 //! Interaction is data too: a [`Item::Group`] with a `key` becomes a clickable/focusable element
 //! in the browser (the component gets the key back), and is inert in exported files.
@@ -282,7 +282,7 @@ const SVG_ROOT_ATTRS: &str =
 pub fn svg_attrs(class: &str, is_text: bool) -> String {
     let mut props: Vec<(&str, &str)> = Vec::new();
     for (rule, decls) in SVG_RULES {
-        if class.split_whitespace().any(|c| c == *rule) {
+        if has_class(class, rule) {
             for (k, v) in *decls {
                 match props.iter_mut().find(|(p, _)| p == k) {
                     Some(p) => p.1 = v,
@@ -301,10 +301,10 @@ pub fn svg_attrs(class: &str, is_text: bool) -> String {
     out
 }
 
-/// Whether an item of this class is a hint for the page's controls ("+ client", "◀ this tab"),
-/// left out of exported files.
-pub fn is_ui(class: &str) -> bool {
-    class.split_whitespace().any(|c| c == "ui")
+/// Whether the class list `class` ("small muted ui") has `name`. `ui` marks a hint for the
+/// page's controls ("+ client", "◀ this tab"), left out of exported files.
+pub fn has_class(class: &str, name: &str) -> bool {
+    class.split_whitespace().any(|c| c == name)
 }
 
 impl Scene {
@@ -453,7 +453,7 @@ fn write_item(s: &mut String, item: &Item) {
                 svg_attrs(class, false)
             );
         }
-        Item::Text { class, .. } if is_ui(class) => {}
+        Item::Text { class, .. } if has_class(class, "ui") => {}
         Item::Text {
             x,
             y,
@@ -462,7 +462,7 @@ fn write_item(s: &mut String, item: &Item) {
             anchor,
         } => {
             let (x, y, anchor, attrs) = (num(*x), num(*y), anchor.svg(), svg_attrs(class, true));
-            if class.split_whitespace().any(|c| c == "halo") {
+            if has_class(class, "halo") {
                 // The outline in the background colour under the letters (readable across the
                 // chart's lines), as its own text: not every program reads `paint-order`.
                 let _ = write!(

@@ -16,7 +16,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::common::{new_root, settle};
+use crate::common::{mount, new_root, settle};
 use yew::Reducible;
 
 // ---- Pure: routes and links ------------------------------------------------------------------
@@ -151,22 +151,14 @@ fn notice_texts(root: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-/// The whole site mounted at `hash`, settled.
-async fn mount_app(hash: &str) -> (Element, yew::AppHandle<App>) {
-    replace_hash(hash);
-    let root = new_root();
-    let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
-    (root, app)
-}
-
 /// A link of thousands of parameters: the first 50 are read, a few notices name the bad ones and
 /// one names the rest, and the page says the link was cut; not thousands of notices.
 #[wasm_bindgen_test]
 async fn a_link_of_thousands_of_parameters_gives_a_few_notices() {
     let many: Vec<String> = (0..3000).map(|i| format!("zz{i}.a={i}")).collect();
-    let (root, app) = mount_app(&format!("#/blocking-io?{}", many.join("&"))).await;
-    let texts = notice_texts(&root);
+    let m = mount::<App>(&format!("#/blocking-io?{}", many.join("&"))).await;
+    let root = &m.root;
+    let texts = notice_texts(root);
     assert_eq!(texts.len(), 7, "{texts:?}");
     assert!(
         texts.iter().any(|t| t == "This link gives 3,000 parameters; only the first 50 are read. A link to a view needs a few: the chapter's pictures' settings and times."),
@@ -187,36 +179,36 @@ async fn a_link_of_thousands_of_parameters_gives_a_few_notices() {
         ),
         "{texts:?}"
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     // A picture's own unknown settings, on its embed page: five, then one for the rest; and a
     // picture without settings says so plainly.
     let unknown: Vec<String> = (0..8).map(|i| format!("ports.x{i}=1")).collect();
-    let (root, app) = mount_app(&format!("#/embed/ports?{}", unknown.join("&"))).await;
-    let texts = notice_texts(&root);
+    let m = mount::<App>(&format!("#/embed/ports?{}", unknown.join("&"))).await;
+    let root = &m.root;
+    let texts = notice_texts(root);
     assert_eq!(texts.len(), 6, "{texts:?}");
     assert!(
         texts.iter().any(|t| t == "Also ignored: 3 more link parameters (ports.x5, ports.x6, ports.x7): ports has no such settings."),
         "{texts:?}"
     );
-    app.destroy();
-    root.remove();
-    let (root, app) = mount_app("#/embed/readiness?readiness.x=1").await;
-    let texts = notice_texts(&root);
+    drop(m);
+    let m = mount::<App>("#/embed/readiness?readiness.x=1").await;
+    let root = &m.root;
+    let texts = notice_texts(root);
     assert!(
         texts.len() == 1 && texts[0].ends_with("readiness has no such setting. Known: t."),
         "{texts:?}"
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     replace_hash("#/");
 }
 
 #[wasm_bindgen_test]
 async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
     // Chapter 4 shows queries and thread-pool; ports is chapter 1's; foo is nobody's.
-    let (root, app) = mount_app("#/blocking-calls?queries.a=3&ports.seed=2&foo=1").await;
-    let texts = notice_texts(&root);
+    let m = mount::<App>("#/blocking-calls?queries.a=3&ports.seed=2&foo=1").await;
+    let root = &m.root;
+    let texts = notice_texts(root);
     assert_eq!(texts.len(), 2, "{texts:?}");
     assert!(
         texts[0].starts_with("Ignored link parameter ports.seed=2: the ports picture is not on this page (it is in \"Blocking I/O\")")
@@ -227,17 +219,16 @@ async fn a_chapter_names_the_link_parameters_none_of_its_pictures_reads() {
         texts[1].starts_with("Ignored link parameter foo=1: this page has no such setting."),
         "{texts:?}"
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     // A chapter without pictures (the references).
-    let (root, app) = mount_app("#/references?queries.a=3").await;
-    let texts = notice_texts(&root);
+    let m = mount::<App>("#/references?queries.a=3").await;
+    let root = &m.root;
+    let texts = notice_texts(root);
     assert!(
         texts.len() == 1 && texts[0].contains("Accepted: none, this page has no pictures."),
         "{texts:?}"
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     replace_hash("#/");
 }
 
@@ -317,7 +308,8 @@ fn themes_cycle() {
 
 #[wasm_bindgen_test]
 async fn unknown_route_shows_a_notice_with_a_way_back() {
-    let (root, app) = mount_app("#/no-such-chapter?x=1").await;
+    let m = mount::<App>("#/no-such-chapter?x=1").await;
+    let root = &m.root;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("Page not found"), "{text}");
     assert!(text.contains("#/no-such-chapter"), "{text}");
@@ -328,13 +320,12 @@ async fn unknown_route_shows_a_notice_with_a_way_back() {
         .is_some());
     assert!(root.query_selector(".skip-link").ok().flatten().is_some());
     assert!(root.query_selector("nav.toc").ok().flatten().is_some());
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn landing_page_and_hash_navigation() {
-    let (root, app) = mount_app("#/").await;
+    let m = mount::<App>("#/").await;
+    let root = &m.root;
     assert!(
         root.query_selector(".landing h1").ok().flatten().is_some(),
         "{}",
@@ -355,8 +346,7 @@ async fn landing_page_and_hash_navigation() {
         "{}",
         root.inner_html()
     );
-    app.destroy();
-    root.remove();
+    drop(m);
     replace_hash("#/");
 }
 
@@ -391,27 +381,27 @@ fn go(hash: &str) {
 
 #[wasm_bindgen_test]
 async fn a_link_followed_wins_over_a_write_back_made_before_its_event() {
-    let (root, app) = mount_app("#/event-loop").await;
+    let m = mount::<App>("#/event-loop").await;
+    let root = &m.root;
     let pos = |r: &Element| text_of(r, ".step-pos");
-    until(&root, |r| !pos(r).is_empty()).await;
+    until(root, |r| !pos(r).is_empty()).await;
     // The reader follows a link; before its hashchange event is handled, the page being left
     // writes its own position back into the address (as its clock does when it stops).
     go("/event-loop?event-loop.step=10");
     replace_hash("#/event-loop?event-loop.step=3");
-    until(&root, |r| pos(r) == "step 10 of 27").await;
-    assert_eq!(pos(&root), "step 10 of 27");
+    until(root, |r| pos(r) == "step 10 of 27").await;
+    assert_eq!(pos(root), "step 10 of 27");
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert!(hash.contains("event-loop.step=10"), "{hash}");
-    app.destroy();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
-    let (root, app) = mount_app("#/event-loop").await;
+    let m = mount::<App>("#/event-loop").await;
+    let root = &m.root;
     let pos = |r: &Element| text_of(r, ".step-pos");
-    until(&root, |r| !pos(r).is_empty()).await;
-    assert_eq!(pos(&root), "step 1 of 27", "{}", root.inner_html());
+    until(root, |r| !pos(r).is_empty()).await;
+    assert_eq!(pos(root), "step 1 of 27", "{}", root.inner_html());
     // The app's own writes (the link follows the step) are not a new address: no reset.
     for _ in 0..2 {
         root.query_selector("button.step-next")
@@ -430,21 +420,21 @@ async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
         .expect("hash");
     assert!(own.contains("event-loop.step=3"), "{own}");
     yew::platform::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(pos(&root), "step 3 of 27");
+    assert_eq!(pos(root), "step 3 of 27");
     // A copied link pasted for the same chapter: its step is shown.
     go("/event-loop?event-loop.t=1500&event-loop.step=10");
-    until(&root, |r| pos(r) == "step 10 of 27").await;
-    assert_eq!(pos(&root), "step 10 of 27");
-    assert!(notice_texts(&root).is_empty(), "{:?}", notice_texts(&root));
+    until(root, |r| pos(r) == "step 10 of 27").await;
+    assert_eq!(pos(root), "step 10 of 27");
+    assert!(notice_texts(root).is_empty(), "{:?}", notice_texts(root));
     // A bad step: a notice, and the first step, as on a fresh load.
     go("/event-loop?event-loop.step=99");
-    until(&root, |r| !notice_texts(r).is_empty()).await;
-    let texts = notice_texts(&root);
+    until(root, |r| !notice_texts(r).is_empty()).await;
+    let texts = notice_texts(root);
     assert!(
         texts.len() == 1 && texts[0].contains("event-loop.step=99"),
         "{texts:?}"
     );
-    assert_eq!(pos(&root), "step 1 of 27");
+    assert_eq!(pos(root), "step 1 of 27");
     // The same address again, after the reader dismissed the notice and the app dropped the bad
     // step from the address: applied again, notice included.
     root.query_selector(".notice-dismiss")
@@ -455,7 +445,7 @@ async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
         .expect("el")
         .click();
     settle().await;
-    assert!(notice_texts(&root).is_empty());
+    assert!(notice_texts(root).is_empty());
     let own = web_sys::window()
         .expect("w")
         .location()
@@ -463,8 +453,8 @@ async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
         .expect("hash");
     assert!(!own.contains("step=99"), "{own}");
     go("/event-loop?event-loop.step=99");
-    until(&root, |r| !notice_texts(r).is_empty()).await;
-    assert_eq!(notice_texts(&root), texts);
+    until(root, |r| !notice_texts(r).is_empty()).await;
+    assert_eq!(notice_texts(root), texts);
     // Another picture's setting on its chapter (coroutine.ex), after arriving there.
     go("/async-await");
     let tab = |r: &Element| {
@@ -474,13 +464,12 @@ async fn a_new_link_to_the_page_already_shown_applies_like_a_fresh_load() {
             .map(|e| e.class_name())
             .unwrap_or_default()
     };
-    until(&root, |r| !tab(r).is_empty()).await;
-    assert!(tab(&root).contains("ex-gather"), "{}", tab(&root));
+    until(root, |r| !tab(r).is_empty()).await;
+    assert!(tab(root).contains("ex-gather"), "{}", tab(root));
     go("/async-await?coroutine.ex=wait");
-    until(&root, |r| tab(r).contains("ex-wait")).await;
-    assert!(tab(&root).contains("ex-wait"), "{}", tab(&root));
-    app.destroy();
-    root.remove();
+    until(root, |r| tab(r).contains("ex-wait")).await;
+    assert!(tab(root).contains("ex-wait"), "{}", tab(root));
+    drop(m);
     replace_hash("#/");
 }
 
@@ -545,7 +534,8 @@ async fn theme_toggle_sets_the_html_attribute() {
         .ok()
         .flatten()
         .map(|s| s.remove_item(theme::STORAGE_KEY));
-    let (root, app) = mount_app("#/").await;
+    let m = mount::<App>("#/").await;
+    let root = &m.root;
     let button = || -> HtmlElement {
         root.query_selector(".theme-toggle")
             .ok()
@@ -564,8 +554,6 @@ async fn theme_toggle_sets_the_html_attribute() {
     button().click();
     settle().await;
     assert_eq!(html.get_attribute("data-theme"), None);
-    app.destroy();
-    root.remove();
 }
 
 /// The embed page for `id`: its text and whether it shows the site's header.
