@@ -33,7 +33,9 @@ try {
 _profiles = []
 
 
-def make_driver(width=1280, height=900):
+def make_driver(width=1280, height=900, hide_scrollbars=True):
+    """Headless Chromium. With `hide_scrollbars=False` its scroll bars take room (15 px, classic,
+    as on Windows), which the default `--hide-scrollbars` hides."""
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
     os.environ.setdefault("SE_AVOID_STATS", "true")
     o = webdriver.ChromeOptions()
@@ -42,9 +44,11 @@ def make_driver(width=1280, height=900):
     _profiles.append(profile)
     for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--disable-quic", "--no-first-run", "--hide-scrollbars",
+              "--disable-quic", "--no-first-run",
               f"--window-size={width},{height}", f"--user-data-dir={profile}"]:
         o.add_argument(a)
+    if hide_scrollbars:
+        o.add_argument("--hide-scrollbars")
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     DOWNLOADS.mkdir(parents=True, exist_ok=True)
     o.add_experimental_option("prefs", {

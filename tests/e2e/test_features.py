@@ -194,6 +194,61 @@ def test_an_embedded_frame_shrinks_back_when_its_content_does(d):
     note(f"embed: frame {before} px, {grown} px with the Embed panel open, {back} px after it closed")
 
 
+FRAME_FIT_JS = r"""
+  const de = document.documentElement, m = document.querySelector('main');
+  return {sH: de.scrollHeight, cH: de.clientHeight, sW: de.scrollWidth, cW: de.clientWidth,
+          iW: innerWidth, iH: innerHeight, bottom: m ? m.getBoundingClientRect().bottom : 0,
+          gutter: getComputedStyle(de).scrollbarGutter || ''}"""
+
+
+def test_an_auto_sized_frame_has_no_scroll_bar_of_its_own_with_classic_scroll_bars(site):
+    """With scroll bars that take room (Windows; Chromium without --hide-scrollbars: 15 px), a
+    frame sized to the height it posts must neither scroll nor show a bar with nothing to scroll.
+    A bar coming or going changes the page's width and so the pictures' height (they keep their
+    aspect ratio): without a reserved gutter the frame flip-flops between the two and keeps a
+    useless bar (Chromium) or both bars (Firefox). And no control may be wider than a phone's frame."""
+    ids = all_viz_ids(site)
+    if not ids:
+        pytest.xfail("embed: no visualisation ids to embed")
+    d = B.make_driver(hide_scrollbars=False)
+    bad = []
+    try:
+        for width in (1280, 375):
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+            for viz in ids:
+                d.get("about:blank")
+                d.get(B.BASE + "example-host.html?viz=" + viz)
+                sized = lambda: d.execute_script(
+                    "const f = document.querySelector('iframe'); return f && +f.getAttribute('data-sized') || 0")
+                B.wait_until(lambda: sized() > 50, 15)
+                # Settled: the same height for half a second.
+                last, since = sized(), time.time()
+                start = since
+                while time.time() - since < 0.5 and time.time() - start < 10:
+                    time.sleep(0.1)
+                    if sized() != last:
+                        last, since = sized(), time.time()
+                d.switch_to.frame(d.find_element("css selector", "iframe"))
+                try:
+                    m = d.execute_script(FRAME_FIT_JS)
+                finally:
+                    d.switch_to.default_content()
+                why = []
+                if m["sW"] > m["cW"]:
+                    why.append(f"{m['sW'] - m['cW']} px too wide")
+                if m["sH"] > m["cH"] or m["cH"] < m["iH"] or m["bottom"] > m["iH"] + 0.5:
+                    why.append(f"scrolls: content {m['sH']} px in {m['cH']} of {m['iH']}")
+                if m["cW"] < m["iW"] and not m["gutter"].startswith("stable"):
+                    why.append(f"a {m['iW'] - m['cW']} px scroll bar with nothing to scroll")
+                if why:
+                    bad.append(f"{viz} at {width} px: " + ", ".join(why))
+            B.screenshot(d, B.SHOTS / "embed" / f"classic-scroll-bars-{ids[-1]}-{width}.png")
+    finally:
+        d.quit()
+    assert not bad, "\n".join(bad)
+
+
 def test_example_host_page_without_a_parameter_embeds_a_picture(d):
     """A course author opening example-host.html as it is sees a visualisation, not an error."""
     B.open_fresh(d, B.BASE + "example-host.html")
