@@ -258,6 +258,7 @@ pub const SVG_RULES: &[(&str, &[(&str, &str)])] = &[
     ("box", &[("fill", "#ffffff"), ("stroke", "#d6d3ca")]),
     ("faint", &[("opacity", "0.35")]),
     ("on-fill", &[("fill", "#fff")]),
+    ("on-blocked", &[("fill", "#ffffff")]),
     (
         "ghost",
         &[
@@ -266,6 +267,17 @@ pub const SVG_RULES: &[(&str, &[(&str, &str)])] = &[
             ("stroke-dasharray", "3 3"),
         ],
     ),
+];
+
+/// The state colours of words (`text.s-run`, …), darker than the shapes' for 4.5:1 on the page,
+/// as `static/style.css` draws them (`--run-text`, …).
+const TEXT_FILLS: &[(&str, &str)] = &[
+    ("s-run", "#1a7a43"),
+    ("s-wait", "#8a5f00"),
+    ("s-blocked", "#b02e2e"),
+    ("s-danger", "#b02e2e"),
+    ("s-done", "#5f6673"),
+    ("s-queue", "#2a62bd"),
 ];
 
 /// The exported file's background, and the outline of a `halo` label (drawn under its letters).
@@ -293,6 +305,14 @@ pub fn svg_attrs(class: &str, is_text: bool) -> String {
     }
     if is_text && class.split_whitespace().any(|c| c.starts_with("s-")) {
         props.retain(|(k, _)| *k != "stroke");
+        for (state, fill) in TEXT_FILLS {
+            if has_class(class, state) {
+                match props.iter_mut().find(|(p, _)| *p == "fill") {
+                    Some(p) => p.1 = fill,
+                    None => props.push(("fill", fill)),
+                }
+            }
+        }
     }
     let mut out = String::new();
     for (k, v) in props {
@@ -752,10 +772,19 @@ mod tests {
             .expect(&svg);
         assert!(under < over, "{svg}");
         assert!(!svg.contains("paint-order"), "{svg}");
-        // A state colour fills a text; it does not outline it.
+        // A state colour fills a text, in the darker shade of words (4.5:1 on white, as the
+        // stylesheet's --blocked-text); it does not outline it. Shapes keep the bright shade.
         assert!(
-            svg.contains("class=\"small s-danger\" fill=\"#c23b3b\" font-size=\"10\">waiting: 7"),
+            svg.contains("class=\"small s-danger\" fill=\"#b02e2e\" font-size=\"10\">waiting: 7"),
             "{svg}"
+        );
+        assert_eq!(
+            svg_attrs("small s-wait", true),
+            " fill=\"#8a5f00\" font-size=\"10\""
+        );
+        assert_eq!(
+            svg_attrs("s-wait", false),
+            " fill=\"#c98a00\" stroke=\"#c98a00\""
         );
         // A control's hint is not part of the picture.
         assert!(!svg.contains("+ client"), "{svg}");

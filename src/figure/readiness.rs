@@ -239,15 +239,20 @@ fn wide_layout(run: &SideRun, t: Time, width: f32) -> Scene {
     for (k, &(r, ready)) in done.iter().enumerate().skip(from) {
         let newest = k + 1 == done.len();
         let next = done.get(k + 1).map_or(Time::MAX, |d| d.0);
-        let (msg, class) = if ready == [false, false] {
-            ("nothing ready (timeout)".to_string(), "muted small")
+        let (msg, class, time_class) = if ready == [false, false] {
+            (
+                "nothing ready (timeout)".to_string(),
+                "muted small",
+                "muted small",
+            )
         } else if newest {
             sc.push(tint(cols[1] - 4.0, y, 212.0, "s-accent faint"));
-            (format!("ready: {}", ports_of(ready)), "bold")
+            // Ink on the tint: muted grey there is under 4.5:1.
+            (format!("ready: {}", ports_of(ready)), "bold", "small")
         } else {
-            (format!("ready: {}", ports_of(ready)), "")
+            (format!("ready: {}", ports_of(ready)), "", "muted small")
         };
-        sc.push(text(cols[1], y, secs(r), "muted small", Anchor::Start));
+        sc.push(text(cols[1], y, secs(r), time_class, Anchor::Start));
         sc.push(text(cols[1] + 56.0, y, msg, class, Anchor::Start));
         // Each ready port's callback: run (when), running, or next in this turn.
         let called = |port: u32| {

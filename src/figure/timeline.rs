@@ -509,7 +509,7 @@ pub fn layout(runs: &[&Gantt], t: Time, o: Opts) -> Scene {
                         x: (x.t(a) + x.t(bb)) / 2.0,
                         y: ty + 15.0,
                         text: "held by time.sleep".into(),
-                        class: "small",
+                        class: "small on-blocked",
                         anchor: Anchor::Middle,
                     });
                 }
