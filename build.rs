@@ -466,7 +466,7 @@ fn code_figure(code: &Code, range: Option<&str>, path: &Path) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<figure class=\"code-panel code-sample\" data-code=\"{id}\"><figcaption><span class=\"code-file\">{id}</span> <span class=\"code-lang\">{lang}</span></figcaption><pre class=\"code lang-{cls}\"><code>",
+        "<figure class=\"code-panel code-sample\" data-code=\"{id}\"><figcaption><span class=\"code-file\">{id}</span> <span class=\"code-lang\">{lang}</span></figcaption><pre class=\"code lang-{cls}\" tabindex=\"0\"><code>",
         id = highlight::escape(&code.id),
         lang = lang_label(code.lang),
         cls = code.lang
@@ -534,8 +534,10 @@ fn render_markdown(md: &str, ids: &mut HashMap<String, usize>) -> String {
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap();
                     let lang = highlight::lang_of(&lang);
+                    // Focusable: a block wider than a phone scrolls sideways, and keyboard
+                    // users scroll it once it has the focus.
                     let h = format!(
-                        "<pre class=\"code lang-{lang}\"><code>{}</code></pre>\n",
+                        "<pre class=\"code lang-{lang}\" tabindex=\"0\"><code>{}</code></pre>\n",
                         highlight::highlight(lang, &text)
                     );
                     events.push(Event::Html(h.into()));

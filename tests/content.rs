@@ -531,3 +531,30 @@ fn code_line_anchors_are_stable() {
     }
     assert!(rows > 50, "only {rows} anchors read");
 }
+
+/// What an accessibility audit asks of the prose (axe-core: scrollable-region-focusable,
+/// empty-table-header): a code block that may scroll sideways can be reached with the keyboard
+/// (not as a landmark region: a page may show one sample twice, and landmarks must differ; a
+/// sample's figure and caption name it), and every table header cell says what its column holds.
+#[test]
+fn code_blocks_take_the_keyboard_focus_and_table_headers_have_words() {
+    let mut blocks = 0;
+    for ch in CHAPTERS {
+        let html = html_of(ch);
+        for (i, _) in html.match_indices("<pre") {
+            let tag = &html[i..i + html[i..].find('>').expect("a closed tag")];
+            assert!(
+                tag.contains(" tabindex=\"0\"") && !tag.contains(" role="),
+                "{}: {tag}",
+                ch.slug
+            );
+            blocks += 1;
+        }
+        assert!(
+            !html.contains("<th></th>"),
+            "{}: an empty table header",
+            ch.slug
+        );
+    }
+    assert!(blocks > 20, "only {blocks} code blocks in the prose");
+}

@@ -6,6 +6,8 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "web/a11y.rs"]
+mod a11y;
 #[path = "web/backpressure.rs"]
 mod backpressure;
 #[path = "web/code.rs"]

@@ -520,7 +520,11 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
                     </span>
                 }
             });
-            html! { <pre class={pre_class} ref={scroller}><code>{ for lines }</code></pre> }
+            html! {
+                <pre class={pre_class} ref={scroller} tabindex="0">
+                    <code>{ for lines }</code>
+                </pre>
+            }
         }
         Fetched::Failed(why) => {
             let onclick = retry.reform(|_: MouseEvent| ());
@@ -542,7 +546,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
                 }
             });
             html! {
-                <pre class={pre_class} ref={scroller}><code>
+                <pre class={pre_class} ref={scroller} tabindex="0"><code>
                     <span class="line"><span class="ln" aria-hidden="true">{ blank.clone() }</span><span class="src code-status" role="status" style="color:var(--fg-muted);font-style:italic">{ "Loading code…" }</span></span>
                     { for rest }
                 </code></pre>

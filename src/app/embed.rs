@@ -117,11 +117,13 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
             }
         });
     }
-    let known = viz::ALL.iter().any(|v| v.id == props.id.as_str());
+    let known = viz::ALL.iter().find(|v| v.id == props.id.as_str());
     html! {
         <main class="embed" id="main" ref={root}>
             <NoticesProvider>
-                if known {
+                if let Some(v) = known {
+                    // The page's heading, for screen readers (the host page shows its own).
+                    <h1 class="sr-only">{ v.title }</h1>
                     { viz::viz(&props.id) }
                 } else {
                     <div class="notice" role="status">

@@ -447,7 +447,10 @@ pub fn side(
         ));
         out.push(Item::Group {
             class: "door",
-            label: Some(format!("Port {port}: add a client arriving now")),
+            // The name starts with the words shown ("9001 + client"): voice control users say those.
+            label: Some(format!(
+                "{port} + client: add a client arriving on port {port} now"
+            )),
             key: Some(format!("port:{port}")),
             items: door,
         });

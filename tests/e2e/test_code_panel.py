@@ -75,7 +75,7 @@ def test_code_panel_shows_fetched_code_and_marks_a_line_while_playing(site, d):
     marked = lambda a: any(not p.endswith(":-") for p in a.split(" "))
     moved = B.wait_until(lambda: (lambda a: a if a != start and marked(a) else None)(
         d.execute_script(ACTIVE_JS, PANEL)), 20)
-    if play.get_attribute("aria-pressed") == "true":
+    if play.get_attribute("aria-label") == "Pause":
         play.click()
     assert moved, f"#/{slug}: playing for 20 s never moved a code panel's marked line (at the start: {start})"
     # Still one fetch per file: replays and re-renders use the cache.

@@ -134,6 +134,11 @@ impl Panel {
         let text = active.text_content().unwrap_or_default();
         assert!(text.contains(contains), "line {line} is {text:?}");
         assert!(self.all(".tok-kw") > 0, "highlighted: {}", fig.inner_html());
+        // A panel scrolls (sideways on a phone): keyboard users reach it; its figure's
+        // caption names it.
+        let pre = self.q("figure > pre");
+        assert_eq!(pre.get_attribute("tabindex").as_deref(), Some("0"));
+        assert_eq!(pre.get_attribute("role"), None);
     }
 }
 

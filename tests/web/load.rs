@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::common::{mount, settle};
 
 #[component]
-fn PoolPage() -> Html {
+pub(crate) fn PoolPage() -> Html {
     html! { <NoticesProvider><ThreadPool /></NoticesProvider> }
 }
 

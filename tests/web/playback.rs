@@ -268,14 +268,14 @@ async fn keyboard_on_the_figure_region() {
     m.key(" ");
     settle().await;
     assert_eq!(
-        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
-        Some("true")
+        m.q(".pb-play").get_attribute("aria-label").as_deref(),
+        Some("Pause")
     );
     m.key(" ");
     settle().await;
     assert_eq!(
-        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
-        Some("false")
+        m.q(".pb-play").get_attribute("aria-label").as_deref(),
+        Some("Play")
     );
 }
 
@@ -333,8 +333,8 @@ async fn reduced_motion_shows_a_note_and_still_steps() {
     m.click(".pb-play");
     settle().await;
     assert_eq!(
-        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
-        Some("true")
+        m.q(".pb-play").get_attribute("aria-label").as_deref(),
+        Some("Pause")
     );
     drop(m);
     set_reduced_motion_override(None);
@@ -665,8 +665,8 @@ async fn unmounting_while_playing_stops_cleanly() {
     m.click(".pb-play");
     settle().await;
     assert_eq!(
-        m.q(".pb-play").get_attribute("aria-pressed").as_deref(),
-        Some("true")
+        m.q(".pb-play").get_attribute("aria-label").as_deref(),
+        Some("Pause")
     );
     drop(m);
     settle().await;

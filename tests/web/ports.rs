@@ -12,12 +12,12 @@ use yew::prelude::*;
 use crate::common::{mount, settle};
 
 #[component]
-fn PortsPage() -> Html {
+pub(crate) fn PortsPage() -> Html {
     html! { <NoticesProvider><Ports /></NoticesProvider> }
 }
 
 #[component]
-fn ReadinessPage() -> Html {
+pub(crate) fn ReadinessPage() -> Html {
     html! { <NoticesProvider><Readiness /></NoticesProvider> }
 }
 

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::common::{mount, settle, Mounted};
 
 #[component]
-fn QueriesPage() -> Html {
+pub(crate) fn QueriesPage() -> Html {
     html! { <NoticesProvider><Queries /></NoticesProvider> }
 }
 #[component]

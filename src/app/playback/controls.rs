@@ -71,7 +71,7 @@ pub fn playback_controls(pb: &Playback) -> Html {
     let (play_label, play_text) = if pb.playing {
         ("Pause", "❚❚ Pause")
     } else if at_end && end > 0 {
-        ("Play again from the start", "▶ Replay")
+        ("Replay from the start", "▶ Replay")
     } else {
         ("Play", "▶ Play")
     };
@@ -85,7 +85,7 @@ pub fn playback_controls(pb: &Playback) -> Html {
                     onclick={pb.callback(Action::Reset)}>{ "Reset" }</button>
                 <button type="button" class="pb-prev" aria-label="Step back to the previous event"
                     aria-disabled={(pb.t == 0).to_string()} onclick={pb.callback(Action::StepPrev)}>{ "◀ Step" }</button>
-                <button type="button" class="pb-play" aria-label={play_label} aria-pressed={pb.playing.to_string()}
+                <button type="button" class="pb-play" aria-label={play_label}
                     disabled={end == 0} onclick={pb.callback(Action::Toggle)}>{ play_text }</button>
                 <button type="button" class="pb-next" aria-label="Step forward to the next event"
                     aria-disabled={at_end.to_string()} onclick={pb.callback(Action::StepNext)}>{ "Step ▶" }</button>

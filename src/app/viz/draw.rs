@@ -112,16 +112,31 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
         width: sc.width,
         refocus,
     };
+    // An image's children are not in the accessibility tree: a picture with parts to press or
+    // drag is a labelled group, so that screen readers reach them.
+    let controls = (props.on_key.is_some()
+        && has(&sc.items, &|i| {
+            matches!(i, Item::Group { key: Some(_), .. })
+        }))
+        || (props.on_handle.is_some() && has(&sc.items, &|i| matches!(i, Item::Handle { .. })));
+    let role = if controls { "group" } else { "img" };
     html! {
         // Never enlarged more than MAX_STRETCH (a narrow picture in a wider column).
         <svg ref={svg} class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
              style={format!("max-width:{}px", num(sc.width * crate::figure::MAX_STRETCH))}
-             role="img" aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg"
+             role={role} aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg"
              onpointermove={onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
             <title>{ sc.title.clone() }</title>
             { sc.items.iter().map(|i| item(i, &props.on_key, &ctx)).collect::<Html>() }
         </svg>
     }
+}
+
+/// Whether `items` (groups searched too) hold an item for which `f` holds.
+fn has(items: &[Item], f: &dyn Fn(&Item) -> bool) -> bool {
+    items
+        .iter()
+        .any(|i| f(i) || matches!(i, Item::Group { items, .. } if has(items, f)))
 }
 
 /// The key of the group activated last, to focus again after the redraw.
@@ -352,7 +367,10 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
                         </g>
                     }
                 }
-                _ => html! { <g class={*class} aria-label={label.clone()}>{ children }</g> },
+                // `aria-label` needs a role (not allowed on a plain `<g>`).
+                _ => html! {
+                    <g class={*class} role={label.is_some().then_some("group")} aria-label={label.clone()}>{ children }</g>
+                },
             }
         }
     }

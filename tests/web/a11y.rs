@@ -1,0 +1,137 @@
+//! What an accessibility audit (axe-core, session 16) found, asserted on the mounted pictures and
+//! controls: a picture with controls inside is a group, not an image (an image's children are
+//! left out of the accessibility tree); a labelled SVG group has a role (`aria-label` is not
+//! allowed on a plain `<g>`); a control's name starts with the words it shows (voice control:
+//! "click 9001 + client"); the Play button says its state once (its name), not twice.
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::common::{mount, new_root, settle, Mounted};
+use crate::load::PoolPage;
+use crate::ports::{PortsPage, ReadinessPage};
+use crate::queries::QueriesPage;
+
+fn all(root: &Element, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).expect("selector");
+    (0..list.length())
+        .filter_map(|i| wasm_bindgen::JsCast::dyn_into(list.item(i)?).ok())
+        .collect()
+}
+
+/// Every picture under `m`: (has a focusable part, its role).
+fn pictures<C: BaseComponent>(m: &Mounted<C>) -> Vec<(bool, String)> {
+    all(&m.root, "svg.viz")
+        .iter()
+        .map(|svg| {
+            let controls = !all(svg, "[tabindex]").is_empty();
+            (controls, svg.get_attribute("role").unwrap_or_default())
+        })
+        .collect()
+}
+
+/// Labelled SVG groups without a role (axe: aria-prohibited-attr).
+fn unroled_labels<C: BaseComponent>(m: &Mounted<C>) -> Vec<String> {
+    all(&m.root, "svg g[aria-label]:not([role])")
+        .iter()
+        .map(|g| g.get_attribute("aria-label").unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn pictures_with_controls_are_groups_and_the_others_images() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let p = pictures(&m);
+    assert!(!p.is_empty() && p.iter().all(|(c, _)| *c), "{p:?}");
+    assert!(p.iter().all(|(_, r)| r == "group"), "ports: {p:?}");
+    assert_eq!(unroled_labels(&m), Vec::<String>::new());
+    drop(m);
+
+    let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    let p = pictures(&m);
+    assert!(p.iter().any(|(c, _)| *c), "the bar ends are sliders: {p:?}");
+    assert!(
+        p.iter().all(|(c, r)| (r == "group") == *c),
+        "queries: {p:?}"
+    );
+    drop(m);
+
+    let m = mount::<ReadinessPage>("#/event-driven").await;
+    let p = pictures(&m);
+    assert!(!p.is_empty(), "{p:?}");
+    assert!(p.iter().all(|(c, r)| !c && r == "img"), "readiness: {p:?}");
+    assert_eq!(unroled_labels(&m), Vec::<String>::new());
+    drop(m);
+
+    let m = mount::<PoolPage>("#/blocking-calls").await;
+    assert!(pictures(&m).iter().all(|(c, r)| !c && r == "img"));
+    assert_eq!(unroled_labels(&m), Vec::<String>::new(), "the pool's count");
+}
+
+#[wasm_bindgen_test]
+async fn a_port_box_is_named_by_the_words_it_shows() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let doors = all(&m.root, "g.door.hit");
+    assert_eq!(doors.len(), 4, "two ports on each side");
+    for g in doors {
+        let shown: Vec<String> = all(&g, "text")
+            .iter()
+            .filter_map(|t| t.text_content())
+            .collect();
+        let shown = shown.join(" ");
+        let name = g.get_attribute("aria-label").unwrap_or_default();
+        assert!(
+            !shown.is_empty() && name.starts_with(&shown),
+            "shows {shown:?}, named {name:?}"
+        );
+        assert!(name.contains("add a client arriving on port"), "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_play_button_says_its_state_by_its_name_only() {
+    let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    let play = m.q(".pb-play");
+    assert_eq!(play.get_attribute("aria-pressed"), None);
+    assert_eq!(play.get_attribute("aria-label").as_deref(), Some("Play"));
+    m.click(".pb-play");
+    settle().await;
+    assert_eq!(play.get_attribute("aria-label").as_deref(), Some("Pause"));
+    assert_eq!(play.get_attribute("aria-pressed"), None);
+    m.click(".pb-play");
+    m.q(".pb-next");
+    // At the end the button replays: its name starts with what it shows ("▶ Replay").
+    let end = m.q(".pb-scrub").get_attribute("max").unwrap_or_default();
+    m.type_into(".pb-scrub", &end);
+    settle().await;
+    let shown = play.text_content().unwrap_or_default();
+    let name = play.get_attribute("aria-label").unwrap_or_default();
+    assert_eq!(shown, "▶ Replay");
+    assert!(name.starts_with("Replay"), "{name:?}");
+}
+
+#[wasm_bindgen_test]
+async fn an_embed_page_has_the_pictures_title_as_its_heading() {
+    let root = new_root();
+    let props = await_and_see::app::embed::EmbedPageProps {
+        id: "readiness".into(),
+    };
+    let app = yew::Renderer::<await_and_see::app::embed::EmbedPage>::with_root_and_props(
+        root.clone(),
+        props,
+    )
+    .render();
+    settle().await;
+    let h1 = all(&root, "h1");
+    let title = await_and_see::app::viz::ALL
+        .iter()
+        .find(|v| v.id == "readiness")
+        .expect("readiness")
+        .title;
+    app.destroy();
+    root.remove();
+    assert_eq!(h1.len(), 1, "one heading");
+    assert_eq!(h1[0].text_content().as_deref(), Some(title));
+    // For screen readers only: a host page has its own visible heading.
+    assert!(h1[0].class_list().contains("sr-only"));
+}
