@@ -85,8 +85,8 @@ const HELP: &str = "usage: cargo xtask <command>
 
 Missing tools are installed on first use: the wasm32 target, rust-src (release builds), trunk,
 wasm-bindgen-cli (the version in Cargo.lock), wasm-opt (npm binaryen@132, into .tools/), and for
-tests Debian's chromium and chromium-driver (apt-get, when root on Debian) plus a Python venv with
-selenium and pytest (target/e2e-venv).";
+tests Debian's chromium and chromium-driver (apt-get, when root on Debian), a Python venv with
+selenium and pytest (target/e2e-venv) and npm axe-core (into .tools/).";
 
 /// The workspace root (the parent of this crate's directory).
 fn root() -> PathBuf {
@@ -302,6 +302,7 @@ fn setup_cmd(root: &Path, args: &[String]) -> R<()> {
     if flag(args, "--browser") {
         tools::ensure_browser()?;
         tools::ensure_e2e_venv(root)?;
+        tools::ensure_axe(&env, root)?;
     }
     println!("\nall tools present");
     Ok(())
@@ -439,10 +440,13 @@ fn test(root: &Path, args: &[String]) -> R<()> {
     if web {
         tools::ensure_wasm_bindgen_test_runner(&env)?;
     }
-    let py = if e2e {
-        Some(tools::ensure_e2e_venv(root)?)
+    let (py, axe) = if e2e {
+        (
+            Some(tools::ensure_e2e_venv(root)?),
+            Some(tools::ensure_axe(&env, root)?),
+        )
     } else {
-        None
+        (None, None)
     };
     println!("tools ready in {:.1} s", t0.elapsed().as_secs_f64());
 
@@ -501,6 +505,7 @@ fn test(root: &Path, args: &[String]) -> R<()> {
             .env("E2E_BASE_URL", srv.url())
             .env("E2E_DIST", &dist)
             .env("E2E_OUT", root.join("target"))
+            .env("E2E_AXE", axe.as_ref().unwrap())
             .current_dir(root);
         if let Some(k) = opt(args, "-k") {
             c.args(["-k", &k]);

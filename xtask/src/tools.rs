@@ -9,6 +9,8 @@ use std::process::{Command, Stdio};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_NPM: &str = "binaryen@132";
 pub const WASM_OPT_VERSION: &str = "132";
+/// The accessibility checker the end-to-end tests run in every page (npm, into `.tools/`).
+pub const AXE_VERSION: &str = "4.14.1";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The environment children run in: PATH with the project-local tools and cargo's bin dir first.
@@ -343,25 +345,16 @@ pub fn ensure_wasm_bindgen_test_runner(env: &Env) -> R<()> {
     }
 }
 
-/// wasm-opt from the npm package binaryen@132, into `.tools/` (Debian's binaryen is too old).
-pub fn ensure_wasm_opt(env: &Env, root: &Path) -> R<()> {
-    let local = root.join(".tools/node_modules/.bin/wasm-opt");
-    let ok = |env: &Env| {
-        env.version_of(&local.to_string_lossy(), &["--version"])
-            .is_some_and(|v| v.starts_with(&format!("wasm-opt version {WASM_OPT_VERSION}")))
-    };
-    if local.exists() && ok(env) {
-        return Ok(());
-    }
+/// Install the npm package `spec` (`name@version`) into `.tools/`, with Node.js and npm first
+/// when they are missing.
+fn npm_install(env: &Env, root: &Path, spec: &str) -> R<()> {
     if env.which("npm").is_none() || env.which("node").is_none() {
         apt_install(
             &["nodejs", "npm"],
-            "Node.js with npm (for wasm-opt from npm binaryen)",
+            &format!("Node.js with npm (for npm {spec})"),
         )?;
     }
-    step(&format!(
-        "installing wasm-opt from npm {BINARYEN_NPM} into .tools/"
-    ));
+    step(&format!("installing npm {spec} into .tools/"));
     let tools = root.join(".tools");
     std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
     run(env
@@ -374,7 +367,20 @@ pub fn ensure_wasm_opt(env: &Env, root: &Path) -> R<()> {
             "--prefix",
         ])
         .arg(&tools)
-        .arg(BINARYEN_NPM))?;
+        .arg(spec))
+}
+
+/// wasm-opt from the npm package binaryen@132, into `.tools/` (Debian's binaryen is too old).
+pub fn ensure_wasm_opt(env: &Env, root: &Path) -> R<()> {
+    let local = root.join(".tools/node_modules/.bin/wasm-opt");
+    let ok = |env: &Env| {
+        env.version_of(&local.to_string_lossy(), &["--version"])
+            .is_some_and(|v| v.starts_with(&format!("wasm-opt version {WASM_OPT_VERSION}")))
+    };
+    if local.exists() && ok(env) {
+        return Ok(());
+    }
+    npm_install(env, root, BINARYEN_NPM)?;
     if ok(env) {
         Ok(())
     } else {
@@ -382,6 +388,26 @@ pub fn ensure_wasm_opt(env: &Env, root: &Path) -> R<()> {
             "{} does not report version {WASM_OPT_VERSION}",
             local.display()
         ))
+    }
+}
+
+/// axe-core's browser script (npm axe-core at [`AXE_VERSION`], into `.tools/`), for the
+/// end-to-end accessibility test; returns its path.
+pub fn ensure_axe(env: &Env, root: &Path) -> R<PathBuf> {
+    let dir = root.join(".tools/node_modules/axe-core");
+    let js = dir.join("axe.min.js");
+    let installed = || {
+        std::fs::read_to_string(dir.join("package.json"))
+            .is_ok_and(|p| p.contains(&format!("\"version\": \"{AXE_VERSION}\"")))
+            && js.exists()
+    };
+    if !installed() {
+        npm_install(env, root, &format!("axe-core@{AXE_VERSION}"))?;
+    }
+    if installed() {
+        Ok(js)
+    } else {
+        Err(format!("{} is missing after npm install", js.display()))
     }
 }
 
