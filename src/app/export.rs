@@ -211,6 +211,8 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
     clone.set_attribute("width", &vw).map_err(js_err)?;
     clone.set_attribute("height", &vh).map_err(js_err)?;
     clone.set_attribute("viewBox", &view_box).map_err(js_err)?;
+    // A file is one picture (the page draws one with controls as a group).
+    clone.set_attribute("role", "img").map_err(js_err)?;
     let _ = clone.remove_attribute("class");
 
     // Opaque background (the page's), as the first child, covering the viewBox.

@@ -318,6 +318,8 @@ def test_download_svg_is_self_contained(site, d):
     root = ET.fromstring(text)
     assert root.tag == "{http://www.w3.org/2000/svg}svg", f"root element is {root.tag}"
     assert root.get("viewBox") or (root.get("width") and root.get("height")), "no viewBox/size"
+    # A file is one picture, even when the page drew it as a group of controls.
+    assert root.get("role") == "img", f"the file's role is {root.get('role')!r}"
     assert "<script" not in text, "the SVG contains a script"
     for el in root.iter():
         for k, v in el.attrib.items():
