@@ -135,3 +135,62 @@ async fn an_embed_page_has_the_pictures_title_as_its_heading() {
     // For screen readers only: a host page has its own visible heading.
     assert!(h1[0].class_list().contains("sr-only"));
 }
+
+#[wasm_bindgen_test]
+async fn a_button_whose_words_change_is_not_also_a_toggle() {
+    let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    let before = m.text("button.third");
+    assert_eq!(m.q("button.third").get_attribute("aria-pressed"), None);
+    m.click("button.third");
+    settle().await;
+    let after = m.text("button.third");
+    assert_ne!(before, after, "its words say what it does now");
+    // "Remove query C, toggle button, pressed" said two opposite things.
+    assert_eq!(m.q("button.third").get_attribute("aria-pressed"), None);
+}
+
+#[component]
+fn DemandPage() -> Html {
+    use await_and_see::app::hooks::NoticesProvider;
+    use await_and_see::app::viz::demand::Demand;
+    html! { <NoticesProvider><Demand /></NoticesProvider> }
+}
+
+#[wasm_bindgen_test]
+async fn the_demand_slider_has_a_name_that_does_not_change_with_its_value() {
+    let m = mount::<DemandPage>("#/strategies?demand.n=8").await;
+    let name = m.label("input.demand-n");
+    assert_eq!(name, "concurrency n", "read as the name, then the value 8");
+}
+
+/// A slider with a number box: both say the unit the page shows beside them, the box knows its
+/// range, and a refused value is tied to the box (invalid, described by the message).
+#[wasm_bindgen_test]
+async fn a_number_field_says_its_unit_and_ties_its_error_to_the_box() {
+    let m = mount::<PoolPage>("#/blocking-calls").await;
+    let slider = m.q("#thread-pool-block-range");
+    assert_eq!(m.label("#thread-pool-block-range"), "blocking time");
+    assert_eq!(
+        slider.get_attribute("aria-valuetext").as_deref(),
+        Some("2,000 ms")
+    );
+    let boxed = m.q("#thread-pool-block");
+    assert_eq!(m.label("#thread-pool-block"), "blocking time in ms");
+    assert_eq!(boxed.get_attribute("min").as_deref(), Some("10"));
+    assert_eq!(boxed.get_attribute("max").as_deref(), Some("10000"));
+    assert_eq!(boxed.get_attribute("aria-invalid"), None);
+    m.type_into("#thread-pool-block", "1.5");
+    let ev = web_sys::Event::new("change").expect("change");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("change", &init).unwrap_or(ev);
+    boxed.dispatch_event(&ev).expect("dispatch");
+    settle().await;
+    let error = m.q(".viz-field .field-error");
+    let text = error.text_content().unwrap_or_default();
+    assert!(text.contains("from 10 to 10,000 ms"), "{text}");
+    assert_eq!(boxed.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let id = error.id();
+    assert!(!id.is_empty(), "the message has an id");
+    assert_eq!(boxed.get_attribute("aria-describedby"), Some(id));
+}

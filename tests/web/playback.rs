@@ -525,6 +525,55 @@ async fn a_dismissed_notice_stays_dismissed_while_the_figure_rerenders() {
     );
 }
 
+/// The time slider is drawn above the buttons, so it comes before them in the Tab order (it
+/// was moved up by CSS only, and Tab jumped back up to it after the buttons).
+#[wasm_bindgen_test]
+async fn the_time_slider_comes_before_the_buttons_in_the_tab_order() {
+    let m = mount("#/test").await;
+    let (slider, reset) = (m.q(".pb-scrub"), m.q(".pb-reset"));
+    let before =
+        slider.compare_document_position(&reset) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING;
+    assert!(
+        before != 0,
+        "the slider follows the buttons in the document"
+    );
+    let (s, r) = (
+        slider.get_bounding_client_rect(),
+        reset.get_bounding_client_rect(),
+    );
+    assert!(
+        s.bottom() <= r.top() + 1.0,
+        "drawn above them: {} / {}",
+        s.bottom(),
+        r.top()
+    );
+}
+
+/// "Copy embed code" goes away with the panel once pressed: the focus it had returns to the
+/// Embed button, not to the top of the page.
+#[wasm_bindgen_test]
+async fn copying_the_embed_code_hands_the_focus_back_to_the_embed_button() {
+    // A clipboard that accepts (headless Chromium's refuses without a user gesture).
+    js_sys::eval(
+        "Object.defineProperty(navigator, 'clipboard', {configurable: true,\
+           value: {writeText: () => Promise.resolve()}})",
+    )
+    .expect("stub the clipboard");
+    let m = mount("#/test").await;
+    m.click(".btn-embed");
+    settle().await;
+    m.focus(".btn-copy-embed");
+    m.click(".btn-copy-embed");
+    for _ in 0..20 {
+        settle().await;
+    }
+    let status = m.text(".share-status");
+    let kept = m.has_focus(".btn-embed");
+    js_sys::eval("delete navigator.clipboard").expect("restore the clipboard");
+    assert_eq!(status, "Embed code copied.");
+    assert!(kept, "the focus was lost");
+}
+
 #[wasm_bindgen_test]
 async fn embed_button_shows_an_iframe_snippet_for_this_figure() {
     let m = mount("#/test?demo.t=1000&other.x=1").await;

@@ -80,6 +80,10 @@ pub fn playback_controls(pb: &Playback) -> Html {
 
     html! {
         <div class="playback" role="group" aria-label="Playback controls">
+            // First in the Tab order, as it is drawn: above the buttons.
+            <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
+                value={pb.t.to_string()} aria-label="Virtual time"
+                aria-valuetext={readout.clone()} oninput={on_scrub} onchange={on_scrub_done} />
             <div class="playback-buttons">
                 <button type="button" class="pb-reset" aria-label="Reset to the start"
                     onclick={pb.callback(Action::Reset)}>{ "Reset" }</button>
@@ -90,9 +94,6 @@ pub fn playback_controls(pb: &Playback) -> Html {
                 <button type="button" class="pb-next" aria-label="Step forward to the next event"
                     aria-disabled={at_end.to_string()} onclick={pb.callback(Action::StepNext)}>{ "Step ▶" }</button>
             </div>
-            <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
-                value={pb.t.to_string()} aria-label="Virtual time"
-                aria-valuetext={readout.clone()} oninput={on_scrub} onchange={on_scrub_done} />
             <div class="playback-meta">
                 <label class="pb-speed-label" for={speed_id.clone()}>{ "Speed" }</label>
                 <select id={speed_id} class="pb-speed" onchange={on_speed}>

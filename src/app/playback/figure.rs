@@ -88,6 +88,9 @@ pub fn Figure(props: &FigureProps) -> Html {
     // The read-only field of the share panel (link or embed code): focused with its text
     // selected whenever it shows something new, ready for Ctrl+C.
     let field = use_node_ref();
+    // "Copy embed code" goes with the panel once pressed: its focus returns to Embed.
+    let embed_button = use_node_ref();
+    hooks::use_refocus(embed_button.clone(), (*share).clone());
     {
         let field = field.clone();
         use_effect_with((*share).clone(), move |_| {
@@ -283,7 +286,7 @@ pub fn Figure(props: &FigureProps) -> Html {
             <p class="sr-only live" aria-live="polite">{ (*announced).clone() }</p>
             <div class="share" role="group" aria-label="Share this picture">
                 <button type="button" class="btn-copy-link" onclick={on_copy}>{ "Copy link" }</button>
-                <button type="button" class="btn-embed" aria-expanded={matches!(*share, Share::Embed(_)).to_string()} onclick={on_embed}>{ "Embed" }</button>
+                <button type="button" class="btn-embed" ref={embed_button} aria-expanded={matches!(*share, Share::Embed(_)).to_string()} onclick={on_embed}>{ "Embed" }</button>
                 <button type="button" class="btn-download" onclick={on_download}>{ "Download SVG" }</button>
             </div>
             { share_panel }

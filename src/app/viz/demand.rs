@@ -92,7 +92,8 @@ pub fn Demand() -> Html {
             <div class="demand-controls" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.8rem;align-items:center;margin:0.4rem 0">
                 <label style="display:inline-flex;gap:0.4rem;align-items:center">
                     { format!("concurrency n = {}", *n) }
-                    <input type="range" class="demand-n" min="1" max={CONCURRENCY_RANGE.1.to_string()} step="1"
+                    // Named without the value the label shows (read out after the name).
+                    <input type="range" class="demand-n" aria-label="concurrency n" min="1" max={CONCURRENCY_RANGE.1.to_string()} step="1"
                         value={n.to_string()} onchange={on_n.clone()} />
                 </label>
                 <input type="number" id="demand-n-box" class="demand-n-box" aria-label="concurrency" min="1" max={CONCURRENCY_RANGE.1.to_string()}

@@ -515,7 +515,8 @@ pub fn Queries() -> Html {
         <div class="viz-wide queries-viz" ref={wrapper}>
             <div class="queries-controls" role="group" aria-label="Queries" style="display:flex;flex-wrap:wrap;gap:0.4rem 1rem;align-items:flex-start;margin:0.5rem 0">
                 { for dur_inputs }
-                <button type="button" class="third" aria-pressed={setup.third.to_string()} onclick={toggle_third}>
+                // Its words say its state; aria-pressed beside them said the opposite.
+                <button type="button" class="third" onclick={toggle_third}>
                     { if setup.third { "Remove query C" } else { "Add a third query" } }
                 </button>
                 <span class="field">

@@ -378,7 +378,8 @@ pub fn Strategies() -> Html {
                         }) }
                     </select>
                 </label>
-                <button type="button" class="lab-preset" aria-pressed={c.preset.to_string()} onclick={on_preset}>
+                // Its words say its state (no aria-pressed beside them).
+                <button type="button" class="lab-preset" onclick={on_preset}>
                     { if c.preset { "Back to the lab" } else { "Preset: Queue(maxsize=10) + join" } }
                 </button>
             </div>

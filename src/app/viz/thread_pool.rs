@@ -243,6 +243,13 @@ pub struct NumFieldProps {
 pub fn NumField(p: &NumFieldProps) -> Html {
     let error = use_state(|| None::<String>);
     let range_id = format!("{}-range", p.id);
+    let error_id = format!("{}-error", p.id);
+    // " ms" after a number, when the field has a unit.
+    let unit = if p.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", p.unit)
+    };
     let (min, max) = (p.min, p.max);
     let valid = move |raw: &str| {
         crate::decimal::parse(raw)
@@ -251,7 +258,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
     let accept = {
         let error = error.clone();
         let on_change = p.on_change.clone();
-        let (value, label) = (p.value, p.label.clone());
+        let (value, label, unit) = (p.value, p.label.clone(), unit.clone());
         move |raw: String| {
             match valid(&raw) {
                 Some(v) => {
@@ -259,7 +266,7 @@ pub fn NumField(p: &NumFieldProps) -> Html {
                     on_change.emit(v as u32);
                 }
                 _ => error.set(Some(format!(
-                    "{label}: {} — accepted: a whole number from {} to {}. Kept {}.",
+                    "{label}: {} — accepted: a whole number from {} to {}{unit}. Kept {}{unit}.",
                     // A number box holding text that is not a number hands over "".
                     if raw.trim().is_empty() {
                         "no number given".to_string()
@@ -311,14 +318,18 @@ pub fn NumField(p: &NumFieldProps) -> Html {
             <span style="display:flex;align-items:center;gap:.5em;flex:1 1 16em;min-width:0">
                 <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
                        style="flex:1 1 6em;min-width:4em;width:auto;max-width:16em"
-                       value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()} />
+                       value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()}
+                       aria-valuetext={format!("{}{unit}", group(p.value as u64))} />
                 <input type="number" id={p.id.clone()} class="num" style="width:6em;flex:none"
+                       min={p.min.to_string()} max={p.max.to_string()}
                        value={typed_or(&p.id, p.value.to_string())} onchange={on_box} oninput={on_box_input}
-                       aria-label={format!("{} (number)", p.label)} />
+                       aria-label={if p.unit.is_empty() { format!("{} (number)", p.label) } else { format!("{} in {}", p.label, p.unit) }}
+                       aria-invalid={error.is_some().then_some("true")}
+                       aria-describedby={error.is_some().then(|| error_id.clone())} />
                 <span class="muted" style="white-space:nowrap">{ p.unit.clone() }</span>
             </span>
             if let Some(msg) = (*error).clone() {
-                <span class="field-error notice" role="alert" style="flex-basis:100%">{ msg }</span>
+                <span id={error_id} class="field-error notice" role="alert" style="flex-basis:100%">{ msg }</span>
             }
         </div>
     }
