@@ -141,6 +141,16 @@ def crawl():
     return _state["site"]
 
 
+def all_viz_ids(site):
+    """The visualisation ids the crawled pages show or link to, in order of appearance."""
+    ids = []
+    for p in site["pages"].values():
+        for i in p.viz_ids:
+            if i not in ids:
+                ids.append(i)
+    return ids
+
+
 @pytest.fixture(scope="session")
 def site():
     return crawl()

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import browser as B
-from conftest import note
+from conftest import all_viz_ids, note
 
 AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SVG_CONTRAST = (pathlib.Path(__file__).parent / "svg_contrast.js").read_text()
@@ -45,10 +45,7 @@ def step_all(d, n):
 
 
 def routes(site):
-    ids = []
-    for p in site["pages"].values():
-        ids += [i for i in p.viz_ids if i not in ids]
-    return [""] + site["slugs"] + [f"embed/{i}" for i in ids]
+    return [""] + site["slugs"] + [f"embed/{i}" for i in all_viz_ids(site)]
 
 
 def test_every_page_passes_axe_and_its_pictures_words_are_readable(site, d):

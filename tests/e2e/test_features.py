@@ -12,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 import browser as B
-from conftest import note
+from conftest import all_viz_ids, note
 
 COPY_LINK = r"copy link|permalink|copy (the )?url|share link"
 EMBED = r"\bembed\b"
@@ -124,15 +124,6 @@ def test_permalink_with_bad_parameters_names_what_was_ignored(site, d):
 
 
 # ---------------------------------------------------------------- embed
-
-def all_viz_ids(site):
-    ids = []
-    for p in site["pages"].values():
-        for i in p.viz_ids:
-            if i not in ids:
-                ids.append(i)
-    return ids
-
 
 def test_embed_route_shows_one_visualisation_and_nothing_else(site, d):
     ids = all_viz_ids(site)

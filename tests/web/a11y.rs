@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::common::{mount, new_root, settle, Mounted};
+use crate::common::{mount, settle, Mounted};
 use crate::load::PoolPage;
 use crate::ports::{PortsPage, ReadinessPage};
 use crate::queries::QueriesPage;
@@ -112,24 +112,12 @@ async fn the_play_button_says_its_state_by_its_name_only() {
 
 #[wasm_bindgen_test]
 async fn an_embed_page_has_the_pictures_title_as_its_heading() {
-    let root = new_root();
-    let props = await_and_see::app::embed::EmbedPageProps {
-        id: "readiness".into(),
-    };
-    let app = yew::Renderer::<await_and_see::app::embed::EmbedPage>::with_root_and_props(
-        root.clone(),
-        props,
-    )
-    .render();
-    settle().await;
-    let h1 = all(&root, "h1");
+    let h1 = crate::shell::with_embed_page("readiness", |root| all(root, "h1")).await;
     let title = await_and_see::app::viz::ALL
         .iter()
         .find(|v| v.id == "readiness")
         .expect("readiness")
         .title;
-    app.destroy();
-    root.remove();
     assert_eq!(h1.len(), 1, "one heading");
     assert_eq!(h1[0].text_content().as_deref(), Some(title));
     // For screen readers only: a host page has its own visible heading.
@@ -179,12 +167,7 @@ async fn a_number_field_says_its_unit_and_ties_its_error_to_the_box() {
     assert_eq!(boxed.get_attribute("min").as_deref(), Some("10"));
     assert_eq!(boxed.get_attribute("max").as_deref(), Some("10000"));
     assert_eq!(boxed.get_attribute("aria-invalid"), None);
-    m.type_into("#thread-pool-block", "1.5");
-    let ev = web_sys::Event::new("change").expect("change");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let ev = web_sys::Event::new_with_event_init_dict("change", &init).unwrap_or(ev);
-    boxed.dispatch_event(&ev).expect("dispatch");
+    m.commit("#thread-pool-block", "1.5");
     settle().await;
     let error = m.q(".viz-field .field-error");
     let text = error.text_content().unwrap_or_default();

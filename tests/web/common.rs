@@ -65,6 +65,14 @@ impl<C: BaseComponent> Mounted<C> {
         let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("ev");
         self.q(sel).dispatch_event(&ev).expect("dispatch");
     }
+    /// Type `value` into the field `sel` and commit it (Enter or leaving the field: `change`).
+    pub fn commit(&self, sel: &str, value: &str) {
+        self.type_into(sel, value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let ev = web_sys::Event::new_with_event_init_dict("change", &init).expect("change event");
+        self.q(sel).dispatch_event(&ev).expect("dispatch");
+    }
     pub fn type_into(&self, sel: &str, value: &str) {
         let input: HtmlInputElement = self.q(sel).dyn_into().expect("input");
         input.set_value(value);

@@ -126,11 +126,7 @@ async fn a_bad_seed_is_said_as_it_is_typed() {
 
 /// Type `value` into the seed field and commit it (Enter or leaving the field: `change`).
 fn commit_seed(m: &crate::common::Mounted<PortsPage>, value: &str) {
-    m.type_into(".ports-seed", value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let ev = web_sys::Event::new_with_event_init_dict("change", &init).expect("change event");
-    m.q(".ports-seed").dispatch_event(&ev).expect("dispatch");
+    m.commit(".ports-seed", value);
 }
 
 #[wasm_bindgen_test]

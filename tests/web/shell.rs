@@ -556,17 +556,26 @@ async fn theme_toggle_sets_the_html_attribute() {
     assert_eq!(html.get_attribute("data-theme"), None);
 }
 
-/// The embed page for `id`: its text and whether it shows the site's header.
-async fn embed_page(id: &str) -> (String, bool) {
+/// The embed page for `id`, mounted and rendered: what `read` finds in it (then it goes).
+pub(crate) async fn with_embed_page<R>(id: &str, read: impl FnOnce(&Element) -> R) -> R {
     let root = new_root();
     let props = await_and_see::app::embed::EmbedPageProps { id: id.into() };
     let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
     settle().await;
-    let text = root.text_content().unwrap_or_default();
-    let header = root.query_selector(".site-header").ok().flatten().is_some();
+    let found = read(&root);
     app.destroy();
     root.remove();
-    (text, header)
+    found
+}
+
+/// The embed page for `id`: its text and whether it shows the site's header.
+async fn embed_page(id: &str) -> (String, bool) {
+    with_embed_page(id, |root| {
+        let text = root.text_content().unwrap_or_default();
+        let header = root.query_selector(".site-header").ok().flatten().is_some();
+        (text, header)
+    })
+    .await
 }
 
 #[wasm_bindgen_test]
