@@ -316,7 +316,7 @@ pub fn ChapterBody(props: &ChapterBodyProps) -> Html {
                 if index > 0 {
                     <p class="chapter-num">{ format!("Chapter {index}") }</p>
                 }
-                <h1>{ ch.title }</h1>
+                <h1 id={crate::app::shell::PAGE_TITLE_ID}>{ ch.title }</h1>
                 if !ch.summary.is_empty() {
                     <p class="chapter-summary">{ ch.summary }</p>
                 }

@@ -119,11 +119,11 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
     }
     let known = viz::ALL.iter().find(|v| v.id == props.id.as_str());
     html! {
-        <main class="embed" id="main" ref={root}>
+        <main class="embed" id="main" ref={root} aria-labelledby={known.is_some().then_some(crate::app::shell::PAGE_TITLE_ID)}>
             <NoticesProvider>
                 if let Some(v) = known {
                     // The page's heading, for screen readers (the host page shows its own).
-                    <h1 class="sr-only">{ v.title }</h1>
+                    <h1 class="sr-only" id={crate::app::shell::PAGE_TITLE_ID}>{ v.title }</h1>
                     { viz::viz(&props.id) }
                 } else {
                     <div class="notice" role="status">

@@ -448,8 +448,9 @@ pub fn side(
         out.push(Item::Group {
             class: "door",
             // The name starts with the words shown ("9001 + client"): voice control users say those.
+            // Both servers' sides have this box, and each adds the client to both runs.
             label: Some(format!(
-                "{port} + client: add a client arriving on port {port} now"
+                "{port} + client: add a client arriving on port {port} now, for both servers"
             )),
             key: Some(format!("port:{port}")),
             items: door,
@@ -902,8 +903,66 @@ pub fn layout_with(m: &PortsModel, t: Time, arrange: Arrange) -> Scene {
     sc
 }
 
-/// One sentence for screen readers at `t`.
+/// What happened at exactly `t`, for [`describe`]: clients arriving, `select()` returning,
+/// each server accepting or having greeted a client. Empty between two events.
+pub fn happenings(m: &PortsModel, t: Time) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in m.blocking.clients.iter().filter(|c| c.arrived == t) {
+        out.push(format!("client #{} arrives on {}", c.id, c.port));
+    }
+    // Numbered: a quiet stretch is one timeout a second, and each step should say which.
+    for (i, s) in m
+        .select
+        .selects
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.ret == Some(t))
+    {
+        let n = i + 1;
+        out.push(match s.ready {
+            [false, false] => match s.timeout {
+                Some(d) => format!(
+                    "select() call {n} times out after {} with nothing ready",
+                    fmt_secs(d)
+                ),
+                None => format!("select() call {n} returns with nothing ready"),
+            },
+            [true, true] => format!("select() call {n} returns 9001 and 9002 ready"),
+            [a, _] => format!(
+                "select() call {n} returns {} ready",
+                if a { 9001 } else { 9002 }
+            ),
+        });
+    }
+    for (who, run) in [
+        ("the blocking server", &m.blocking),
+        ("the select() server", &m.select),
+    ] {
+        for h in &run.handlers {
+            if h.end == t {
+                out.push(format!("{who} has greeted client #{}", h.client));
+            }
+            if h.start == t {
+                out.push(format!("{who} accepts client #{} on {}", h.client, h.port));
+            }
+        }
+    }
+    out
+}
+
+/// One sentence for screen readers at `t`: what happened then (so a step says what it stepped
+/// to, not only the time), then both servers' state.
 pub fn describe(m: &PortsModel, t: Time) -> String {
+    let mut news = happenings(m, t).join("; ");
+    if !news.is_empty() {
+        // A sentence starts with a capital, unless it starts with code ("select() ...").
+        if let Some(rest) = news.strip_prefix("client") {
+            news = format!("Client{rest}");
+        } else if let Some(rest) = news.strip_prefix("the") {
+            news = format!("The{rest}");
+        }
+        news = format!(" {news}.");
+    }
     let (b, _) = status(Kind::Blocking, &m.blocking, t);
     let (s, _) = status(Kind::Select, &m.select, t);
     let count = |r: &SideRun| {
@@ -914,7 +973,7 @@ pub fn describe(m: &PortsModel, t: Time) -> String {
     let (bs, bw) = count(&m.blocking);
     let (ss, sw) = count(&m.select);
     format!(
-        "At {}: blocking server {b}, {bs} served, {bw} waiting. select() server {s}, {ss} served, {sw} waiting.",
+        "At {}:{news} Blocking server {b}, {bs} served, {bw} waiting. select() server {s}, {ss} served, {sw} waiting.",
         fmt_secs(t)
     )
 }
@@ -952,6 +1011,43 @@ mod tests {
             }
             _ => panic!("not a group"),
         }
+    }
+
+    /// A step (from one event time to the next) says something besides the new time: stepping
+    /// through the `select()` timeouts once repeated the same 30 words each second.
+    #[test]
+    fn each_step_says_what_happened_at_it() {
+        for p in Preset::ALL {
+            let sc = p.script(1);
+            let (b, s) = (run_blocking(&sc), run_select(&sc));
+            let m = PortsModel::new(&b, &s);
+            let mut stops: Vec<Time> = b.events.iter().chain(&s.events).map(|e| e.t).collect();
+            stops.sort_unstable();
+            stops.dedup();
+            let after_time = |t: Time| {
+                let d = describe(&m, t);
+                d.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(d)
+            };
+            for w in stops.windows(2) {
+                assert_ne!(
+                    after_time(w[0]),
+                    after_time(w[1]),
+                    "{p:?}: steps at {} and {}",
+                    fmt_secs(w[0]),
+                    fmt_secs(w[1])
+                );
+            }
+        }
+        let m = model(Preset::All9002);
+        let d = describe(&m, SEC);
+        assert!(d.starts_with("At 1 s: Client #"), "{d}");
+        assert!(d.contains("arrives on 9002"), "{d}");
+        assert!(
+            (1..5).any(|k| describe(&m, k * SEC + 100 * MS)
+                .contains(" times out after 1 s with nothing ready")),
+            "{}",
+            describe(&m, 2 * SEC)
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
 use yew::prelude::*;
 
+use await_and_see::app::shell::App;
+
 use crate::common::{mount, settle, Mounted};
 use crate::load::PoolPage;
 use crate::ports::{PortsPage, ReadinessPage};
@@ -79,13 +81,114 @@ async fn a_port_box_is_named_by_the_words_it_shows() {
             .filter_map(|t| t.text_content())
             .collect();
         let shown = shown.join(" ");
-        let name = g.get_attribute("aria-label").unwrap_or_default();
+        // Named once, by its <title> (which is also the hover text): an aria-label beside an
+        // equal <title> was read as the name and again as the description.
+        assert_eq!(g.get_attribute("aria-label"), None);
+        let name = all(&g, ":scope > title")
+            .first()
+            .and_then(|t| t.text_content())
+            .unwrap_or_default();
         assert!(
             !shown.is_empty() && name.starts_with(&shown),
             "shows {shown:?}, named {name:?}"
         );
+        // The same box is on both servers' sides: the name says it adds to both.
         assert!(name.contains("add a client arriving on port"), "{name}");
+        assert!(name.ends_with("for both servers"), "{name}");
     }
+}
+
+/// Submit the form `sel` as Enter in one of its fields does.
+fn submit<C: BaseComponent>(m: &Mounted<C>, sel: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::Event::new_with_event_init_dict("submit", &init).expect("submit event");
+    m.q(sel).dispatch_event(&ev).expect("dispatch");
+}
+
+/// A refused value marks its own box invalid, described by the message (which names what is
+/// accepted); a good value clears both.
+fn assert_refused<C: BaseComponent>(m: &Mounted<C>, field: &str, says: &str) {
+    let el = m.q(field);
+    assert_eq!(
+        el.get_attribute("aria-invalid").as_deref(),
+        Some("true"),
+        "{field}"
+    );
+    let by = el.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(!by.is_empty(), "{field} is described by its message");
+    let msg = m.text(&format!("#{by}"));
+    assert!(msg.contains(says), "{field}: {msg}");
+}
+
+fn assert_valid<C: BaseComponent>(m: &Mounted<C>, field: &str) {
+    let el = m.q(field);
+    assert_eq!(el.get_attribute("aria-invalid"), None, "{field}");
+    assert_eq!(el.get_attribute("aria-describedby"), None, "{field}");
+}
+
+#[wasm_bindgen_test]
+async fn the_ports_fields_and_the_guess_box_are_marked_invalid_when_refused() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    assert_valid(&m, ".ports-seed");
+    assert_valid(&m, ".ports-add-time");
+    m.type_into(".ports-seed", "-4");
+    settle().await;
+    assert_refused(&m, ".ports-seed", "Seed refused");
+    assert_valid(&m, ".ports-add-time");
+    m.type_into(".ports-seed", "7");
+    settle().await;
+    assert_valid(&m, ".ports-seed");
+    m.type_into(".ports-add-time", "soon");
+    submit(&m, "form.ports-add");
+    settle().await;
+    assert_refused(&m, ".ports-add-time", "Accepted: a number of seconds");
+    assert_valid(&m, ".ports-seed");
+    m.type_into(".ports-add-time", "2.5");
+    submit(&m, "form.ports-add");
+    settle().await;
+    assert_valid(&m, ".ports-add-time");
+    drop(m);
+
+    let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    assert_valid(&m, "#queries-guess");
+    m.type_into("#queries-guess", "soon");
+    submit(&m, "form.predict");
+    settle().await;
+    assert_refused(&m, "#queries-guess", "seconds");
+    m.type_into("#queries-guess", "3");
+    settle().await;
+    assert_valid(&m, "#queries-guess");
+}
+
+/// The queries' select is named by its label alone ("In the gather run"), the comma after it
+/// being the sentence's, not the name's.
+#[wasm_bindgen_test]
+async fn the_blocking_choice_has_a_name_without_its_comma() {
+    let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    assert_eq!(m.label("#queries-block"), "", "named by its <label>");
+    assert_eq!(m.text("label[for='queries-block']"), "In the gather run");
+}
+
+/// The page's main region is named by the page's heading: after a route change the focus goes
+/// there, and an unnamed <main> was announced as "main" and nothing else.
+#[wasm_bindgen_test]
+async fn the_main_region_is_named_by_the_pages_heading() {
+    for hash in ["#/", "#/blocking-io", "#/nowhere"] {
+        let m = mount::<App>(hash).await;
+        let by = m
+            .q("main")
+            .get_attribute("aria-labelledby")
+            .unwrap_or_default();
+        assert!(!by.is_empty(), "{hash}");
+        let h1 = all(&m.root, "h1");
+        assert_eq!(h1.len(), 1, "{hash}: one heading");
+        assert_eq!(h1[0].id(), by, "{hash}");
+        assert!(!m.text("h1").is_empty(), "{hash}");
+        drop(m);
+    }
+    await_and_see::app::hooks::replace_hash("#/");
 }
 
 #[wasm_bindgen_test]
@@ -120,6 +223,11 @@ async fn an_embed_page_has_the_pictures_title_as_its_heading() {
         .title;
     assert_eq!(h1.len(), 1, "one heading");
     assert_eq!(h1[0].text_content().as_deref(), Some(title));
+    assert_eq!(
+        h1[0].id(),
+        await_and_see::app::shell::PAGE_TITLE_ID,
+        "it names <main>"
+    );
     // For screen readers only: a host page has its own visible heading.
     assert!(h1[0].class_list().contains("sr-only"));
 }
@@ -176,4 +284,44 @@ async fn a_number_field_says_its_unit_and_ties_its_error_to_the_box() {
     let id = error.id();
     assert!(!id.is_empty(), "the message has an id");
     assert_eq!(boxed.get_attribute("aria-describedby"), Some(id));
+}
+
+/// The name of a picture's `<svg>`: its `<title>` (there is no aria-label beside it, which was
+/// read again as the description).
+fn svg_name<C: BaseComponent>(m: &Mounted<C>) -> String {
+    let svg = m.q("svg.viz");
+    assert_eq!(
+        svg.get_attribute("aria-label"),
+        None,
+        "named once, by its <title>"
+    );
+    m.text("svg.viz > title")
+}
+
+/// An image's name says what it shows now, so it changes as the clock moves; a picture with
+/// controls inside keeps its short name (said whenever the focus enters it).
+#[wasm_bindgen_test]
+async fn an_images_name_follows_the_clock() {
+    let m = mount::<PoolPage>("#/blocking-calls").await;
+    let before = svg_name(&m);
+    assert!(
+        before.starts_with("A thread pool under load. At 0"),
+        "{before}"
+    );
+    m.click(".pb-next");
+    settle().await;
+    let after = svg_name(&m);
+    assert!(
+        after.starts_with("A thread pool under load. At "),
+        "{after}"
+    );
+    assert_ne!(before, after);
+    drop(m);
+
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let name = svg_name(&m);
+    assert!(
+        !name.contains(". At "),
+        "a group keeps its own name: {name}"
+    );
 }

@@ -213,3 +213,90 @@ async fn an_example_without_time_has_only_the_decision_stepper() {
     settle().await;
     assert!(m.text(".step-pos").starts_with("step 1 of"));
 }
+
+/// In the pictures that show one decision at a time, the figure's arrow keys step the decisions,
+/// as "Next decision" does, also where several share one time: stepping the clock's events
+/// skipped the eight decisions at 0 s. The figure's name says what its keys step.
+#[wasm_bindgen_test]
+async fn the_arrow_keys_step_the_decisions_where_the_clock_has_time() {
+    arrows_step_decisions(
+        mount::<EventLoopPage>("#/embed/event-loop").await,
+        "event-loop",
+    )
+    .await;
+    arrows_step_decisions(
+        mount::<CoroutinePage>("#/embed/coroutine").await,
+        "coroutine",
+    )
+    .await;
+}
+
+async fn arrows_step_decisions<C: BaseComponent>(m: Mounted<C>, page: &str) {
+    assert!(time_bar_shown(&m), "{page} has a clock");
+    let name = m
+        .q(".figure-svg")
+        .get_attribute("aria-label")
+        .unwrap_or_default();
+    assert!(
+        name.contains("arrow keys step between decisions"),
+        "{page}: {name}"
+    );
+    let pos = || m.text(".step-pos");
+    let mut seen = vec![pos()];
+    for _ in 0..3 {
+        keydown(&m, ".figure-svg", "ArrowRight");
+        settle().await;
+        seen.push(pos());
+    }
+    let first: Vec<String> = (1..=4).map(|i| format!("step {i} of 27")).collect();
+    assert_eq!(seen, first, "{page}");
+    assert!(
+        m.text(".pb-time").starts_with("t = 0"),
+        "{page}: {}",
+        m.text(".pb-time")
+    );
+    keydown(&m, ".figure-svg", "ArrowLeft");
+    settle().await;
+    assert_eq!(pos(), "step 3 of 27", "{page}");
+    keydown(&m, ".figure-svg", "End");
+    settle().await;
+    assert_eq!(pos(), "step 27 of 27", "{page}");
+    // Space still plays the clock (from the start again, at the end).
+    keydown(&m, ".figure-svg", "Home");
+    settle().await;
+    assert_eq!(pos(), "step 1 of 27", "{page}");
+    keydown(&m, ".figure-svg", " ");
+    settle().await;
+    assert_eq!(
+        m.q(".pb-play").get_attribute("aria-label").as_deref(),
+        Some("Pause"),
+        "{page}"
+    );
+}
+
+/// The decision buttons are named by their words; the arrows beside them are drawn, not said.
+#[wasm_bindgen_test]
+async fn the_decision_buttons_say_their_words_not_their_arrows() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop").await;
+    for (sel, words) in [
+        (".step-prev", "Previous decision"),
+        (".step-next", "Next decision"),
+    ] {
+        let b = m.q(sel);
+        let mut said = String::new();
+        let kids = b.child_nodes();
+        for i in 0..kids.length() {
+            let Some(k) = kids.item(i) else { continue };
+            let hidden = wasm_bindgen::JsCast::dyn_ref::<web_sys::Element>(&k)
+                .is_some_and(|e| e.get_attribute("aria-hidden").as_deref() == Some("true"));
+            if !hidden {
+                said.push_str(&k.text_content().unwrap_or_default());
+            }
+        }
+        assert_eq!(said.trim(), words, "{sel}");
+        assert!(
+            m.text(sel).contains('◀') || m.text(sel).contains('▶'),
+            "still drawn"
+        );
+    }
+}

@@ -32,7 +32,17 @@ pub struct FigureProps {
     /// which has no clock to play: the figure's own stepper and keys move through it.
     #[prop_or(true)]
     pub controls: bool,
+    /// What the arrow keys step between, as the picture's name says it: "events" (the clock's),
+    /// or "decisions" where the picture steps the scheduler's decisions itself (several may
+    /// share one time).
+    #[prop_or(AttrValue::Static("events"))]
+    pub steps: AttrValue,
 }
+
+/// The figure's sentence for the current time (its `describe`), given to the pictures inside:
+/// an image adds it to its name.
+#[derive(Clone, PartialEq)]
+pub struct FigureNow(pub Option<AttrValue>);
 
 /// Minimum real milliseconds between two live-region messages while playing.
 pub const LIVE_THROTTLE_MS: f64 = 1000.0;
@@ -104,22 +114,25 @@ pub fn Figure(props: &FigureProps) -> Html {
         });
     }
 
+    let now = props.describe.as_ref().map(|d| d.emit(pb.t));
     // Live region: describe the current time, throttled while playing. The sentence is part of
     // the dependencies, so a change that is not a time change (a preset, a new setting) is said too.
     {
         let announced = announced.clone();
-        let text = props.describe.as_ref().map(|d| d.emit(pb.t));
         let last: Rc<RefCell<(f64, String)>> = last_announce.clone();
-        use_effect_with((pb.t, pb.playing, text), move |(_, playing, text)| {
-            if let Some(text) = text.clone() {
-                let now = js_sys::Date::now();
-                let mut last = last.borrow_mut();
-                if live_due(&last.1, now - last.0, &text, *playing) {
-                    *last = (now, text.clone());
-                    announced.set(text);
+        use_effect_with(
+            (pb.t, pb.playing, now.clone()),
+            move |(_, playing, text)| {
+                if let Some(text) = text.clone() {
+                    let now = js_sys::Date::now();
+                    let mut last = last.borrow_mut();
+                    if live_due(&last.1, now - last.0, &text, *playing) {
+                        *last = (now, text.clone());
+                        announced.set(text);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
     let onkeydown = {
@@ -262,9 +275,12 @@ pub fn Figure(props: &FigureProps) -> Html {
     };
 
     let keys = if props.controls {
-        "Space plays or pauses, arrow keys step between events"
+        format!(
+            "Space plays or pauses, arrow keys step between {}",
+            props.steps
+        )
     } else {
-        "arrow keys step between decisions"
+        format!("arrow keys step between {}", props.steps)
     };
     let label = format!(
         "{}: interactive picture. {keys}, Home and End jump.",
@@ -274,7 +290,9 @@ pub fn Figure(props: &FigureProps) -> Html {
         <figure class="figure" id={format!("fig-{}", props.id)} data-viz={props.id.clone()}>
             <figcaption class="figure-title">{ props.title.clone() }</figcaption>
             <div class="figure-svg" tabindex="0" role="group" aria-label={label} ref={region} {onkeydown} {onkeyup} {onfocusout}>
-                { props.children.clone() }
+                <ContextProvider<FigureNow> context={FigureNow(now.map(AttrValue::from))}>
+                    { props.children.clone() }
+                </ContextProvider<FigureNow>>
             </div>
             { props.caption.clone() }
             if props.controls {

@@ -65,7 +65,7 @@ mod controls;
 mod figure;
 
 pub use controls::{playback_controls, scrub_step, scrub_time};
-pub use figure::{live_due, Figure, FigureProps, LIVE_MS_PER_WORD, LIVE_THROTTLE_MS};
+pub use figure::{live_due, Figure, FigureNow, FigureProps, LIVE_MS_PER_WORD, LIVE_THROTTLE_MS};
 
 /// The speeds offered by the speed select.
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];

@@ -80,6 +80,10 @@ pub fn page_title(route: &Route) -> String {
     }
 }
 
+/// The id of each page's `<h1>`, which names the page's `<main>`: a route change puts the focus
+/// there, and a screen reader then says the page's title (an unnamed `<main>` says "main").
+pub const PAGE_TITLE_ID: &str = "page-title";
+
 /// The site frame around one page.
 #[component]
 pub fn Shell(props: &ShellProps) -> Html {
@@ -135,7 +139,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             </header>
             <div class="site-body">
                 { toc }
-                <main id="main" class="page" tabindex="-1" ref={main_ref}>
+                <main id="main" class="page" tabindex="-1" ref={main_ref} aria-labelledby={PAGE_TITLE_ID}>
                     <NoticesProvider key={format!("{}@{}", props.route.href(), props.visit)}>
                         { page }
                     </NoticesProvider>
@@ -194,7 +198,7 @@ fn landing() -> Html {
             if has_home {
                 <ChapterBody slug={HOME_SLUG} />
             } else {
-                <h1>{ "Await & See" }</h1>
+                <h1 id={PAGE_TITLE_ID}>{ "Await & See" }</h1>
                 <p class="lede">{ "What does a server do while it waits? This course answers with pictures you can play, pause, step backwards and scrub: blocking I/O, select(), callbacks, async/await, the event loop, thread-per-request versus async services, and what happens when work arrives faster than it leaves." }</p>
             }
             <h2 id="chapters">{ "Chapters" }</h2>
@@ -276,7 +280,7 @@ fn prev_next(index: usize) -> Html {
 fn not_found(path: &str) -> Html {
     html! {
         <article class="not-found">
-            <h1>{ "Page not found" }</h1>
+            <h1 id={PAGE_TITLE_ID}>{ "Page not found" }</h1>
             <div class="notice" role="status">
                 { format!("There is no page at #{path}. ") }
                 <a href="#/">{ "Go to the contents" }</a>

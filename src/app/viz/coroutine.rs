@@ -178,10 +178,12 @@ pub fn Coroutine() -> Html {
             }
         });
     }
-    let onkeydown = instant.then(|| decision_keys(&pb, &pos, cur, &run.stages));
+    // The figure's keys step the decisions (several share one time, which the clock's own
+    // steps would pass over together).
+    let onkeydown = decision_keys(&pb, &pos, cur, &run.stages);
     let caption = html! {
         <p class="figure-note">
-            { "Each card is one coroutine: the highlighted word is its state now. Next decision steps the event loop one pick, poll or clock jump at a time." }
+            { "Each card is one coroutine: the highlighted word is its state now. Next decision (or the arrow keys in the picture) steps the event loop one pick, poll or clock jump at a time." }
             if instant {
                 { " This example takes no virtual time (everything happens at 0 s), so there is no clock to play: step through its decisions with the buttons or the arrow keys." }
             }
@@ -193,7 +195,7 @@ pub fn Coroutine() -> Html {
                 { for tabs }
             </div>
             <div role="tabpanel" id="coroutine-panel" aria-labelledby={format!("coroutine-tab-{}", *ex)}>
-            <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption} controls={!instant}>
+            <Figure id="coroutine" title="The life of a coroutine" playback={pb.clone()} describe={describe_cb} {caption} controls={!instant} steps="decisions">
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
                 { panes(html! { <>

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::app::playback::FigureNow;
+
 use crate::figure::{fmt_secs, num, points_attr, secs_value, stepped, Anchor, Item, Scene};
 use crate::sim::Time;
 
@@ -46,6 +48,7 @@ type Drag = Rc<RefCell<Option<DragState>>>;
 #[component]
 pub fn SceneView(props: &SceneViewProps) -> Html {
     let sc = &props.scene;
+    let now = use_context::<FigureNow>();
     let drag: Drag = use_mut_ref(|| None);
     let svg = use_node_ref();
     // The svg keeps the pointer while a handle is dragged (pointer capture), so moves and the
@@ -120,13 +123,21 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
         }))
         || (props.on_handle.is_some() && has(&sc.items, &|i| matches!(i, Item::Handle { .. })));
     let role = if controls { "group" } else { "img" };
+    // Named by its <title> alone: an aria-label beside an equal <title> is read as the name and
+    // again as the description. An image's name says what it shows now (its figure's sentence
+    // for the live region), or it would be the same at 0 s and at the end; a group of controls
+    // keeps its short name, said each time the focus enters it.
+    let name = match (&now, controls) {
+        (Some(FigureNow(Some(now))), false) if !now.is_empty() => format!("{}. {now}", sc.title),
+        _ => sc.title.clone(),
+    };
     html! {
         // Never enlarged more than MAX_STRETCH (a narrow picture in a wider column).
         <svg ref={svg} class="viz" viewBox={format!("0 0 {} {}", num(sc.width), num(sc.height))}
              style={format!("max-width:{}px", num(sc.width * crate::figure::MAX_STRETCH))}
-             role={role} aria-label={sc.title.clone()} xmlns="http://www.w3.org/2000/svg"
+             role={role} xmlns="http://www.w3.org/2000/svg"
              onpointermove={onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
-            <title>{ sc.title.clone() }</title>
+            <title>{ name }</title>
             { sc.items.iter().map(|i| item(i, &props.on_key, &ctx)).collect::<Html>() }
         </svg>
     }
@@ -359,8 +370,10 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
                             cb2.emit(k2.clone());
                         }
                     });
+                    // Named by its <title> alone (also the hover text): an aria-label beside an
+                    // equal <title> is read as the name and again as the description.
                     html! {
-                        <g class={format!("{class} hit")} role="button" tabindex="0" aria-label={label.clone()}
+                        <g class={format!("{class} hit")} role="button" tabindex="0"
                            data-key={k.clone()} {onclick} {onkeydown}>
                             { tip(label) }
                             { children }

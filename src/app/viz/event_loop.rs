@@ -255,7 +255,8 @@ fn go_to<E>(pb: &Playback, pos: &UseStateHandle<usize>, st: &[Stage], to: usize)
     })
 }
 
-/// The "previous / next decision" buttons and the position readout.
+/// The "previous / next decision" buttons and the position readout. Their arrows are drawn,
+/// not said ("left-pointing triangle, Previous decision").
 pub(crate) fn stepper(
     pb: &Playback,
     pos: &UseStateHandle<usize>,
@@ -266,16 +267,16 @@ pub(crate) fn stepper(
     let last = st.len().saturating_sub(1);
     html! {
         <div class="stepper" role="group" aria-label="Scheduling decisions" style="display:flex;flex-wrap:wrap;gap:0.4rem 0.5rem;align-items:center;margin:0.4rem 0">
-            <button type="button" class="step-prev" aria-disabled={(cur == 0).to_string()} onclick={go(cur.saturating_sub(1))}>{ "◀ Previous decision" }</button>
-            <button type="button" class="step-next" aria-disabled={(cur >= last).to_string()} onclick={go((cur + 1).min(last))}>{ "Next decision ▶" }</button>
+            <button type="button" class="step-prev" aria-disabled={(cur == 0).to_string()} onclick={go(cur.saturating_sub(1))}><span aria-hidden="true">{ "◀ " }</span>{ "Previous decision" }</button>
+            <button type="button" class="step-next" aria-disabled={(cur >= last).to_string()} onclick={go((cur + 1).min(last))}>{ "Next decision" }<span aria-hidden="true">{ " ▶" }</span></button>
             <span class="step-pos">{ format!("step {} of {}", cur + 1, st.len()) }</span>
         </div>
     }
 }
 
-/// For a run that takes no virtual time, where the decisions are the only thing to step: the
-/// figure's keys (arrows, Home, End; already handled by `Figure`, whose clock cannot move) step
-/// the decisions instead. Put it on an element around the `Figure`.
+/// The figure's keys (arrows, Home, End; already handled by `Figure`, which moved the clock to
+/// its next event) step the decisions instead, as the stepper's buttons do: the clock then
+/// goes to that decision's time. Put it on an element around the `Figure`.
 pub(crate) fn decision_keys(
     pb: &Playback,
     pos: &UseStateHandle<usize>,
@@ -348,11 +349,11 @@ pub fn EventLoop() -> Html {
     };
     let caption = html! {
         <p class="figure-note">
-            { "The state is read from our scheduler's trace after each decision: Next decision steps one pick, poll, park or clock jump at a time; Play and the time slider move the virtual clock (between two decisions the loop sleeps, or a blocking call holds the thread, until the next jump). The code panel marks the toy loop's line that does the same thing." }
+            { "The state is read from our scheduler's trace after each decision: Next decision (or the arrow keys in the picture) steps one pick, poll, park or clock jump at a time; Play and the time slider move the virtual clock (between two decisions the loop sleeps, or a blocking call holds the thread, until the next jump). The code panel marks the toy loop's line that does the same thing." }
         </p>
     };
     html! {
-        <div class="viz-wide event-loop-viz" ref={wrapper}>
+        <div class="viz-wide event-loop-viz" ref={wrapper} onkeydown={decision_keys(&pb, &pos, cur, &run.stages)}>
             <div role="group" aria-label="Program" style="margin:0.5rem 0">
                 <label for="event-loop-v">{ "Tasks: " }</label>
                 <select id="event-loop-v" class="variant" onchange={on_variant}>
@@ -361,7 +362,7 @@ pub fn EventLoop() -> Html {
                     }) }
                 </select>
             </div>
-            <Figure id="event-loop" title="Inside the event loop, one decision at a time" playback={pb.clone()} describe={describe_cb} {caption}>
+            <Figure id="event-loop" title="Inside the event loop, one decision at a time" playback={pb.clone()} describe={describe_cb} {caption} steps="decisions">
                 { stepper(&pb, &pos, cur, &run.stages) }
                 <SceneView scene={fr.scene.clone()} />
                 { panes(html! { <>

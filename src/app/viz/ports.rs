@@ -30,6 +30,10 @@ fn parse_seed(s: &str) -> Result<u64, String> {
 }
 
 const SEED_REFUSED: &str = "Seed refused: ";
+/// How a refused arrival time's message starts (the message marks that box invalid).
+const TIME_REFUSED: &str = "Arrival time refused: ";
+/// The message's id, which the refused box points to.
+const ERROR_ID: &str = "ports-error";
 
 fn seed_refused(why: &str) -> String {
     format!("{SEED_REFUSED}{why}. Accepted: {SEED_ACCEPTED}.")
@@ -267,7 +271,7 @@ pub fn Ports() -> Html {
             match parse_secs(&add_time) {
                 Ok(t) => add.emit(Arrival { t, port: *add_port }),
                 Err(why) => error.set(Some(format!(
-                    "Arrival time refused: {why}. Accepted: a number of seconds from 0 to {}, like 2.5.",
+                    "{TIME_REFUSED}{why}. Accepted: a number of seconds from 0 to {}, like 2.5.",
                     MAX_T / SEC
                 ))),
             }
@@ -412,6 +416,9 @@ pub fn Ports() -> Html {
         let narrow = narrow.clone();
         Callback::from(move |_| narrow.set(Some(!stacked)))
     };
+    // A refused seed or time marks its box invalid, described by the message.
+    let refused = |prefix: &str| error.as_deref().is_some_and(|m| m.starts_with(prefix));
+    let (seed_bad, time_bad) = (refused(SEED_REFUSED), refused(TIME_REFUSED));
     let b_line = model.blocking.line_at(pb.t);
     let s_line = model.select.line_at(pb.t);
     let caption = html! {
@@ -429,7 +436,8 @@ pub fn Ports() -> Html {
                 { for preset_buttons }
                 <label>{ "seed " }
                     <input type="text" inputmode="numeric" class="ports-seed" size="6"
-                           value={(*seed_text).clone()} oninput={seed_input} onchange={seed_change} aria-label="Seed for random arrivals" />
+                           value={(*seed_text).clone()} oninput={seed_input} onchange={seed_change} aria-label="Seed for random arrivals"
+                           aria-invalid={seed_bad.then_some("true")} aria-describedby={seed_bad.then_some(ERROR_ID)} />
                 </label>
             </div>
             <form class="ports-add" onsubmit={on_add_submit} style="display:flex;flex-wrap:wrap;gap:0.4rem 0.6rem;align-items:center;margin:0.5rem 0">
@@ -440,14 +448,15 @@ pub fn Ports() -> Html {
                 </select>
                 <label>{ "at " }
                     <input type="text" inputmode="decimal" class="ports-add-time" size="6" placeholder="2.5"
-                           value={(*add_time).clone()} oninput={time_input} aria-label="Arrival time in seconds" />
+                           value={(*add_time).clone()} oninput={time_input} aria-label="Arrival time in seconds"
+                           aria-invalid={time_bad.then_some("true")} aria-describedby={time_bad.then_some(ERROR_ID)} />
                     { " s" }
                 </label>
                 <button type="submit" class="ports-add-btn">{ "Add client" }</button>
                 <span class="muted">{ format!("{} clients", source.script.arrivals.len()) }</span>
             </form>
             if let Some(msg) = (*error).clone() {
-                <p class="ports-error notice" role="alert">{ msg }</p>
+                <p class="ports-error notice" id={ERROR_ID} role="alert">{ msg }</p>
             }
             { predict }
             <Figure id="ports" title="Blocking accept() vs select() on two ports" playback={pb.clone()} describe={describe_cb} {caption}>

@@ -351,9 +351,16 @@ pub fn Queries() -> Html {
 
     // Predict, then reveal.
     let gather_end = runs.gat.end;
+    // A refusal stands until the box holds a number again.
     let on_guess = {
-        let guess = guess.clone();
-        Callback::from(move |e: InputEvent| guess.set(event_value(&e)))
+        let (guess, guess_error) = (guess.clone(), guess_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = event_value(&e);
+            if guess_error.is_some() && parse_secs(&v).is_ok() {
+                guess_error.set(None);
+            }
+            guess.set(v);
+        })
     };
     let check = {
         let guess = guess.clone();
@@ -416,10 +423,11 @@ pub fn Queries() -> Html {
             <form class="predict notice" style="display:block" onsubmit={check}>
                 <label for="queries-guess"><strong>{ "Predict first: " }</strong>
                     { format!("with {durations}, how long will the gather run take (seconds)?") }</label>{ " " }
-                <input id="queries-guess" ref={focus_to.clone()} class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess} />{ " " }
+                <input id="queries-guess" ref={focus_to.clone()} class="guess" type="text" inputmode="decimal" size="5" value={(*guess).clone()} oninput={on_guess}
+                       aria-invalid={guess_error.is_some().then_some("true")} aria-describedby={guess_error.is_some().then_some("queries-guess-error")} />{ " " }
                 <button type="submit" class="check">{ "Check" }</button>{ " " }
                 <button type="button" class="reveal" onclick={skip}>{ "Just show me" }</button>
-                if let Some(e) = &*guess_error { <span class="field-error" role="alert" style="display:block;color:var(--danger)">{ e.clone() }</span> }
+                if let Some(e) = &*guess_error { <span class="field-error" id="queries-guess-error" role="alert" style="display:block;color:var(--danger)">{ e.clone() }</span> }
             </form>
         },
         Some((v, judged)) => {
@@ -520,7 +528,8 @@ pub fn Queries() -> Html {
                     { if setup.third { "Remove query C" } else { "Add a third query" } }
                 </button>
                 <span class="field">
-                    <label for="queries-block">{ "In the gather run, " }</label>
+                    // The comma is the sentence's, not the select's name.
+                    <label for="queries-block">{ "In the gather run" }</label>{ ", " }
                     <select id="queries-block" class="block" onchange={on_block}>
                         <option value="" selected={setup.block.is_none()}>{ "every query awaits asyncio.sleep" }</option>
                         { for (0..n).map(|i| html! {
