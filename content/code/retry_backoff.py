@@ -4,7 +4,7 @@ import random
 import httpx
 
 async def call_b(client, payload, attempts=3):
-    for attempt in range(attempts):  # a budget: at most 3 tries in all
+    for attempt in range(attempts):  # a limit: at most 3 tries per call
         try:
             reply = await client.post("http://service-b/work", json=payload, timeout=1.0)
             reply.raise_for_status()

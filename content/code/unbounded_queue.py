@@ -15,3 +15,8 @@ async def consumer():
         await asyncio.sleep(0.01)   # about 100 items per second
         queue.task_done()
         # The backlog grows by ~900 items every second, until memory runs out.
+
+async def main():
+    await asyncio.gather(producer(), consumer())  # runs until memory runs out (Ctrl+C stops it)
+
+asyncio.run(main())

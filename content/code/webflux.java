@@ -9,8 +9,8 @@ public class ItemController {
 
     @GetMapping("/items")
     public Mono<List<String>> listItems() {
-        // Returns at once: a Mono is a promise of one value. A timer fires
-        // 1 s later and the list flows out; no thread waits in between.
+        // Returns at once: a Mono describes one future value. Once the framework
+        // subscribes, a timer fires 1 s later and the list flows out; no thread waits.
         return Mono.delay(Duration.ofSeconds(1))
                    .map(tick -> List.of("Item1", "Item2", "Item3"));
     }

@@ -616,7 +616,7 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
             format!("rejected {}", group(st.rejected as u64))
         } else {
             format!(
-                "next arrival waits ≈ {}",
+                "next arrival done after ≈ {}",
                 fmt_secs(
                     (waiting as f64 / b.capacity().max(1e-9) * 1e6) as Time
                         + b.block_ms as Time * MS
@@ -624,7 +624,7 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
             )
         },
         match (st.p50_ms, st.p99_ms) {
-            (Some(a), Some(c)) => format!("latency p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
+            (Some(a), Some(c)) => format!("last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
             _ => "latency: no request finished yet".into(),
         },
     ];
@@ -676,7 +676,7 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
     latency_chart(
         it,
         c2,
-        "latency of finished: p50, p99 (dashed)",
+        "latency over the last 0.5 s: p50, p99 (dashed)",
         s,
         s.end,
         t,
@@ -818,7 +818,9 @@ pub fn frameworks_scene(
             ),
             (
                 match (st.p50_ms, st.p99_ms) {
-                    (Some(a), Some(c)) => format!("latency p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
+                    (Some(a), Some(c)) => {
+                        format!("last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c))
+                    }
                     _ => "latency: none finished yet".into(),
                 },
                 "small",
@@ -896,7 +898,7 @@ pub fn frameworks_scene(
         latency_chart(
             &mut g,
             (x + 40.0, y0 + 380.0, colw - 48.0, 100.0),
-            "latency p50 (solid), p99 (dashed)",
+            "latency over the last 0.5 s: p50, p99 (dashed)",
             s,
             end,
             t,

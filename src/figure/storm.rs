@@ -1,5 +1,5 @@
 //! The retry storm (chapter 9): service A calls B with a timeout and retries. Two runs on the same
-//! traffic side by side — naive retries (the death spiral) and the fix (retry budget, backoff,
+//! traffic side by side — naive retries (the death spiral) and the fix (a limit on attempts, backoff,
 //! bounded queue in B) — each with an A → B diagram and charts of offered load (attempts per
 //! second), the original load (new calls per second), goodput (successful calls per second) and
 //! B's queue.

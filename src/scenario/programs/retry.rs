@@ -2,7 +2,7 @@
 //! requests from a FIFO queue (by default one worker at 10 ms a request: 100 requests per second).
 //! A surge of original traffic (120/s for the first 12 s) overloads B, then the original load drops
 //! back (80/s, under B's capacity). With naive retries (retry at once, forever) the system never
-//! recovers: goodput stays near zero. The fix of `retry_backoff.py` (a budget of 3 attempts,
+//! recovers: goodput stays near zero. The fix of `retry_backoff.py` (a limit of 3 attempts per call,
 //! exponential backoff with jitter) plus a bounded queue in B that refuses excess work at once
 //! recovers on the same traffic; each part can also be switched on alone. One implementation for
 //! the scenario files / CLI and for the `backpressure` page's storm part.
@@ -26,7 +26,7 @@ use crate::sim::{Ctx, EventKind, Oneshot, Policy, QueueConfig, Rng, Time, Trace,
 pub enum RetryFix {
     /// No fix: retry at once, forever; B's queue has no bound. The storm.
     None,
-    /// The page's fix: retry budget + backoff + bounded queue together.
+    /// The page's fix: attempt limit + backoff + bounded queue together.
     All,
     /// Give up after `attempts` attempts (fewer attempts, but B's backlog stays).
     RetryBudget,
