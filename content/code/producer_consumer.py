@@ -19,7 +19,7 @@ async def consumer():
 
 @app.post("/produce")
 async def produce(items: list):
-    worker = asyncio.create_task(consumer())  # the consumer runs alongside
+    worker = asyncio.create_task(consumer())  # scheduled; it first runs when the producer waits
     await producer(items)  # returns once every item is in the queue
     await queue.join()     # returns once every item has been handled
     worker.cancel()        # the consumer loops forever, so stop it

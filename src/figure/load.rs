@@ -624,7 +624,9 @@ pub fn thread_pool_scene(s: &LoadSeries, b: &Budget, t: Time, narrow: bool) -> S
             )
         },
         match (st.p50_ms, st.p99_ms) {
-            (Some(a), Some(c)) => format!("last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c)),
+            (Some(a), Some(c)) => {
+                format!("latency, last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c))
+            }
             _ => "latency: no request finished yet".into(),
         },
     ];
@@ -819,7 +821,7 @@ pub fn frameworks_scene(
             (
                 match (st.p50_ms, st.p99_ms) {
                     (Some(a), Some(c)) => {
-                        format!("last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c))
+                        format!("latency, last 0.5 s: p50 {} · p99 {}", fmt_ms(a), fmt_ms(c))
                     }
                     _ => "latency: none finished yet".into(),
                 },

@@ -196,6 +196,27 @@ fn queue_maxsize_10_never_exceeds_and_producer_waits_in_put() {
         }
     }
     assert!(saw_wait, "the producer is seen waiting in put");
+    // As chapter 10 tells it: create_task only schedules the consumer, and a put into a queue
+    // with room does not suspend, so the producer fills all 10 places before the consumer's
+    // first poll.
+    let consumer = tr
+        .tasks
+        .iter()
+        .position(|t| tr.str(t.name) == "consumer")
+        .expect("a consumer task") as u32;
+    let first_poll = tr
+        .events
+        .iter()
+        .position(|e| e.task == consumer && matches!(e.kind, EventKind::PollStart))
+        .expect("the consumer runs");
+    let puts_before = tr.events[..first_poll]
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::QueuePut { .. }))
+        .count();
+    assert_eq!(
+        puts_before, 10,
+        "the queue is full when the consumer first runs"
+    );
     assert_eq!(tr.outcome, Outcome::Finished);
     // 100 items, one 50 ms POST at a time: the endpoint returns after about 5 s.
     assert!(

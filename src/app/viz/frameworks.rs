@@ -278,10 +278,10 @@ pub fn Frameworks() -> Html {
             format!(
                 "At {} s: thread-per-request has {} in flight and {} waiting; the event loop has {} in flight and {} waiting.",
                 fixed(t as f64 / 1e6, 1),
-                a.in_flight(),
-                a.waiting(),
-                b.in_flight(),
-                b.waiting()
+                group(a.in_flight() as u64),
+                group(a.waiting() as u64),
+                group(b.in_flight() as u64),
+                group(b.waiting() as u64)
             )
         })
     };

@@ -381,7 +381,7 @@ pub fn ThreadPool() -> Html {
                 fixed(t as f64 / 1e6, 1),
                 crate::figure::count(s.in_flight() as u64, "thread"),
                 crate::figure::count(s.waiting() as u64, "request"),
-                s.done
+                group(s.done as u64)
             )
         })
     };
