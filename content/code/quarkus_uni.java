@@ -9,8 +9,8 @@ public class ItemResource {
 
     @GET
     public Uni<List<String>> listItems() {
-        // A Uni describes one future item; once Quarkus subscribes, it is delivered
-        // 1 s later, without holding the I/O thread while it waits.
+        // A Uni describes one future item, delivered 1 s later once Quarkus
+        // subscribes, without holding the I/O thread while it waits.
         return Uni.createFrom().item(List.of("Item1", "Item2", "Item3"))
                   .onItem().delayIt().by(Duration.ofSeconds(1));
     }

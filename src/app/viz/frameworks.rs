@@ -399,7 +399,7 @@ fn slow_call_edits(file: &str, ms: u32) -> Vec<CodeEdit> {
         "webflux.java" | "quarkus_uni.java" => {
             // The call's line, and the comment above it that says when the item comes.
             let (line, comment) = if file == "webflux.java" {
-                (14, said(13, "// 1 s later", "// # s later"))
+                (14, said(13, "fires 1 s later", "fires # s later"))
             } else {
                 (15, said(12, "delivered 1 s later", "delivered # s later"))
             };
