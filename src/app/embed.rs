@@ -1,7 +1,8 @@
 //! The embed route `#/embed/<viz-id>?<params>`: one visualisation with its controls and nothing
 //! else, for an `<iframe>`. It posts its height to the parent on load and whenever it changes:
-//! `window.parent.postMessage({type: "await-and-see:height", height}, "*")`; see
-//! `static/example-host.html` for a host page that listens and sizes the iframe.
+//! `window.parent.postMessage({type: "await-and-see:height", height}, "*")`, and again whenever
+//! its parent posts it `{type: "await-and-see:request-height"}`; see `static/example-host.html`
+//! for a host page that listens and sizes the iframe.
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -13,6 +14,22 @@ use crate::app::viz;
 /// The message type posted to the parent.
 pub const HEIGHT_MESSAGE: &str = "await-and-see:height";
 
+/// The message a host page posts to the frame to have its height posted again (a listener that
+/// starts after the frame loaded has missed the first ones).
+pub const REQUEST_HEIGHT_MESSAGE: &str = "await-and-see:request-height";
+
+/// Whether `e` is a request for the height from this frame's parent.
+fn is_height_request(window: &web_sys::Window, e: &web_sys::MessageEvent) -> bool {
+    let from_parent = match (e.source(), window.parent()) {
+        (Some(source), Ok(Some(parent))) => js_sys::Object::is(&source, &parent),
+        _ => false,
+    };
+    let kind = js_sys::Reflect::get(&e.data(), &JsValue::from_str("type"))
+        .ok()
+        .and_then(|v| v.as_string());
+    from_parent && kind.as_deref() == Some(REQUEST_HEIGHT_MESSAGE)
+}
+
 /// The `<iframe>` snippet for visualisation `id`, built from the current page address `href`
 /// (so it works under any sub-path), carrying only this visualisation's parameters.
 pub fn snippet(id: &str, title: &str, href: &str) -> String {
@@ -21,7 +38,7 @@ pub fn snippet(id: &str, title: &str, href: &str) -> String {
     let q = query.only_viz(id);
     let src = permalink::format_hash(&format!("/embed/{}", encode(id)), &q);
     format!(
-        "<iframe src=\"{base}{src}\" title=\"{} (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{base}{src}\" title=\"{} (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
         html_escape(title)
     )
 }
@@ -106,14 +123,27 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
             if let (Some(o), Some(el)) = (&observer, &el) {
                 o.observe(el);
             }
+            let on_request = post.clone();
             let resize = web_sys::window()
                 .map(|w| EventListener::new(w.as_ref(), "resize", move |_| post()));
+            // The host page asks again (its listener started late).
+            let request = web_sys::window().map(|w| {
+                let w2 = w.clone();
+                EventListener::new(w.as_ref(), "message", move |e| {
+                    if let Some(m) = e.dyn_ref::<web_sys::MessageEvent>() {
+                        if is_height_request(&w2, m) {
+                            on_request();
+                        }
+                    }
+                })
+            });
             move || {
                 if let Some(o) = observer {
                     o.disconnect();
                 }
                 drop(observer_cb);
                 drop(resize);
+                drop(request);
             }
         });
     }

@@ -246,10 +246,73 @@ async fn an_embedded_picture_names_the_link_parameters_it_does_not_read() {
     assert!(texts.iter().any(|t| t.starts_with("Ignored link parameter foo=1: this page has no such setting. Accepted: the settings of this page's pictures (readiness.*).")), "{texts:?}");
     assert!(
         texts.iter().any(|t| t.starts_with(
-            "Ignored link parameter queries.a=3: the queries picture is not on this page"
+            "Ignored link parameter queries.a=3: the queries picture is not in this frame, which shows readiness."
         )),
         "{texts:?}"
     );
+    app.destroy();
+    root.remove();
+    replace_hash("#/");
+}
+
+/// A host page whose listener started late asks the frame for its height again; the frame
+/// answers only its parent (here the test page is its own parent) and only that message.
+#[wasm_bindgen_test]
+async fn an_embed_posts_its_height_again_when_its_parent_asks() {
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::JsCast;
+    replace_hash("#/embed/readiness");
+    let window = web_sys::window().expect("window");
+    let heights: Rc<RefCell<Vec<f64>>> = Rc::default();
+    let seen = heights.clone();
+    let listener =
+        await_and_see::app::hooks::EventListener::new(window.as_ref(), "message", move |e| {
+            let Some(m) = e.dyn_ref::<web_sys::MessageEvent>() else {
+                return;
+            };
+            let data = m.data();
+            let kind = js_sys::Reflect::get(&data, &"type".into())
+                .ok()
+                .and_then(|v| v.as_string());
+            if kind.as_deref() == Some(embed::HEIGHT_MESSAGE) {
+                let h = js_sys::Reflect::get(&data, &"height".into())
+                    .ok()
+                    .and_then(|v| v.as_f64());
+                seen.borrow_mut().push(h.unwrap_or(-1.0));
+            }
+        });
+    let root = new_root();
+    let props = await_and_see::app::embed::EmbedPageProps {
+        id: "readiness".into(),
+    };
+    let app = yew::Renderer::<EmbedPage>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let ask = |kind: &str, from_parent: bool| {
+        let data = js_sys::Object::new();
+        js_sys::Reflect::set(&data, &"type".into(), &kind.into()).expect("set");
+        let init = web_sys::MessageEventInit::new();
+        init.set_data(&data);
+        if from_parent {
+            init.set_source(Some(window.as_ref()));
+        }
+        let ev = web_sys::MessageEvent::new_with_event_init_dict("message", &init).expect("ev");
+        window.dispatch_event(&ev).expect("dispatch");
+    };
+    heights.borrow_mut().clear();
+    ask("something-else", true);
+    ask(embed::REQUEST_HEIGHT_MESSAGE, false);
+    settle().await;
+    assert_eq!(
+        heights.borrow().len(),
+        0,
+        "only its parent's request is answered"
+    );
+    ask(embed::REQUEST_HEIGHT_MESSAGE, true);
+    settle().await;
+    let got = heights.borrow().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0] > 100.0, "the content's height: {got:?}");
+    drop(listener);
     app.destroy();
     root.remove();
     replace_hash("#/");
@@ -291,7 +354,7 @@ fn embed_snippet_uses_the_current_address_and_only_its_parameters() {
     );
     assert_eq!(
         s,
-        "<iframe src=\"https://ex.org/sub/path/index.html#/embed/ports?ports.t=10\" title=\"Two &quot;ports&quot; (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>"
+        "<iframe src=\"https://ex.org/sub/path/index.html#/embed/ports?ports.t=10\" title=\"Two &quot;ports&quot; (Await &amp; See)\" width=\"100%\" height=\"520\" style=\"border:0;max-width:100%\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>"
     );
 }
 

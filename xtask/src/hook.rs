@@ -5,7 +5,12 @@
 //!    otherwise ship new bytes under a name hosts were told to cache forever;
 //! 3. move trunk's inline `<script type="module">` initializer into an external file
 //!    `init-<hash>.js` with an SRI `integrity` attribute, so the site runs under a
-//!    Content-Security-Policy whose `script-src` has no `'unsafe-inline'` and no per-build hash.
+//!    Content-Security-Policy whose `script-src` has no `'unsafe-inline'` and no per-build hash;
+//! 4. fetch the stylesheet with CORS (`crossorigin`), as trunk already does for the scripts and
+//!    the wasm: in a frame sandboxed without `allow-same-origin` the page has no origin of its
+//!    own, every file is cross-origin, and a stylesheet's `integrity` can only be checked on a
+//!    CORS response (with `Access-Control-Allow-Origin` from the host, see `static/_headers`);
+//!    without it the embedded picture ran unstyled.
 use crate::sha;
 use crate::R;
 use std::path::Path;
@@ -22,7 +27,42 @@ pub fn post_build_from_env() -> R<()> {
 pub fn post_build(dir: &Path, public_url: &str) -> R<()> {
     crate::imports::shorten_imports(dir)?;
     content_hash_names(dir)?;
-    externalize_init(dir, public_url)
+    externalize_init(dir, public_url)?;
+    cors_stylesheets(dir)
+}
+
+/// Add `crossorigin` to every `<link rel=stylesheet>` of `dir/index.html` that has none (trunk's
+/// minified output has unquoted attributes; both forms are handled). A no-op when done.
+pub fn cors_stylesheets(dir: &Path) -> R<()> {
+    let index = dir.join("index.html");
+    let html =
+        std::fs::read_to_string(&index).map_err(|e| format!("reading {}: {e}", index.display()))?;
+    let out = with_cors_stylesheets(&html);
+    if out != html {
+        std::fs::write(&index, out).map_err(|e| format!("writing {}: {e}", index.display()))?;
+    }
+    Ok(())
+}
+
+fn with_cors_stylesheets(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<link") {
+        let start = from + i;
+        let Some(len) = lower[start..].find('>') else {
+            break;
+        };
+        let tag = &lower[start..start + len];
+        let sheet = tag.contains("rel=stylesheet") || tag.contains("rel=\"stylesheet\"");
+        out.push_str(&html[from..start + "<link".len()]);
+        if sheet && !tag.contains("crossorigin") {
+            out.push_str(" crossorigin");
+        }
+        from = start + "<link".len();
+    }
+    out.push_str(&html[from..]);
+    out
 }
 
 /// The app's file stem `X` in `dir` (`X_bg.wasm` beside `X.js`): None without a wasm, an error
@@ -218,6 +258,23 @@ mod tests {
         let body = std::fs::read(dir.join(init2)).unwrap();
         assert!(again.contains(&sha::sri(&body)));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stylesheets_are_fetched_with_cors_and_other_links_left_alone() {
+        let html = "<link href=/p/icon.svg integrity=sha384-a rel=icon>\
+            <link href=/p/style.css integrity=sha384-b rel=stylesheet>\
+            <LINK rel=\"stylesheet\" href=\"/p/two.css\">\
+            <link crossorigin href=/p/app.js rel=modulepreload>";
+        let out = with_cors_stylesheets(html);
+        assert_eq!(
+            out,
+            "<link href=/p/icon.svg integrity=sha384-a rel=icon>\
+            <link crossorigin href=/p/style.css integrity=sha384-b rel=stylesheet>\
+            <LINK crossorigin rel=\"stylesheet\" href=\"/p/two.css\">\
+            <link crossorigin href=/p/app.js rel=modulepreload>"
+        );
+        assert_eq!(with_cors_stylesheets(&out), out, "idempotent");
     }
 
     #[test]

@@ -669,11 +669,18 @@ pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&s
             names.join(", ")
         )
     };
+    // In an embedded frame, the site's chapters mean nothing to the page around it.
+    let embedded = current_hash().starts_with("#/embed/");
     let mut said = Vec::new();
     for (k, v) in foreign {
         let elsewhere =
             permalink::key_owner(&k).and_then(|o| crate::app::viz::ALL.iter().find(|i| i.id == o));
         let why = match elsewhere {
+            Some(info) if embedded => format!(
+                "the {} picture is not in this frame, which shows {}",
+                info.id,
+                on_page.join(", ")
+            ),
             Some(info) => {
                 let chapter = crate::app::content::chapter(info.chapter)
                     .map_or(info.chapter, |(_, c)| c.title);
@@ -751,6 +758,38 @@ pub fn current_href() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
+}
+
+/// Whether this page is inside a frame (an embed on someone else's page): its window is not the
+/// top one. Cross-origin parents can be compared, not read.
+pub fn framed() -> bool {
+    web_sys::window().is_some_and(|w| match w.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &w),
+        _ => false,
+    })
+}
+
+/// Whether the page around this one lets it use `feature` (`"clipboard-write"`): false only
+/// when the browser says so (Chromium's `document.permissionsPolicy`, or the older
+/// `featurePolicy`); true where it cannot tell.
+pub fn policy_allows(feature: &str) -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return true;
+    };
+    for name in ["permissionsPolicy", "featurePolicy"] {
+        let Ok(policy) = js_sys::Reflect::get(&doc, &JsValue::from_str(name)) else {
+            continue;
+        };
+        let allows = js_sys::Reflect::get(&policy, &JsValue::from_str("allowsFeature"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(f) = allows {
+            if let Ok(v) = f.call1(&policy, &JsValue::from_str(feature)) {
+                return v.as_bool() != Some(false);
+            }
+        }
+    }
+    true
 }
 
 /// Copy `text` with `navigator.clipboard.writeText`; `done(true)` once copied, `done(false)` when

@@ -85,6 +85,13 @@ enum Share {
     ManualCopy(String),
     /// The embed snippet.
     Embed(String),
+    /// A file handed to the browser to save. A page cannot know whether it was saved: inside a
+    /// frame whose page forbids downloads nothing happens, so `open` is then this picture's own
+    /// address, to open outside the frame.
+    Download {
+        name: String,
+        open: Option<String>,
+    },
 }
 
 /// The common frame of every visualisation.
@@ -221,17 +228,21 @@ pub fn Figure(props: &FigureProps) -> Html {
         let t = pb.t;
         Callback::from(move |_| {
             let settings = hooks::current_query().only_viz(&id);
-            let msg = match region.cast::<web_sys::Element>() {
+            share.set(match region.cast::<web_sys::Element>() {
                 Some(el) => {
                     let name = export::file_name(&id, settings.pairs(), t, export::is_dark(&el));
                     match export::download_svg(&el, &name) {
-                        Ok(()) => format!("Saved {name}."),
-                        Err(e) => format!("Could not export the picture: {e}"),
+                        Ok(()) => Share::Download {
+                            name,
+                            open: hooks::framed().then(hooks::current_href),
+                        },
+                        Err(e) => Share::Status(format!("Could not export the picture: {e}")),
                     }
                 }
-                None => "Could not export the picture: the figure is not on the page.".to_string(),
-            };
-            share.set(Share::Status(msg));
+                None => Share::Status(
+                    "Could not export the picture: the figure is not on the page.".to_string(),
+                ),
+            });
         })
     };
     let on_copy_snippet = {
@@ -257,9 +268,24 @@ pub fn Figure(props: &FigureProps) -> Html {
     let share_panel = match &*share {
         Share::Nothing => html! {},
         Share::Status(s) => html! { <p class="share-status" role="status">{ s }</p> },
+        Share::Download { name, open } => html! {
+            <p class="share-status" role="status">
+                { format!("Download started: {name}.") }
+                if let Some(href) = open {
+                    { " If no file appears, the page around this picture does not allow downloads: " }
+                    <a href={href.clone()} target="_blank" rel="noopener">{ "open the picture on its own" }</a>
+                    { " and download it there." }
+                }
+            </p>
+        },
         Share::ManualCopy(text) => html! {
             <div class="share-manual">
-                <label>{ "Copying was blocked by the browser; select and copy:" }
+                <label>
+                    { if hooks::framed() && !hooks::policy_allows("clipboard-write") {
+                        "The page around this picture does not allow copying (its iframe needs allow=\"clipboard-write\"); select and copy:"
+                    } else {
+                        "Copying was blocked by the browser; select and copy:"
+                    } }
                     <input class="share-field" type="text" readonly=true ref={field} value={text.clone()} />
                 </label>
             </div>
