@@ -193,6 +193,30 @@ async fn a_port_box_keeps_the_focus_after_adding_a_client() {
     }
 }
 
+/// The select() server's box keeps the focus when pressed, not the blocking server's box with
+/// the same key above it (the page jumped up to that one, a tap or a click on the lower box).
+#[wasm_bindgen_test]
+async fn the_lower_servers_port_box_keeps_its_own_focus() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let lower = "g.side.select g[data-key=\"port:9002\"]";
+    m.click_svg(lower);
+    settle().await;
+    assert!(
+        m.text(".ports-add").contains("3 clients"),
+        "{}",
+        m.text(".ports-add")
+    );
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .expect("a focused element");
+    assert_eq!(focused_key(), "port:9002");
+    assert!(
+        active.closest("g.side.select").ok().flatten().is_some(),
+        "the focus went to the other server's box"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_link_parameter_becomes_a_notice() {
     let m = mount::<PortsPage>("#/blocking-io?ports.arr=9003:1").await;

@@ -760,6 +760,40 @@ pub fn current_href() -> String {
         .unwrap_or_default()
 }
 
+/// The attribute a range input keeps its value in while a finger is down on it.
+const TOUCH_FROM: &str = "data-touch-from";
+
+/// A swipe that starts on a slider must not change it. On a touch screen a range input moves its
+/// thumb to the finger as soon as it touches (an `input` event), and only then does the browser
+/// see a vertical scroll of the page and cancel the pointer: a learner scrolling past a slider
+/// set it (the time slider jumped to 9 s, the threads to 3,844). The three handlers below go on
+/// the input: [`touch_down`] notes the value before a touch, [`touch_up`] forgets it, and
+/// [`touch_cancelled`] puts it back and returns it for the caller to apply again.
+pub fn touch_down(e: &PointerEvent) {
+    if e.pointer_type() == "touch" {
+        if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            let _ = i.set_attribute(TOUCH_FROM, &i.value());
+        }
+    }
+}
+
+/// See [`touch_down`]: the touch ended as a tap or a drag along the slider, which stands.
+pub fn touch_up(e: &PointerEvent) {
+    if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+        let _ = i.remove_attribute(TOUCH_FROM);
+    }
+}
+
+/// See [`touch_down`]: the browser took the touch as a scroll. The value from before it, put
+/// back into the input; `None` when no touch was noted.
+pub fn touch_cancelled(e: &PointerEvent) -> Option<String> {
+    let i = e.target_dyn_into::<web_sys::HtmlInputElement>()?;
+    let v = i.get_attribute(TOUCH_FROM)?;
+    let _ = i.remove_attribute(TOUCH_FROM);
+    i.set_value(&v);
+    Some(v)
+}
+
 /// Whether this page is inside a frame (an embed on someone else's page): its window is not the
 /// top one. Cross-origin parents can be compared, not read.
 pub fn framed() -> bool {

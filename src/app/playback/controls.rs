@@ -57,6 +57,19 @@ pub fn playback_controls(pb: &Playback) -> Html {
             }
         })
     };
+    // A finger that touched the scrubber on its way to scrolling the page moved nothing.
+    let on_touch_cancel = {
+        let pb = pb.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some(t) = crate::app::hooks::touch_cancelled(&e)
+                .and_then(|v| crate::decimal::parse(&v))
+                .map(|v| scrub_time(v, end))
+            {
+                pb.dispatch(Action::Seek(t));
+                pb.release_link(t);
+            }
+        })
+    };
     let on_speed = {
         let pb = pb.clone();
         Callback::from(move |e: Event| {
@@ -83,7 +96,10 @@ pub fn playback_controls(pb: &Playback) -> Html {
             // First in the Tab order, as it is drawn: above the buttons.
             <input type="range" class="pb-scrub" min="0" max={end.to_string()} step={step}
                 value={pb.t.to_string()} aria-label="Virtual time"
-                aria-valuetext={readout.clone()} oninput={on_scrub} onchange={on_scrub_done} />
+                aria-valuetext={readout.clone()} oninput={on_scrub} onchange={on_scrub_done}
+                onpointerdown={|e: PointerEvent| crate::app::hooks::touch_down(&e)}
+                onpointerup={|e: PointerEvent| crate::app::hooks::touch_up(&e)}
+                onpointercancel={on_touch_cancel} />
             <div class="playback-buttons">
                 <button type="button" class="pb-reset" aria-label="Reset to the start"
                     onclick={pb.callback(Action::Reset)}>{ "Reset" }</button>

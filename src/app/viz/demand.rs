@@ -94,7 +94,12 @@ pub fn Demand() -> Html {
                     { format!("concurrency n = {}", *n) }
                     // Named without the value the label shows (read out after the name).
                     <input type="range" class="demand-n" aria-label="concurrency n" min="1" max={CONCURRENCY_RANGE.1.to_string()} step="1"
-                        value={n.to_string()} onchange={on_n.clone()} />
+                        value={n.to_string()} onchange={on_n.clone()}
+                        // A swipe that scrolls the page: the value from before comes back, and
+                        // the `change` that follows carries it.
+                        onpointerdown={|e: PointerEvent| crate::app::hooks::touch_down(&e)}
+                        onpointerup={|e: PointerEvent| crate::app::hooks::touch_up(&e)}
+                        onpointercancel={|e: PointerEvent| { crate::app::hooks::touch_cancelled(&e); }} />
                 </label>
                 <input type="number" id="demand-n-box" class="demand-n-box" aria-label="concurrency" min="1" max={CONCURRENCY_RANGE.1.to_string()}
                     value={typed_or("demand-n-box", n.to_string())} onchange={on_n} style="width:4em" />

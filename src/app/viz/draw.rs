@@ -95,7 +95,7 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
     {
         let (refocus, svg) = (refocus.clone(), svg.clone());
         use_effect(move || {
-            if let (Some(k), Some(el)) =
+            if let (Some((k, nth)), Some(el)) =
                 (refocus.borrow_mut().take(), svg.cast::<web_sys::Element>())
             {
                 let lost = web_sys::window()
@@ -103,7 +103,7 @@ pub fn SceneView(props: &SceneViewProps) -> Html {
                     .and_then(|d| d.active_element())
                     .is_none_or(|a| !el.contains(Some(&a)));
                 if lost {
-                    refocus_key(&el, &k);
+                    refocus_key(&el, &k, nth);
                 }
             }
         });
@@ -151,24 +151,48 @@ fn has(items: &[Item], f: &dyn Fn(&Item) -> bool) -> bool {
 }
 
 /// The key of the group activated last, to focus again after the redraw.
-type Refocus = Rc<RefCell<Option<String>>>;
+/// The key of the group just activated, and which of the groups with that key it was (the
+/// ports picture has a "9001 + client" box on each server's side).
+type Refocus = Rc<RefCell<Option<(String, u32)>>>;
 
-/// Focus the group drawn with `data-key` = `key` inside `svg`, if there is one.
-fn refocus_key(svg: &web_sys::Element, key: &str) {
+/// The groups drawn with `data-key` = `key` inside `svg`, in document order.
+fn keyed(svg: &web_sys::Element, key: &str) -> Vec<web_sys::SvgElement> {
     let Ok(list) = svg.query_selector_all("g[data-key]") else {
-        return;
+        return Vec::new();
     };
-    for i in 0..list.length() {
-        let Some(g) = list
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
-        else {
-            continue;
-        };
-        if g.get_attribute("data-key").as_deref() == Some(key) {
-            let _ = g.focus();
-            return;
-        }
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::SvgElement>().ok())
+        .filter(|g| g.get_attribute("data-key").as_deref() == Some(key))
+        .collect()
+}
+
+/// Which of the groups with its key the activated group is, from the event's `target` (inside
+/// the group; yew delegates events, so the current target is not the group); 0 when unknown.
+fn occurrence(target: Option<web_sys::EventTarget>, key: &str) -> u32 {
+    let Some(g) = target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("g[data-key]").ok().flatten())
+    else {
+        return 0;
+    };
+    let Some(svg) = g.closest("svg").ok().flatten() else {
+        return 0;
+    };
+    keyed(&svg, key)
+        .iter()
+        .position(|x| x.is_same_node(Some(&g)))
+        .unwrap_or(0) as u32
+}
+
+/// Focus the `nth` group drawn with `data-key` = `key` inside `svg` (the first if there are
+/// fewer), without scrolling: it is where the learner pressed, already in view (a plain
+/// `focus()` of the first one jumped from the lower server's box to the upper one's).
+fn refocus_key(svg: &web_sys::Element, key: &str, nth: u32) {
+    let groups = keyed(svg, key);
+    if let Some(g) = groups.get(nth as usize).or(groups.first()) {
+        let opts = web_sys::FocusOptions::new();
+        opts.set_prevent_scroll(true);
+        let _ = g.focus_with_options(&opts);
     }
 }
 
@@ -357,8 +381,8 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
             match (key, on_key) {
                 (Some(k), Some(cb)) => {
                     let (k1, cb1, r1) = (k.clone(), cb.clone(), ctx.refocus.clone());
-                    let onclick = Callback::from(move |_: MouseEvent| {
-                        *r1.borrow_mut() = Some(k1.clone());
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        *r1.borrow_mut() = Some((k1.clone(), occurrence(e.target(), &k1)));
                         cb1.emit(k1.clone())
                     });
                     let (k2, cb2, r2) = (k.clone(), cb.clone(), ctx.refocus.clone());
@@ -366,7 +390,7 @@ fn item(i: &Item, on_key: &Option<Callback<String>>, ctx: &HandleCtx) -> Html {
                         if e.key() == "Enter" || e.key() == " " {
                             e.prevent_default();
                             e.stop_propagation();
-                            *r2.borrow_mut() = Some(k2.clone());
+                            *r2.borrow_mut() = Some((k2.clone(), occurrence(e.target(), &k2)));
                             cb2.emit(k2.clone());
                         }
                     });

@@ -196,9 +196,10 @@ pub fn Ports() -> Html {
     let pb = use_playback("ports", run.1.clone());
     let model = &run.0;
     let auto = Arrange::for_width(room);
+    // "Side by side" is offered only where it fits, which is where it is drawn by itself: a
+    // choice made in a wide window does not force it into a narrow one.
     let arrange = match *narrow {
-        None => auto,
-        Some(false) => Arrange::SideBySide,
+        None | Some(false) => auto,
         Some(true) => match auto {
             Arrange::SideBySide => Arrange::Stacked(480.0),
             a => a,
@@ -423,10 +424,13 @@ pub fn Ports() -> Html {
     let s_line = model.select.line_at(pb.t);
     let caption = html! {
         <p class="figure-note">
-            { "Same clients, same clock. Dots are clients waiting in a port's backlog, labelled with how long they have waited (red after 2 s). Click a port to add a client arriving now. " }
-            <button type="button" class="ports-layout" onclick={toggle_narrow}>
-                { if stacked { "Side by side" } else { "Stack the two servers" } }
-            </button>
+            { "Same clients, same clock. Dots are clients waiting in a port's backlog, labelled with how long they have waited (red after 2 s). Click or tap a port to add a client arriving now. " }
+            // Only where both sides fit at full size: on a phone, side by side drew 5 px labels.
+            if room >= Arrange::SideBySide.width() as f64 {
+                <button type="button" class="ports-layout" onclick={toggle_narrow}>
+                    { if stacked { "Side by side" } else { "Stack the two servers" } }
+                </button>
+            }
         </p>
     };
     html! {

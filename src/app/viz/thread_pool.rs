@@ -280,6 +280,15 @@ pub fn NumField(p: &NumFieldProps) -> Html {
             }
         }
     };
+    // A finger that touched the slider on its way to scrolling the page set nothing.
+    let on_touch_cancel = {
+        let accept = accept.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some(v) = crate::app::hooks::touch_cancelled(&e) {
+                accept(v);
+            }
+        })
+    };
     let on_range = {
         let accept = accept.clone();
         Callback::from(move |e: InputEvent| {
@@ -319,6 +328,9 @@ pub fn NumField(p: &NumFieldProps) -> Html {
                 <input type="range" id={range_id} min={p.min.to_string()} max={p.max.to_string()}
                        style="flex:1 1 6em;min-width:4em;width:auto;max-width:16em"
                        value={p.value.to_string()} oninput={on_range} aria-label={p.label.clone()}
+                       onpointerdown={|e: PointerEvent| crate::app::hooks::touch_down(&e)}
+                       onpointerup={|e: PointerEvent| crate::app::hooks::touch_up(&e)}
+                       onpointercancel={on_touch_cancel}
                        aria-valuetext={format!("{}{unit}", group(p.value as u64))} />
                 <input type="number" id={p.id.clone()} class="num" style="width:6em;flex:none"
                        min={p.min.to_string()} max={p.max.to_string()}
