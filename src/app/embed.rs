@@ -11,6 +11,23 @@ use crate::app::hooks::{EventListener, NoticesProvider};
 use crate::app::permalink::{self, encode};
 use crate::app::viz;
 
+/// The embed page's own link parameter: `theme=light|dark|system`, for a host page whose colours
+/// the reader's system setting does not match (a dark slide deck). Not stored.
+pub const THEME_PARAM: &str = "theme";
+
+/// The theme a `theme` link value names, or why it is refused (pure; tested).
+pub fn parse_theme(v: &str) -> Result<crate::app::shell::theme::Theme, String> {
+    use crate::app::shell::theme::Theme;
+    match v.trim() {
+        "light" => Ok(Theme::Light),
+        "dark" => Ok(Theme::Dark),
+        "system" => Ok(Theme::System),
+        other => Err(format!(
+            "Ignored link parameter {THEME_PARAM}={other}: accepted light, dark or system (the reader's setting, the default)."
+        )),
+    }
+}
+
 /// The message type posted to the parent.
 pub const HEIGHT_MESSAGE: &str = "await-and-see:height";
 
@@ -105,6 +122,20 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 doc.set_title(&title);
             }
+            // The host page's theme, if its link names one (a bad value is a notice, see
+            // `VizParams::check_known`); the page's own again when the embed goes.
+            let (_, q) = permalink::split_hash(&crate::app::hooks::current_hash());
+            let root_el = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element());
+            let themed = q
+                .get(THEME_PARAM)
+                .and_then(|v| parse_theme(v).ok())
+                .map(|t| {
+                    let before = root_el.as_ref().and_then(|r| r.get_attribute("data-theme"));
+                    crate::app::shell::theme::apply_theme(t);
+                    before
+                });
             let el = root.cast::<web_sys::Element>();
             let post = {
                 let el = el.clone();
@@ -144,6 +175,12 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
                 drop(observer_cb);
                 drop(resize);
                 drop(request);
+                if let (Some(before), Some(r)) = (themed, root_el) {
+                    let _ = match before {
+                        Some(v) => r.set_attribute("data-theme", &v),
+                        None => r.remove_attribute("data-theme"),
+                    };
+                }
             }
         });
     }

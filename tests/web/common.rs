@@ -132,6 +132,14 @@ pub fn new_root() -> Element {
 pub async fn mount<C: BaseComponent<Properties = ()>>(hash: &str) -> Mounted<C> {
     seed_code();
     await_and_see::app::hooks::replace_hash(hash);
+    // Chromium ignores history changes past about 200 in 10 s, which this suite exceeds:
+    // webdriver.json turns that protection off (--disable-ipc-flooding-protection). Without it,
+    // tests failed far from the cause, on a link that was never set.
+    let now = await_and_see::app::hooks::current_hash();
+    assert!(
+        now == hash || hash.is_empty(),
+        "the browser refused the address {hash} (it still has {now}): is --disable-ipc-flooding-protection in webdriver.json?"
+    );
     let root = new_root();
     let handle = yew::Renderer::<C>::with_root(root.clone()).render();
     settle().await;

@@ -255,6 +255,38 @@ async fn an_embedded_picture_names_the_link_parameters_it_does_not_read() {
     replace_hash("#/");
 }
 
+/// `theme=dark` on an embed link gives the host page's theme (a dark slide deck), not stored and
+/// gone with the page; a bad value is a notice naming what is accepted, and no other notice.
+#[wasm_bindgen_test]
+async fn an_embed_link_can_name_the_theme() {
+    let theme = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("data-theme"))
+    };
+    let before = theme();
+    replace_hash("#/embed/readiness?theme=dark");
+    let during = with_embed_page("readiness", |root| (theme(), notice_texts(root))).await;
+    assert_eq!(during.0.as_deref(), Some("dark"));
+    assert_eq!(
+        during.1,
+        Vec::<String>::new(),
+        "theme is the embed page's own parameter"
+    );
+    settle().await; // the page's effects are cleaned up after it is destroyed
+    assert_eq!(theme(), before, "the reader's theme again");
+    replace_hash("#/embed/readiness?theme=blue");
+    let texts = with_embed_page("readiness", |root| notice_texts(root)).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].starts_with("Ignored link parameter theme=blue: accepted light, dark or system"),
+        "{texts:?}"
+    );
+    assert_eq!(theme(), before);
+    replace_hash("#/");
+}
+
 /// A host page whose listener started late asks the frame for its height again; the frame
 /// answers only its parent (here the test page is its own parent) and only that message.
 #[wasm_bindgen_test]

@@ -606,6 +606,14 @@ impl VizParams {
         // `ChapterBody` does for a chapter's pictures (the embed page renders its notices'
         // provider itself, so it cannot report into it).
         if matches!(Route::from_hash(&hash), Route::Embed(_)) {
+            // The embed page's own parameter (applied by the page).
+            let mut q = q.clone();
+            if let Some(v) = q.get(crate::app::embed::THEME_PARAM).map(str::to_string) {
+                if let Err(why) = crate::app::embed::parse_theme(&v) {
+                    notify(self.notices.as_ref(), crate::app::embed::THEME_PARAM, why);
+                }
+                q.remove(crate::app::embed::THEME_PARAM);
+            }
             report_foreign_params(self.notices.as_ref(), &q, &[self.viz.as_str()]);
         }
     }
