@@ -99,6 +99,34 @@ pub fn post_height(root: &web_sys::Element) {
     let _ = parent.post_message(&msg, "*");
 }
 
+/// The link under an embedded picture: to its chapter on the site, opened at the view shown
+/// (the link is read when it is followed, so it carries the time the learner reached), or to
+/// the contents for an unknown id.
+fn credit(known: Option<&viz::VizInfo>) -> Html {
+    let Some(v) = known else {
+        return html! { <a href="#/" target="_blank" rel="noopener">{ "Await & See" }</a> };
+    };
+    let (id, chapter) = (v.id, v.chapter);
+    let href = move || {
+        let q = crate::app::hooks::current_query().only_viz(id);
+        permalink::format_hash(&format!("/{chapter}"), &q)
+    };
+    let onclick = {
+        let href = href.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(a) = e.target_dyn_into::<web_sys::HtmlAnchorElement>() {
+                a.set_href(&href());
+            }
+        })
+    };
+    html! {
+        <>
+            <a href={href()} target="_blank" rel="noopener" {onclick}>{ "Open in Await & See" }</a>
+            { " (the whole chapter, at this view)" }
+        </>
+    }
+}
+
 /// Properties of [`EmbedPage`].
 #[derive(Properties, PartialEq)]
 pub struct EmbedPageProps {
@@ -204,7 +232,7 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
                         } }
                     </div>
                 }
-                <p class="embed-credit"><a href="#/" target="_blank" rel="noopener">{ "Await & See" }</a></p>
+                <p class="embed-credit">{ credit(known) }</p>
             </NoticesProvider>
         </main>
     }

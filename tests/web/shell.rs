@@ -255,6 +255,29 @@ async fn an_embedded_picture_names_the_link_parameters_it_does_not_read() {
     replace_hash("#/");
 }
 
+/// The link under an embedded picture opens its chapter at the view shown (its own parameters
+/// only), not the site's contents.
+#[wasm_bindgen_test]
+async fn an_embeds_credit_link_opens_its_chapter_at_the_view_shown() {
+    replace_hash("#/embed/readiness?readiness.t=3000&theme=dark");
+    let (href, text) = with_embed_page("readiness", |root| {
+        let a = root
+            .query_selector(".embed-credit a")
+            .ok()
+            .flatten()
+            .expect("a link");
+        (
+            a.get_attribute("href").unwrap_or_default(),
+            a.text_content().unwrap_or_default(),
+        )
+    })
+    .await;
+    assert_eq!(href, "#/event-driven?readiness.t=3000");
+    assert_eq!(text, "Open in Await & See");
+    settle().await;
+    replace_hash("#/");
+}
+
 /// `theme=dark` on an embed link gives the host page's theme (a dark slide deck), not stored and
 /// gone with the page; a bad value is a notice naming what is accepted, and no other notice.
 #[wasm_bindgen_test]
