@@ -112,7 +112,6 @@ fn credit(known: Option<&viz::VizInfo>) -> Html {
         permalink::format_hash(&format!("/{chapter}"), &q)
     };
     let onclick = {
-        let href = href.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(a) = e.target_dyn_into::<web_sys::HtmlAnchorElement>() {
                 a.set_href(&href());

@@ -419,6 +419,11 @@ pub fn side(
         Kind::Select => run.line_at(t) == Some(11),
     };
     let handler = run.handler_at(t).copied();
+    // The two doors (the "+ client" buttons) go last, so they keep their place in the list
+    // whatever the time: yew matches a redrawn list's children by position counted from its
+    // end, and a door with a varying number of items after it (waiting clients, the callout)
+    // lost its keyboard focus, or passed it to the other door. Nothing overlaps a door.
+    let mut doors = Vec::with_capacity(2);
     for (i, port) in [9001u32, 9002].into_iter().enumerate() {
         let y = oy + 52.0 + i as f32 * 54.0;
         let w = watched(port);
@@ -445,7 +450,7 @@ pub fn side(
             "muted small ui",
             Anchor::Middle,
         ));
-        out.push(Item::Group {
+        doors.push(Item::Group {
             class: "door",
             // The name starts with the words shown ("9001 + client"): voice control users say those.
             // Both servers' sides have this box, and each adds the client to both runs.
@@ -820,6 +825,7 @@ pub fn side(
         "bold",
         Anchor::Start,
     ));
+    out.extend(doors);
     out
 }
 

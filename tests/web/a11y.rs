@@ -152,6 +152,13 @@ async fn the_ports_fields_and_the_guess_box_are_marked_invalid_when_refused() {
     drop(m);
 
     let m = mount::<QueriesPage>("#/non-blocking-calls").await;
+    assert_valid(&m, "#queries-dur-a");
+    m.type_into("#queries-dur-a", "soon");
+    settle().await;
+    assert_refused(&m, "#queries-dur-a", "Query A refused");
+    m.type_into("#queries-dur-a", "2");
+    settle().await;
+    assert_valid(&m, "#queries-dur-a");
     assert_valid(&m, "#queries-guess");
     m.type_into("#queries-guess", "soon");
     submit(&m, "form.predict");

@@ -9,7 +9,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::common::{mount, settle};
+use crate::common::{mount, settle, Mounted};
 
 #[component]
 pub(crate) fn PortsPage() -> Html {
@@ -164,15 +164,28 @@ fn focused_key() -> String {
         .unwrap_or_default()
 }
 
-#[wasm_bindgen_test]
-async fn a_port_box_keeps_the_focus_after_adding_a_client() {
-    let m = mount::<PortsPage>("#/blocking-io").await;
-    let sel = "g[data-key=\"port:9002\"]";
+/// The element that has the focus.
+fn active() -> web_sys::Element {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .expect("a focused element")
+}
+
+/// Give the port box `sel` the keyboard focus.
+fn focus_box<C: BaseComponent>(m: &Mounted<C>, sel: &str) {
     m.q(sel)
         .dyn_into::<web_sys::SvgElement>()
         .expect("svg element")
         .focus()
         .expect("focus");
+}
+
+#[wasm_bindgen_test]
+async fn a_port_box_keeps_the_focus_after_adding_a_client() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let sel = "g[data-key=\"port:9002\"]";
+    focus_box(&m, sel);
     assert_eq!(focused_key(), "port:9002");
     for n in [3, 4] {
         let init = web_sys::KeyboardEventInit::new();
@@ -206,15 +219,39 @@ async fn the_lower_servers_port_box_keeps_its_own_focus() {
         "{}",
         m.text(".ports-add")
     );
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .expect("a focused element");
+    let active = active();
     assert_eq!(focused_key(), "port:9002");
     assert!(
         active.closest("g.side.select").ok().flatten().is_some(),
         "the focus went to the other server's box"
     );
+}
+
+/// A port box keeps the focus while the clock moves under it (the arrow keys and End step the
+/// picture from there): it used to fall to the page, or onto the other port's box, whose
+/// element the redraw had reused, so the next Enter added a client on the wrong port.
+#[wasm_bindgen_test]
+async fn a_port_box_keeps_the_focus_while_the_clock_moves() {
+    let m = mount::<PortsPage>("#/blocking-io").await;
+    let sel = "g.side.select g[data-key=\"port:9002\"]";
+    focus_box(&m, sel);
+    for key in ["ArrowRight", "ArrowRight", "End", "Home", "ArrowRight"] {
+        crate::common::press(&m.q(sel), key);
+        settle().await;
+        let active = active();
+        assert_eq!(
+            focused_key(),
+            "port:9002",
+            "after {key}: focus on <{} class={:?}>",
+            active.tag_name(),
+            active.get_attribute("class")
+        );
+        assert!(
+            active.closest("g.side.select").ok().flatten().is_some(),
+            "after {key} the focus is on the other server's box"
+        );
+    }
+    assert_ne!(m.text(".pb-time"), "", "the clock moved");
 }
 
 #[wasm_bindgen_test]

@@ -300,7 +300,7 @@ async fn an_embed_link_can_name_the_theme() {
     settle().await; // the page's effects are cleaned up after it is destroyed
     assert_eq!(theme(), before, "the reader's theme again");
     replace_hash("#/embed/readiness?theme=blue");
-    let texts = with_embed_page("readiness", |root| notice_texts(root)).await;
+    let texts = with_embed_page("readiness", notice_texts).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(
         texts[0].starts_with("Ignored link parameter theme=blue: accepted light, dark or system"),
@@ -353,6 +353,20 @@ async fn an_embed_posts_its_height_again_when_its_parent_asks() {
         let ev = web_sys::MessageEvent::new_with_event_init_dict("message", &init).expect("ev");
         window.dispatch_event(&ev).expect("dispatch");
     };
+    // The page posts its height whenever its size changes: wait until it has stopped.
+    let mut quiet = 0;
+    for _ in 0..50 {
+        let n = heights.borrow().len();
+        settle().await;
+        quiet = if heights.borrow().len() == n {
+            quiet + 1
+        } else {
+            0
+        };
+        if quiet == 3 {
+            break;
+        }
+    }
     heights.borrow_mut().clear();
     ask("something-else", true);
     ask(embed::REQUEST_HEIGHT_MESSAGE, false);

@@ -300,3 +300,21 @@ async fn the_decision_buttons_say_their_words_not_their_arrows() {
         );
     }
 }
+
+/// A code panel inside the picture keeps its own arrow keys (they scroll its long lines): they
+/// stepped the picture instead.
+#[wasm_bindgen_test]
+async fn the_arrow_keys_in_a_code_panel_scroll_it_and_step_nothing() {
+    let m = mount::<EventLoopPage>("#/embed/event-loop").await;
+    let code = m.q(".figure-svg .code-panel pre");
+    assert_eq!(code.get_attribute("tabindex").as_deref(), Some("0"));
+    keydown(&m, ".figure-svg .code-panel pre", "ArrowRight");
+    keydown(&m, ".figure-svg .code-panel pre", "End");
+    settle().await;
+    assert_eq!(m.text(".step-pos"), "step 1 of 27");
+    assert!(
+        m.text(".pb-time").starts_with("t = 0"),
+        "{}",
+        m.text(".pb-time")
+    );
+}

@@ -151,14 +151,15 @@ pub fn Figure(props: &FigureProps) -> Html {
             // Keys typed into a control inside the picture (a slider, a number box, a button)
             // are that control's: an arrow on the threads slider changes the threads, not the
             // clock, and space on a button presses it. The picture's own sliders (a query bar's
-            // end) are controls too: space there must not start the playback.
+            // end) are controls too: space there must not start the playback. So is a code panel
+            // in the picture: its arrow keys scroll it (its lines are longer than a phone).
             let in_control = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|el| {
                     matches!(
                         el.tag_name().as_str(),
-                        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "PRE"
                     ) || el.get_attribute("role").as_deref() == Some("slider")
                 });
             if in_control {

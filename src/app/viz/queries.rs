@@ -311,13 +311,15 @@ pub fn Queries() -> Html {
             })
         };
         let id = format!("queries-dur-{}", KEYS[i]);
+        let error_id = format!("{id}-error");
         let err = errors[i].clone();
         html! {
             <span class="field">
                 <label for={id.clone()}>{ format!("Query {} (s)", NAMES[i]) }</label>{ " " }
                 <input id={id} class={format!("dur dur-{}", KEYS[i])} type="text" inputmode="decimal" size="5"
-                    value={texts[i].clone()} aria-invalid={err.is_some().to_string()} oninput={on_input} onfocus={on_focus} />
-                if let Some(e) = err { <span class="field-error" role="alert" style="display:block;color:var(--danger);font-size:0.85rem">{ e }</span> }
+                    value={texts[i].clone()} oninput={on_input} onfocus={on_focus}
+                    aria-invalid={err.is_some().then_some("true")} aria-describedby={err.is_some().then(|| error_id.clone())} />
+                if let Some(e) = err { <span class="field-error" id={error_id} role="alert" style="display:block;color:var(--danger);font-size:0.85rem">{ e }</span> }
             </span>
         }
     });
