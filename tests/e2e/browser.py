@@ -33,9 +33,14 @@ try {
 _profiles = []
 
 
-def make_driver(width=1280, height=900, hide_scrollbars=True):
+MOBILE_UA = ("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/120.0.0.0 Mobile Safari/537.36")
+
+
+def make_driver(width=1280, height=900, hide_scrollbars=True, mobile=False):
     """Headless Chromium. With `hide_scrollbars=False` its scroll bars take room (15 px, classic,
-    as on Windows), which the default `--hide-scrollbars` hides."""
+    as on Windows), which the default `--hide-scrollbars` hides. With `mobile`, a phone: touch
+    events, a mobile user agent and a 3x screen of `width` x `height` CSS px."""
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
     os.environ.setdefault("SE_AVOID_STATS", "true")
     o = webdriver.ChromeOptions()
@@ -49,6 +54,11 @@ def make_driver(width=1280, height=900, hide_scrollbars=True):
         o.add_argument(a)
     if hide_scrollbars:
         o.add_argument("--hide-scrollbars")
+    if mobile:
+        o.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 3, "touch": True,
+                              "mobile": True},
+            "userAgent": MOBILE_UA})
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     DOWNLOADS.mkdir(parents=True, exist_ok=True)
     o.add_experimental_option("prefs", {

@@ -1,32 +1,16 @@
 """A learner on a phone, with a finger (raw touch events through the DevTools protocol, in a
 375 px wide mobile emulation): dragging a query bar's end follows the finger, and scrolling the
 page with a swipe that starts on a slider changes nothing."""
-import os
 import time
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 import browser as B
-
-UA = ("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-      "Chrome/120.0.0.0 Mobile Safari/537.36")
 
 
 @pytest.fixture(scope="module")
 def phone():
-    o = webdriver.ChromeOptions()
-    o.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--no-first-run"]:
-        o.add_argument(a)
-    o.add_experimental_option("mobileEmulation", {
-        "deviceMetrics": {"width": 375, "height": 667, "pixelRatio": 3, "touch": True, "mobile": True},
-        "userAgent": UA})
-    d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=o)
-    d.set_page_load_timeout(60)
+    d = B.make_driver(375, 667, mobile=True)
     yield d
     d.quit()
 

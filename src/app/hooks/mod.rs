@@ -678,7 +678,7 @@ pub fn report_foreign_params(notices: Option<&Notices>, q: &Query, on_page: &[&s
         )
     };
     // In an embedded frame, the site's chapters mean nothing to the page around it.
-    let embedded = current_hash().starts_with("#/embed/");
+    let embedded = matches!(Route::from_hash(&current_hash()), Route::Embed(_));
     let mut said = Vec::new();
     for (k, v) in foreign {
         let elsewhere =
